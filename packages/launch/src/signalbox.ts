@@ -1,0 +1,100 @@
+// Starts Signalbox's own processes from their built entry points (dist/), with the flags each documents.
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startProcess, type ManagedProcess } from './process.js';
+import { waitForHttp } from './wait.js';
+
+export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+
+const entry = (app: string) => path.join(repoRoot, 'apps', app, 'dist', 'main.js');
+
+/** A fresh directory for one run's registry, logs and Prometheus data. */
+export function makeRunDir(prefix = 'signalbox-'): string {
+  return mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export interface ControlPlaneOptions {
+  readonly dir: string;
+  readonly listen: string;
+  readonly registryFile: string;
+  readonly prometheusUrl: string;
+  readonly fileSdPath: string;
+  readonly name?: string;
+}
+
+export async function startControlPlane(options: ControlPlaneOptions): Promise<ManagedProcess> {
+  const proc = startProcess({
+    name: options.name ?? 'api',
+    command: process.execPath,
+    args: [
+      entry('api'),
+      `--listen=${options.listen}`,
+      `--registry=${options.registryFile}`,
+      `--prometheus-url=${options.prometheusUrl}`,
+      `--file-sd=${options.fileSdPath}`,
+    ],
+    logFile: path.join(options.dir, `${options.name ?? 'api'}.log`),
+  });
+  await waitForHttp(`http://${options.listen}/ready`, proc);
+  return proc;
+}
+
+export interface ProxyOptions {
+  readonly dir: string;
+  readonly name: string;
+  readonly inbound: string;
+  readonly outbound: string;
+  readonly admin: string;
+  readonly app: string;
+  readonly controlPlaneUrl: string;
+  readonly extraArgs?: readonly string[];
+}
+
+export async function startProxy(options: ProxyOptions): Promise<ManagedProcess> {
+  const proc = startProcess({
+    name: options.name,
+    command: process.execPath,
+    args: [
+      entry('proxy'),
+      `--inbound=${options.inbound}`,
+      `--outbound=${options.outbound}`,
+      `--admin=${options.admin}`,
+      `--app=${options.app}`,
+      `--control-plane=${options.controlPlaneUrl}`,
+      ...(options.extraArgs ?? []),
+    ],
+    logFile: path.join(options.dir, `${options.name}.log`),
+  });
+  await waitForHttp(`http://${options.admin}/ready`, proc);
+  return proc;
+}
+
+export interface WebOptions {
+  readonly dir: string;
+  readonly host: string;
+  readonly port: number;
+  readonly apiUrl: string;
+}
+
+/** The dashboard's production server (`next start`), run by Node directly so no npx wrapper outlives it. */
+export async function startWeb(options: WebOptions): Promise<ManagedProcess> {
+  const proc = startProcess({
+    name: 'web',
+    command: process.execPath,
+    args: [
+      path.join(repoRoot, 'node_modules', 'next', 'dist', 'bin', 'next'),
+      'start',
+      path.join(repoRoot, 'apps', 'web'),
+      '-H',
+      options.host,
+      '-p',
+      String(options.port),
+    ],
+    env: { SIGNALBOX_API_URL: options.apiUrl, NEXT_TELEMETRY_DISABLED: '1' },
+    logFile: path.join(options.dir, 'web.log'),
+  });
+  await waitForHttp(`http://${options.host}:${options.port}/healthz`, proc, 60_000);
+  return proc;
+}

@@ -1,0 +1,149 @@
+// Discovery: the static registry file (one machine) and the destination stream the control plane sends proxies.
+// The registry is the example users copy; the stream mirrors Linkerd's Destination.Get (add/remove/noEndpoints).
+import { z } from 'zod';
+import { hostPortSchema } from './address.js';
+import { resourceNameSchema } from './resources.js';
+
+// === Registry file ===
+
+export const podProxySchema = z.strictObject({
+  /** Where meshed peers and plaintext clients reach this pod: the proxy's inbound listener. */
+  inbound: hostPortSchema,
+  /** Where the pod's application sends its outbound calls (its HTTP proxy). */
+  outbound: hostPortSchema,
+  /** `/metrics`, `/ready`, `/live`: scraped by Prometheus. */
+  admin: hostPortSchema,
+});
+
+export const registryPodSchema = z.strictObject({
+  name: resourceNameSchema,
+  deployment: resourceNameSchema,
+  serviceAccount: resourceNameSchema.default('default'),
+  /** The application's own listen address; the inbound proxy forwards here. */
+  app: hostPortSchema,
+  /** Absent for an unmeshed pod: peers then connect to `app` directly, in plaintext. */
+  proxy: podProxySchema.optional(),
+});
+
+export const registryServiceSchema = z.strictObject({
+  name: resourceNameSchema,
+  port: z.number().int().min(1).max(65535),
+  /** Selects the pods of this deployment, as a Kubernetes Service selects pods by label. */
+  deployment: resourceNameSchema,
+});
+
+export const registryNamespaceSchema = z
+  .strictObject({
+    name: resourceNameSchema,
+    pods: z.array(registryPodSchema).default([]),
+    services: z.array(registryServiceSchema).default([]),
+  })
+  .superRefine((ns, ctx) => {
+    duplicates(ns.pods.map((p) => p.name)).forEach((i) =>
+      ctx.addIssue({ code: 'custom', path: ['pods', i, 'name'], message: `duplicate pod name "${ns.pods[i]?.name}"` }),
+    );
+    duplicates(ns.services.map((s) => s.name)).forEach((i) =>
+      ctx.addIssue({
+        code: 'custom',
+        path: ['services', i, 'name'],
+        message: `duplicate service name "${ns.services[i]?.name}"`,
+      }),
+    );
+  });
+
+export const registrySchema = z
+  .strictObject({ namespaces: z.array(registryNamespaceSchema) })
+  .superRefine((registry, ctx) => {
+    duplicates(registry.namespaces.map((n) => n.name)).forEach((i) =>
+      ctx.addIssue({ code: 'custom', path: ['namespaces', i, 'name'], message: 'duplicate namespace name' }),
+    );
+    // Two listeners on one address cannot both exist; catching it here names the line instead of an EADDRINUSE later.
+    const seen = new Map<string, string>();
+    registry.namespaces.forEach((ns, n) =>
+      ns.pods.forEach((pod, p) => {
+        const addrs: [string, string][] = [['app', pod.app]];
+        if (pod.proxy) addrs.push(...(Object.entries(pod.proxy) as [string, string][]));
+        for (const [key, addr] of addrs) {
+          const where = `${ns.name}/${pod.name}.${key}`;
+          const other = seen.get(addr);
+          if (other)
+            ctx.addIssue({
+              code: 'custom',
+              path: ['namespaces', n, 'pods', p, ...(key === 'app' ? ['app'] : ['proxy', key])],
+              message: `address ${addr} is also used by ${other}`,
+            });
+          else seen.set(addr, where);
+        }
+      }),
+    );
+  });
+
+export type Registry = z.infer<typeof registrySchema>;
+export type RegistryNamespace = z.infer<typeof registryNamespaceSchema>;
+export type RegistryPod = z.infer<typeof registryPodSchema>;
+export type RegistryService = z.infer<typeof registryServiceSchema>;
+
+function duplicates(values: readonly string[]): number[] {
+  const seen = new Set<string>();
+  return values.flatMap((v, i) => (seen.has(v) ? [i] : (seen.add(v), [])));
+}
+
+// === Destination stream (control plane → proxy) ===
+
+/** The query of `GET /v1/destination`: the proxy's first (and only) message. */
+export const destinationGetSchema = z.strictObject({
+  v: z.literal(1),
+  /** `service.namespace:port`, optionally with `.svc.cluster.local`. */
+  authority: z.string().min(1).max(255),
+});
+export type DestinationGet = z.infer<typeof destinationGetSchema>;
+
+/** Labels the outbound proxy puts on its metrics, prefixed `dst_` (Linkerd's `metric_labels`). */
+export const endpointLabelsSchema = z.strictObject({
+  namespace: z.string(),
+  service: z.string(),
+  deployment: z.string(),
+  pod: z.string(),
+  serviceaccount: z.string(),
+});
+export type EndpointLabels = z.infer<typeof endpointLabelsSchema>;
+
+export const endpointSchema = z.strictObject({
+  /** Where the outbound proxy connects: the peer's inbound proxy when meshed, else the app itself. */
+  addr: hostPortSchema,
+  meshed: z.boolean(),
+  labels: endpointLabelsSchema,
+});
+export type Endpoint = z.infer<typeof endpointSchema>;
+
+export const destinationUpdateSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('add'), endpoints: z.array(endpointSchema).min(1) }),
+  z.strictObject({ type: z.literal('remove'), addrs: z.array(hostPortSchema).min(1) }),
+  /** `exists: false`: no such service; `exists: true`: the service exists but has no endpoints now. */
+  z.strictObject({ type: z.literal('noEndpoints'), exists: z.boolean() }),
+]);
+export type DestinationUpdate = z.infer<typeof destinationUpdateSchema>;
+
+export const destinationPath = '/v1/destination';
+
+// === Authorities ===
+
+export interface ServiceAuthority {
+  readonly service: string;
+  readonly namespace: string;
+  readonly port: number;
+}
+
+const AUTHORITY = /^([a-z0-9](?:[-a-z0-9]*[a-z0-9])?)\.([a-z0-9](?:[-a-z0-9]*[a-z0-9])?)(?:\.svc(?:\.cluster\.local)?)?\.?(?::(\d{1,5}))?$/;
+
+/**
+ * `books.demo:7000`, `books.demo.svc.cluster.local:7000` → {service, namespace, port}; null when the authority
+ * does not name a mesh service. Without a port, 80 is meant, as in an HTTP Host header.
+ */
+export function parseServiceAuthority(authority: string): ServiceAuthority | null {
+  const m = AUTHORITY.exec(authority.toLowerCase());
+  if (!m) return null;
+  const port = m[3] === undefined ? 80 : Number(m[3]);
+  if (port < 1 || port > 65535) return null;
+  return { service: m[1] as string, namespace: m[2] as string, port };
+}
