@@ -1,4 +1,5 @@
 export * from './address.js';
+export * from './api.js';
 export * from './discovery.js';
 export * from './mesh-headers.js';
 export * from './metrics/names.js';
