@@ -1,0 +1,78 @@
+// The demo mesh's shape, and the registry it yields once every listener has an address. Pure: addresses come from
+// the caller, so the launcher can use free ports and tests can use fixed ones.
+import type { Registry, RegistryPod } from '@signalbox/shared';
+
+export const DEMO_NAMESPACE = 'demo';
+
+export interface DemoWorkload {
+  readonly deployment: string;
+  readonly replicas: number;
+  /** The mesh service in front of the workload; none for a pure client. */
+  readonly service?: { readonly name: string; readonly port: number };
+  readonly role: DemoRole;
+}
+
+export type DemoRole = 'web' | 'books' | 'authors' | 'traffic';
+
+/**
+ * traffic → web → (books ×2, authors). books fails one request in ten and varies its latency, so success rate,
+ * latency percentiles and balancing all show on the dashboard.
+ */
+export const demoWorkloads: readonly DemoWorkload[] = [
+  { deployment: 'web', replicas: 1, service: { name: 'web', port: 7000 }, role: 'web' },
+  { deployment: 'books', replicas: 2, service: { name: 'books', port: 7001 }, role: 'books' },
+  { deployment: 'authors', replicas: 1, service: { name: 'authors', port: 7002 }, role: 'authors' },
+  { deployment: 'traffic', replicas: 1, role: 'traffic' },
+];
+
+/** Each meshed pod needs four listeners: its app and its proxy's inbound, outbound and admin. */
+export interface PodAddrs {
+  readonly app: string;
+  readonly inbound: string;
+  readonly outbound: string;
+  readonly admin: string;
+}
+
+export interface DemoPod {
+  readonly pod: RegistryPod & { proxy: NonNullable<RegistryPod['proxy']> };
+  readonly role: DemoRole;
+}
+
+/** Pod names as Kubernetes would number a StatefulSet's: `books-0`, `books-1`. */
+export function demoPodNames(): string[] {
+  return demoWorkloads.flatMap((w) => Array.from({ length: w.replicas }, (_, i) => `${w.deployment}-${i}`));
+}
+
+export function demoPods(addrs: (podName: string) => PodAddrs): DemoPod[] {
+  return demoWorkloads.flatMap((w) =>
+    Array.from({ length: w.replicas }, (_, i) => {
+      const name = `${w.deployment}-${i}`;
+      const { app, inbound, outbound, admin } = addrs(name);
+      return {
+        role: w.role,
+        pod: { name, deployment: w.deployment, serviceAccount: w.deployment, app, proxy: { inbound, outbound, admin } },
+      };
+    }),
+  );
+}
+
+export function demoRegistry(pods: readonly DemoPod[]): Registry {
+  return {
+    namespaces: [
+      {
+        name: DEMO_NAMESPACE,
+        pods: pods.map((p) => p.pod),
+        services: demoWorkloads.flatMap((w) =>
+          w.service ? [{ name: w.service.name, port: w.service.port, deployment: w.deployment }] : [],
+        ),
+      },
+    ],
+  };
+}
+
+/** `books.demo:7001`: how the demo's apps name a service (through their outbound proxy). */
+export function serviceAuthority(role: DemoRole): string {
+  const w = demoWorkloads.find((x) => x.role === role);
+  if (!w?.service) throw new Error(`${role} has no service`);
+  return `${w.service.name}.${DEMO_NAMESPACE}:${w.service.port}`;
+}
