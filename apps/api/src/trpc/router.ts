@@ -1,0 +1,15 @@
+// The API's root router: only composes the domain routers. Clients import `type AppRouter` from here
+// (`@signalbox/api/router`), types only.
+import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
+import { createTRPCRouter } from './init.js';
+import { namespacesRouter } from './routers/namespaces.js';
+import { statRouter } from './routers/stat.js';
+
+export const appRouter = createTRPCRouter({
+  ...statRouter,
+  ...namespacesRouter,
+});
+
+export type AppRouter = typeof appRouter;
+export type RouterInputs = inferRouterInputs<AppRouter>;
+export type RouterOutputs = inferRouterOutputs<AppRouter>;
