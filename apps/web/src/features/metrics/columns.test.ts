@@ -1,0 +1,72 @@
+import type { StatRow } from '@signalbox/shared';
+import { describe, expect, it } from 'vitest';
+import { defaultSort, hasNoTraffic, nextSort, sortRows } from './columns';
+
+function row(name: string, overrides: Partial<StatRow> = {}): StatRow {
+  return {
+    kind: 'deployment',
+    namespace: 'demo',
+    name,
+    meshedPods: 1,
+    totalPods: 1,
+    successRate: 1,
+    rps: 1,
+    latencyMs: { p50: 1, p95: 2, p99: 3 },
+    tcpConnections: 1,
+    ...overrides,
+  };
+}
+
+const rows = [
+  row('web', { successRate: 0.99, rps: 5 }),
+  row('books', { successRate: 0.9, rps: 10 }),
+  row('traffic', { successRate: null, rps: 0 }),
+  row('authors', { successRate: 1, rps: 5 }),
+];
+
+describe('sortRows', () => {
+  it('sorts by name ascending by default', () => {
+    expect(sortRows(rows, defaultSort).map((r) => r.name)).toEqual(['authors', 'books', 'traffic', 'web']);
+  });
+
+  it('puts nulls last in both directions', () => {
+    const desc = sortRows(rows, { key: 'successRate', direction: 'desc' }).map((r) => r.name);
+    const asc = sortRows(rows, { key: 'successRate', direction: 'asc' }).map((r) => r.name);
+    expect(desc).toEqual(['authors', 'web', 'books', 'traffic']);
+    expect(asc).toEqual(['books', 'web', 'authors', 'traffic']);
+  });
+
+  it('breaks ties by name and does not mutate its input', () => {
+    const copy = [...rows];
+    expect(sortRows(rows, { key: 'rps', direction: 'desc' }).map((r) => r.name)).toEqual([
+      'books',
+      'authors',
+      'web',
+      'traffic',
+    ]);
+    expect(rows).toEqual(copy);
+  });
+
+  it('sorts latency columns', () => {
+    const byP99 = [row('a', { latencyMs: { p50: 1, p95: 1, p99: 9 } }), row('b', { latencyMs: { p50: 1, p95: 1, p99: null } }), row('c')];
+    expect(sortRows(byP99, { key: 'p99', direction: 'desc' }).map((r) => r.name)).toEqual(['a', 'c', 'b']);
+  });
+});
+
+describe('nextSort', () => {
+  it('flips the direction of the current column', () => {
+    expect(nextSort({ key: 'rps', direction: 'desc' }, 'rps')).toEqual({ key: 'rps', direction: 'asc' });
+  });
+  it('starts numeric columns descending and names ascending', () => {
+    expect(nextSort(defaultSort, 'p95')).toEqual({ key: 'p95', direction: 'desc' });
+    expect(nextSort({ key: 'rps', direction: 'desc' }, 'name')).toEqual({ key: 'name', direction: 'asc' });
+  });
+});
+
+describe('hasNoTraffic', () => {
+  it('is true only when there are rows and none has traffic', () => {
+    expect(hasNoTraffic([])).toBe(false);
+    expect(hasNoTraffic([row('a', { rps: 0, successRate: null })])).toBe(true);
+    expect(hasNoTraffic(rows)).toBe(false);
+  });
+});

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { formatCount, formatLatencyMs, formatMeshed, formatPercent, formatRps } from './format';
+
+describe('formatPercent', () => {
+  it.each([
+    [1, '100.00%'],
+    [0.9876, '98.76%'],
+    [0.9, '90.00%'],
+    [0, '0.00%'],
+    [null, '-'],
+    [Number.NaN, '-'],
+  ])('%s → %s', (rate, expected) => {
+    expect(formatPercent(rate)).toBe(expected);
+  });
+});
+
+describe('formatRps', () => {
+  it.each([
+    [0, '0'],
+    [0.0123, '0.012'],
+    [0.5, '0.5'],
+    [4.5, '4.5'],
+    [12.345, '12.35'],
+    [10, '10'],
+    [123.456, '123.5'],
+    [1500, '1500'],
+    [null, '-'],
+    [Number.POSITIVE_INFINITY, '-'],
+  ])('%s → %s', (rps, expected) => {
+    expect(formatRps(rps)).toBe(expected);
+  });
+});
+
+describe('formatLatencyMs', () => {
+  it.each([
+    [0.5, '0.5 ms'],
+    [3, '3 ms'],
+    [3.456, '3.46 ms'],
+    [12.5, '12.5 ms'],
+    [12.04, '12 ms'],
+    [250.4, '250 ms'],
+    [1000, '1 s'],
+    [1250, '1.25 s'],
+    [null, '-'],
+    [Number.NaN, '-'],
+  ])('%s → %s', (ms, expected) => {
+    expect(formatLatencyMs(ms)).toBe(expected);
+  });
+});
+
+describe('formatMeshed', () => {
+  it('prints meshed/total', () => {
+    expect(formatMeshed(2, 2)).toBe('2/2');
+    expect(formatMeshed(0, 1)).toBe('0/1');
+  });
+});
+
+describe('formatCount', () => {
+  it.each([
+    [0, '0'],
+    [3, '3'],
+    [2.25, '2.3'],
+    [null, '-'],
+  ])('%s → %s', (value, expected) => {
+    expect(formatCount(value)).toBe(expected);
+  });
+});

@@ -1,0 +1,47 @@
+// Pure formatting of golden metrics for the tables: what Linkerd's dashboard prints, with "-" for "no data".
+
+/** Printed for any value the window has no data for (Linkerd prints "-" too). */
+export const NO_VALUE = '-';
+
+/** 0.9876 → "98.76%"; null (no completed request in the window) → "-". */
+export function formatPercent(rate: number | null): string {
+  if (rate === null || !Number.isFinite(rate)) return NO_VALUE;
+  return `${(rate * 100).toFixed(2)}%`;
+}
+
+/**
+ * Requests per second, to a precision that keeps low rates readable: 0 → "0", 0.0123 → "0.012", 4.5 → "4.5",
+ * 123.456 → "123.5". Null or NaN → "-".
+ */
+export function formatRps(rps: number | null): string {
+  if (rps === null || !Number.isFinite(rps)) return NO_VALUE;
+  if (rps === 0) return '0';
+  const abs = Math.abs(rps);
+  if (abs < 0.1) return rps.toFixed(3);
+  if (abs < 100) return trimZeros(rps.toFixed(2));
+  return trimZeros(rps.toFixed(1));
+}
+
+/** Latency in milliseconds (what the API returns) → "3 ms", "12.5 ms", "1.25 s". Null (Prometheus NaN) → "-". */
+export function formatLatencyMs(ms: number | null): string {
+  if (ms === null || !Number.isFinite(ms)) return NO_VALUE;
+  if (ms >= 1000) return `${trimZeros((ms / 1000).toFixed(2))} s`;
+  if (ms >= 100) return `${Math.round(ms)} ms`;
+  if (ms >= 10) return `${trimZeros(ms.toFixed(1))} ms`;
+  return `${trimZeros(ms.toFixed(2))} ms`;
+}
+
+/** Meshed over total pods, as `linkerd viz stat` prints it: "2/2". */
+export function formatMeshed(meshed: number, total: number): string {
+  return `${meshed}/${total}`;
+}
+
+/** A plain count (TCP connections): 3 → "3", 2.5 (an average over the window) → "2.5". */
+export function formatCount(value: number | null): string {
+  if (value === null || !Number.isFinite(value)) return NO_VALUE;
+  return Number.isInteger(value) ? String(value) : trimZeros(value.toFixed(1));
+}
+
+function trimZeros(fixed: string): string {
+  return fixed.includes('.') ? fixed.replace(/\.?0+$/, '') : fixed;
+}
