@@ -1,0 +1,35 @@
+import { readFileSync } from 'node:fs';
+import { registrySchema } from '@signalbox/shared';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { demoPodNames, demoPods, demoRegistry, serviceAuthority } from './topology.js';
+
+const addrsFor = (name: string) => {
+  const base = 20000 + 10 * demoPodNames().indexOf(name);
+  return { app: `127.0.0.1:${base}`, inbound: `127.0.0.1:${base + 1}`, outbound: `127.0.0.1:${base + 2}`, admin: `127.0.0.1:${base + 3}` };
+};
+
+describe('demo topology', () => {
+  it('yields a registry the control plane accepts', () => {
+    const registry = registrySchema.parse(demoRegistry(demoPods(addrsFor)));
+    const ns = registry.namespaces[0];
+    expect(ns?.name).toBe('demo');
+    expect(ns?.pods.filter((p) => p.deployment === 'books').map((p) => p.name)).toEqual(['books-0', 'books-1']);
+    expect(ns?.services.map((s) => `${s.name}->${s.deployment}:${s.port}`)).toEqual([
+      'web->web:7000',
+      'books->books:7001',
+      'authors->authors:7002',
+    ]);
+  });
+
+  it('names services by mesh authority, and refuses a role without one', () => {
+    expect(serviceAuthority('books')).toBe('books.demo:7001');
+    expect(() => serviceAuthority('traffic')).toThrow(/no service/);
+  });
+
+  it('keeps the docker-compose registry valid and in step with the topology', () => {
+    const file = new URL('../compose/registry.yaml', import.meta.url);
+    const registry = registrySchema.parse(parse(readFileSync(file, 'utf8')));
+    expect(registry.namespaces[0]?.pods.map((p) => p.name)).toEqual(demoPodNames());
+  });
+});

@@ -1,0 +1,85 @@
+// The walking skeleton end to end: traffic → web's proxies → books' and authors' proxies → apps, scraped by a real
+// Prometheus, answered by the control plane's `stat` — and what it reports must match the traffic the demo sends.
+import { eventually } from '@signalbox/launch';
+import type { AppRouter } from '@signalbox/api/router';
+import { statResultSchema, type StatRow } from '@signalbox/shared';
+import { createTRPCClient, httpBatchLink } from '@trpc/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDemoMesh, type DemoMesh } from '../../src/mesh.js';
+
+let mesh: DemoMesh;
+beforeAll(async () => {
+  mesh = await startDemoMesh({ rps: 10 });
+});
+afterAll(async () => {
+  await mesh?.stop();
+});
+
+const pod = (name: string) => {
+  const found = mesh.pods.find((p) => p.pod.name === name);
+  if (!found) throw new Error(`no pod ${name}`);
+  return found.pod;
+};
+const metrics = async (podName: string) => (await fetch(`http://${pod(podName).proxy.admin}/metrics`)).text();
+
+describe('demo mesh', () => {
+  it('counts a request in the caller’s outbound proxy with the destination’s labels', async () => {
+    await eventually(async () => {
+      const text = await metrics('web-0');
+      const line = text.split('\n').find((l) => l.startsWith('response_total{') && l.includes('dst_deployment="books"'));
+      expect(line).toBeDefined();
+      expect(line).toContain('direction="outbound"');
+      expect(line).toContain('authority="books.demo:7001"');
+      expect(line).toContain('dst_namespace="demo"');
+      expect(line).toContain('dst_service="books"');
+      expect(line).toMatch(/dst_pod="books-[01]"/);
+      expect(line).toContain('tls="no_identity"');
+      expect(line).toMatch(/target_addr="127\.0\.0\.1:\d+"/);
+    });
+  });
+
+  it('counts it again in the destination’s inbound proxy, with Linkerd’s latency buckets', async () => {
+    await eventually(async () => {
+      const text = await metrics('books-0');
+      expect(text).toMatch(/^request_total\{[^}]*direction="inbound"/m);
+      expect(text).toMatch(/^response_total\{[^}]*direction="inbound"[^}]*status_code="500"[^}]*classification="failure"|^response_total\{[^}]*classification="failure"[^}]*status_code="500"/m);
+      expect(text).toMatch(/^response_latency_ms_bucket\{[^}]*le="50000"/m);
+      expect(text).toMatch(/^tcp_open_connections\{[^}]*direction="inbound"/m);
+    });
+  });
+
+  it('is scraped by Prometheus with namespace, deployment and pod target labels', async () => {
+    await eventually(
+      async () => {
+        const url = new URL('/api/v1/query', mesh.prometheusUrl);
+        url.searchParams.set('query', 'sum(request_total{direction="inbound",namespace="demo"}) by (deployment, pod)');
+        const body = (await (await fetch(url)).json()) as { data: { result: { metric: Record<string, string> }[] } };
+        const pods = body.data.result.map((r) => `${r.metric.deployment}/${r.metric.pod}`).sort();
+        expect(pods).toEqual(['authors/authors-0', 'books/books-0', 'books/books-1', 'web/web-0']);
+      },
+      { timeoutMs: 30_000 },
+    );
+  });
+
+  it('answers tRPC stat with the failure rate the demo produces', async () => {
+    const api = createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: `${mesh.apiUrl}/trpc` })] });
+    const row = (rows: readonly StatRow[], name: string) => rows.find((r) => r.name === name);
+    await eventually(
+      async () => {
+        const result = statResultSchema.parse(await api.stat.query({ kind: 'deployment', namespace: 'demo', window: '30s' }));
+        const books = row(result.rows, 'books');
+        // books fails exactly one request in ten on each replica.
+        expect(books?.successRate).toBeGreaterThan(0.85);
+        expect(books?.successRate).toBeLessThan(0.95);
+        expect(books?.rps).toBeGreaterThan(3);
+        expect(books?.latencyMs.p50).not.toBeNull();
+        expect([books?.meshedPods, books?.totalPods]).toEqual([2, 2]);
+        const authors = row(result.rows, 'authors');
+        expect(authors?.successRate).toBe(1);
+        // traffic only calls out: nothing arrives at its inbound proxy.
+        expect(row(result.rows, 'traffic')?.successRate).toBeNull();
+      },
+      { timeoutMs: 45_000, intervalMs: 1000 },
+    );
+  });
+});
