@@ -54,6 +54,5 @@ export function createPrometheusClient({ url, timeoutMs = 5000 }: PrometheusClie
 function describeFetchError(err: unknown): string {
   if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) return 'timed out';
   const cause = err instanceof Error ? (err.cause as { code?: string; message?: string } | undefined) : undefined;
-  if (cause?.code) return cause.message ?? cause.code;
-  return err instanceof Error ? err.message : String(err);
+  return cause?.message || cause?.code || (err instanceof Error ? err.message : String(err));
 }

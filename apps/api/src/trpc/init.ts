@@ -22,7 +22,9 @@ const t = initTRPC.context<Context>().create({
   errorFormatter({ shape, error }) {
     // Clients branch on this stable code (apiErrorCodes), not on the human message.
     const signalboxCode = error.cause instanceof SignalboxApiError ? error.cause.code : null;
-    return { ...shape, data: { ...shape.data, signalboxCode } };
+    // Server stacks are for the server's log, not for browsers and terminals.
+    const { stack: _stack, ...data } = shape.data;
+    return { ...shape, data: { ...data, signalboxCode } };
   },
 });
 

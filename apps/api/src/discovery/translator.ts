@@ -1,0 +1,65 @@
+// Pure core of the destination stream: what a service authority resolves to in a registry, and the updates that
+// take a proxy from one resolution to the next (Linkerd's endpoint_translator: add / remove / no_endpoints).
+import type { DestinationUpdate, Endpoint, Registry, RegistryPod, ServiceAuthority } from '@signalbox/shared';
+
+/** `exists: false`: no such service (or port), the client may fall back; else the service's current endpoints. */
+export type Resolution = { readonly exists: false } | { readonly exists: true; readonly endpoints: readonly Endpoint[] };
+
+/** A service authority → the pods of its deployment in its namespace, on the service's port only. */
+export function resolveAuthority(registry: Registry, authority: ServiceAuthority): Resolution {
+  const ns = registry.namespaces.find((n) => n.name === authority.namespace);
+  const service = ns?.services.find((s) => s.name === authority.service && s.port === authority.port);
+  if (!ns || !service) return { exists: false };
+  return {
+    exists: true,
+    endpoints: ns.pods
+      .filter((pod) => pod.deployment === service.deployment)
+      .map((pod) => toEndpoint(pod, ns.name, service.name)),
+  };
+}
+
+/** A meshed pod is reached through its inbound proxy; an unmeshed one directly, in plaintext. */
+export function toEndpoint(pod: RegistryPod, namespace: string, service: string): Endpoint {
+  return {
+    addr: pod.proxy ? pod.proxy.inbound : pod.app,
+    meshed: pod.proxy !== undefined,
+    labels: { namespace, service, deployment: pod.deployment, pod: pod.name, serviceaccount: pod.serviceAccount },
+  };
+}
+
+/**
+ * The updates that move a client from `previous` (undefined: it has just subscribed) to `next`. The first answer
+ * is never empty, as Linkerd requires a message on subscribe; after that only differences are sent: `remove` for
+ * gone addresses, `add` for new or changed endpoints, `noEndpoints` when the set empties or the service goes.
+ */
+export function translate(previous: Resolution | undefined, next: Resolution): DestinationUpdate[] {
+  if (!next.exists) return previous && !previous.exists ? [] : [{ type: 'noEndpoints', exists: false }];
+  if (next.endpoints.length === 0)
+    return previous?.exists === true && previous.endpoints.length === 0 ? [] : [{ type: 'noEndpoints', exists: true }];
+  // After noEndpoints (or on subscribe) the client holds nothing: send the whole set.
+  if (!previous?.exists || previous.endpoints.length === 0) return [{ type: 'add', endpoints: [...next.endpoints] }];
+
+  const before = new Map(previous.endpoints.map((e) => [e.addr, e]));
+  const after = new Set(next.endpoints.map((e) => e.addr));
+  const removed = previous.endpoints.filter((e) => !after.has(e.addr)).map((e) => e.addr);
+  const added = next.endpoints.filter((e) => {
+    const old = before.get(e.addr);
+    return old === undefined || !sameEndpoint(old, e);
+  });
+  const updates: DestinationUpdate[] = [];
+  if (removed.length > 0) updates.push({ type: 'remove', addrs: removed });
+  if (added.length > 0) updates.push({ type: 'add', endpoints: added });
+  return updates;
+}
+
+function sameEndpoint(a: Endpoint, b: Endpoint): boolean {
+  return (
+    a.addr === b.addr &&
+    a.meshed === b.meshed &&
+    a.labels.namespace === b.labels.namespace &&
+    a.labels.service === b.labels.service &&
+    a.labels.deployment === b.labels.deployment &&
+    a.labels.pod === b.labels.pod &&
+    a.labels.serviceaccount === b.labels.serviceaccount
+  );
+}

@@ -1,0 +1,58 @@
+// The control plane's one HTTP server: the destination streams proxies watch, tRPC for the dashboard and CLI,
+// and its own /ready, /live and /metrics.
+import http from 'node:http';
+import { destinationPath } from '@signalbox/shared';
+import { createHTTPHandler } from '@trpc/server/adapters/standalone';
+import type { DestinationServer } from './discovery/server.js';
+import type { Telemetry } from './telemetry.js';
+import type { Context } from './trpc/init.js';
+import { appRouter } from './trpc/router.js';
+
+export interface ApiServerOptions {
+  readonly context: Context;
+  readonly destination: DestinationServer;
+  readonly telemetry: Telemetry;
+}
+
+export function createApiServer({ context, destination, telemetry }: ApiServerOptions): http.Server {
+  const trpc = createHTTPHandler({ router: appRouter, createContext: () => context });
+  return http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://api');
+    if (url.pathname === '/trpc' || url.pathname.startsWith('/trpc/')) {
+      // The dashboard's browser code may call from another origin (Next on :3000).
+      res.setHeader('access-control-allow-origin', '*');
+      res.setHeader('access-control-allow-headers', '*');
+      if (req.method === 'OPTIONS') {
+        res.writeHead(204).end();
+        return;
+      }
+      req.url = req.url?.slice('/trpc'.length) || '/';
+      trpc(req, res);
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') return plain(res, 405, 'method not allowed\n');
+    switch (url.pathname) {
+      case destinationPath:
+        return destination.handle(req, res, url.searchParams);
+      // The registry is loaded before the server listens, so listening means ready.
+      case '/ready':
+        return plain(res, 200, 'ready\n');
+      case '/live':
+        return plain(res, 200, 'live\n');
+      case '/metrics':
+        void telemetry.registry.metrics().then(
+          (text) => {
+            res.writeHead(200, { 'content-type': telemetry.registry.contentType }).end(text);
+          },
+          (err: unknown) => plain(res, 500, `${String(err)}\n`),
+        );
+        return;
+      default:
+        return plain(res, 404, 'not found\n');
+    }
+  });
+}
+
+function plain(res: http.ServerResponse, status: number, body: string): void {
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' }).end(body);
+}

@@ -1,0 +1,27 @@
+// The control plane's own metrics (`/metrics`), prefixed `signalbox_` since Linkerd has no equivalents.
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+
+export interface Telemetry {
+  readonly registry: Registry;
+  readonly destinationStreams: Gauge;
+  readonly registryReloads: Counter<'result'>;
+}
+
+export function createTelemetry(): Telemetry {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  return {
+    registry,
+    destinationStreams: new Gauge({
+      name: 'signalbox_destination_streams',
+      help: 'Open destination streams (one per proxy and authority).',
+      registers: [registry],
+    }),
+    registryReloads: new Counter({
+      name: 'signalbox_registry_reloads_total',
+      help: 'Registry file reloads after an edit, by result (a failure keeps the last good registry).',
+      labelNames: ['result'],
+      registers: [registry],
+    }),
+  };
+}
