@@ -1,0 +1,16 @@
+#!/usr/bin/env node
+// The `signalbox` command line. Usage errors exit 2 (as commander's callers expect), failed calls exit 1.
+import { Command } from 'commander';
+import { addStatCommand } from './commands/stat.js';
+
+const program = new Command('signalbox')
+  .description('Signalbox service mesh command line')
+  .showHelpAfterError('(add --help for usage)')
+  .exitOverride((err) => {
+    // Help and version are successes; every other commander error is a usage error.
+    process.exit(err.exitCode === 0 ? 0 : 2);
+  });
+
+addStatCommand(program);
+
+await program.parseAsync(process.argv);
