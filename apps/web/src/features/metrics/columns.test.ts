@@ -1,6 +1,6 @@
 import type { StatRow } from '@signalbox/shared';
 import { describe, expect, it } from 'vitest';
-import { defaultSort, hasNoTraffic, nextSort, sortRows } from './columns';
+import { columns, defaultSort, hasNoTraffic, nextSort, sortRows } from './columns';
 
 function row(name: string, overrides: Partial<StatRow> = {}): StatRow {
   return {
@@ -68,5 +68,28 @@ describe('hasNoTraffic', () => {
     expect(hasNoTraffic([])).toBe(false);
     expect(hasNoTraffic([row('a', { rps: 0, successRate: null })])).toBe(true);
     expect(hasNoTraffic(rows)).toBe(false);
+  });
+});
+
+describe('columns', () => {
+  const cells = (r: StatRow) => Object.fromEntries(columns.map((c) => [c.key, c.format(r)]));
+
+  it('formats a row with traffic', () => {
+    const r = row('books', { meshedPods: 2, totalPods: 2, successRate: 0.9, rps: 4.5, tcpConnections: 3 });
+    expect(cells(r)).toEqual({
+      name: 'books',
+      meshed: '2/2',
+      successRate: '90.00%',
+      rps: '4.5',
+      p50: '1 ms',
+      p95: '2 ms',
+      p99: '3 ms',
+      tcp: '3',
+    });
+  });
+
+  it('prints "-" for every metric of an idle row', () => {
+    const r = row('traffic', { successRate: null, rps: 0, latencyMs: { p50: null, p95: null, p99: null }, tcpConnections: 0 });
+    expect(cells(r)).toMatchObject({ successRate: '-', rps: '-', p50: '-', p95: '-', p99: '-', tcp: '0' });
   });
 });

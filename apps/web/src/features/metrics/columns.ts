@@ -1,6 +1,17 @@
 // The deployments/namespaces metrics table: its columns (header, how to print, how to sort) and the pure sort.
 import type { StatRow } from '@signalbox/shared';
-import { formatCount, formatLatencyMs, formatMeshed, formatPercent, formatRps } from './format';
+import { NO_VALUE, formatCount, formatLatencyMs, formatMeshed, formatPercent, formatRps } from './format';
+
+/**
+ * A row of the table: a `stat` row, except that RPS and TCP connections may be unknown (null), e.g. on the overview
+ * when discovery answered but Prometheus did not. Every StatRow is a MetricsRow.
+ */
+export type MetricsRow = Omit<StatRow, 'rps' | 'tcpConnections'> & { rps: number | null; tcpConnections: number | null };
+
+/** No request completed in the window: Linkerd prints "-" rather than "0" RPS then. */
+function idle(row: MetricsRow): boolean {
+  return row.successRate === null && (row.rps === null || row.rps === 0);
+}
 
 export type ColumnKey = 'name' | 'meshed' | 'successRate' | 'rps' | 'p50' | 'p95' | 'p99' | 'tcp';
 export type SortDirection = 'asc' | 'desc';
@@ -15,8 +26,8 @@ export interface Column {
   /** Numeric columns are right-aligned and sort descending on first click. */
   numeric: boolean;
   /** The value sorted on; null (no data) always sorts last. */
-  sortValue: (row: StatRow) => string | number | null;
-  format: (row: StatRow) => string;
+  sortValue: (row: MetricsRow) => string | number | null;
+  format: (row: MetricsRow) => string;
 }
 
 export const columns: readonly Column[] = [
@@ -35,7 +46,13 @@ export const columns: readonly Column[] = [
     sortValue: (r) => r.successRate,
     format: (r) => formatPercent(r.successRate),
   },
-  { key: 'rps', header: 'RPS', numeric: true, sortValue: (r) => r.rps, format: (r) => formatRps(r.rps) },
+  {
+    key: 'rps',
+    header: 'RPS',
+    numeric: true,
+    sortValue: (r) => r.rps,
+    format: (r) => (idle(r) ? NO_VALUE : formatRps(r.rps)),
+  },
   {
     key: 'p50',
     header: 'P50 latency',
@@ -79,7 +96,7 @@ export function nextSort(current: SortState, key: ColumnKey): SortState {
  * Rows sorted by a column, without mutating the input. Nulls ("-") go last in both directions, and ties fall back to
  * the name so the order is stable across polls (rows must not jump around every 2 s).
  */
-export function sortRows(rows: readonly StatRow[], sort: SortState): StatRow[] {
+export function sortRows<R extends MetricsRow>(rows: readonly R[], sort: SortState): R[] {
   const column = columns.find((c) => c.key === sort.key) ?? columns[0]!;
   const sign = sort.direction === 'asc' ? 1 : -1;
   return [...rows].sort((a, b) => {
@@ -93,6 +110,6 @@ export function sortRows(rows: readonly StatRow[], sort: SortState): StatRow[] {
 }
 
 /** True when no row completed a request in the window: the table then says "no traffic yet". */
-export function hasNoTraffic(rows: readonly StatRow[]): boolean {
-  return rows.length > 0 && rows.every((r) => r.rps === 0 && r.successRate === null);
+export function hasNoTraffic(rows: readonly MetricsRow[]): boolean {
+  return rows.length > 0 && rows.every(idle);
 }
