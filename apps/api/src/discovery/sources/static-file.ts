@@ -25,8 +25,8 @@ export function parseRegistry(text: string, file: string): Registry {
     throw new RegistryFileError(
       file,
       doc.errors.map((e) => {
-        const at = e.linePos?.[0];
-        return `registry ${file}:${at ? `${at.line}:${at.col}` : '?'}: ${firstLine(e.message)}`;
+        const at = lineCounter.linePos(e.pos[0]);
+        return `registry ${file}:${at.line}:${at.col}: ${firstLine(e.message)}`;
       }),
     );
   const result = registrySchema.safeParse(doc.toJS() ?? {});

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from './config.js';
+
+describe('parseConfig', () => {
+  it('applies defaults', () => {
+    expect(parseConfig(['--registry', 'reg.yaml'], {})).toEqual({
+      listen: { host: '127.0.0.1', port: 8085 },
+      registryFile: 'reg.yaml',
+      prometheusUrl: 'http://127.0.0.1:9090',
+      fileSdPath: undefined,
+    });
+  });
+
+  it('reads the environment, and flags win over it', () => {
+    const env = {
+      SIGNALBOX_API_ADDR: '127.0.0.1:9000',
+      SIGNALBOX_REGISTRY: 'env.yaml',
+      SIGNALBOX_PROMETHEUS_URL: 'http://prom:9090',
+      SIGNALBOX_FILE_SD: '/tmp/sd.json',
+    };
+    expect(parseConfig([], env)).toEqual({
+      listen: { host: '127.0.0.1', port: 9000 },
+      registryFile: 'env.yaml',
+      prometheusUrl: 'http://prom:9090',
+      fileSdPath: '/tmp/sd.json',
+    });
+    expect(parseConfig(['--listen=0.0.0.0:1', '--registry=flag.yaml'], env)).toMatchObject({
+      listen: { host: '0.0.0.0', port: 1 },
+      registryFile: 'flag.yaml',
+    });
+  });
+
+  it.each([
+    [[], /--registry: missing/],
+    [['--registry=r', '--listen=nope'], /--listen: expected "host:port"/],
+    [['--registry=r', '--prometheus-url=ftp://x'], /--prometheus-url: /],
+    [['--registry=r', '--bogus'], /bogus/],
+  ])('refuses %j', (argv, message) => {
+    expect(() => parseConfig(argv, {})).toThrow(message);
+  });
+});

@@ -1,0 +1,39 @@
+// Subscribers get the current state at once, then only what changed for their authority.
+import type { DestinationUpdate, Registry } from '@signalbox/shared';
+import { describe, expect, it } from 'vitest';
+import { createDiscoveryWatcher } from './watcher.js';
+
+const registry = (...pods: [string, string][]): Registry => ({
+  namespaces: [
+    {
+      name: 'demo',
+      pods: pods.map(([name, app]) => ({ name, deployment: 'books', serviceAccount: 'default', app })),
+      services: [{ name: 'books', port: 7000, deployment: 'books' }],
+    },
+  ],
+});
+
+describe('createDiscoveryWatcher', () => {
+  it('sends the initial state, then diffs, and nothing after unsubscribe', () => {
+    const watcher = createDiscoveryWatcher(registry(['books-1', '127.0.0.1:7001']));
+    const books: DestinationUpdate[] = [];
+    const other: DestinationUpdate[] = [];
+    const stop = watcher.subscribe({ service: 'books', namespace: 'demo', port: 7000 }, (u) => books.push(...u));
+    watcher.subscribe({ service: 'web', namespace: 'demo', port: 80 }, (u) => other.push(...u));
+    expect(watcher.subscriberCount).toBe(2);
+
+    watcher.update(registry(['books-1', '127.0.0.1:7001'], ['books-2', '127.0.0.1:7002']));
+    watcher.update(registry(['books-2', '127.0.0.1:7002']));
+    stop();
+    watcher.update(registry());
+
+    expect(books.map((u) => (u.type === 'add' ? u.endpoints.map((e) => e.addr) : u))).toEqual([
+      ['127.0.0.1:7001'],
+      ['127.0.0.1:7002'],
+      { type: 'remove', addrs: ['127.0.0.1:7001'] },
+    ]);
+    expect(other).toEqual([{ type: 'noEndpoints', exists: false }]);
+    expect(watcher.subscriberCount).toBe(1);
+    expect(watcher.registry().namespaces[0]?.pods).toEqual([]);
+  });
+});
