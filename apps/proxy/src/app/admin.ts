@@ -1,0 +1,30 @@
+// Admin server: /metrics (Prometheus text), /ready (200 once listening and not draining), /live. Not on the data
+// path, so node:http is fine here.
+import http from 'node:http';
+import type { Registry } from 'prom-client';
+
+export interface AdminDeps {
+  readonly registry: Registry;
+  readonly isReady: () => boolean;
+}
+
+export function createAdmin(deps: AdminDeps): http.Server {
+  return http.createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    const send = (status: number, body: string, type = 'text/plain; charset=utf-8') => {
+      res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body) });
+      res.end(req.method === 'HEAD' ? undefined : body);
+    };
+    if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, 'method not allowed\n');
+    if (path === '/live') return send(200, 'live\n');
+    if (path === '/ready') return deps.isReady() ? send(200, 'ready\n') : send(503, 'not ready\n');
+    if (path === '/metrics') {
+      deps.registry.metrics().then(
+        (text) => send(200, text, deps.registry.contentType),
+        (err: Error) => send(500, `${err.message}\n`),
+      );
+      return;
+    }
+    send(404, 'not found\n');
+  });
+}

@@ -1,0 +1,44 @@
+// Queue a request while its balancer has no endpoint, for at most `timeoutMs` (Linkerd's failfast timeout, 3 s
+// outbound); then fail with the cause the resolution explains. The queue is bounded.
+import { ProxyError } from '../errors.js';
+import type { Resolution } from '../discovery/resolution.js';
+import type { Endpoint } from '@signalbox/shared';
+import type { Balancer } from './round-robin.js';
+
+/** Linkerd's HTTP queue capacity. */
+export const maxQueued = 10_000;
+let queued = 0;
+
+export function failfastError(resolution: Resolution): ProxyError {
+  if (resolution.status === 'resolved') {
+    return resolution.exists
+      ? new ProxyError('no-endpoints', `${resolution.authority} has no endpoints`)
+      : new ProxyError('unknown-authority', `${resolution.authority} is not a known service`);
+  }
+  return new ProxyError('discovery-unavailable', `no answer from the control plane for ${resolution.authority}`);
+}
+
+/** An endpoint now, or as soon as one appears, or a coded error after `timeoutMs`. */
+export function chooseEndpoint(balancer: Balancer, resolution: Resolution, timeoutMs: number): Promise<Endpoint> {
+  const now = balancer.choose();
+  if (now) return Promise.resolve(now);
+  if (queued >= maxQueued) return Promise.reject(failfastError(resolution));
+  queued++;
+  return new Promise((resolve, reject) => {
+    const done = () => {
+      queued--;
+      clearTimeout(timer);
+      unsubscribe();
+    };
+    const unsubscribe = resolution.subscribe(() => {
+      const e = balancer.choose();
+      if (!e) return;
+      done();
+      resolve(e);
+    });
+    const timer = setTimeout(() => {
+      done();
+      reject(failfastError(resolution));
+    }, timeoutMs);
+  });
+}

@@ -1,0 +1,88 @@
+// One destination stream: GET {controlPlane}/v1/destination?v=1&authority=… answered with NDJSON updates. Each
+// line is parsed with the shared schema (bad lines are skipped and logged); the stream reconnects with backoff
+// whenever it ends or fails, and the Resolution keeps its stale set until the next first message.
+import { destinationPath, destinationUpdateSchema } from '@signalbox/shared';
+import { backoffDelay } from './backoff.js';
+import type { Resolution } from './resolution.js';
+
+export interface StreamOptions {
+  readonly controlPlaneUrl: string;
+  readonly log: (msg: string) => void;
+}
+
+export class DestinationStream {
+  readonly #abort = new AbortController();
+  #attempt = 0;
+  #timer: NodeJS.Timeout | undefined;
+  #stopped = false;
+
+  constructor(
+    private readonly resolution: Resolution,
+    private readonly options: StreamOptions,
+  ) {
+    void this.#run();
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    this.#abort.abort();
+  }
+
+  async #run(): Promise<void> {
+    const url = new URL(destinationPath, this.options.controlPlaneUrl);
+    url.searchParams.set('v', '1');
+    url.searchParams.set('authority', this.resolution.authority);
+    try {
+      const res = await fetch(url, { signal: this.#abort.signal });
+      if (!res.ok || !res.body) {
+        const text = await res.text().catch(() => '');
+        throw new Error(`destination answered ${res.status}: ${text.slice(0, 200)}`);
+      }
+      await this.#read(res.body);
+      if (!this.#stopped) this.options.log(`destination stream for ${this.resolution.authority} ended`);
+    } catch (err) {
+      if (this.#stopped) return;
+      this.options.log(`destination stream for ${this.resolution.authority}: ${(err as Error).message}`);
+    }
+    if (this.#stopped) return;
+    this.resolution.failed();
+    this.#timer = setTimeout(() => void this.#run(), backoffDelay(this.#attempt++));
+  }
+
+  async #read(body: ReadableStream<Uint8Array>): Promise<void> {
+    const decoder = new TextDecoder();
+    let pending = '';
+    let first = true;
+    for await (const chunk of body) {
+      pending += decoder.decode(chunk, { stream: true });
+      let nl: number;
+      while ((nl = pending.indexOf('\n')) >= 0) {
+        const line = pending.slice(0, nl).trim();
+        pending = pending.slice(nl + 1);
+        if (!line) continue;
+        const parsed = parseLine(line);
+        if (!parsed.success) {
+          this.options.log(`destination: skipping bad update for ${this.resolution.authority}: ${parsed.error}`);
+          continue;
+        }
+        this.resolution.apply(parsed.data, first);
+        first = false;
+        this.#attempt = 0;
+      }
+      // A line longer than this is not an update we would accept anyway; don't let it grow without bound.
+      if (pending.length > 1 << 20) throw new Error('destination update line too long');
+    }
+  }
+}
+
+function parseLine(line: string) {
+  let json: unknown;
+  try {
+    json = JSON.parse(line);
+  } catch {
+    return { success: false as const, error: 'invalid JSON' };
+  }
+  const r = destinationUpdateSchema.safeParse(json);
+  return r.success ? { success: true as const, data: r.data } : { success: false as const, error: r.error.message };
+}

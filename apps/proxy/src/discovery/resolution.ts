@@ -1,0 +1,73 @@
+// The endpoint set of one authority, as the destination stream describes it (Linkerd's Destination.Get
+// semantics): the first message after each (re)connect replaces the set; until it arrives the stale set keeps
+// serving. Pure state plus change listeners; the stream lives in client.ts.
+import type { DestinationUpdate, Endpoint } from '@signalbox/shared';
+
+export type ResolutionStatus =
+  /** Nothing heard yet and no error yet. */
+  | 'pending'
+  /** The control plane could not be reached (or refused) before any answer. */
+  | 'unavailable'
+  | 'resolved';
+
+export class Resolution {
+  readonly #endpoints = new Map<string, Endpoint>();
+  readonly #listeners = new Set<() => void>();
+  #status: ResolutionStatus = 'pending';
+  #exists = false;
+  #snapshot: readonly Endpoint[] = [];
+
+  constructor(readonly authority: string) {}
+
+  get status(): ResolutionStatus {
+    return this.#status;
+  }
+
+  /** From the last `noEndpoints` (or implied true by an `add`). */
+  get exists(): boolean {
+    return this.#exists;
+  }
+
+  get endpoints(): readonly Endpoint[] {
+    return this.#snapshot;
+  }
+
+  /** `first`: the first message on this stream connection, which replaces whatever we had. */
+  apply(update: DestinationUpdate, first: boolean): void {
+    if (first) this.#endpoints.clear();
+    switch (update.type) {
+      case 'add':
+        this.#exists = true;
+        for (const e of update.endpoints) this.#endpoints.set(e.addr, e);
+        break;
+      case 'remove':
+        for (const a of update.addrs) this.#endpoints.delete(a);
+        break;
+      case 'noEndpoints':
+        this.#exists = update.exists;
+        this.#endpoints.clear();
+        break;
+    }
+    this.#status = 'resolved';
+    this.#snapshot = [...this.#endpoints.values()];
+    this.#notify();
+  }
+
+  /** The stream failed. Before any answer that makes the authority unavailable; after one, the stale set stays. */
+  failed(): void {
+    if (this.#status === 'pending') {
+      this.#status = 'unavailable';
+      this.#notify();
+    }
+  }
+
+  /** Calls `listener` on every change; returns the unsubscribe function. */
+  subscribe(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #notify(): void {
+    for (const l of [...this.#listeners]) l();
+  }
+}

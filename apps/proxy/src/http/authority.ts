@@ -1,0 +1,51 @@
+// Which logical destination a request names (the Linkerd "logical" target): the absolute-form URI's host:port,
+// else the Host header, lower-cased, with the default port made explicit.
+import net from 'node:net';
+import { parseHostPort } from '@signalbox/shared';
+import type { RequestHead } from './parse-head.js';
+
+export interface RequestAuthority {
+  /** Normalised `host:port` (IPv6 hosts in brackets). */
+  readonly authority: string;
+  readonly host: string;
+  readonly port: number;
+  /** The origin-form target to send upstream. */
+  readonly path: string;
+}
+
+const HOST = /^(?:\[[0-9a-f:.]+\]|[a-z0-9._~!$&'()*+,;=-]+)(?::\d{1,5})?$/;
+
+export function requestAuthority(head: RequestHead): RequestAuthority | string {
+  let hostValue: string;
+  let path = head.target;
+  const hosts = head.headers.filter((h) => h.lower === 'host');
+  if (hosts.length > 1) return 'more than one Host header';
+  if (head.target.charCodeAt(0) !== 0x2f && head.target !== '*') {
+    const m = /^(https?):\/\/([^/?#]*)(.*)$/i.exec(head.target);
+    if (!m) return 'invalid absolute-form target';
+    if ((m[1] as string).toLowerCase() !== 'http') return 'only http:// targets are proxied';
+    hostValue = m[2] as string;
+    path = m[3] || '/';
+    if (path.charCodeAt(0) !== 0x2f) path = `/${path}`;
+  } else {
+    const h = hosts[0];
+    if (!h) return 'missing Host header';
+    hostValue = h.value;
+  }
+  return normaliseAuthority(hostValue, path);
+}
+
+export function normaliseAuthority(value: string, path = '/'): RequestAuthority | string {
+  const v = value.toLowerCase();
+  if (!v || !HOST.test(v)) return 'invalid authority';
+  const withPort = /:\d+$/.test(v) && !v.endsWith(']') ? v : `${v}:80`;
+  const hp = parseHostPort(withPort);
+  if (!hp) return 'invalid authority';
+  const host = hp.host.endsWith('.') ? hp.host.slice(0, -1) : hp.host;
+  const authority = host.includes(':') ? `[${host}]:${hp.port}` : `${host}:${hp.port}`;
+  return { authority, host, port: hp.port, path };
+}
+
+export function isIpLiteral(host: string): boolean {
+  return net.isIP(host) !== 0;
+}

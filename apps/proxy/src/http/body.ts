@@ -1,0 +1,124 @@
+// Streams one message body from a source socket to a sink socket, raw bytes unchanged, stopping exactly at the
+// framing's end so the bytes after it (a pipelined request) stay with the connection. Never buffers a whole body:
+// a full sink pauses the source until it drains.
+import { ChunkedTracker } from './chunked.js';
+import type { Framing } from './framing.js';
+
+export interface Sink {
+  write(chunk: Buffer): boolean;
+  once(event: 'drain', cb: () => void): unknown;
+}
+
+/** Pauses and resumes the socket that feeds this body. */
+export interface Flow {
+  pause(): void;
+  resume(): void;
+}
+
+export class BodyReader {
+  #remaining: number;
+  readonly #tracker: ChunkedTracker | undefined;
+  readonly #dechunk: boolean;
+  #sink: Sink | undefined;
+  #queued: Buffer[] = [];
+  #onEnd: (() => void) | undefined;
+  ended = false;
+  error: string | undefined;
+  /** Bytes of body forwarded or queued so far. */
+  bytes = 0;
+
+  /** `dechunk`: forward only chunk data (for HTTP/1.0 clients, which do not speak chunked). */
+  constructor(
+    readonly framing: Framing,
+    private readonly flow: Flow,
+    dechunk = false,
+  ) {
+    this.#remaining = framing.kind === 'length' ? framing.length : 0;
+    this.#tracker = framing.kind === 'chunked' ? new ChunkedTracker() : undefined;
+    this.#dechunk = dechunk && framing.kind === 'chunked';
+    if (framing.kind === 'none') this.ended = true;
+  }
+
+  /**
+   * Accepts bytes read from the source. Returns how many belong to this body (the rest is the next message),
+   * or -1 when the framing is malformed.
+   */
+  feed(buf: Buffer): number {
+    if (this.ended) return 0;
+    let used: number;
+    switch (this.framing.kind) {
+      case 'length':
+        used = Math.min(this.#remaining, buf.length);
+        this.#remaining -= used;
+        if (this.#remaining === 0) this.ended = true;
+        this.#deliver(used === buf.length ? buf : buf.subarray(0, used));
+        break;
+      case 'chunked': {
+        const tracker = this.#tracker as ChunkedTracker;
+        if (this.#dechunk) {
+          used = tracker.feed(buf, 0, (from, to) => this.#deliver(buf.subarray(from, to)));
+        } else {
+          used = tracker.feed(buf, 0);
+          if (used > 0) this.#deliver(used === buf.length ? buf : buf.subarray(0, used));
+        }
+        if (used < 0) {
+          this.error = tracker.error;
+          return -1;
+        }
+        if (tracker.done) this.ended = true;
+        break;
+      }
+      case 'close':
+        used = buf.length;
+        this.#deliver(buf);
+        break;
+      default:
+        return 0;
+    }
+    if (this.ended) this.#finish();
+    return used;
+  }
+
+  /** For close-delimited bodies: the source reached EOF. */
+  eof(): void {
+    if (this.framing.kind !== 'close' || this.ended) return;
+    this.ended = true;
+    this.#finish();
+  }
+
+  /** Starts forwarding to `sink`; `onEnd` runs once the whole body was written to it. */
+  pipe(sink: Sink, onEnd: () => void): void {
+    this.#sink = sink;
+    this.#onEnd = onEnd;
+    const queued = this.#queued;
+    this.#queued = [];
+    let ok = true;
+    for (const chunk of queued) ok = sink.write(chunk) && ok;
+    if (this.ended) return this.#finish();
+    if (ok) this.flow.resume();
+    else sink.once('drain', () => this.flow.resume());
+  }
+
+  #deliver(chunk: Buffer): void {
+    if (chunk.length === 0) return;
+    this.bytes += chunk.length;
+    const sink = this.#sink;
+    if (!sink) {
+      // Nobody reads yet (e.g. waiting for discovery): keep this one read and stop the socket, bounding memory.
+      this.#queued.push(chunk);
+      this.flow.pause();
+      return;
+    }
+    if (!sink.write(chunk)) {
+      this.flow.pause();
+      sink.once('drain', () => this.flow.resume());
+    }
+  }
+
+  #finish(): void {
+    const cb = this.#onEnd;
+    if (!cb || !this.#sink) return;
+    this.#onEnd = undefined;
+    cb();
+  }
+}

@@ -1,0 +1,209 @@
+// The HTTP/1.1 client side of one exchange: send the rewritten request head and stream the body to an upstream
+// connection from the pool, read the response head (forwarding interim 1xx), then stream the response body back
+// to the client. Failures before the response head become coded errors the caller answers with; failures after
+// it abort the client connection (the status line is already gone).
+import { ProxyError, upstreamError } from '../errors.js';
+import { BodyReader } from './body.js';
+import { listValues, responseFraming, type Framing } from './framing.js';
+import { endToEnd, formatHeaders, wantsClose } from './headers.js';
+import { parseResponseHead, type ResponseHead } from './parse-head.js';
+import type { ConnectionPool, IdleSink, PoolTarget, UpstreamConn, UpstreamOwner } from './pool.js';
+import type { Exchange, ExchangeResult } from './server.js';
+
+export interface ForwardHooks {
+  /** The final response head arrived (time to first byte, Linkerd's response_latency_ms). */
+  onResponseHead(status: number): void;
+}
+
+export type ForwardOutcome =
+  | { readonly kind: 'response'; readonly status: number; readonly result: ExchangeResult }
+  /** The response started but did not complete, or the client went away: the client connection is gone. */
+  | { readonly kind: 'aborted'; readonly status: number; readonly error: string };
+
+const EMPTY = Buffer.alloc(0);
+const idempotent = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
+
+/**
+ * Forwards `ex` to `target` with `requestHead` (already rewritten, ending in CRLFCRLF). Rejects with a
+ * ProxyError when no response head could be obtained; the caller then answers the client itself.
+ */
+export async function forward<T extends PoolTarget>(
+  pool: ConnectionPool<T>,
+  target: T,
+  ex: Exchange,
+  requestHead: string,
+  hooks: ForwardHooks,
+): Promise<ForwardOutcome> {
+  const conn = await pool.acquire(target).catch((err: unknown) => Promise.reject(upstreamError(err, target.addr)));
+  try {
+    return await new Attempt(conn, ex, requestHead, hooks, pool).run();
+  } catch (err) {
+    // The standard keep-alive race: a pooled socket the server had just closed. Re-sending is safe only when the
+    // server cannot have seen the request (nothing came back) and it has no body we would have to replay.
+    if (!(err instanceof RetryableError)) throw err;
+    const fresh = await pool
+      .acquire(target, true)
+      .catch((e: unknown) => Promise.reject(upstreamError(e, target.addr)));
+    try {
+      return await new Attempt(fresh, ex, requestHead, hooks, pool).run();
+    } catch (e) {
+      throw e instanceof RetryableError ? e.cause : e;
+    }
+  }
+}
+
+class RetryableError extends Error {
+  constructor(override readonly cause: ProxyError) {
+    super(cause.message);
+  }
+}
+
+class Attempt implements UpstreamOwner {
+  #buf: Buffer = EMPTY;
+  #response: ResponseHead | undefined;
+  #body: BodyReader | undefined;
+  #bodySent = false;
+  #spare = false;
+  #done = false;
+  #resolve!: (o: ForwardOutcome) => void;
+  #reject!: (e: unknown) => void;
+
+  constructor(
+    private readonly conn: UpstreamConn,
+    private readonly ex: Exchange,
+    private readonly requestHead: string,
+    private readonly hooks: ForwardHooks,
+    private readonly pool: IdleSink,
+  ) {}
+
+  run(): Promise<ForwardOutcome> {
+    const promise = new Promise<ForwardOutcome>((resolve, reject) => {
+      this.#resolve = resolve;
+      this.#reject = reject;
+    });
+    if (!this.conn.alive) {
+      this.#fail(new ProxyError('upstream-reset', `connection to ${this.conn.addr} closed`));
+      return promise;
+    }
+    this.conn.owner = this;
+    this.ex.onClientGone = () => this.#abort('client-gone');
+    const socket = this.conn.socket;
+    socket.write(this.requestHead, 'latin1');
+    this.ex.body.pipe(socket, () => (this.#bodySent = true));
+    return promise;
+  }
+
+  onData(d: Buffer): void {
+    if (this.#done) return;
+    if (this.#body) return this.#feedBody(d);
+    this.#buf = this.#buf.length === 0 ? d : Buffer.concat([this.#buf, d]);
+    for (;;) {
+      const parsed = parseResponseHead(this.#buf);
+      if (parsed.kind === 'incomplete') return;
+      if (parsed.kind === 'error')
+        return this.#fail(new ProxyError('bad-response', `invalid response from ${this.conn.addr}: ${parsed.reason}`));
+      const head = parsed.head;
+      this.#buf = this.#buf.subarray(parsed.size);
+      if (head.status >= 100 && head.status < 200) {
+        // Interim responses pass through (100 Continue, 103 Early Hints); 101 cannot, Upgrade was stripped.
+        if (head.status === 101)
+          return this.#fail(new ProxyError('bad-response', 'unexpected 101 Switching Protocols'));
+        if (this.ex.head.minor === 1)
+          this.ex.client.write(
+            `HTTP/1.1 ${head.status} ${head.reason}\r\n${formatHeaders(endToEnd(head.headers), [])}`,
+            'latin1',
+          );
+        continue;
+      }
+      return this.#startBody(head);
+    }
+  }
+
+  #startBody(head: ResponseHead): void {
+    const framing = responseFraming(this.ex.head.method, head);
+    if (framing.kind === 'error')
+      return this.#fail(new ProxyError('bad-response', `invalid response from ${this.conn.addr}: ${framing.reason}`));
+    this.#response = head;
+    this.hooks.onResponseHead(head.status);
+    const dechunk = this.ex.head.minor === 0 && framing.kind === 'chunked';
+    const close = this.ex.shouldClose() || framing.kind === 'close' || dechunk;
+    this.ex.client.write(responseHeadFor(head, framing, this.ex.head.minor, close), 'latin1');
+    const body = new BodyReader(framing, this.conn.socket, dechunk);
+    this.#body = body;
+    body.pipe(this.ex.client, () => this.#complete(close));
+    const rest = this.#buf;
+    this.#buf = EMPTY;
+    if (rest.length > 0 && !body.ended) this.#feedBody(rest);
+    else if (rest.length > 0) this.#spare = true;
+  }
+
+  #feedBody(d: Buffer): void {
+    const body = this.#body as BodyReader;
+    if (body.ended) {
+      this.#spare = true;
+      return;
+    }
+    const used = body.feed(d);
+    if (used < 0) return this.#abort(`invalid response body: ${body.error}`);
+    if (used < d.length) this.#spare = true;
+  }
+
+  onEnd(): void {
+    if (this.#done) return;
+    if (this.#body?.framing.kind === 'close') return this.#body.eof();
+    this.onClose(undefined);
+  }
+
+  onClose(err: Error | undefined): void {
+    if (this.#done) return;
+    if (this.#response) return this.#abort('upstream-reset');
+    const e = upstreamError(err ?? Object.assign(new Error('closed'), { code: 'ECONNRESET' }), this.conn.addr);
+    const retryable =
+      this.conn.reused && this.#buf.length === 0 && this.ex.body.framing.kind === 'none' && idempotent.has(this.ex.head.method);
+    this.#fail(retryable ? new RetryableError(e) : e);
+  }
+
+  #complete(clientClose: boolean): void {
+    if (this.#done) return;
+    this.#done = true;
+    this.ex.onClientGone = undefined;
+    const head = this.#response as ResponseHead;
+    const body = this.#body as BodyReader;
+    const reusable =
+      this.#bodySent &&
+      this.ex.body.ended &&
+      !this.#spare &&
+      body.framing.kind !== 'close' &&
+      !wantsClose(head.headers, head.minor);
+    if (reusable) this.pool.release(this.conn);
+    else this.conn.socket.destroy();
+    this.#resolve({ kind: 'response', status: head.status, result: { close: clientClose } });
+  }
+
+  #fail(err: Error): void {
+    if (this.#done) return;
+    this.#done = true;
+    this.ex.onClientGone = undefined;
+    this.conn.owner = undefined;
+    this.conn.socket.destroy();
+    this.#reject(err);
+  }
+
+  #abort(reason: string): void {
+    if (this.#done) return;
+    this.#done = true;
+    this.conn.owner = undefined;
+    this.conn.socket.destroy();
+    this.ex.client.destroy();
+    this.#resolve({ kind: 'aborted', status: this.#response?.status ?? 0, error: reason });
+  }
+}
+
+function responseHeadFor(head: ResponseHead, framing: Framing, clientMinor: 0 | 1, close: boolean): string {
+  const extra: string[] = [];
+  if (framing.kind === 'chunked' && clientMinor === 1)
+    extra.push(`transfer-encoding: ${listValues(head.headers, 'transfer-encoding').join(', ')}`);
+  if (close) extra.push('connection: close');
+  else if (clientMinor === 0) extra.push('connection: keep-alive');
+  return `HTTP/1.1 ${head.status} ${head.reason}\r\n${formatHeaders(endToEnd(head.headers), extra)}`;
+}

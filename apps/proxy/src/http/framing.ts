@@ -1,0 +1,73 @@
+// Message framing (RFC 9112 §6): how long a body is, decided from the head alone. Requests with ambiguous framing
+// are rejected (the classic smuggling vectors); responses follow the request method and status.
+import type { Header, RequestHead, ResponseHead } from './parse-head.js';
+
+export type Framing =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'length'; readonly length: number }
+  | { readonly kind: 'chunked' }
+  /** Response body ends when the upstream closes the connection. */
+  | { readonly kind: 'close' };
+
+export type FramingResult = Framing | { readonly kind: 'error'; readonly reason: string };
+
+const NONE: Framing = { kind: 'none' };
+const CHUNKED: Framing = { kind: 'chunked' };
+const CLOSE: Framing = { kind: 'close' };
+const DIGITS = /^\d{1,15}$/;
+
+export function requestFraming(head: RequestHead): FramingResult {
+  const te = listValues(head.headers, 'transfer-encoding');
+  const cl = contentLength(head.headers);
+  if (te.length > 0) {
+    if (cl !== undefined) return { kind: 'error', reason: 'both Transfer-Encoding and Content-Length' };
+    if (head.minor === 0) return { kind: 'error', reason: 'Transfer-Encoding in an HTTP/1.0 request' };
+    if (te[te.length - 1] !== 'chunked') return { kind: 'error', reason: 'final transfer coding is not chunked' };
+    if (te.indexOf('chunked') !== te.length - 1) return { kind: 'error', reason: 'chunked applied more than once' };
+    return CHUNKED;
+  }
+  if (cl === undefined) return NONE;
+  if (typeof cl === 'string') return { kind: 'error', reason: cl };
+  return cl === 0 ? NONE : { kind: 'length', length: cl };
+}
+
+export function responseFraming(method: string, head: ResponseHead): FramingResult {
+  const s = head.status;
+  if (method === 'HEAD' || (s >= 100 && s < 200) || s === 204 || s === 304) return NONE;
+  const te = listValues(head.headers, 'transfer-encoding');
+  if (te.length > 0) return te[te.length - 1] === 'chunked' ? CHUNKED : CLOSE;
+  const cl = contentLength(head.headers);
+  if (cl === undefined) return CLOSE;
+  if (typeof cl === 'string') return { kind: 'error', reason: cl };
+  return cl === 0 ? NONE : { kind: 'length', length: cl };
+}
+
+/** The Content-Length, undefined when absent, or a reason string when invalid or conflicting. */
+function contentLength(headers: readonly Header[]): number | string | undefined {
+  let value: number | undefined;
+  for (const h of headers) {
+    if (h.lower !== 'content-length') continue;
+    // "Content-Length: 5, 5" is allowed when every member agrees (RFC 9110 §8.6); anything else is not.
+    for (const part of h.value.split(',')) {
+      const v = part.trim();
+      if (!DIGITS.test(v)) return 'invalid Content-Length';
+      const n = Number(v);
+      if (value !== undefined && value !== n) return 'conflicting Content-Length';
+      value = n;
+    }
+  }
+  return value;
+}
+
+/** Comma-separated list header values across all fields of that name, lower-cased and trimmed. */
+export function listValues(headers: readonly Header[], lower: string): string[] {
+  const out: string[] = [];
+  for (const h of headers) {
+    if (h.lower !== lower) continue;
+    for (const part of h.value.split(',')) {
+      const v = part.trim().toLowerCase();
+      if (v) out.push(v);
+    }
+  }
+  return out;
+}

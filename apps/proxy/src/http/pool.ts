@@ -1,0 +1,101 @@
+// Keep-alive upstream connections per endpoint (Linkerd's HTTP/1 pool): reuse the most recently used idle
+// socket, close idle ones after `idleTimeoutMs` (3 s as Linkerd, below common servers' 5 s so the server is
+// rarely the one to close first), cap idle sockets per endpoint.
+import type net from 'node:net';
+
+/** Whoever currently uses the connection receives its events; an idle connection has no owner. */
+export interface UpstreamOwner {
+  onData(d: Buffer): void;
+  onEnd(): void;
+  onClose(err: Error | undefined): void;
+}
+
+export interface PoolTarget {
+  /** `host:port`, the pool key. */
+  readonly addr: string;
+}
+
+/** Where a finished connection goes back (or is forgotten when it closes). */
+export interface IdleSink {
+  release(conn: UpstreamConn): void;
+  forget(conn: UpstreamConn): void;
+}
+
+export class UpstreamConn {
+  owner: UpstreamOwner | undefined;
+  /** True once the socket served a previous exchange: it may have been closed by the server meanwhile. */
+  reused = false;
+  #error: Error | undefined;
+
+  constructor(
+    readonly socket: net.Socket,
+    readonly addr: string,
+    private readonly pool: IdleSink,
+  ) {
+    socket.on('data', (d: Buffer) => (this.owner ? this.owner.onData(d) : this.socket.destroy()));
+    socket.on('end', () => (this.owner ? this.owner.onEnd() : this.socket.destroy()));
+    socket.on('error', (err) => (this.#error = err));
+    socket.on('timeout', () => this.socket.destroy());
+    socket.on('close', () => {
+      this.pool.forget(this);
+      this.owner?.onClose(this.#error);
+    });
+  }
+
+  get alive(): boolean {
+    return !this.socket.destroyed && this.socket.readable && this.socket.writable;
+  }
+}
+
+export interface PoolOptions<T extends PoolTarget> {
+  readonly connect: (target: T) => Promise<net.Socket>;
+  readonly idleTimeoutMs: number;
+  readonly maxIdlePerEndpoint: number;
+}
+
+export class ConnectionPool<T extends PoolTarget> implements IdleSink {
+  readonly #idle = new Map<string, UpstreamConn[]>();
+
+  constructor(private readonly options: PoolOptions<T>) {}
+
+  /** An idle connection to `target` if one is alive (unless `fresh`), else a new one. */
+  async acquire(target: T, fresh = false): Promise<UpstreamConn> {
+    if (!fresh) {
+      const list = this.#idle.get(target.addr);
+      while (list && list.length > 0) {
+        const conn = list.pop() as UpstreamConn;
+        if (!conn.alive) continue;
+        conn.socket.setTimeout(0);
+        conn.socket.resume();
+        return conn;
+      }
+    }
+    const socket = await this.options.connect(target);
+    return new UpstreamConn(socket, target.addr, this);
+  }
+
+  release(conn: UpstreamConn): void {
+    conn.owner = undefined;
+    if (!conn.alive) return void conn.socket.destroy();
+    let list = this.#idle.get(conn.addr);
+    if (!list) this.#idle.set(conn.addr, (list = []));
+    if (list.length >= this.options.maxIdlePerEndpoint) return void conn.socket.destroy();
+    conn.reused = true;
+    conn.socket.setTimeout(this.options.idleTimeoutMs);
+    list.push(conn);
+  }
+
+  forget(conn: UpstreamConn): void {
+    const list = this.#idle.get(conn.addr);
+    if (!list) return;
+    const i = list.indexOf(conn);
+    if (i >= 0) list.splice(i, 1);
+    if (list.length === 0) this.#idle.delete(conn.addr);
+  }
+
+  /** Closes every idle connection (shutdown). */
+  closeIdle(): void {
+    for (const list of this.#idle.values()) for (const conn of [...list]) conn.socket.destroy();
+    this.#idle.clear();
+  }
+}

@@ -1,0 +1,176 @@
+// The HTTP/1.1 server side of one accepted connection: parse a request head, hand the exchange to the handler,
+// stream the request body through, then (keep-alive) parse the next request. Pipelined requests wait, in a
+// bounded buffer, for the previous exchange to finish. Bad input gets a 400/431 and the connection is closed.
+import type net from 'node:net';
+import { closesConnection, ProxyError } from '../errors.js';
+import { BodyReader, type Flow } from './body.js';
+import { requestFraming } from './framing.js';
+import { wantsClose } from './headers.js';
+import { maxHeadBytes, parseRequestHead, type RequestHead } from './parse-head.js';
+import { formatPlainResponse } from './response.js';
+
+export interface Exchange {
+  readonly head: RequestHead;
+  readonly body: BodyReader;
+  readonly client: net.Socket;
+  /** When the head was parsed (performance.now(), ms). */
+  readonly startedAt: number;
+  /** Decided when the response head is written: client asked to close, or the proxy is draining. */
+  shouldClose(): boolean;
+  /** Runs if the client connection goes away before the exchange finished. */
+  onClientGone: (() => void) | undefined;
+}
+
+export interface ExchangeResult {
+  /** The response was close-delimited or otherwise left the connection unusable. */
+  readonly close: boolean;
+}
+
+export type Handler = (ex: Exchange) => Promise<ExchangeResult>;
+
+export interface ServerOptions {
+  readonly isDraining: () => boolean;
+  /** Called when a request could not be parsed (for logs/metrics). */
+  readonly onBadRequest?: (err: ProxyError) => void;
+}
+
+const EMPTY = Buffer.alloc(0);
+/** Pipelined bytes held while an exchange is in flight, beyond which the socket is paused. */
+const maxPipelined = maxHeadBytes;
+
+export class ServerConnection implements Flow {
+  #buf: Buffer = EMPTY;
+  #exchange: Exchange | undefined;
+  #clientEnded = false;
+  #closed = false;
+  #bodyPaused = false;
+
+  constructor(
+    readonly socket: net.Socket,
+    private readonly handler: Handler,
+    private readonly options: ServerOptions,
+  ) {
+    socket.setNoDelay(true);
+    socket.on('data', (d: Buffer) => this.#onData(d));
+    socket.on('end', () => this.#onEnd());
+    socket.on('error', () => {}); // per-connection: 'close' follows and cleans up
+    socket.on('close', () => this.#onClose());
+  }
+
+  get idle(): boolean {
+    return this.#exchange === undefined;
+  }
+
+  /** Graceful drain: idle connections close now; busy ones after their response (`connection: close`). */
+  drain(): void {
+    if (this.idle && !this.#closed) this.socket.end();
+  }
+
+  pause(): void {
+    this.#bodyPaused = true;
+    this.socket.pause();
+  }
+
+  resume(): void {
+    this.#bodyPaused = false;
+    if (this.#buf.length <= maxPipelined) this.socket.resume();
+  }
+
+  #onData(d: Buffer): void {
+    const ex = this.#exchange;
+    if (ex && !ex.body.ended) {
+      const used = ex.body.feed(d);
+      if (used < 0) return this.#abort();
+      if (used === d.length) return;
+      d = d.subarray(used);
+    }
+    this.#buf = this.#buf.length === 0 ? d : Buffer.concat([this.#buf, d]);
+    if (this.#exchange) {
+      if (this.#buf.length > maxPipelined) this.socket.pause();
+      return;
+    }
+    this.#next();
+  }
+
+  #next(): void {
+    while (!this.#exchange && this.#buf.length > 0 && !this.#closed) {
+      const parsed = parseRequestHead(this.#buf);
+      if (parsed.kind === 'incomplete') return;
+      if (parsed.kind === 'error') {
+        const code = parsed.status === 431 ? 'header-too-large' : 'bad-request';
+        return this.#reject(new ProxyError(code, parsed.reason));
+      }
+      const head = parsed.head;
+      this.#buf = this.#buf.subarray(parsed.size);
+      if (head.method === 'CONNECT')
+        return this.#reject(new ProxyError('method-not-allowed', 'CONNECT is not supported yet'));
+      const framing = requestFraming(head);
+      if (framing.kind === 'error') return this.#reject(new ProxyError('bad-request', framing.reason));
+      const body = new BodyReader(framing, this);
+      if (!body.ended && this.#buf.length > 0) {
+        const used = body.feed(this.#buf);
+        if (used < 0) return this.#reject(new ProxyError('bad-request', body.error ?? 'bad body'));
+        this.#buf = this.#buf.subarray(used);
+      }
+      const clientClose = wantsClose(head.headers, head.minor);
+      const ex: Exchange = {
+        head,
+        body,
+        client: this.socket,
+        startedAt: performance.now(),
+        shouldClose: () => clientClose || this.#clientEnded || this.options.isDraining(),
+        onClientGone: undefined,
+      };
+      this.#exchange = ex;
+      this.handler(ex).then(
+        (result) => this.#finish(ex, result),
+        () => this.#abort(),
+      );
+    }
+    if (this.#clientEnded && !this.#exchange && !this.#closed) this.socket.end();
+  }
+
+  #finish(ex: Exchange, result: ExchangeResult): void {
+    if (this.#exchange !== ex) return;
+    this.#exchange = undefined;
+    if (result.close || ex.shouldClose() || !ex.body.ended || this.#closed) {
+      this.#closed = true;
+      this.socket.end();
+      return;
+    }
+    if (!this.#bodyPaused) this.socket.resume();
+    this.#next();
+  }
+
+  #reject(err: ProxyError): void {
+    this.options.onBadRequest?.(err);
+    this.#closed = true;
+    this.#buf = EMPTY;
+    this.socket.pause();
+    const close = closesConnection(err.code);
+    this.socket.end(formatPlainResponse({ status: err.status, body: `${err.message}\n`, error: err.code, close }));
+  }
+
+  #abort(): void {
+    this.#closed = true;
+    this.#buf = EMPTY;
+    this.socket.destroy();
+  }
+
+  #onEnd(): void {
+    // The client half-closed: answer what is in flight, then close (an HTTP/1.0-style client may do this).
+    this.#clientEnded = true;
+    const ex = this.#exchange;
+    if (ex && !ex.body.ended) {
+      if (ex.body.framing.kind !== 'close') return this.#abort();
+    }
+    if (!ex) this.#next();
+  }
+
+  #onClose(): void {
+    this.#closed = true;
+    const ex = this.#exchange;
+    this.#exchange = undefined;
+    ex?.onClientGone?.();
+  }
+}

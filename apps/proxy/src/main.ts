@@ -1,0 +1,45 @@
+#!/usr/bin/env node
+// Entry point: parse config, start the proxy, drain on SIGTERM/SIGINT and exit 0.
+import { createProxy } from './app/proxy.js';
+import { ConfigError, parseConfig } from './config.js';
+
+const log = (msg: string) => console.error(`${new Date().toISOString()} signalbox-proxy ${msg}`);
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = parseConfig(process.argv.slice(2), process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`signalbox-proxy: ${err.message}`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const proxy = await createProxy(config, log);
+  log(`outbound ${proxy.outboundAddr} inbound ${proxy.inboundAddr} admin ${proxy.adminAddr} app ${config.app}`);
+  const stop = (signal: string) => {
+    log(`${signal}: draining (grace ${config.shutdownGrace} ms)`);
+    proxy.shutdown().then(
+      () => {
+        log('stopped');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        log(`shutdown failed: ${String(err)}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}
+
+// Socket errors are handled per connection; anything reaching here is a bug, logged rather than fatal.
+process.on('uncaughtException', (err) => log(`uncaught: ${err.stack ?? String(err)}`));
+process.on('unhandledRejection', (err) => log(`unhandled rejection: ${String(err)}`));
+
+main().catch((err: unknown) => {
+  log(`failed to start: ${(err as Error).message}`);
+  process.exit(1);
+});

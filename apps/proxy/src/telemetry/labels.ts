@@ -1,0 +1,65 @@
+// Linkerd's label shapes for endpoint-level metrics (REFERENCE §2.1–2.2), built once per target so the per-request
+// path only looks up a cached series. Proxy identity labels (namespace, deployment, pod) are added by Prometheus.
+import { labelNames as L, noTlsReasons, type Direction, type EndpointLabels } from '@signalbox/shared';
+import { parseHostPort } from '@signalbox/shared';
+
+export type Labels = Readonly<Record<string, string>>;
+
+/** What a metric series is about: the address connected to, plus what discovery said about it. */
+export interface MetricTarget {
+  readonly direction: Direction;
+  /** Outbound only: Linkerd omits the inbound authority (cardinality). */
+  readonly authority?: string;
+  /** `host:port` connected to (the endpoint; the app for inbound). */
+  readonly addr: string;
+  readonly noTlsReason: string;
+  readonly dst?: EndpointLabels;
+}
+
+export function targetLabels(t: MetricTarget): Labels {
+  const hp = parseHostPort(t.addr);
+  const labels: Record<string, string> = { [L.direction]: t.direction };
+  if (t.authority !== undefined) labels[L.authority] = t.authority;
+  labels[L.targetAddr] = t.addr;
+  labels[L.targetIp] = hp?.host ?? '';
+  labels[L.targetPort] = hp ? String(hp.port) : '';
+  labels[L.tls] = 'no_identity';
+  labels[L.noTlsReason] = t.noTlsReason;
+  if (t.dst) {
+    labels[L.dstNamespace] = t.dst.namespace;
+    labels[L.dstService] = t.dst.service;
+    labels[L.dstDeployment] = t.dst.deployment;
+    labels[L.dstPod] = t.dst.pod;
+    labels[L.dstServiceAccount] = t.dst.serviceaccount;
+  }
+  return labels;
+}
+
+/** A stable key for caching per-target series. */
+export function targetKey(t: MetricTarget): string {
+  const d = t.dst;
+  return `${t.direction}|${t.authority ?? ''}|${t.addr}|${t.noTlsReason}|${
+    d ? `${d.namespace}|${d.service}|${d.deployment}|${d.pod}|${d.serviceaccount}` : ''
+  }`;
+}
+
+export const tlsReasons = {
+  outboundEndpoint: noTlsReasons.notProvidedByServiceDiscovery,
+  outboundAccepted: noTlsReasons.loopback,
+  inbound: noTlsReasons.noTlsFromRemote,
+} as const;
+
+export const endpointLabelNames = [
+  L.direction,
+  L.authority,
+  L.targetAddr,
+  L.targetIp,
+  L.targetPort,
+  L.tls,
+  L.noTlsReason,
+  L.dstNamespace,
+  L.dstService,
+  L.dstDeployment,
+  L.dstPod,
+  L.dstServiceAccount,
+] as const;
