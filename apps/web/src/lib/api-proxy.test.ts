@@ -33,6 +33,9 @@ describe('fetchFailureReason', () => {
     const error = new TypeError('fetch failed', { cause: Object.assign(new Error('connect'), { code: 'ECONNREFUSED' }) });
     expect(fetchFailureReason(error)).toBe('ECONNREFUSED');
   });
+  it('uses the cause message when it has no code', () => {
+    expect(fetchFailureReason(new TypeError('fetch failed', { cause: new Error('bad port') }))).toBe('bad port');
+  });
   it('names timeouts', () => {
     expect(fetchFailureReason(new DOMException('timeout', 'TimeoutError'))).toBe('request timed out');
   });

@@ -3,7 +3,7 @@
 import Link from 'next/link';
 import { useState } from 'react';
 import { SuccessRate } from '../../components/success-rate';
-import { columns, defaultSort, nextSort, sortRows, type MetricsRow, type SortState } from './columns';
+import { columns, defaultSort, nextSort, sortRows, type ColumnKey, type MetricsRow, type SortState } from './columns';
 
 export interface MetricsTableProps {
   rows: readonly MetricsRow[];
@@ -30,10 +30,10 @@ export function MetricsTable({ rows, nameHeader, hrefFor, stale = false }: Metri
               aria-sort={sort.key === c.key ? (sort.direction === 'asc' ? 'ascending' : 'descending') : undefined}
             >
               <button type="button" onClick={() => setSort((s) => nextSort(s, c.key))}>
+                {/* The arrow sits on the inner side, so right-aligned headers line up with their numbers. */}
+                {c.numeric && <SortIndicator sort={sort} column={c.key} />}
                 {c.key === 'name' ? nameHeader : c.header}
-                <span className="sort-indicator" aria-hidden="true">
-                  {sort.key === c.key ? (sort.direction === 'asc' ? '▲' : '▼') : ''}
-                </span>
+                {!c.numeric && <SortIndicator sort={sort} column={c.key} />}
               </button>
             </th>
           ))}
@@ -60,6 +60,14 @@ export function MetricsTable({ rows, nameHeader, hrefFor, stale = false }: Metri
   );
 }
 
+function SortIndicator({ sort, column }: { sort: SortState; column: ColumnKey }) {
+  return (
+    <span className="sort-indicator" aria-hidden="true">
+      {sort.key === column ? (sort.direction === 'asc' ? '▲' : '▼') : ''}
+    </span>
+  );
+}
+
 /** Placeholder rows while the first answer is on its way, so the layout does not jump. */
 export function MetricsTableSkeleton({ rows = 3 }: { rows?: number }) {
   return (
@@ -77,7 +85,7 @@ export function MetricsTableSkeleton({ rows = 3 }: { rows?: number }) {
         {Array.from({ length: rows }, (_, i) => (
           <tr key={i}>
             {columns.map((c) => (
-              <td key={c.key}>
+              <td key={c.key} className={c.numeric ? 'numeric' : undefined}>
                 <span className="skeleton-bar" />
               </td>
             ))}

@@ -14,12 +14,12 @@ export function NamespaceOverview({ window }: { window: MetricsWindow }) {
   const namespaces = useQuery(trpc.namespaces.queryOptions(undefined, liveQueryOptions));
   const stat = useQuery(trpc.stat.queryOptions({ kind: 'namespace', window }, liveQueryOptions));
   // Discovery's error first: without it there is nothing to list; a metrics error alone still lists namespaces.
-  const error = namespaces.isError ? namespaces.error : stat.isError ? stat.error : null;
+  const failed = namespaces.isError ? namespaces : stat.isError ? stat : null;
 
   return (
     <section className="panel" aria-label="Namespaces">
       <h2>Namespaces</h2>
-      {error !== null && <ErrorBanner error={error} showingStaleData={namespaces.data !== undefined} />}
+      {failed !== null && <ErrorBanner error={failed.error} showingStaleData={failed.data !== undefined} />}
       {namespaces.data === undefined ? (
         namespaces.isError ? null : (
           <>
