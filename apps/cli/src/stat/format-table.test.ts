@@ -37,9 +37,9 @@ describe('formatStatTable', () => {
 
   it('adds NAMESPACE first with -A', () => {
     const lines = formatStatTable(result, { allNamespaces: true }).split('\n');
-    expect(lines[0]).toMatch(/^NAMESPACE   NAME +MESHED/);
-    expect(lines[1]).toMatch(/^demo        books +2\/2/);
-    expect(lines[2]).toMatch(/^shop        web-frontend +0\/1/);
+    expect(lines[0]).toMatch(/^NAMESPACE {3}NAME +MESHED/);
+    expect(lines[1]).toMatch(/^demo {8}books +2\/2/);
+    expect(lines[2]).toMatch(/^shop {8}web-frontend +0\/1/);
   });
 
   it('has no NAMESPACE column for namespaces themselves', () => {
