@@ -10,17 +10,21 @@ export interface Telemetry {
 export function createTelemetry(): Telemetry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  const registryReloads = new Counter({
+    name: 'signalbox_registry_reloads_total',
+    help: 'Registry file reloads after an edit, by result (a failure keeps the last good registry).',
+    labelNames: ['result'] as const,
+    registers: [registry],
+  });
+  // Both series exist from the start, so rate() and alerts see a 0 rather than nothing.
+  registryReloads.labels('success').inc(0);
+  registryReloads.labels('failure').inc(0);
   return {
     registry,
+    registryReloads,
     destinationStreams: new Gauge({
       name: 'signalbox_destination_streams',
       help: 'Open destination streams (one per proxy and authority).',
-      registers: [registry],
-    }),
-    registryReloads: new Counter({
-      name: 'signalbox_registry_reloads_total',
-      help: 'Registry file reloads after an edit, by result (a failure keeps the last good registry).',
-      labelNames: ['result'],
       registers: [registry],
     }),
   };

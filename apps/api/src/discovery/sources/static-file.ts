@@ -121,7 +121,10 @@ export function watchRegistryFile({ file, initialText, onRegistry, onError, debo
     if (name !== null && name !== base) return;
     clearTimeout(timer);
     // Reloads run one after another, so an older read never overwrites a newer one.
-    timer = setTimeout(() => (reading = reading.then(reload)), debounceMs);
+    timer = setTimeout(() => {
+      // A failure of one reload must not stop the chain, or later edits would never apply.
+      reading = reading.then(reload).catch((err: unknown) => console.error(`registry ${file}: reload failed:`, err));
+    }, debounceMs);
   });
   return {
     close() {
