@@ -2,7 +2,7 @@
 // mesh headers a caller must not set → endpoint (the local app, pooled keep-alive).
 import type net from 'node:net';
 import { meshHeaders, parseHostPort } from '@signalbox/shared';
-import { endToEnd, formatHeaders } from '../http/headers.js';
+import { endToEnd, formatHeaders, framingLines } from '../http/headers.js';
 import { ConnectionPool } from '../http/pool.js';
 import { ServerConnection, type Exchange, type ExchangeResult } from '../http/server.js';
 import type { Drain } from '../listener/drain.js';
@@ -48,7 +48,10 @@ export function createInbound(deps: InboundDeps) {
     // A plaintext client may still send absolute-form; the app gets origin-form.
     const t = ex.head.target;
     const path = t.charCodeAt(0) === 0x2f || t === '*' ? t : t.replace(/^https?:\/\/[^/?#]*/i, '') || '/';
-    const head = `${ex.head.method} ${path} HTTP/1.1\r\n${formatHeaders(endToEnd(ex.head.headers, inboundOwned), [])}`;
+    const head = `${ex.head.method} ${path} HTTP/1.1\r\n${formatHeaders(
+      endToEnd(ex.head.headers, inboundOwned),
+      framingLines(ex.body.framing, ex.head.headers),
+    )}`;
     return forwardToEndpoint(pool, app, ex, head);
   }
 

@@ -8,7 +8,7 @@ import type { Discovery } from '../discovery/cache.js';
 import type { Resolution } from '../discovery/resolution.js';
 import { ProxyError } from '../errors.js';
 import { isIpLiteral, requestAuthority, type RequestAuthority } from '../http/authority.js';
-import { endToEnd, formatHeaders } from '../http/headers.js';
+import { endToEnd, formatHeaders, framingLines } from '../http/headers.js';
 import { ConnectionPool } from '../http/pool.js';
 import { ServerConnection, type Exchange, type ExchangeResult } from '../http/server.js';
 import type { Drain } from '../listener/drain.js';
@@ -58,7 +58,10 @@ export function createOutbound(deps: OutboundDeps) {
     if (typeof logical === 'string') return respondError(ex, new ProxyError('bad-request', logical));
     const head =
       `${ex.head.method} ${logical.path} HTTP/1.1\r\n` +
-      formatHeaders(endToEnd(ex.head.headers, outboundOwned), [`host: ${logical.authority}`]);
+      formatHeaders(endToEnd(ex.head.headers, outboundOwned), [
+        `host: ${logical.authority}`,
+        ...framingLines(ex.body.framing, ex.head.headers),
+      ]);
     if (isIpLiteral(logical.host)) return forwardToEndpoint(pool, directTarget(logical), ex, head);
     return concrete(ex, logical, head);
   }

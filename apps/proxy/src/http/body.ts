@@ -94,9 +94,13 @@ export class BodyReader {
     this.#queued = [];
     let ok = true;
     for (const chunk of queued) ok = sink.write(chunk) && ok;
-    if (this.ended) return this.#finish();
-    if (ok) this.flow.resume();
-    else sink.once('drain', () => this.flow.resume());
+    // Resume even when the body already ended: the queue may have paused the source, which the connection
+    // needs flowing again for its next message.
+    if (queued.length > 0) {
+      if (ok) this.flow.resume();
+      else sink.once('drain', () => this.flow.resume());
+    }
+    if (this.ended) this.#finish();
   }
 
   #deliver(chunk: Buffer): void {

@@ -4,8 +4,8 @@
 // it abort the client connection (the status line is already gone).
 import { ProxyError, upstreamError } from '../errors.js';
 import { BodyReader } from './body.js';
-import { listValues, responseFraming, type Framing } from './framing.js';
-import { endToEnd, formatHeaders, wantsClose } from './headers.js';
+import { responseFraming, type Framing } from './framing.js';
+import { endToEnd, formatHeaders, framingLines, wantsClose } from './headers.js';
 import { parseResponseHead, type ResponseHead } from './parse-head.js';
 import type { ConnectionPool, IdleSink, PoolTarget, UpstreamConn, UpstreamOwner } from './pool.js';
 import type { Exchange, ExchangeResult } from './server.js';
@@ -201,8 +201,7 @@ class Attempt implements UpstreamOwner {
 
 function responseHeadFor(head: ResponseHead, framing: Framing, clientMinor: 0 | 1, close: boolean): string {
   const extra: string[] = [];
-  if (framing.kind === 'chunked' && clientMinor === 1)
-    extra.push(`transfer-encoding: ${listValues(head.headers, 'transfer-encoding').join(', ')}`);
+  if (clientMinor === 1) extra.push(...framingLines(framing, head.headers));
   if (close) extra.push('connection: close');
   else if (clientMinor === 0) extra.push('connection: keep-alive');
   return `HTTP/1.1 ${head.status} ${head.reason}\r\n${formatHeaders(endToEnd(head.headers), extra)}`;

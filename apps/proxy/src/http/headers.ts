@@ -1,5 +1,5 @@
 // Header rewriting between hops: drop hop-by-hop fields (RFC 9110 §7.6.1) and serialise heads for the next hop.
-import { listValues } from './framing.js';
+import { listValues, type Framing } from './framing.js';
 import type { Header } from './parse-head.js';
 
 const alwaysHopByHop = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'transfer-encoding', 'upgrade']);
@@ -37,4 +37,9 @@ export function formatHeaders(headers: readonly Header[], extra: readonly string
   for (const h of headers) s += `${h.name}: ${h.value}\r\n`;
   for (const line of extra) s += `${line}\r\n`;
   return s + '\r\n';
+}
+
+/** The framing header a forwarded message needs again after hop-by-hop stripping (Transfer-Encoding only). */
+export function framingLines(framing: Framing, headers: readonly Header[]): string[] {
+  return framing.kind === 'chunked' ? [`transfer-encoding: ${listValues(headers, 'transfer-encoding').join(', ')}`] : [];
 }

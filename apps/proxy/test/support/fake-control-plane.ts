@@ -1,0 +1,84 @@
+// A fake control plane speaking the real destination wire schema: tests set an authority's endpoints and every
+// open stream for it gets the update, as the real watcher would publish it.
+import http from 'node:http';
+import type net from 'node:net';
+import { destinationGetSchema, destinationPath, destinationUpdateSchema, type DestinationUpdate, type Endpoint } from '@signalbox/shared';
+
+export interface FakeControlPlane {
+  readonly url: string;
+  /** Replaces the endpoint set (an empty list → noEndpoints{exists:true}). */
+  endpoints(authority: string, endpoints: readonly Endpoint[]): void;
+  remove(authority: string, addrs: readonly string[]): void;
+  /** Streams opened so far for `authority`. */
+  subscriptions(authority: string): number;
+  close(): Promise<void>;
+}
+
+export async function startFakeControlPlane(listen: string): Promise<FakeControlPlane> {
+  const sets = new Map<string, Map<string, Endpoint>>();
+  const streams = new Map<string, Set<http.ServerResponse>>();
+  const opened = new Map<string, number>();
+  const sockets = new Set<net.Socket>();
+
+  const send = (res: http.ServerResponse, u: DestinationUpdate) => res.write(`${JSON.stringify(destinationUpdateSchema.parse(u))}\n`);
+
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const q = destinationGetSchema.safeParse({ v: Number(url.searchParams.get('v')), authority: url.searchParams.get('authority') ?? '' });
+    if (url.pathname !== destinationPath || !q.success) {
+      res.writeHead(400, { 'content-type': 'application/json' });
+      return res.end(JSON.stringify({ error: 'bad request' }));
+    }
+    const authority = q.data.authority;
+    opened.set(authority, (opened.get(authority) ?? 0) + 1);
+    res.writeHead(200, { 'content-type': 'application/x-ndjson' });
+    const set = sets.get(authority);
+    if (set && set.size > 0) send(res, { type: 'add', endpoints: [...set.values()] });
+    else send(res, { type: 'noEndpoints', exists: set !== undefined });
+    let subs = streams.get(authority);
+    if (!subs) streams.set(authority, (subs = new Set()));
+    subs.add(res);
+    res.on('close', () => subs.delete(res));
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  const [host, port] = listen.split(':') as [string, string];
+  await new Promise<void>((r) => server.listen(Number(port), host, () => r()));
+
+  return {
+    url: `http://${listen}`,
+    endpoints(authority, endpoints) {
+      const next = new Map(endpoints.map((e) => [e.addr, e]));
+      const prev = sets.get(authority) ?? new Map<string, Endpoint>();
+      sets.set(authority, next);
+      const removed = [...prev.keys()].filter((a) => !next.has(a));
+      for (const res of streams.get(authority) ?? []) {
+        if (next.size === 0) send(res, { type: 'noEndpoints', exists: true });
+        else {
+          if (removed.length) send(res, { type: 'remove', addrs: removed });
+          send(res, { type: 'add', endpoints: [...next.values()] });
+        }
+      }
+    },
+    remove(authority, addrs) {
+      const set = sets.get(authority);
+      for (const a of addrs) set?.delete(a);
+      for (const res of streams.get(authority) ?? []) send(res, { type: 'remove', addrs: [...addrs] });
+    },
+    subscriptions: (authority) => opened.get(authority) ?? 0,
+    async close() {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
+
+export function endpoint(addr: string, pod: string, service = 'books', namespace = 'demo'): Endpoint {
+  return {
+    addr,
+    meshed: true,
+    labels: { namespace, service, deployment: service, pod, serviceaccount: 'default' },
+  };
+}

@@ -1,0 +1,48 @@
+// Builders for a two-proxy mesh in one test process: proxy A (client side, outbound) → proxy B (server side,
+// inbound) → echo app, with a fake control plane resolving books.demo:7000 to B's inbound.
+import { freeAddr } from '@signalbox/launch';
+import { createProxy, type RunningProxy } from '../../src/app/proxy.js';
+import { configSchema, type ProxyConfig } from '../../src/config.js';
+import { startEchoServer, type EchoServer } from './echo-server.js';
+import { startFakeControlPlane, type FakeControlPlane } from './fake-control-plane.js';
+
+export async function proxyConfig(overrides: Partial<ProxyConfig> & { app: string; controlPlane: string }): Promise<ProxyConfig> {
+  return configSchema.parse({
+    outbound: await freeAddr(),
+    inbound: await freeAddr(),
+    admin: await freeAddr(),
+    failfastTimeout: 300,
+    ...overrides,
+  });
+}
+
+export async function startInProcessProxy(overrides: Partial<ProxyConfig> & { app: string; controlPlane: string }): Promise<RunningProxy> {
+  return createProxy(await proxyConfig(overrides));
+}
+
+export interface Mesh {
+  readonly cp: FakeControlPlane;
+  readonly app: EchoServer;
+  readonly a: RunningProxy;
+  readonly b: RunningProxy;
+  close(): Promise<void>;
+}
+
+export async function startMesh(): Promise<Mesh> {
+  const cp = await startFakeControlPlane(await freeAddr());
+  const app = await startEchoServer(await freeAddr(), 'books-1');
+  const b = await startInProcessProxy({ app: app.addr, controlPlane: cp.url });
+  const a = await startInProcessProxy({ app: await freeAddr(), controlPlane: cp.url });
+  return {
+    cp,
+    app,
+    a,
+    b,
+    async close() {
+      await a.shutdown();
+      await b.shutdown();
+      await app.close();
+      await cp.close();
+    },
+  };
+}
