@@ -1,0 +1,68 @@
+// Graceful shutdown of a real proxy process: SIGTERM while a slow request is in flight lets it finish, then
+// the process exits 0 and its listeners refuse connections.
+import { readFileSync } from 'node:fs';
+import net from 'node:net';
+import { eventually, freeAddr, makeRunDir, repoRoot, startProcess, startProxy, type ManagedProcess } from '@signalbox/launch';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { request } from '../support/client.js';
+import { startEchoServer, type EchoServer } from '../support/echo-server.js';
+import { startFakeControlPlane, type FakeControlPlane } from '../support/fake-control-plane.js';
+
+let cp: FakeControlPlane;
+let app: EchoServer;
+let proc: ManagedProcess | undefined;
+
+beforeAll(async () => {
+  cp = await startFakeControlPlane(await freeAddr());
+  app = await startEchoServer(await freeAddr());
+});
+afterAll(async () => {
+  await proc?.stop();
+  await app.close();
+  await cp.close();
+});
+
+function refuses(addr: string): Promise<boolean> {
+  const [host, port] = addr.split(':') as [string, string];
+  return new Promise((resolve) => {
+    const s = net.connect({ host, port: Number(port) });
+    s.once('connect', () => (s.destroy(), resolve(false)));
+    s.once('error', () => resolve(true));
+  });
+}
+
+describe('shutdown', () => {
+  it('finishes the in-flight request on SIGTERM, exits 0, then refuses', async () => {
+    const addrs = { inbound: await freeAddr(), outbound: await freeAddr(), admin: await freeAddr() };
+    proc = await startProxy({
+      dir: makeRunDir('signalbox-proxy-test-'),
+      name: 'proxy',
+      ...addrs,
+      app: app.addr,
+      controlPlaneUrl: cp.url,
+    });
+    const inFlight = request(addrs.inbound, 'http://books.demo/slow?ms=700', { absolute: false });
+    // The request has reached the app once the app holds a connection from the proxy.
+    await eventually(() => expect(app.connections()).toBeGreaterThan(0));
+    proc.child.kill('SIGTERM');
+    const reply = await inFlight;
+    expect(reply.status).toBe(200);
+    expect(reply.body.toString()).toBe('slow done');
+    expect(reply.headers.connection).toBe('close');
+    expect(await proc.exited).toBe(0);
+    expect(await refuses(addrs.inbound)).toBe(true);
+    expect(await refuses(addrs.admin)).toBe(true);
+  });
+
+  it('exits 1 naming the flag on bad config', async () => {
+    const dir = makeRunDir('signalbox-proxy-test-');
+    const bad = startProcess({
+      name: 'bad-proxy',
+      command: process.execPath,
+      args: [`${repoRoot}apps/proxy/dist/main.js`, '--inbound=nonsense'],
+      logFile: `${dir}/bad.log`,
+    });
+    expect(await bad.exited).toBe(1);
+    expect(readFileSync(`${dir}/bad.log`, 'utf8')).toContain('--inbound');
+  });
+});
