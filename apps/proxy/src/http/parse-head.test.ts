@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { parseRequestHead, parseResponseHead } from './parse-head.js';
+
+const req = (s: string) => parseRequestHead(Buffer.from(s, 'latin1'));
+
+describe('parseRequestHead', () => {
+  it.each([
+    ['origin-form', 'GET /a?b=1 HTTP/1.1\r\nHost: x\r\n\r\n', 'GET', '/a?b=1', 1],
+    ['absolute-form', 'POST http://books.demo:7000/x HTTP/1.1\r\nHost: books.demo:7000\r\n\r\n', 'POST', 'http://books.demo:7000/x', 1],
+    ['HTTP/1.0 without headers', 'GET / HTTP/1.0\r\n\r\n', 'GET', '/', 0],
+    ['asterisk for OPTIONS', 'OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n', 'OPTIONS', '*', 1],
+    ['extension method', 'PURGE /x HTTP/1.1\r\nHost: x\r\n\r\n', 'PURGE', '/x', 1],
+  ])('accepts %s', (_name, input, method, target, minor) => {
+    const r = req(input);
+    expect(r).toMatchObject({ kind: 'ok', head: { method, target, minor }, size: Buffer.byteLength(input) });
+  });
+
+  it('keeps header spelling, lower-cases names for lookup and trims OWS', () => {
+    const headText = 'GET / HTTP/1.1\r\nX-Mixed-Case: \t value with spaces \t\r\nEmpty:\r\n\r\n';
+    const r = req(`${headText}BODY`);
+    expect(r.kind).toBe('ok');
+    if (r.kind !== 'ok') return;
+    expect(r.head.headers).toEqual([
+      { name: 'X-Mixed-Case', lower: 'x-mixed-case', value: 'value with spaces' },
+      { name: 'Empty', lower: 'empty', value: '' },
+    ]);
+    expect(r.size).toBe(headText.length); // the body is not part of the head
+  });
+
+  it.each([
+    ['an empty buffer', ''],
+    ['a partial request line', 'GET / HT'],
+    ['a head without its final CRLF', 'GET / HTTP/1.1\r\nHost: x\r\n'],
+  ])('waits for more on %s', (_name, input) => expect(req(input)).toEqual({ kind: 'incomplete' }));
+
+  it.each([
+    ['garbage request line', 'HELLO\r\n\r\n'],
+    ['two spaces', 'GET  / HTTP/1.1\r\n\r\n'],
+    ['trailing space', 'GET / HTTP/1.1 \r\n\r\n'],
+    ['method with invalid chars', 'G(T / HTTP/1.1\r\n\r\n'],
+    ['method with non-ASCII', 'GÉT / HTTP/1.1\r\n\r\n'],
+    ['relative target', 'GET foo HTTP/1.1\r\n\r\n'],
+    ['target with control char', 'GET /a\x01b HTTP/1.1\r\n\r\n'],
+    ['asterisk for GET', 'GET * HTTP/1.1\r\n\r\n'],
+    ['unknown scheme', 'GET ftp://x/ HTTP/1.1\r\n\r\n'],
+    ['HTTP/2.0', 'GET / HTTP/2.0\r\n\r\n'],
+    ['lowercase version', 'GET / http/1.1\r\n\r\n'],
+    ['bare LF line endings', 'GET / HTTP/1.1\nHost: x\n\n'],
+    ['bare LF mid-head, incomplete', 'GET / HTTP/1.1\r\nHost: x\nX: y'],
+    ['bare CR in a header', 'GET / HTTP/1.1\r\nA: b\rc\r\n\r\n'],
+    ['whitespace before colon', 'GET / HTTP/1.1\r\nHost : x\r\n\r\n'],
+    ['whitespace in name', 'GET / HTTP/1.1\r\nX Y: z\r\n\r\n'],
+    ['invalid name char', 'GET / HTTP/1.1\r\nX@Y: z\r\n\r\n'],
+    ['empty name', 'GET / HTTP/1.1\r\n: z\r\n\r\n'],
+    ['no colon', 'GET / HTTP/1.1\r\nHost\r\n\r\n'],
+    ['obs-fold (space)', 'GET / HTTP/1.1\r\nX: a\r\n b\r\n\r\n'],
+    ['obs-fold (tab)', 'GET / HTTP/1.1\r\nX: a\r\n\tb\r\n\r\n'],
+    ['NUL in value', 'GET / HTTP/1.1\r\nX: a\x00b\r\n\r\n'],
+    ['leading empty line', '\r\nGET / HTTP/1.1\r\n\r\n'],
+  ])('rejects %s with 400', (_name, input) => {
+    expect(req(input)).toMatchObject({ kind: 'error', status: 400 });
+  });
+
+  it('answers 431 when the head exceeds the limit, complete or not', () => {
+    const big = `GET / HTTP/1.1\r\nX: ${'a'.repeat(100)}\r\n`;
+    expect(parseRequestHead(Buffer.from(big), 64)).toMatchObject({ kind: 'error', status: 431 });
+    expect(parseRequestHead(Buffer.from(`${big}\r\n`), 64)).toMatchObject({ kind: 'error', status: 431 });
+  });
+});
+
+describe('parseResponseHead', () => {
+  it.each([
+    ['HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n', 200, 'OK', 1],
+    ['HTTP/1.0 404 Not Found\r\n\r\n', 404, 'Not Found', 0],
+    ['HTTP/1.1 204\r\n\r\n', 204, '', 1],
+    ['HTTP/1.1 100 Continue\r\n\r\n', 100, 'Continue', 1],
+  ])('parses %j', (input, status, reason, minor) => {
+    expect(parseResponseHead(Buffer.from(input))).toMatchObject({ kind: 'ok', head: { status, reason, minor } });
+  });
+
+  it.each([['HTTP/1.1 20 OK\r\n\r\n'], ['ICY 200 OK\r\n\r\n'], ['HTTP/1.1 200 OK\r\nBad Name: x\r\n\r\n']])(
+    'rejects %j',
+    (input) => expect(parseResponseHead(Buffer.from(input))).toMatchObject({ kind: 'error' }),
+  );
+});

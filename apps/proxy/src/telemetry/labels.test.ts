@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { targetKey, targetLabels } from './labels.js';
+
+describe('targetLabels', () => {
+  it('builds outbound labels in Linkerd order with dst_*', () => {
+    expect(
+      targetLabels({
+        direction: 'outbound',
+        authority: 'books.demo:7000',
+        addr: '127.0.0.1:4143',
+        noTlsReason: 'not_provided_by_service_discovery',
+        dst: { namespace: 'demo', service: 'books', deployment: 'books', pod: 'books-1', serviceaccount: 'default' },
+      }),
+    ).toEqual({
+      direction: 'outbound',
+      authority: 'books.demo:7000',
+      target_addr: '127.0.0.1:4143',
+      target_ip: '127.0.0.1',
+      target_port: '4143',
+      tls: 'no_identity',
+      no_tls_reason: 'not_provided_by_service_discovery',
+      dst_namespace: 'demo',
+      dst_service: 'books',
+      dst_deployment: 'books',
+      dst_pod: 'books-1',
+      dst_serviceaccount: 'default',
+    });
+  });
+
+  it('omits authority and dst_* inbound', () => {
+    expect(Object.keys(targetLabels({ direction: 'inbound', addr: '[::1]:80', noTlsReason: 'no_tls_from_remote' }))).toEqual([
+      'direction',
+      'target_addr',
+      'target_ip',
+      'target_port',
+      'tls',
+      'no_tls_reason',
+    ]);
+  });
+
+  it('keys differ when any label differs', () => {
+    const t = { direction: 'inbound' as const, addr: 'a:1', noTlsReason: 'x' };
+    expect(targetKey(t)).not.toBe(targetKey({ ...t, addr: 'a:2' }));
+  });
+});
