@@ -1,6 +1,6 @@
 // The endpoint stage shared by both directions: count the request, forward it over the pool, record the
 // response (or answer with the coded error), all under one endpoint's metric labels.
-import { ProxyError, closesConnection, upstreamError } from '../errors.js';
+import { closesConnection, upstreamError, type ProxyError } from '../errors.js';
 import { forward } from '../http/client.js';
 import type { ConnectionPool } from '../http/pool.js';
 import { formatPlainResponse } from '../http/response.js';

@@ -18,7 +18,8 @@ import type { Telemetry } from '../telemetry/registry.js';
 import { forwardToEndpoint, respondError, type EndpointTarget } from './endpoint.js';
 
 export interface OutboundDeps {
-  readonly listenAddr: () => string;
+  /** The outbound listener's address: the target of accepted (src) connection metrics. */
+  readonly listenAddr: string;
   readonly discovery: Discovery;
   readonly telemetry: Telemetry;
   readonly drain: Drain;
@@ -48,7 +49,7 @@ export function createOutbound(deps: OutboundDeps) {
 
   // === accept ===
   function accept(socket: net.Socket): void {
-    telemetry.tcp.track(socket, { direction: 'outbound', addr: deps.listenAddr(), noTlsReason: tlsReasons.outboundAccepted }, 'src');
+    telemetry.tcp.track(socket, { direction: 'outbound', addr: deps.listenAddr, noTlsReason: tlsReasons.outboundAccepted }, 'src');
     deps.drain.add(new ServerConnection(socket, handle, { isDraining: deps.drain.isDraining }));
   }
 

@@ -5,7 +5,7 @@ import { parseHostPort } from '@signalbox/shared';
 import type { ProxyConfig } from '../config.js';
 import { Discovery } from '../discovery/cache.js';
 import { Drain } from '../listener/drain.js';
-import { listen, type Listener } from '../listener/listen.js';
+import { listen } from '../listener/listen.js';
 import { createTelemetry, type Telemetry } from '../telemetry/registry.js';
 import { createAdmin } from './admin.js';
 import { createInbound } from './inbound.js';
@@ -25,10 +25,9 @@ export async function createProxy(config: ProxyConfig, log: (msg: string) => voi
   const drain = new Drain();
   const discovery = new Discovery({ controlPlaneUrl: config.controlPlane, idleMs: config.discoveryIdleTimeout, log });
   let ready = false;
-  let outboundListener: Listener | undefined;
 
   const outbound = createOutbound({
-    listenAddr: () => outboundListener?.addr ?? config.outbound,
+    listenAddr: config.outbound,
     discovery,
     telemetry,
     drain,
@@ -47,13 +46,13 @@ export async function createProxy(config: ProxyConfig, log: (msg: string) => voi
 
   const adminAddr = await listenHttp(admin, config.admin);
   const inboundListener = await listen(config.inbound, inbound.accept);
-  outboundListener = await listen(config.outbound, outbound.accept);
+  const outboundListener = await listen(config.outbound, outbound.accept);
   ready = true;
 
   let stopping: Promise<void> | undefined;
   async function shutdown(): Promise<void> {
     drain.start();
-    const closed = Promise.all([inboundListener.close(), (outboundListener as Listener).close()]);
+    const closed = Promise.all([inboundListener.close(), outboundListener.close()]);
     let timer: NodeJS.Timeout | undefined;
     const grace = new Promise<void>((r) => (timer = setTimeout(r, config.shutdownGrace)));
     await Promise.race([closed, grace]);
