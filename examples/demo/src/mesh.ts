@@ -2,11 +2,11 @@
 // traffic generator and (optionally) the dashboard. Used by `npm run demo`, the integration tests and e2e.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import {
   freeAddr,
   makeRunDir,
+  repoRoot,
   startControlPlane,
   startPrometheus,
   startProcess,
@@ -41,7 +41,8 @@ export interface DemoMesh {
   stop(): Promise<void>;
 }
 
-const appEntry = fileURLToPath(new URL('./app-main.js', import.meta.url));
+// Always the built app, also when tests load this module from source.
+const appEntry = path.join(repoRoot, 'examples', 'demo', 'dist', 'app-main.js');
 
 export async function startDemoMesh(options: DemoMeshOptions = {}): Promise<DemoMesh> {
   const dir = options.dir ?? makeRunDir('signalbox-demo-');
