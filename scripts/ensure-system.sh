@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the demo and tests run for real, when their command is missing:
-#   prometheus (metrics store), chromium (end-to-end tests), docker-compose (validates docker-compose.yml).
+#   prometheus (metrics store), chromium (end-to-end tests), docker-compose (validates docker-compose.yml);
+#   nginx, wrk, nghttp2-client (h2load), haproxy: the peers and load generators of `npm run bench`.
 # Usage: scripts/ensure-system.sh prometheus chromium docker-compose
 set -euo pipefail
 
-declare -A command_of=([prometheus]=prometheus [chromium]=chromium [docker-compose]=docker-compose)
-declare -A flags_of=([prometheus]=--no-install-recommends [docker-compose]=--no-install-recommends [chromium]=)
+declare -A command_of=([prometheus]=prometheus [chromium]=chromium [docker-compose]=docker-compose
+  [nginx]=nginx [wrk]=wrk [nghttp2-client]=h2load [haproxy]=haproxy)
+declare -A flags_of=([prometheus]=--no-install-recommends [docker-compose]=--no-install-recommends [chromium]=
+  [nginx]=--no-install-recommends [wrk]=--no-install-recommends [nghttp2-client]=--no-install-recommends
+  [haproxy]=--no-install-recommends)
 
 missing=()
 for pkg in "$@"; do
@@ -22,13 +26,13 @@ else
   exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
-if ! $sudo apt-get update -q >/dev/null; then
+if ! $sudo apt-get update -q -o DPkg::Lock::Timeout=300 >/dev/null; then
   echo "error: apt-get update failed; install ${missing[*]} by hand (apt-get install -y ${missing[*]})" >&2
   exit 1
 fi
 for pkg in "${missing[@]}"; do
   # chromium keeps its Recommends: they bring the fonts screenshots need.
-  if ! $sudo apt-get install -y -q ${flags_of[$pkg]} "$pkg" >/dev/null; then
+  if ! $sudo apt-get install -y -q -o DPkg::Lock::Timeout=300 ${flags_of[$pkg]} "$pkg" >/dev/null; then
     echo "error: apt-get install $pkg failed; the ${pkg} command is needed (see README: Requirements)" >&2
     exit 1
   fi
