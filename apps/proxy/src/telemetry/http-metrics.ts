@@ -3,6 +3,7 @@
 // prom-client on scrape, so a request costs a few field increments, not label hashing.
 import { Counter, Histogram, type Registry } from 'prom-client';
 import { labelNames as L, latencyBucketsMs, metricNames } from '@signalbox/shared';
+import { classify } from '../http/classify.js';
 import { endpointLabelNames, targetKey, targetLabels, type Labels, type MetricTarget } from './labels.js';
 
 interface ResponseSeries {
@@ -34,17 +35,20 @@ export class TargetHttpMetrics {
     child.observe(ms);
   }
 
-  /** `status` 0 when no response head was received; `error` is a ProxyError code or "". */
-  response(status: number, error: string): void {
-    const key = `${status}|${error}`;
+  /**
+   * `status` 0 when no response head was received; `error` is a ProxyError code or ""; `grpc` the gRPC status of
+   * a gRPC response (see http/classify.ts), undefined otherwise.
+   */
+  response(status: number, error: string, grpc?: number): void {
+    const key = grpc === undefined ? `${status}|${error}` : `${status}|${error}|${grpc}`;
     let s = this.#responses.get(key);
     if (!s) {
       s = {
         labels: {
           ...this.labels,
           [L.statusCode]: status ? String(status) : '',
-          [L.classification]: error || status >= 500 ? 'failure' : 'success',
-          [L.grpcStatus]: '',
+          [L.classification]: classify(status, grpc, error),
+          [L.grpcStatus]: grpc === undefined ? '' : String(grpc),
           [L.error]: error,
         },
         pending: 0,
