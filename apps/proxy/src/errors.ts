@@ -4,6 +4,7 @@
 export type ProxyErrorCode =
   | 'bad-request'
   | 'header-too-large'
+  | 'header-timeout'
   | 'method-not-allowed'
   | 'unknown-authority'
   | 'no-endpoints'
@@ -11,11 +12,13 @@ export type ProxyErrorCode =
   | 'connect-refused'
   | 'connect-timeout'
   | 'upstream-reset'
-  | 'bad-response';
+  | 'bad-response'
+  | 'upstream-busy';
 
 const statusOf: Record<ProxyErrorCode, number> = {
   'bad-request': 400,
   'header-too-large': 431,
+  'header-timeout': 408,
   'method-not-allowed': 405,
   'unknown-authority': 503,
   'no-endpoints': 503,
@@ -24,6 +27,7 @@ const statusOf: Record<ProxyErrorCode, number> = {
   'connect-timeout': 502,
   'upstream-reset': 502,
   'bad-response': 502,
+  'upstream-busy': 503,
 };
 
 export class ProxyError extends Error {
@@ -40,7 +44,7 @@ export class ProxyError extends Error {
 
 /** Whether the proxy must close the client connection after answering: framing can no longer be trusted. */
 export function closesConnection(code: ProxyErrorCode): boolean {
-  return code === 'bad-request' || code === 'header-too-large' || code === 'method-not-allowed';
+  return code === 'bad-request' || code === 'header-too-large' || code === 'header-timeout' || code === 'method-not-allowed';
 }
 
 /** Maps a socket error from connecting to, or talking with, an upstream to the error the client sees. */

@@ -1,0 +1,118 @@
+// HTTP/2 client connections, one long-lived session per endpoint shared by all its requests (Linkerd's h2
+// endpoint client). A session that receives GOAWAY or closes is forgotten and the next request reconnects. Streams
+// per session are bounded: beyond the limit requests wait, in a bounded queue, for a stream to finish.
+import http2, {
+  type ClientHttp2Session,
+  type ClientHttp2Stream,
+  type ClientSessionRequestOptions,
+  type OutgoingHttpHeaders,
+} from 'node:http2';
+import type net from 'node:net';
+import { ProxyError } from '../errors.js';
+
+export interface H2Target {
+  /** `host:port`, the session key. */
+  readonly addr: string;
+}
+
+export interface H2SessionsOptions<T extends H2Target> {
+  /** Opens (and instruments) the TCP connection for a new session. */
+  readonly connect: (target: T) => Promise<net.Socket>;
+  /** A session without activity for this long is closed once it has no streams. */
+  readonly idleTimeoutMs: number;
+  /** Our cap on concurrent streams per session (the peer's SETTINGS may lower it). */
+  readonly maxConcurrentStreams?: number;
+  /** Requests waiting for a stream slot, per endpoint; beyond it requests fail with `upstream-busy`. */
+  readonly maxQueued?: number;
+}
+
+interface Entry {
+  session: ClientHttp2Session | undefined;
+  connecting: Promise<ClientHttp2Session> | undefined;
+  active: number;
+  readonly waiters: (() => void)[];
+}
+
+export class H2Sessions<T extends H2Target> {
+  readonly #entries = new Map<string, Entry>();
+  readonly #maxStreams: number;
+  readonly #maxQueued: number;
+
+  constructor(private readonly options: H2SessionsOptions<T>) {
+    this.#maxStreams = options.maxConcurrentStreams ?? 1000;
+    this.#maxQueued = options.maxQueued ?? 10_000;
+  }
+
+  /** Opens a stream to `target`; rejects with the connect error, or `upstream-busy` when the queue is full. */
+  async request(target: T, headers: OutgoingHttpHeaders, options: ClientSessionRequestOptions): Promise<ClientHttp2Stream> {
+    let e = this.#entries.get(target.addr);
+    if (!e) this.#entries.set(target.addr, (e = { session: undefined, connecting: undefined, active: 0, waiters: [] }));
+    const entry = e;
+    for (let attempt = 0; ; attempt++) {
+      const session = await this.#session(entry, target);
+      const limit = Math.min(this.#maxStreams, session.remoteSettings.maxConcurrentStreams ?? Infinity);
+      if (entry.active >= limit) {
+        if (entry.waiters.length >= this.#maxQueued)
+          throw new ProxyError('upstream-busy', `${target.addr} has ${entry.active} streams in flight`);
+        await new Promise<void>((r) => entry.waiters.push(r));
+        continue;
+      }
+      let stream: ClientHttp2Stream;
+      try {
+        stream = session.request(headers, options);
+      } catch (err) {
+        // The session went away (GOAWAY, closed) between lookup and use: forget it and try a fresh one once.
+        this.#forget(entry, session);
+        if (attempt > 0) throw err;
+        continue;
+      }
+      entry.active++;
+      stream.once('close', () => {
+        entry.active--;
+        entry.waiters.shift()?.();
+      });
+      return stream;
+    }
+  }
+
+  #session(e: Entry, target: T): Promise<ClientHttp2Session> {
+    const s = e.session;
+    if (s && !s.closed && !s.destroyed) return Promise.resolve(s);
+    e.session = undefined;
+    e.connecting ??= this.#connect(e, target).finally(() => (e.connecting = undefined));
+    return e.connecting;
+  }
+
+  async #connect(e: Entry, target: T): Promise<ClientHttp2Session> {
+    const socket = await this.options.connect(target);
+    const session = http2.connect(`http://${target.addr}`, {
+      createConnection: () => socket,
+      settings: { enablePush: false },
+    });
+    session.on('error', () => {}); // streams see their own errors; 'close' follows
+    session.once('goaway', () => this.#forget(e, session));
+    session.once('close', () => {
+      this.#forget(e, session);
+      // Waiters for a slot on this session try again (on a new one).
+      for (const w of e.waiters.splice(0)) w();
+    });
+    session.setTimeout(this.options.idleTimeoutMs, () => {
+      if (e.active === 0 || e.session !== session) session.close();
+    });
+    e.session = session;
+    return session;
+  }
+
+  #forget(e: Entry, session: ClientHttp2Session): void {
+    if (e.session === session) e.session = undefined;
+  }
+
+  /** Closes every session (shutdown): in-flight streams are torn down. */
+  closeAll(): void {
+    for (const e of this.#entries.values()) {
+      e.session?.destroy();
+      e.session = undefined;
+    }
+    this.#entries.clear();
+  }
+}

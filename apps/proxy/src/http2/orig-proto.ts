@@ -1,0 +1,367 @@
+// Connection reuse between proxies (Linkerd's orig-proto, REFERENCE §1.2): the outbound proxy carries an HTTP/1
+// exchange to a meshed peer as one stream of the shared HTTP/2 session, marked `signalbox-orig-proto: HTTP/1.x`;
+// the peer's inbound proxy restores HTTP/1.1 towards the app over its pooled keep-alive sockets. Bodies stream
+// both ways (chunked framing decoded into DATA frames, and encoded again), never buffered whole.
+import http from 'node:http';
+import { constants, type ClientHttp2Stream, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http2';
+import { meshHeaders } from '@signalbox/shared';
+import { ProxyError, upstreamError } from '../errors.js';
+import { BodyReader, type Sink } from '../http/body.js';
+import { ChunkedTracker } from '../http/chunked.js';
+import { responseGrpcStatus } from '../http/classify.js';
+import type { ForwardOutcome } from '../http/client.js';
+import { responseFraming } from '../http/framing.js';
+import { wantsClose } from '../http/headers.js';
+import { parseResponseHead, type ResponseHead } from '../http/parse-head.js';
+import type { ConnectionPool, PoolTarget, UpstreamConn, UpstreamOwner } from '../http/pool.js';
+import type { Exchange } from '../http/server.js';
+import type { H2Sessions, H2Target } from './client.js';
+import { h1ToH2Headers, h2ToH1Lines, headerString } from './headers.js';
+import { respondH2Error } from './response.js';
+import { resetStream, type H2Request } from './server.js';
+import type { StreamHooks } from './forward.js';
+
+export const origProto = meshHeaders.origProto;
+
+/** Whether an HTTP/1 request may travel as an HTTP/2 stream: protocol upgrades (WebSocket) never do. */
+export function canMultiplex(ex: Exchange): boolean {
+  return ex.head.method !== 'CONNECT' && !ex.head.headers.some((h) => h.lower === 'upgrade');
+}
+
+// === upgrade: HTTP/1 exchange → HTTP/2 stream (outbound) ===
+
+/**
+ * Sends `ex` to the meshed peer `target` as an HTTP/2 stream and writes the response back to the HTTP/1 client.
+ * `drop`: lower-case request fields the outbound side owns (a client-sent `signalbox-orig-proto` among them).
+ * Rejects with a ProxyError when no response head came; the caller answers the client then.
+ */
+export async function forwardH1OverH2<T extends H2Target>(
+  sessions: H2Sessions<T>,
+  target: T,
+  ex: Exchange,
+  logical: { readonly authority: string; readonly path: string },
+  drop: ReadonlySet<string>,
+  onResponseHead: (status: number) => void,
+): Promise<ForwardOutcome> {
+  const headers: OutgoingHttpHeaders = {
+    ...h1ToH2Headers(ex.head.headers, drop),
+    ':method': ex.head.method,
+    ':scheme': 'http',
+    ':authority': logical.authority,
+    ':path': logical.path,
+    [origProto]: ex.head.minor === 1 ? 'HTTP/1.1' : 'HTTP/1.0',
+  };
+  const endStream = ex.body.framing.kind === 'none';
+  let up: ClientHttp2Stream;
+  try {
+    up = await sessions.request(target, headers, { endStream });
+  } catch (err) {
+    throw upstreamError(err, target.addr);
+  }
+  return new Promise<ForwardOutcome>((resolve, reject) => {
+    let status = 0;
+    let settled = false;
+    let chunked = false;
+    let close = false;
+    let trailers: IncomingHttpHeaders | undefined;
+    let bytes = 0;
+    const client = ex.client;
+
+    const settle = (outcome: ForwardOutcome | ProxyError) => {
+      if (settled) return;
+      settled = true;
+      ex.onClientGone = undefined;
+      if (outcome instanceof ProxyError) reject(outcome);
+      else resolve(outcome);
+    };
+    const abort = (error: string) => {
+      if (!up.closed && !up.destroyed) up.close(constants.NGHTTP2_CANCEL);
+      client.destroy();
+      settle({ kind: 'aborted', status, error, bytes });
+    };
+    ex.onClientGone = () => abort('client-gone');
+
+    if (!endStream) {
+      const sink: Sink = ex.body.framing.kind === 'chunked' ? dechunking(up) : up;
+      ex.body.pipe(sink, () => up.end());
+    }
+
+    up.on('headers', (h: IncomingHttpHeaders) => {
+      const s = Number(h[':status']);
+      if (ex.head.minor === 1 && s >= 100 && s < 200 && s !== 101)
+        client.write(`HTTP/1.1 ${s} ${http.STATUS_CODES[s] ?? 'Unknown'}\r\n${h2ToH1Lines(h).map((l) => `${l}\r\n`).join('')}\r\n`, 'latin1');
+    });
+    up.on('response', (h: IncomingHttpHeaders, flags: number) => {
+      status = Number(h[':status']);
+      onResponseHead(status);
+      const ended = (flags & constants.NGHTTP2_FLAG_END_STREAM) !== 0;
+      const lines = h2ToH1Lines(h);
+      const hasLength = h['content-length'] !== undefined;
+      const bodiless = ex.head.method === 'HEAD' || status === 204 || status === 304;
+      if (!bodiless && !hasLength) {
+        if (ended) lines.push('content-length: 0');
+        else if (ex.head.minor === 1) (chunked = true), lines.push('transfer-encoding: chunked');
+        else close = true; // an HTTP/1.0 client reads to EOF
+      }
+      close ||= ex.shouldClose();
+      if (close) lines.push('connection: close');
+      else if (ex.head.minor === 0) lines.push('connection: keep-alive');
+      client.write(`HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? 'Unknown'}\r\n${lines.map((l) => `${l}\r\n`).join('')}\r\n`, 'latin1');
+      up.on('trailers', (t: IncomingHttpHeaders) => (trailers = t));
+      up.on('data', (chunk: Buffer) => {
+        if (bodiless || chunk.length === 0) return;
+        bytes += chunk.length;
+        const ok = chunked ? client.write(`${chunk.length.toString(16)}\r\n`) && client.write(chunk) && client.write('\r\n') : client.write(chunk);
+        if (!ok) {
+          up.pause();
+          client.once('drain', () => up.resume());
+        }
+      });
+      up.on('end', () => {
+        if (chunked) client.write(`0\r\n${trailers ? h2ToH1Lines(trailers).map((l) => `${l}\r\n`).join('') : ''}\r\n`, 'latin1');
+        // The response is complete; a request body still arriving is of no use (the connection will close).
+        if (!ex.body.ended && !up.closed) up.close(constants.NGHTTP2_CANCEL);
+        settle({ kind: 'response', status, result: { close }, bytes });
+      });
+    });
+    up.on('error', () => {});
+    up.once('close', () => {
+      if (settled) return;
+      if (status === 0) return settle(new ProxyError('upstream-reset', `stream to ${target.addr} reset before a response`));
+      abort('upstream-reset');
+    });
+  });
+}
+
+/** A sink that decodes chunked framing (validated already by the BodyReader) into plain DATA. */
+function dechunking(up: ClientHttp2Stream): Sink {
+  const tracker = new ChunkedTracker();
+  return {
+    write(chunk: Buffer): boolean {
+      let ok = true;
+      tracker.feed(chunk, 0, (from, to) => (ok = up.write(chunk.subarray(from, to)) && ok));
+      return ok;
+    },
+    once: (event, cb) => up.once(event, cb),
+  };
+}
+
+// === downgrade: HTTP/2 stream → HTTP/1.1 exchange with the app (inbound) ===
+
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const TARGET = /^[\x21-\x7e]+$/;
+const AUTHORITY = /^[\x21-\x7e]+$/;
+
+/**
+ * Restores the HTTP/1.1 request a peer proxy multiplexed (`signalbox-orig-proto`) and forwards it to `target`
+ * over the keep-alive pool. `drop`: lower-case request fields the inbound side owns.
+ */
+export async function forwardH2AsH1<T extends PoolTarget>(
+  pool: ConnectionPool<T>,
+  target: T,
+  down: H2Request,
+  drop: ReadonlySet<string>,
+  hooks: StreamHooks,
+): Promise<void> {
+  const h = down.headers;
+  const method = headerString(h[':method']) ?? '';
+  const path = headerString(h[':path']) ?? '';
+  const authority = headerString(h[':authority']) ?? headerString(h.host);
+  if (!TOKEN.test(method) || !TARGET.test(path) || (authority !== undefined && !AUTHORITY.test(authority))) {
+    const sent = respondH2Error(down.stream, h, new ProxyError('bad-request', 'request cannot be expressed in HTTP/1.1'));
+    return hooks.onEnd(sent.status, 'bad-request', undefined);
+  }
+  const lines = h2ToH1Lines(h, new Set([...drop, origProto]));
+  if (authority !== undefined) lines.unshift(`host: ${authority}`);
+  const chunked = !down.endStream && h['content-length'] === undefined;
+  if (chunked) lines.push('transfer-encoding: chunked');
+  const head = `${method} ${path} HTTP/1.1\r\n${lines.map((l) => `${l}\r\n`).join('')}\r\n`;
+
+  for (let attempt = 0; ; attempt++) {
+    if (down.stream.destroyed || down.stream.closed) return hooks.onEnd(0, 'client-gone', undefined);
+    let conn: UpstreamConn;
+    try {
+      conn = await pool.acquire(target, attempt > 0);
+    } catch (err) {
+      const e = upstreamError(err, target.addr);
+      const sent = respondH2Error(down.stream, h, e);
+      return hooks.onEnd(sent.status, e.code, sent.grpc);
+    }
+    const outcome = await new Downgrade(conn, down, head, method, chunked, pool, hooks).run();
+    // The keep-alive race (a pooled socket the app had just closed): retried once when nothing was sent back and
+    // there is no body we would have to replay.
+    if (outcome === 'retry' && attempt === 0) continue;
+    if (outcome === 'retry') {
+      const e = new ProxyError('upstream-reset', `connection to ${target.addr} closed before a response`);
+      const sent = respondH2Error(down.stream, h, e);
+      return hooks.onEnd(sent.status, e.code, sent.grpc);
+    }
+    return;
+  }
+}
+
+// === impl Downgrade ===
+
+const EMPTY = Buffer.alloc(0);
+
+class Downgrade implements UpstreamOwner {
+  #buf: Buffer = EMPTY;
+  #head: ResponseHead | undefined;
+  #body: BodyReader | undefined;
+  #requestSent = false;
+  #spare = false;
+  #done = false;
+  #resolve!: (r: 'done' | 'retry') => void;
+
+  constructor(
+    private readonly conn: UpstreamConn,
+    private readonly down: H2Request,
+    private readonly head: string,
+    private readonly method: string,
+    private readonly chunked: boolean,
+    private readonly pool: { release(conn: UpstreamConn): void },
+    private readonly hooks: StreamHooks,
+  ) {}
+
+  run(): Promise<'done' | 'retry'> {
+    const promise = new Promise<'done' | 'retry'>((r) => (this.#resolve = r));
+    const { conn, down } = this;
+    if (!conn.alive) {
+      this.#resolve('retry');
+      return promise;
+    }
+    conn.owner = this;
+    const socket = conn.socket;
+    const stream = down.stream;
+    socket.write(this.head, 'latin1');
+    if (down.endStream) this.#requestSent = true;
+    else {
+      stream.on('data', (chunk: Buffer) => {
+        if (chunk.length === 0) return;
+        const ok = this.chunked
+          ? socket.write(`${chunk.length.toString(16)}\r\n`) && socket.write(chunk) && socket.write('\r\n')
+          : socket.write(chunk);
+        if (!ok) {
+          stream.pause();
+          socket.once('drain', () => stream.resume());
+        }
+      });
+      let trailers: IncomingHttpHeaders | undefined;
+      stream.on('trailers', (t: IncomingHttpHeaders) => (trailers = t));
+      stream.on('end', () => {
+        if (this.chunked) socket.write(`0\r\n${trailers ? h2ToH1Lines(trailers).map((l) => `${l}\r\n`).join('') : ''}\r\n`, 'latin1');
+        this.#requestSent = true;
+      });
+    }
+    stream.once('close', () => {
+      if (this.#done) return;
+      if (stream.rstCode === constants.NGHTTP2_NO_ERROR && stream.writableFinished) return;
+      // The peer proxy cancelled (its client went away): the app connection is mid-exchange, so it cannot be reused.
+      this.#end('client-gone');
+    });
+    return promise;
+  }
+
+  onData(d: Buffer): void {
+    if (this.#done) return;
+    if (this.#body) return this.#feedBody(d);
+    this.#buf = this.#buf.length === 0 ? d : Buffer.concat([this.#buf, d]);
+    for (;;) {
+      const parsed = parseResponseHead(this.#buf);
+      if (parsed.kind === 'incomplete') return;
+      if (parsed.kind === 'error') return this.#failBeforeHead(new ProxyError('bad-response', `invalid response: ${parsed.reason}`));
+      const head = parsed.head;
+      this.#buf = this.#buf.subarray(parsed.size);
+      if (head.status >= 100 && head.status < 200) {
+        if (head.status === 101) return this.#failBeforeHead(new ProxyError('bad-response', 'unexpected 101 Switching Protocols'));
+        const stream = this.down.stream;
+        if (!stream.headersSent && !stream.destroyed) stream.additionalHeaders({ ':status': head.status, ...h1ToH2Headers(head.headers) });
+        continue;
+      }
+      return this.#startBody(head);
+    }
+  }
+
+  #startBody(head: ResponseHead): void {
+    const framing = responseFraming(this.method, head);
+    if (framing.kind === 'error') return this.#failBeforeHead(new ProxyError('bad-response', `invalid response: ${framing.reason}`));
+    const stream = this.down.stream;
+    if (stream.destroyed || stream.closed) return this.#end('client-gone');
+    this.#head = head;
+    this.hooks.onResponseHead(head.status);
+    const body = new BodyReader(framing, this.conn.socket, true);
+    this.#body = body;
+    stream.respond({ ...h1ToH2Headers(head.headers), ':status': head.status }, { endStream: framing.kind === 'none' });
+    body.pipe(framing.kind === 'none' ? { write: () => true, once: () => undefined } : stream, () => {
+      if (framing.kind !== 'none') stream.end();
+      this.#complete();
+    });
+    const rest = this.#buf;
+    this.#buf = EMPTY;
+    if (rest.length > 0) this.#feedBody(rest);
+  }
+
+  #feedBody(d: Buffer): void {
+    const body = this.#body as BodyReader;
+    if (body.ended) {
+      this.#spare = true;
+      return;
+    }
+    const used = body.feed(d);
+    if (used < 0) return this.#end('upstream-reset');
+    if (used < d.length) this.#spare = true;
+  }
+
+  onEnd(): void {
+    if (this.#done) return;
+    if (this.#body?.framing.kind === 'close') return this.#body.eof();
+    this.onClose(undefined);
+  }
+
+  onClose(err: Error | undefined): void {
+    if (this.#done) return;
+    if (this.#head) return this.#end('upstream-reset');
+    const retryable = this.conn.reused && this.#buf.length === 0 && this.down.endStream;
+    if (retryable) {
+      this.#done = true;
+      this.conn.owner = undefined;
+      return this.#resolve('retry');
+    }
+    this.#failBeforeHead(upstreamError(err ?? Object.assign(new Error('closed'), { code: 'ECONNRESET' }), this.conn.addr));
+  }
+
+  #complete(): void {
+    if (this.#done) return;
+    this.#done = true;
+    const head = this.#head as ResponseHead;
+    const reusable = this.#requestSent && !this.#spare && this.#body?.framing.kind !== 'close' && !wantsClose(head.headers, head.minor);
+    if (reusable) this.pool.release(this.conn);
+    else {
+      this.conn.owner = undefined;
+      this.conn.socket.destroy();
+    }
+    const contentType = head.headers.find((x) => x.lower === 'content-type')?.value;
+    this.hooks.onEnd(head.status, '', responseGrpcStatus(contentType, undefined, undefined));
+    this.#resolve('done');
+  }
+
+  #failBeforeHead(err: ProxyError): void {
+    if (this.#done) return;
+    this.#done = true;
+    this.conn.owner = undefined;
+    this.conn.socket.destroy();
+    const sent = respondH2Error(this.down.stream, this.down.headers, err);
+    this.hooks.onEnd(sent.status, err.code, sent.grpc);
+    this.#resolve('done');
+  }
+
+  #end(error: string): void {
+    if (this.#done) return;
+    this.#done = true;
+    this.conn.owner = undefined;
+    this.conn.socket.destroy();
+    resetStream(this.down.stream, constants.NGHTTP2_INTERNAL_ERROR);
+    this.hooks.onEnd(this.#head?.status ?? 0, error, undefined);
+    this.#resolve('done');
+  }
+}

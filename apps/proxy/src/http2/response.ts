@@ -1,0 +1,50 @@
+// Responses the proxy generates itself on HTTP/2: plain text with `signalbox-proxy-error`, or, for a gRPC client,
+// a trailers-only response whose grpc-status says UNAVAILABLE (Linkerd answers gRPC clients the same way).
+import { constants, type IncomingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
+import { meshHeaders } from '@signalbox/shared';
+import type { ProxyError } from '../errors.js';
+import { grpcStatus, isGrpcContentType } from '../http/classify.js';
+import { headerString } from './headers.js';
+import { resetStream } from './server.js';
+
+/** What was sent, for response_total. */
+export interface SentResponse {
+  readonly status: number;
+  readonly grpc: number | undefined;
+}
+
+export function respondH2Error(stream: ServerHttp2Stream, request: IncomingHttpHeaders, err: ProxyError): SentResponse {
+  if (stream.destroyed || stream.closed) return { status: 0, grpc: undefined };
+  if (stream.headersSent) {
+    resetStream(stream, constants.NGHTTP2_INTERNAL_ERROR);
+    return { status: 0, grpc: undefined };
+  }
+  // The request body is of no use now: once the answer is out, tell the client to stop sending (RFC 9113 §8.1).
+  stream.once('finish', () => resetStream(stream, constants.NGHTTP2_NO_ERROR));
+  if (isGrpcContentType(headerString(request['content-type']))) {
+    const code = err.status >= 500 ? grpcStatus.unavailable : grpcStatus.internal;
+    stream.respond(
+      {
+        ':status': 200,
+        'content-type': 'application/grpc',
+        'grpc-status': String(code),
+        'grpc-message': encodeGrpcMessage(err.message),
+        [meshHeaders.proxyError]: err.code,
+      },
+      { endStream: true },
+    );
+    return { status: 200, grpc: code };
+  }
+  stream.respond({ ':status': err.status, 'content-type': 'text/plain; charset=utf-8', [meshHeaders.proxyError]: err.code });
+  stream.end(request[':method'] === 'HEAD' ? undefined : `${err.message}\n`);
+  return { status: err.status, grpc: undefined };
+}
+
+/** grpc-message is percent-encoded outside printable ASCII, and '%' itself (gRPC over HTTP/2 spec). */
+export function encodeGrpcMessage(message: string): string {
+  let out = '';
+  for (const byte of Buffer.from(message, 'utf8')) {
+    out += byte >= 0x20 && byte <= 0x7e && byte !== 0x25 ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return out;
+}
