@@ -17,6 +17,13 @@ export const configSchema = z.strictObject({
   poolIdleTimeout: ms(3000),
   /** Discovery streams unused for this long are closed. */
   discoveryIdleTimeout: ms(60_000),
+  /** The token the control plane presents to subscribe to tap; absent: tap is disabled. */
+  tapToken: z.string().min(16, 'the tap token must be at least 16 characters').optional(),
+  /** Header names tap shows without their value, besides Authorization, Cookie, Set-Cookie, Proxy-Authorization. */
+  tapRedactHeaders: z
+    .union([z.string().transform((v) => v.split(',')), z.array(z.string())])
+    .default([])
+    .transform((names) => names.map((h) => h.trim().toLowerCase()).filter(Boolean)),
 });
 
 export type ProxyConfig = z.infer<typeof configSchema>;
@@ -33,6 +40,8 @@ const options: Record<string, [keyof ProxyConfig, string]> = {
   'shutdown-grace': ['shutdownGrace', 'SIGNALBOX_SHUTDOWN_GRACE_MS'],
   'pool-idle-timeout': ['poolIdleTimeout', 'SIGNALBOX_POOL_IDLE_TIMEOUT_MS'],
   'discovery-idle-timeout': ['discoveryIdleTimeout', 'SIGNALBOX_DISCOVERY_IDLE_TIMEOUT_MS'],
+  'tap-token': ['tapToken', 'SIGNALBOX_TAP_TOKEN'],
+  'tap-redact-headers': ['tapRedactHeaders', 'SIGNALBOX_TAP_REDACT_HEADERS'],
 };
 
 const flagOf = Object.fromEntries(Object.entries(options).map(([flag, [key, env]]) => [key, `--${flag} (${env})`]));

@@ -9,3 +9,6 @@ export * from './promql/queries.js';
 export * from './promql/window.js';
 export * from './resources.js';
 export * from './stat.js';
+export * from './tap-outbox.js';
+export * from './tap.js';
+export * from './top.js';

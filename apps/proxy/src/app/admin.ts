@@ -1,15 +1,17 @@
-// Admin server: /metrics (Prometheus text), /ready (200 once listening and not draining), /live. Not on the data
-// path, so node:http is fine here.
+// Admin server: /metrics (Prometheus text), /ready (200 once listening and not draining), /live, and the tap
+// WebSocket (/tap). Not on the data path, so node:http is fine here.
 import http from 'node:http';
 import type { Registry } from 'prom-client';
+import type { TapServer } from '../tap/server.js';
 
 export interface AdminDeps {
   readonly registry: Registry;
   readonly isReady: () => boolean;
+  readonly tap: TapServer;
 }
 
 export function createAdmin(deps: AdminDeps): http.Server {
-  return http.createServer((req, res) => {
+  const server = http.createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     const send = (status: number, body: string, type = 'text/plain; charset=utf-8') => {
       res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body) });
@@ -27,4 +29,8 @@ export function createAdmin(deps: AdminDeps): http.Server {
     }
     send(404, 'not found\n');
   });
+  server.on('upgrade', (req, socket, head) => {
+    if (!deps.tap.handleUpgrade(req, socket, head)) socket.end('HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\nconnection: close\r\n\r\n');
+  });
+  return server;
 }

@@ -5,6 +5,7 @@ import { forward } from '../http/client.js';
 import type { ConnectionPool } from '../http/pool.js';
 import { formatPlainResponse } from '../http/response.js';
 import type { Exchange, ExchangeResult } from '../http/server.js';
+import type { TapRegistry } from '../tap/registry.js';
 import type { TargetHttpMetrics } from '../telemetry/http-metrics.js';
 import type { MetricTarget } from '../telemetry/labels.js';
 
@@ -22,22 +23,31 @@ export async function forwardToEndpoint(
   target: EndpointTarget,
   ex: Exchange,
   requestHead: string,
+  tap: TapRegistry,
 ): Promise<ExchangeResult> {
   const m = target.http;
   m.request();
+  // Untapped, this is the only tap cost: one boolean.
+  const tapped = tap.active ? tap.requestInit(ex, target.tcp) : undefined;
   try {
     const outcome = await forward(pool, target, ex, requestHead, {
-      onResponseHead: (status) => m.latency(status, performance.now() - ex.startedAt),
+      onResponseHead: (status, head) => {
+        m.latency(status, performance.now() - ex.startedAt);
+        tapped?.responseInit(status, head.headers);
+      },
     });
     if (outcome.kind === 'aborted') {
       m.response(outcome.status, outcome.error);
+      tapped?.responseEnd(outcome.bytes, outcome.error);
       return { close: true };
     }
     m.response(outcome.status, '');
+    tapped?.responseEnd(outcome.bytes);
     return outcome.result;
   } catch (err) {
     const e = upstreamError(err, target.addr);
     m.response(e.status, e.code);
+    tapped?.proxyResponse(e.status, e.code, Buffer.byteLength(`${e.message}\n`));
     return respondError(ex, e);
   }
 }

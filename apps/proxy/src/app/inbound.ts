@@ -6,6 +6,7 @@ import { endToEnd, formatHeaders, framingLines } from '../http/headers.js';
 import { ConnectionPool } from '../http/pool.js';
 import { ServerConnection, type Exchange, type ExchangeResult } from '../http/server.js';
 import type { Drain } from '../listener/drain.js';
+import type { TapRegistry } from '../tap/registry.js';
 import { connect } from '../tcp/connect.js';
 import { tlsReasons, type MetricTarget } from '../telemetry/labels.js';
 import type { Telemetry } from '../telemetry/registry.js';
@@ -17,6 +18,7 @@ export interface InboundDeps {
   readonly drain: Drain;
   readonly connectTimeoutMs: number;
   readonly poolIdleTimeoutMs: number;
+  readonly tap: TapRegistry;
 }
 
 /** Only the proxy may say who the client is (mTLS, later). */
@@ -52,7 +54,7 @@ export function createInbound(deps: InboundDeps) {
       endToEnd(ex.head.headers, inboundOwned),
       framingLines(ex.body.framing, ex.head.headers),
     )}`;
-    return forwardToEndpoint(pool, app, ex, head);
+    return forwardToEndpoint(pool, app, ex, head, deps.tap);
   }
 
   return { accept, pool };

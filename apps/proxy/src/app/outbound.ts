@@ -12,6 +12,7 @@ import { endToEnd, formatHeaders, framingLines } from '../http/headers.js';
 import { ConnectionPool } from '../http/pool.js';
 import { ServerConnection, type Exchange, type ExchangeResult } from '../http/server.js';
 import type { Drain } from '../listener/drain.js';
+import type { TapRegistry } from '../tap/registry.js';
 import { connect } from '../tcp/connect.js';
 import { tlsReasons } from '../telemetry/labels.js';
 import type { Telemetry } from '../telemetry/registry.js';
@@ -26,6 +27,7 @@ export interface OutboundDeps {
   readonly failfastTimeoutMs: number;
   readonly connectTimeoutMs: number;
   readonly poolIdleTimeoutMs: number;
+  readonly tap: TapRegistry;
 }
 
 /** Headers the outbound side owns: Host is rewritten to the authority; proxy credentials are for us only. */
@@ -63,7 +65,7 @@ export function createOutbound(deps: OutboundDeps) {
         `host: ${logical.authority}`,
         ...framingLines(ex.body.framing, ex.head.headers),
       ]);
-    if (isIpLiteral(logical.host)) return forwardToEndpoint(pool, directTarget(logical), ex, head);
+    if (isIpLiteral(logical.host)) return forwardToEndpoint(pool, directTarget(logical), ex, head, deps.tap);
     return concrete(ex, logical, head);
   }
 
@@ -95,7 +97,7 @@ export function createOutbound(deps: OutboundDeps) {
       return respondError(ex, e);
     }
     if (ex.client.destroyed) return { close: true };
-    return forwardToEndpoint(pool, endpointTarget(endpoint, logical.authority), ex, head);
+    return forwardToEndpoint(pool, endpointTarget(endpoint, logical.authority), ex, head, deps.tap);
   }
 
   // === endpoint ===

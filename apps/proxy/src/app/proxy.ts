@@ -6,6 +6,8 @@ import type { ProxyConfig } from '../config.js';
 import { Discovery } from '../discovery/cache.js';
 import { Drain } from '../listener/drain.js';
 import { listen } from '../listener/listen.js';
+import { TapRegistry } from '../tap/registry.js';
+import { createTapServer } from '../tap/server.js';
 import { createTelemetry, type Telemetry } from '../telemetry/registry.js';
 import { createAdmin } from './admin.js';
 import { createInbound } from './inbound.js';
@@ -16,6 +18,7 @@ export interface RunningProxy {
   readonly inboundAddr: string;
   readonly adminAddr: string;
   readonly telemetry: Telemetry;
+  readonly tap: TapRegistry;
   /** Stop accepting, finish in-flight requests (bounded by shutdownGrace), close everything. */
   shutdown(): Promise<void>;
 }
@@ -25,6 +28,7 @@ export async function createProxy(config: ProxyConfig, log: (msg: string) => voi
   const drain = new Drain();
   const discovery = new Discovery({ controlPlaneUrl: config.controlPlane, idleMs: config.discoveryIdleTimeout, log });
   let ready = false;
+  const tap = new TapRegistry({ redactHeaders: config.tapRedactHeaders });
 
   const outbound = createOutbound({
     listenAddr: config.outbound,
@@ -34,6 +38,7 @@ export async function createProxy(config: ProxyConfig, log: (msg: string) => voi
     failfastTimeoutMs: config.failfastTimeout,
     connectTimeoutMs: config.connectTimeout,
     poolIdleTimeoutMs: config.poolIdleTimeout,
+    tap,
   });
   const inbound = createInbound({
     appAddr: config.app,
@@ -41,8 +46,10 @@ export async function createProxy(config: ProxyConfig, log: (msg: string) => voi
     drain,
     connectTimeoutMs: config.connectTimeout,
     poolIdleTimeoutMs: config.poolIdleTimeout,
+    tap,
   });
-  const admin = createAdmin({ registry: telemetry.registry, isReady: () => ready && !drain.draining });
+  const tapServer = createTapServer({ registry: tap, token: config.tapToken });
+  const admin = createAdmin({ registry: telemetry.registry, isReady: () => ready && !drain.draining, tap: tapServer });
 
   const adminAddr = await listenHttp(admin, config.admin);
   const inboundListener = await listen(config.inbound, inbound.accept);
@@ -62,6 +69,7 @@ export async function createProxy(config: ProxyConfig, log: (msg: string) => voi
     discovery.close();
     inbound.pool.closeIdle();
     outbound.pool.closeIdle();
+    tapServer.closeAll();
     admin.closeAllConnections();
     await new Promise<void>((r) => admin.close(() => r()));
   }
@@ -71,6 +79,7 @@ export async function createProxy(config: ProxyConfig, log: (msg: string) => voi
     inboundAddr: inboundListener.addr,
     adminAddr,
     telemetry,
+    tap,
     shutdown: () => (stopping ??= shutdown()),
   };
 }

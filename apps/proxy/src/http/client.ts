@@ -12,13 +12,13 @@ import type { Exchange, ExchangeResult } from './server.js';
 
 export interface ForwardHooks {
   /** The final response head arrived (time to first byte, Linkerd's response_latency_ms). */
-  onResponseHead(status: number): void;
+  onResponseHead(status: number, head: ResponseHead): void;
 }
 
 export type ForwardOutcome =
-  | { readonly kind: 'response'; readonly status: number; readonly result: ExchangeResult }
+  | { readonly kind: 'response'; readonly status: number; readonly result: ExchangeResult; readonly bytes: number }
   /** The response started but did not complete, or the client went away: the client connection is gone. */
-  | { readonly kind: 'aborted'; readonly status: number; readonly error: string };
+  | { readonly kind: 'aborted'; readonly status: number; readonly error: string; readonly bytes: number };
 
 const EMPTY = Buffer.alloc(0);
 const idempotent = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
@@ -124,7 +124,7 @@ class Attempt implements UpstreamOwner {
     if (framing.kind === 'error')
       return this.#fail(new ProxyError('bad-response', `invalid response from ${this.conn.addr}: ${framing.reason}`));
     this.#response = head;
-    this.hooks.onResponseHead(head.status);
+    this.hooks.onResponseHead(head.status, head);
     const dechunk = this.ex.head.minor === 0 && framing.kind === 'chunked';
     const close = this.ex.shouldClose() || framing.kind === 'close' || dechunk;
     this.ex.client.write(responseHeadFor(head, framing, this.ex.head.minor, close), 'latin1');
@@ -177,7 +177,7 @@ class Attempt implements UpstreamOwner {
       !wantsClose(head.headers, head.minor);
     if (reusable) this.pool.release(this.conn);
     else this.conn.socket.destroy();
-    this.#resolve({ kind: 'response', status: head.status, result: { close: clientClose } });
+    this.#resolve({ kind: 'response', status: head.status, result: { close: clientClose }, bytes: body.bytes });
   }
 
   #fail(err: Error): void {
@@ -195,7 +195,7 @@ class Attempt implements UpstreamOwner {
     this.conn.owner = undefined;
     this.conn.socket.destroy();
     this.ex.client.destroy();
-    this.#resolve({ kind: 'aborted', status: this.#response?.status ?? 0, error: reason });
+    this.#resolve({ kind: 'aborted', status: this.#response?.status ?? 0, error: reason, bytes: this.#body?.bytes ?? 0 });
   }
 }
 

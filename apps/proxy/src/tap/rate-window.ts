@@ -1,0 +1,26 @@
+// Per-subscription rate limit in fixed 1-s windows, as Linkerd's tap server asks each proxy for `limit = rps × 1 s`
+// per window. The clock is injected so tests need no waiting.
+
+export class RateWindow {
+  #windowStart = Number.NEGATIVE_INFINITY;
+  #taken = 0;
+
+  constructor(
+    /** Admitted per window. */
+    readonly perWindow: number,
+    private readonly now: () => number = () => performance.now(),
+    readonly windowMs = 1000,
+  ) {}
+
+  /** Admits one more in the current window, or refuses. */
+  take(): boolean {
+    const t = this.now();
+    if (t - this.#windowStart >= this.windowMs) {
+      this.#windowStart = t;
+      this.#taken = 0;
+    }
+    if (this.#taken >= this.perWindow) return false;
+    this.#taken += 1;
+    return true;
+  }
+}
