@@ -9,6 +9,10 @@ export interface ApiConfig {
   readonly prometheusUrl: string;
   /** Where to write Prometheus file_sd targets; absent: not written. */
   readonly fileSdPath: string | undefined;
+  /** The token proxies require on their tap endpoint (their --tap-token); absent: tap cannot reach proxies. */
+  readonly tapToken: string | undefined;
+  /** When set, `/v1/tap` clients must present it (`Authorization: Bearer`): for an API bound beyond loopback. */
+  readonly tapAuthToken: string | undefined;
 }
 
 const configSchema = z.strictObject({
@@ -16,6 +20,8 @@ const configSchema = z.strictObject({
   registry: z.string({ error: 'missing: pass --registry <file> or set SIGNALBOX_REGISTRY' }).min(1),
   prometheusUrl: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:9090'),
   fileSd: z.string().min(1).optional(),
+  tapToken: z.string().min(16, 'must be at least 16 characters').optional(),
+  tapAuthToken: z.string().min(16, 'must be at least 16 characters').optional(),
 });
 
 /** Throws an Error whose message lists every bad setting by flag name. */
@@ -27,6 +33,8 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Ap
       registry: { type: 'string' },
       'prometheus-url': { type: 'string' },
       'file-sd': { type: 'string' },
+      'tap-token': { type: 'string' },
+      'tap-auth-token': { type: 'string' },
     },
     strict: true,
     allowPositionals: false,
@@ -37,9 +45,11 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Ap
     registry: values.registry ?? (env.SIGNALBOX_REGISTRY || undefined),
     prometheusUrl: values['prometheus-url'] ?? (env.SIGNALBOX_PROMETHEUS_URL || undefined),
     fileSd: values['file-sd'] ?? (env.SIGNALBOX_FILE_SD || undefined),
+    tapToken: values['tap-token'] ?? (env.SIGNALBOX_TAP_TOKEN || undefined),
+    tapAuthToken: values['tap-auth-token'] ?? (env.SIGNALBOX_TAP_AUTH_TOKEN || undefined),
   });
   if (!result.success) {
-    const flag: Record<string, string> = { listen: '--listen', registry: '--registry', prometheusUrl: '--prometheus-url', fileSd: '--file-sd' };
+    const flag: Record<string, string> = { listen: '--listen', registry: '--registry', prometheusUrl: '--prometheus-url', fileSd: '--file-sd', tapToken: '--tap-token', tapAuthToken: '--tap-auth-token' };
     throw new Error(result.error.issues.map((i) => `${flag[String(i.path[0])] ?? i.path.join('.')}: ${i.message}`).join('\n'));
   }
   const c = result.data;
@@ -48,5 +58,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Ap
     registryFile: c.registry,
     prometheusUrl: c.prometheusUrl,
     fileSdPath: c.fileSd,
+    tapToken: c.tapToken,
+    tapAuthToken: c.tapAuthToken,
   };
 }

@@ -11,3 +11,7 @@ export { createApiServer } from './server.js';
 export { createTelemetry, type Telemetry } from './telemetry.js';
 export { createCallerFactory, type Context } from './trpc/init.js';
 export { appRouter, type AppRouter, type RouterInputs, type RouterOutputs } from './trpc/router.js';
+export { createTapHub, type TapHub, type TapSession, type TapSessionStats } from './tap/hub.js';
+export { connectProxyTap, type ProxyTap } from './tap/proxy-client.js';
+export { proxyMatch, splitMaxRps, tapTargets } from './tap/targets.js';
+export { createTapEndpoint, type TapEndpoint } from './tap/ws.js';

@@ -8,6 +8,8 @@ import { loadRegistryFile, RegistryFileError, watchRegistryFile } from './discov
 import { createDiscoveryWatcher } from './discovery/watcher.js';
 import { createPrometheusClient } from './metrics/prometheus.js';
 import { createApiServer } from './server.js';
+import { createTapHub } from './tap/hub.js';
+import { createTapEndpoint } from './tap/ws.js';
 import { createTelemetry } from './telemetry.js';
 
 const log = (message: string) => console.log(`signalbox-api: ${message}`);
@@ -35,7 +37,9 @@ async function main(): Promise<void> {
   const watcher = createDiscoveryWatcher(loaded.registry);
   const destination = createDestinationServer({ watcher, onStreamsChanged: (n) => telemetry.destinationStreams.set(n) });
   const prometheus = createPrometheusClient({ url: config.prometheusUrl });
-  const server = createApiServer({ context: { registry: watcher.registry, prometheus }, destination, telemetry });
+  const tapHub = createTapHub({ registry: watcher.registry, proxyToken: config.tapToken });
+  const tap = createTapEndpoint({ hub: tapHub, authToken: config.tapAuthToken });
+  const server = createApiServer({ context: { registry: watcher.registry, prometheus }, destination, telemetry, tap });
 
   const fileSd = config.fileSdPath;
   const writeTargets = async () => {
@@ -73,6 +77,8 @@ async function main(): Promise<void> {
     log(`${signal}: closing ${destination.streamCount} destination stream(s)`);
     registryWatch.close();
     destination.closeAll();
+    tap.closeAll();
+    tapHub.closeAll();
     server.close(() => process.exit(0));
     server.closeIdleConnections();
     // A client that never lets go of its socket must not hold the shutdown forever.

@@ -1,9 +1,10 @@
 // The control plane's one HTTP server: the destination streams proxies watch, tRPC for the dashboard and CLI,
-// and its own /ready, /live and /metrics.
+// the tap WebSocket (/v1/tap), and its own /ready, /live and /metrics.
 import http from 'node:http';
 import { destinationPath } from '@signalbox/shared';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import type { DestinationServer } from './discovery/server.js';
+import type { TapEndpoint } from './tap/ws.js';
 import type { Telemetry } from './telemetry.js';
 import type { Context } from './trpc/init.js';
 import { appRouter } from './trpc/router.js';
@@ -12,11 +13,13 @@ export interface ApiServerOptions {
   readonly context: Context;
   readonly destination: DestinationServer;
   readonly telemetry: Telemetry;
+  /** Absent: upgrades are refused (tests that need no tap). */
+  readonly tap?: TapEndpoint;
 }
 
-export function createApiServer({ context, destination, telemetry }: ApiServerOptions): http.Server {
+export function createApiServer({ context, destination, telemetry, tap }: ApiServerOptions): http.Server {
   const trpc = createHTTPHandler({ router: appRouter, createContext: () => context });
-  return http.createServer((req, res) => {
+  const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://api');
     if (url.pathname === '/trpc' || url.pathname.startsWith('/trpc/')) {
       // The dashboard's browser code may call from another origin (Next on :3000).
@@ -51,6 +54,10 @@ export function createApiServer({ context, destination, telemetry }: ApiServerOp
         return plain(res, 404, 'not found\n');
     }
   });
+  server.on('upgrade', (req, socket, head) => {
+    if (!tap?.handleUpgrade(req, socket, head)) socket.end('HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\nconnection: close\r\n\r\n');
+  });
+  return server;
 }
 
 function plain(res: http.ServerResponse, status: number, body: string): void {

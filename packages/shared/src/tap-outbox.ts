@@ -60,6 +60,14 @@ export class TapOutbox {
     return true;
   }
 
+  /** Counts messages dropped before they reached this outbox (by an upstream outbox); reported like our own. */
+  reportDropped(count: number): void {
+    if (this.#closed || count <= 0) return;
+    this.#droppedSinceNotice += count;
+    this.droppedTotal += count;
+    this.#pump();
+  }
+
   /** Stops sending; queued messages are discarded. */
   close(): void {
     this.#closed = true;

@@ -1,0 +1,81 @@
+// Which proxies a tap request reaches: the target resource's meshed pods, from the registry in force (as Linkerd's
+// tap server lists the resource's pods), and the match each of them gets. Pure, so it is table-tested.
+import {
+  tapErrorCodes,
+  type Registry,
+  type RegistryPod,
+  type TapMatch,
+  type TapRequest,
+  type TapResource,
+} from '@signalbox/shared';
+
+export interface TapPod {
+  readonly namespace: string;
+  readonly pod: RegistryPod;
+  /** The proxy's admin address, where its tap endpoint listens. */
+  readonly admin: string;
+  /** Meta labels the proxy puts on its own side of each event. */
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+export type TapTargets =
+  | { readonly ok: true; readonly pods: readonly TapPod[] }
+  | { readonly ok: false; readonly code: string; readonly message: string };
+
+function podsOf(registry: Registry, r: TapResource): readonly RegistryPod[] | undefined {
+  const ns = registry.namespaces.find((n) => n.name === r.namespace);
+  if (!ns) return undefined;
+  const pods = ns.pods.filter((p) => (r.kind === 'pod' ? p.name === r.name : p.deployment === r.name));
+  return pods.length > 0 ? pods : undefined;
+}
+
+const show = (r: TapResource) => `${r.kind}/${r.name} in namespace ${r.namespace}`;
+
+export function tapTargets(registry: Registry, request: TapRequest): TapTargets {
+  const pods = podsOf(registry, request.target);
+  if (!pods) return { ok: false, code: tapErrorCodes.unknownResource, message: `no ${show(request.target)}` };
+  if (request.to && !podsOf(registry, request.to))
+    return { ok: false, code: tapErrorCodes.unknownResource, message: `no ${show(request.to)} (--to)` };
+  const meshed = pods.flatMap((pod) =>
+    pod.proxy
+      ? [
+          {
+            namespace: request.target.namespace,
+            pod,
+            admin: pod.proxy.admin,
+            labels: {
+              namespace: request.target.namespace,
+              deployment: pod.deployment,
+              pod: pod.name,
+              serviceaccount: pod.serviceAccount,
+            },
+          },
+        ]
+      : [],
+  );
+  if (meshed.length === 0)
+    return { ok: false, code: tapErrorCodes.noMeshedPods, message: `${show(request.target)} has no meshed pods` };
+  return { ok: true, pods: meshed };
+}
+
+/** The request's match with `--to` folded in, as Linkerd turns `--to` into a destination-label match. */
+export function proxyMatch(request: TapRequest): TapMatch | undefined {
+  const to = request.to;
+  const toMatch: TapMatch | undefined = to && {
+    destination: { labels: { namespace: to.namespace, [to.kind]: to.name } },
+  };
+  if (request.match && toMatch) return { all: [request.match, toMatch] };
+  return request.match ?? toMatch;
+}
+
+/**
+ * Linkerd's split of `maxRps` across the tapped pods: even shares, at least 1 per pod (so with more pods than
+ * maxRps the total exceeds it, as in Linkerd); the remainder goes to the first pods so the total is exact.
+ */
+export function splitMaxRps(maxRps: number, pods: number): number[] {
+  if (pods <= 0) return [];
+  const share = Math.floor(maxRps / pods);
+  if (share < 1) return Array.from({ length: pods }, () => 1);
+  const rest = maxRps - share * pods;
+  return Array.from({ length: pods }, (_, i) => share + (i < rest ? 1 : 0));
+}
