@@ -1,5 +1,6 @@
 // Starts the whole demo mesh on loopback: control plane, a real Prometheus, one proxy per pod, the demo apps, the
 // traffic generator and (optionally) the dashboard. Used by `npm run demo`, the integration tests and e2e.
+import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
@@ -28,6 +29,8 @@ export interface DemoMeshOptions {
   readonly rps?: number;
   /** Extra flags for every proxy (tests shorten timeouts). */
   readonly proxyArgs?: readonly string[];
+  /** Extra flags for the control plane (tests turn on `--tap-auth-token`). */
+  readonly apiArgs?: readonly string[];
 }
 
 export interface DemoMesh {
@@ -38,6 +41,8 @@ export interface DemoMesh {
   readonly webUrl: string | undefined;
   readonly pods: readonly DemoPod[];
   readonly processes: readonly ManagedProcess[];
+  /** The shared secret between the control plane and the proxies' tap endpoints, fresh per run. */
+  readonly tapToken: string;
   stop(): Promise<void>;
 }
 
@@ -61,7 +66,11 @@ export async function startDemoMesh(options: DemoMeshOptions = {}): Promise<Demo
     const prometheusPort = options.prometheusPort ?? Number((await freeAddr()).split(':')[1]);
     const prometheusUrl = `http://127.0.0.1:${prometheusPort}`;
 
-    await track(startControlPlane({ dir, listen: apiListen, registryFile, prometheusUrl, fileSdPath }));
+    // Only the control plane may tap the proxies; on one machine a per-run token stands in for its mTLS identity.
+    const tapToken = randomBytes(24).toString('base64url');
+    await track(
+      startControlPlane({ dir, listen: apiListen, registryFile, prometheusUrl, fileSdPath, extraArgs: [`--tap-token=${tapToken}`, ...(options.apiArgs ?? [])] }),
+    );
     const prometheus = await startPrometheus({
       dir: path.join(dir, 'prometheus'),
       fileSdPath,
@@ -89,7 +98,7 @@ export async function startDemoMesh(options: DemoMeshOptions = {}): Promise<Demo
             ...p.pod.proxy,
             app: p.pod.app,
             controlPlaneUrl: apiUrl,
-            extraArgs: options.proxyArgs ?? [],
+            extraArgs: [`--tap-token=${tapToken}`, ...(options.proxyArgs ?? [])],
           }),
         ),
       ),
@@ -101,7 +110,7 @@ export async function startDemoMesh(options: DemoMeshOptions = {}): Promise<Demo
     const webUrl = options.webPort ? `http://127.0.0.1:${options.webPort}` : undefined;
     if (options.webPort) await track(startWeb({ dir, host: '127.0.0.1', port: options.webPort, apiUrl }));
 
-    return { dir, registryFile, apiUrl, prometheusUrl, webUrl, pods: resolved, processes, stop: () => stopAll(processes) };
+    return { dir, registryFile, apiUrl, prometheusUrl, webUrl, pods: resolved, processes, tapToken, stop: () => stopAll(processes) };
   } catch (err) {
     await stopAll(processes);
     throw err;

@@ -22,6 +22,7 @@ export interface ControlPlaneOptions {
   readonly prometheusUrl: string;
   readonly fileSdPath: string;
   readonly name?: string;
+  readonly extraArgs?: readonly string[];
 }
 
 export async function startControlPlane(options: ControlPlaneOptions): Promise<ManagedProcess> {
@@ -34,6 +35,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<M
       `--registry=${options.registryFile}`,
       `--prometheus-url=${options.prometheusUrl}`,
       `--file-sd=${options.fileSdPath}`,
+      ...(options.extraArgs ?? []),
     ],
     logFile: path.join(options.dir, `${options.name ?? 'api'}.log`),
   });
