@@ -2,6 +2,8 @@
 // The `signalbox` command line. Usage errors exit 2 (as commander's callers expect), failed calls exit 1.
 import { Command } from 'commander';
 import { addStatCommand } from './commands/stat.js';
+import { addTapCommand } from './commands/tap.js';
+import { addTopCommand } from './commands/top.js';
 
 const program = new Command('signalbox')
   .description('Signalbox service mesh command line')
@@ -12,5 +14,7 @@ const program = new Command('signalbox')
   });
 
 addStatCommand(program);
+addTapCommand(program);
+addTopCommand(program);
 
 await program.parseAsync(process.argv);
