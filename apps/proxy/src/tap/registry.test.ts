@@ -1,7 +1,6 @@
 import net from 'node:net';
 import { tapMessageSchema, type TapEvent, type TapMatch } from '@signalbox/shared';
 import { describe, expect, it } from 'vitest';
-import { BodyReader } from '../http/body.js';
 import type { Header, RequestHead } from '../http/parse-head.js';
 import type { Exchange } from '../http/server.js';
 import type { MetricTarget } from '../telemetry/labels.js';
@@ -10,15 +9,11 @@ import { TapRegistry, type TapSubscriber } from './registry.js';
 
 const h = (name: string, value: string): Header => ({ name, lower: name.toLowerCase(), value });
 
-function exchange(head: Partial<RequestHead> = {}): Exchange {
-  const client = new net.Socket();
+function exchange(head: Partial<RequestHead> = {}): Pick<Exchange, 'head' | 'client' | 'startedAt'> {
   return {
     head: { method: 'GET', target: '/books', minor: 1, headers: [h('Host', 'books.demo:7001')], ...head },
-    body: new BodyReader({ kind: 'none' }, { pause() {}, resume() {} }),
-    client,
+    client: new net.Socket(),
     startedAt: 0,
-    shouldClose: () => false,
-    onClientGone: undefined,
   };
 }
 

@@ -66,7 +66,7 @@ export class TapRegistry {
    * the endpoint's metric target: direction, address, discovery labels and the no-TLS reason. Returns undefined
    * unless some subscriber wants the request.
    */
-  requestInit(ex: Exchange, target: MetricTarget): TappedRequest | undefined {
+  requestInit(ex: Pick<Exchange, 'head' | 'client' | 'startedAt'>, target: MetricTarget): TappedRequest | undefined {
     const self = this.#self;
     const remote: Record<string, string> = { ...target.dst, tls: target.noTlsReason };
     const client: TapPeer = { addr: remoteAddr(ex.client), meta: target.direction === 'inbound' ? remote : { ...self } };
