@@ -10,12 +10,13 @@ describe('parseStatTarget', () => {
     ['po/books-1', undefined, { kind: 'pod', name: 'books-1' }],
     ['ns', undefined, { kind: 'namespace', name: undefined }],
     ['NS', 'demo', { kind: 'namespace', name: 'demo' }],
+    ['svc/books', undefined, { kind: 'service', name: 'books' }],
   ])('%s %s', (resource, name, expected) => {
     expect(parseStatTarget(resource, name)).toEqual(expected);
   });
 
   it.each([
-    ['svc', undefined, /unknown resource kind "svc"/],
+    ['sts', undefined, /unknown resource kind "sts"/],
     ['deploy/a/b', undefined, /expected <kind> or <kind>\/<name>/],
     ['deploy/a', 'b', /name given twice/],
     ['deploy', 'Bad_Name', /not a resource name/],

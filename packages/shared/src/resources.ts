@@ -1,7 +1,11 @@
 // Kubernetes-shaped resource kinds the mesh reports on, with the short names users type (as kubectl and linkerd do).
 import { z } from 'zod';
 
-export const resourceKinds = ['namespace', 'deployment', 'pod'] as const;
+/**
+ * `service` is reported from the client side (outbound traffic by `dst_service`), as `linkerd viz stat svc` does:
+ * a service has no proxy of its own, so unmeshed clients are invisible.
+ */
+export const resourceKinds = ['namespace', 'deployment', 'pod', 'service'] as const;
 export const resourceKindSchema = z.enum(resourceKinds);
 export type ResourceKind = z.infer<typeof resourceKindSchema>;
 
@@ -9,6 +13,7 @@ const aliases: Readonly<Record<string, ResourceKind>> = {
   ns: 'namespace', namespace: 'namespace', namespaces: 'namespace',
   deploy: 'deployment', deployment: 'deployment', deployments: 'deployment',
   po: 'pod', pod: 'pod', pods: 'pod',
+  svc: 'service', service: 'service', services: 'service',
 };
 
 /** "deploy", "deployments", "po" … → the canonical kind, or null when unknown. */
@@ -16,7 +21,7 @@ export function parseResourceKind(value: string): ResourceKind | null {
   return aliases[value.toLowerCase()] ?? null;
 }
 
-/** DNS-1123 label, as Kubernetes requires for namespace, deployment and pod names. */
+/** DNS-1123 label, as Kubernetes requires for namespace, deployment, pod and service names. */
 export const resourceNameSchema = z
   .string()
   .min(1)

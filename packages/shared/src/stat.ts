@@ -32,6 +32,9 @@ export const statRowSchema = z.strictObject({
   /** Milliseconds; null when Prometheus answers NaN (too few samples). */
   latencyMs: latencySchema,
   tcpConnections: z.number(),
+  /** TCP bytes per second over the window, read from / written to the peer (Linkerd's `-o wide` columns). */
+  readBytesPerSec: z.number(),
+  writeBytesPerSec: z.number(),
 });
 export type StatRow = z.infer<typeof statRowSchema>;
 

@@ -5,7 +5,7 @@ import type { KnownResource } from './resources.js';
 import { statRows, type StatVectors } from './rows.js';
 
 const sample = (metric: Record<string, string>, value: string): Vector[number] => ({ metric, value: [1795634161.014, value] });
-const none: StatVectors = { responses: [], latencyP50: [], latencyP95: [], latencyP99: [], tcpConnections: [] };
+const none: StatVectors = { responses: [], latencyP50: [], latencyP95: [], latencyP99: [], tcpConnections: [], tcpReadBytes: [], tcpWriteBytes: [] };
 
 const books: KnownResource = { namespace: 'demo', name: 'books', meshedPods: 2, totalPods: 2 };
 const web: KnownResource = { namespace: 'demo', name: 'web', meshedPods: 1, totalPods: 2 };
@@ -30,6 +30,8 @@ describe('statRows', () => {
         latencyP95: [sample(d('books'), '9.75')],
         latencyP99: [sample(d('books'), '+Inf')],
         tcpConnections: [sample(d('books'), '3'), sample(d('web'), '1')],
+        tcpReadBytes: [sample(d('books'), '6000'), sample(d('web'), 'NaN')],
+        tcpWriteBytes: [sample(d('books'), '1200')],
       },
     });
     expect(rows).toEqual([
@@ -43,6 +45,8 @@ describe('statRows', () => {
         rps: 1,
         latencyMs: { p50: 4.5, p95: 9.75, p99: null },
         tcpConnections: 3,
+        readBytesPerSec: 100,
+        writeBytesPerSec: 20,
       },
       {
         kind: 'deployment',
@@ -54,6 +58,8 @@ describe('statRows', () => {
         rps: 0,
         latencyMs: { p50: null, p95: null, p99: null },
         tcpConnections: 1,
+        readBytesPerSec: 0,
+        writeBytesPerSec: 0,
       },
     ]);
   });
@@ -96,6 +102,29 @@ describe('statRows', () => {
     });
     expect(rows).toEqual([
       expect.objectContaining({ kind: 'namespace', namespace: 'demo', name: 'demo', successRate: 1, rps: 1, latencyMs: { p50: null, p95: null, p99: 120 } }),
+    ]);
+  });
+
+  it('keys service rows by the clients\' dst_namespace and dst_service labels', () => {
+    const svc = (metric: Record<string, string>) => ({ dst_namespace: 'demo', dst_service: 'books', ...metric });
+    const rows = statRows({
+      kind: 'service',
+      windowSeconds: 10,
+      resources: [{ namespace: 'demo', name: 'books', meshedPods: 2, totalPods: 2 }],
+      vectors: {
+        ...none,
+        responses: [
+          sample(svc({ classification: 'success', tls: 'no_identity' }), '18'),
+          sample(svc({ classification: 'failure', tls: 'no_identity' }), '2'),
+          // The source namespace label must not be taken for the row's namespace.
+          sample({ namespace: 'books', dst_namespace: 'other', dst_service: 'books', classification: 'success', tls: 'true' }, '99'),
+        ],
+        tcpConnections: [sample(svc({}), '4')],
+        tcpWriteBytes: [sample(svc({}), '50')],
+      },
+    });
+    expect(rows).toEqual([
+      expect.objectContaining({ kind: 'service', name: 'books', successRate: 0.9, rps: 2, tcpConnections: 4, writeBytesPerSec: 5 }),
     ]);
   });
 });

@@ -1,6 +1,6 @@
 // Pure reduction of the stat queries' vectors to table rows, as viz's metrics-api and CLI do it: RPS =
 // (success+failure)/window, SR = success/(success+failure), latencies in ms with NaN shown as "no data".
-import { resourceLabel, sampleValue, type ResourceKind, type StatRow, type Vector } from '@signalbox/shared';
+import { namespaceLabel, resourceLabel, sampleValue, type ResourceKind, type StatRow, type Vector } from '@signalbox/shared';
 import type { KnownResource } from './resources.js';
 
 export interface StatVectors {
@@ -9,6 +9,8 @@ export interface StatVectors {
   readonly latencyP95: Vector;
   readonly latencyP99: Vector;
   readonly tcpConnections: Vector;
+  readonly tcpReadBytes: Vector;
+  readonly tcpWriteBytes: Vector;
 }
 
 export interface StatRowsArgs {
@@ -21,8 +23,10 @@ export interface StatRowsArgs {
 
 /** One row per known resource, sorted by namespace then name; a resource without traffic gets rps 0 and nulls. */
 export function statRows({ kind, windowSeconds, resources, vectors }: StatRowsArgs): StatRow[] {
-  const keyOf = (metric: Readonly<Record<string, string>>) =>
-    kind === 'namespace' ? rowKey(metric.namespace ?? '', metric.namespace ?? '') : rowKey(metric.namespace ?? '', metric[resourceLabel(kind)] ?? '');
+  // Services are keyed by the destination labels (dst_namespace, dst_service), everything else by its own.
+  const nsLabel = namespaceLabel(kind);
+  const nameLabel = resourceLabel(kind);
+  const keyOf = (metric: Readonly<Record<string, string>>) => rowKey(metric[nsLabel] ?? '', metric[nameLabel] ?? '');
 
   const success = new Map<string, number>();
   const failure = new Map<string, number>();
@@ -31,8 +35,14 @@ export function statRows({ kind, windowSeconds, resources, vectors }: StatRowsAr
     if (!into) continue;
     add(into, keyOf(metric), sampleValue(value[1]) ?? 0);
   }
-  const tcp = new Map<string, number>();
-  for (const { metric, value } of vectors.tcpConnections) add(tcp, keyOf(metric), sampleValue(value[1]) ?? 0);
+  const summed = (vector: Vector) => {
+    const byKey = new Map<string, number>();
+    for (const { metric, value } of vector) add(byKey, keyOf(metric), sampleValue(value[1]) ?? 0);
+    return byKey;
+  };
+  const tcp = summed(vectors.tcpConnections);
+  const readBytes = summed(vectors.tcpReadBytes);
+  const writeBytes = summed(vectors.tcpWriteBytes);
   const quantile = (vector: Vector) => {
     const byKey = new Map<string, number | null>();
     for (const { metric, value } of vector) byKey.set(keyOf(metric), sampleValue(value[1]));
@@ -58,6 +68,8 @@ export function statRows({ kind, windowSeconds, resources, vectors }: StatRowsAr
         rps: total / windowSeconds,
         latencyMs: { p50: p50.get(key) ?? null, p95: p95.get(key) ?? null, p99: p99.get(key) ?? null },
         tcpConnections: tcp.get(key) ?? 0,
+        readBytesPerSec: (readBytes.get(key) ?? 0) / windowSeconds,
+        writeBytesPerSec: (writeBytes.get(key) ?? 0) / windowSeconds,
       };
     })
     .sort((a, b) => compare(a.namespace, b.namespace) || compare(a.name, b.name));

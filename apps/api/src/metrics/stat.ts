@@ -16,18 +16,20 @@ export async function stat(request: StatRequest, registry: Registry, prometheus:
   const seconds = windowSeconds(request.window);
   if (seconds === null) throw new Error(`bad window ${request.window}`); // statInputSchema already refused it
   const queries = statQueries(request);
-  const [responses, latencyP50, latencyP95, latencyP99, tcpConnections] = await Promise.all([
+  const [responses, latencyP50, latencyP95, latencyP99, tcpConnections, tcpReadBytes, tcpWriteBytes] = await Promise.all([
     prometheus.query(queries.responses),
     prometheus.query(queries.latencyP50),
     prometheus.query(queries.latencyP95),
     prometheus.query(queries.latencyP99),
     prometheus.query(queries.tcpConnections),
+    prometheus.query(queries.tcpReadBytes),
+    prometheus.query(queries.tcpWriteBytes),
   ]);
   const rows = statRows({
     kind: request.kind,
     windowSeconds: seconds,
     resources: knownResources(registry, request),
-    vectors: { responses, latencyP50, latencyP95, latencyP99, tcpConnections },
+    vectors: { responses, latencyP50, latencyP95, latencyP99, tcpConnections, tcpReadBytes, tcpWriteBytes },
   });
   return { window: request.window, rows };
 }

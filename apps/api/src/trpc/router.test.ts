@@ -1,6 +1,6 @@
 // Procedures through createCallerFactory on an inner context, with a recording Prometheus double: the queries
 // sent are the shared builders' exact strings, and Prometheus failures surface as typed tRPC errors.
-import { apiErrorCodes, statQueries, type Registry, type Vector } from '@signalbox/shared';
+import { apiErrorCodes, edgeQueries, statQueries, timeseriesQueries, type Matrix, type Registry, type Vector } from '@signalbox/shared';
 import { TRPCError } from '@trpc/server';
 import { describe, expect, it } from 'vitest';
 import { PrometheusQueryError, PrometheusUnavailableError } from '../metrics/errors.js';
@@ -16,20 +16,29 @@ const registry: Registry = {
         { name: 'books-1', deployment: 'books', serviceAccount: 'default', app: '127.0.0.1:7001', proxy: { inbound: '127.0.0.1:7101', outbound: '127.0.0.1:7201', admin: '127.0.0.1:7301' } },
         { name: 'web-1', deployment: 'web', serviceAccount: 'default', app: '127.0.0.1:8001' },
       ],
-      services: [],
+      services: [{ name: 'books', port: 7001, deployment: 'books' }],
     },
   ],
 };
 
-function recordingPrometheus(answer: (q: string) => Vector): PrometheusClient & { queries: string[] } {
+function recordingPrometheus(
+  answer: (q: string) => Vector,
+  answerRange: (q: string) => Matrix = () => [],
+): PrometheusClient & { queries: string[]; ranges: { q: string; start: number; end: number; step: number }[] } {
   const queries: string[] = [];
-  return { queries, query: async (q) => (queries.push(q), answer(q)) };
+  const ranges: { q: string; start: number; end: number; step: number }[] = [];
+  return {
+    queries,
+    ranges,
+    query: async (q) => (queries.push(q), answer(q)),
+    queryRange: async (q, range) => (ranges.push({ q, ...range }), answerRange(q)),
+  };
 }
 
 const callerFor = (prometheus: PrometheusClient) => createCallerFactory(appRouter)({ registry: () => registry, prometheus });
 
 describe('stat procedure', () => {
-  it('sends the five golden queries and reduces their answers', async () => {
+  it('sends the seven golden queries and reduces their answers', async () => {
     const prometheus = recordingPrometheus((q) =>
       q.startsWith('sum(increase(response_total')
         ? [{ metric: { namespace: 'demo', deployment: 'books', classification: 'success', tls: 'true' }, value: [0, '120'] }]
@@ -37,7 +46,9 @@ describe('stat procedure', () => {
     );
     const result = await callerFor(prometheus).stat({ kind: 'deployment', namespace: 'demo' });
     const q = statQueries({ kind: 'deployment', namespace: 'demo', window: '1m' });
-    expect(prometheus.queries.sort()).toEqual([q.responses, q.latencyP50, q.latencyP95, q.latencyP99, q.tcpConnections].sort());
+    expect(prometheus.queries.sort()).toEqual(
+      [q.responses, q.latencyP50, q.latencyP95, q.latencyP99, q.tcpConnections, q.tcpReadBytes, q.tcpWriteBytes].sort(),
+    );
     expect(result.window).toBe('1m');
     expect(result.rows.map((r) => [r.name, r.meshedPods, r.totalPods, r.rps, r.successRate])).toEqual([
       ['books', 1, 1, 2, 1],
@@ -49,17 +60,96 @@ describe('stat procedure', () => {
     [new PrometheusUnavailableError('down'), 'SERVICE_UNAVAILABLE', apiErrorCodes.prometheusUnavailable],
     [new PrometheusQueryError('bad'), 'BAD_GATEWAY', apiErrorCodes.prometheusError],
   ])('maps %s to a typed error', async (error, code, signalboxCode) => {
-    const failing: PrometheusClient = { query: () => Promise.reject(error) };
-    const err = await callerFor(failing).stat({ kind: 'pod' }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(TRPCError);
-    expect((err as TRPCError).code).toBe(code);
-    expect(((err as TRPCError).cause as PrometheusUnavailableError).code).toBe(signalboxCode);
+    const failing: PrometheusClient = { query: () => Promise.reject(error), queryRange: () => Promise.reject(error) };
+    const caller = callerFor(failing);
+    for (const call of [
+      () => caller.stat({ kind: 'pod' }),
+      () => caller.edges({ namespace: 'demo' }),
+      () => caller.timeseries({ kind: 'deployment', namespace: 'demo', name: 'books' }),
+    ]) {
+      const err = await call().catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(TRPCError);
+      expect((err as TRPCError).code).toBe(code);
+      expect(((err as TRPCError).cause as PrometheusUnavailableError).code).toBe(signalboxCode);
+    }
   });
 
   it('refuses bad input before asking Prometheus', async () => {
     const prometheus = recordingPrometheus(() => []);
     await expect(callerFor(prometheus).stat({ kind: 'deployment', window: '1s' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
     expect(prometheus.queries).toEqual([]);
+  });
+});
+
+describe('stat procedure for services', () => {
+  it('lists the registry\'s services with the pods behind them', async () => {
+    const result = await callerFor(recordingPrometheus(() => [])).stat({ kind: 'service', namespace: 'demo', window: '10s' });
+    expect(result.rows.map((r) => [r.kind, r.name, r.meshedPods, r.totalPods])).toEqual([['service', 'books', 1, 1]]);
+  });
+});
+
+describe('edges procedure', () => {
+  it('sends the edge queries for the namespace and reduces them', async () => {
+    const prometheus = recordingPrometheus((q) =>
+      q.startsWith('sum(tcp_open_connections')
+        ? [{ metric: { namespace: 'demo', deployment: 'books', dst_namespace: 'demo', dst_deployment: 'db', tls: 'no_identity' }, value: [0, '1'] }]
+        : [],
+    );
+    const result = await callerFor(prometheus).edges({ namespace: 'demo', window: '10s' });
+    const q = edgeQueries({ namespace: 'demo', window: '10s' });
+    expect(prometheus.queries.sort()).toEqual([q.responses, q.latencyP99, q.tcpConnections, q.tcpReadBytes, q.tcpWriteBytes].sort());
+    expect(result.edges).toEqual([
+      expect.objectContaining({ src: { namespace: 'demo', deployment: 'books' }, dst: { namespace: 'demo', deployment: 'db' }, protocol: 'tcp' }),
+    ]);
+  });
+});
+
+describe('timeseries procedure', () => {
+  it('asks for an absolute range with the planned step and rate interval', async () => {
+    const prometheus = recordingPrometheus(
+      () => [],
+      (q) => (q.startsWith('sum(rate(response_total') ? [{ metric: { classification: 'success' }, values: [[1000, '2']] }] : []),
+    );
+    const result = await callerFor(prometheus).timeseries({ kind: 'deployment', namespace: 'demo', name: 'books', start: 1000, end: 1010, step: 5 });
+    const q = timeseriesQueries({ kind: 'deployment', namespace: 'demo', name: 'books', rateInterval: '10s' });
+    expect(prometheus.ranges.map((r) => r.q).sort()).toEqual([q.responses, q.latencyP50, q.latencyP95, q.latencyP99].sort());
+    expect(prometheus.ranges[0]).toMatchObject({ start: 1000, end: 1010, step: 5 });
+    expect(result).toMatchObject({ start: 1000, end: 1010, step: 5, rateInterval: '10s' });
+    expect(result.points.map((p) => [p.t, p.rps, p.successRate])).toEqual([[1000, 2, 1], [1005, null, null], [1010, null, null]]);
+  });
+
+  it.each([
+    [{ start: 1000 }],
+    [{ start: 1000, end: 900 }],
+    [{ start: 0, end: 8 * 24 * 3600 }],
+    [{ window: '1s' }],
+  ])('refuses %j before asking Prometheus', async (range) => {
+    const prometheus = recordingPrometheus(() => []);
+    await expect(
+      callerFor(prometheus).timeseries({ kind: 'deployment', namespace: 'demo', name: 'books', ...range }),
+    ).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    expect(prometheus.ranges).toEqual([]);
+  });
+});
+
+describe('resource procedure', () => {
+  it('describes a deployment from the registry', async () => {
+    expect(await callerFor(recordingPrometheus(() => [])).resource({ kind: 'deployment', namespace: 'demo', name: 'books' })).toEqual({
+      kind: 'deployment',
+      namespace: 'demo',
+      name: 'books',
+      meshedPods: 1,
+      totalPods: 1,
+      deployments: ['books'],
+      services: ['books'],
+      pods: [{ name: 'books-1', deployment: 'books', serviceAccount: 'default', meshed: true }],
+    });
+  });
+
+  it('answers NOT_FOUND for an unknown resource', async () => {
+    await expect(callerFor(recordingPrometheus(() => [])).resource({ kind: 'pod', namespace: 'demo', name: 'ghost' })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
   });
 });
 

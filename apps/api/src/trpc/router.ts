@@ -2,12 +2,18 @@
 // (`@signalbox/api/router`), types only.
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import { createTRPCRouter } from './init.js';
+import { edgesRouter } from './routers/edges.js';
 import { namespacesRouter } from './routers/namespaces.js';
+import { resourcesRouter } from './routers/resources.js';
 import { statRouter } from './routers/stat.js';
+import { timeseriesRouter } from './routers/timeseries.js';
 
 export const appRouter = createTRPCRouter({
   ...statRouter,
   ...namespacesRouter,
+  ...edgesRouter,
+  ...timeseriesRouter,
+  ...resourcesRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -56,6 +56,8 @@ describe('stat against a real Prometheus', () => {
       rps: 0,
       latencyMs: { p50: null, p95: null, p99: null },
       tcpConnections: 0,
+      readBytesPerSec: 0,
+      writeBytesPerSec: 0,
     });
   });
 

@@ -1,5 +1,7 @@
 // A stand-in for a proxy's admin server: Linkerd-format inbound metrics that grow at a known ratio (9 successes
-// to 1 failure every tick; successes take ~4 ms, failures ~40 ms), for Prometheus to scrape.
+// to 1 failure every tick; successes take ~4 ms, failures ~40 ms), for Prometheus to scrape. Outbound, the same
+// requests go on to `authors` over HTTP, and a plain TCP link to `db` moves bytes without any request (the edge
+// Linkerd's graph misses).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { latencyBucketsMs } from '@signalbox/shared';
@@ -10,10 +12,14 @@ export interface FakeProxy {
 }
 
 const base = 'direction="inbound",tls="no_identity"';
+const plain = 'tls="no_identity",no_tls_reason="not_provided_by_service_discovery"';
+const toAuthors = `direction="outbound",dst_namespace="demo",dst_deployment="authors",dst_service="authors",${plain}`;
+const toDb = `direction="outbound",dst_namespace="demo",dst_deployment="db",dst_service="db",${plain}`;
 
 export async function startFakeProxy({ host = '127.0.0.1', port = 0, tickMs = 100 } = {}): Promise<FakeProxy> {
   let success = 0;
   let failure = 0;
+  let ticks = 0;
   const buckets = new Map<number, number>(latencyBucketsMs.map((le) => [le, 0]));
   let sum = 0;
   const observe = (ms: number, n: number) => {
@@ -23,6 +29,7 @@ export async function startFakeProxy({ host = '127.0.0.1', port = 0, tickMs = 10
   const timer = setInterval(() => {
     success += 9;
     failure += 1;
+    ticks += 1;
     observe(4, 9);
     observe(40, 1);
   }, tickMs);
@@ -40,6 +47,13 @@ export async function startFakeProxy({ host = '127.0.0.1', port = 0, tickMs = 10
       `response_latency_ms_count{${base}} ${count}`,
       '# TYPE tcp_open_connections gauge',
       'tcp_open_connections{direction="inbound",peer="src",tls="no_identity"} 2',
+      `response_total{${toAuthors},classification="success",status_code="200"} ${success}`,
+      `tcp_open_connections{${toAuthors},peer="dst"} 1`,
+      `tcp_open_connections{${toDb},peer="dst"} 1`,
+      '# TYPE tcp_read_bytes_total counter',
+      `tcp_read_bytes_total{${toDb},peer="dst"} ${ticks * 100}`,
+      '# TYPE tcp_write_bytes_total counter',
+      `tcp_write_bytes_total{${toDb},peer="dst"} ${ticks * 10}`,
     ];
     return `${lines.join('\n')}\n`;
   };

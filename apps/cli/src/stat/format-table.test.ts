@@ -12,6 +12,8 @@ const row = (over: Partial<StatRow>): StatRow => ({
   rps: 1.25,
   latencyMs: { p50: 5, p95: 12.4, p99: 1.46 },
   tcpConnections: 3,
+  readBytesPerSec: 0,
+  writeBytesPerSec: 0,
   ...over,
 });
 

@@ -1,9 +1,11 @@
 // The golden-metric PromQL, asserted as exact strings (as viz's stat_summary_test.go does), plus the small
-// builders it rests on: label selectors, windows and service authorities.
+// builders it rests on: label selectors, windows and service authorities; edges and time series likewise.
 import { describe, expect, it } from 'vitest';
 import { parseServiceAuthority } from '../discovery.js';
+import { edgeQueries } from './edges.js';
 import { labelSelector, quote } from './labels.js';
 import { statQueries, type StatQueryArgs } from './queries.js';
+import { timeseriesQueries } from './timeseries.js';
 import { windowSchema, windowSeconds } from './window.js';
 
 describe('statQueries', () => {
@@ -34,6 +36,17 @@ describe('statQueries', () => {
       by: 'namespace, pod',
     },
     { args: { kind: 'pod', window: '1m' }, selector: '{direction="inbound",pod!=""}', tcp: '{direction="inbound",peer="src",pod!=""}', by: 'namespace, pod' },
+    {
+      args: { kind: 'service', namespace: 'demo', window: '1m' },
+      selector: '{direction="outbound",dst_namespace="demo",dst_service!=""}', tcp: '{direction="outbound",dst_namespace="demo",dst_service!="",peer="dst"}',
+      by: 'dst_namespace, dst_service',
+    },
+    {
+      args: { kind: 'service', namespace: 'demo', name: 'books', window: '10m' },
+      selector: '{direction="outbound",dst_namespace="demo",dst_service="books"}', tcp: '{direction="outbound",dst_namespace="demo",dst_service="books",peer="dst"}',
+      by: 'dst_namespace, dst_service',
+    },
+    { args: { kind: 'service', window: '1m' }, selector: '{direction="outbound",dst_service!=""}', tcp: '{direction="outbound",dst_service!="",peer="dst"}', by: 'dst_namespace, dst_service' },
     { args: { kind: 'namespace', window: '1m' }, selector: '{direction="inbound"}', tcp: '{direction="inbound",peer="src"}', by: 'namespace' },
     {
       args: { kind: 'namespace', name: 'demo', window: '1m' },
@@ -55,6 +68,8 @@ describe('statQueries', () => {
       latencyP95: `histogram_quantile(0.95, sum(irate(response_latency_ms_bucket${selector}[${w}])) by (le, ${by}))`,
       latencyP99: `histogram_quantile(0.99, sum(irate(response_latency_ms_bucket${selector}[${w}])) by (le, ${by}))`,
       tcpConnections: `sum(tcp_open_connections${tcp}) by (${by})`,
+      tcpReadBytes: `sum(increase(tcp_read_bytes_total${tcp}[${w}])) by (${by})`,
+      tcpWriteBytes: `sum(increase(tcp_write_bytes_total${tcp}[${w}])) by (${by})`,
     });
   });
 
@@ -69,6 +84,63 @@ describe('statQueries', () => {
     expect(q.tcpConnections).toBe(
       'sum(tcp_open_connections{deployment="books",direction="inbound",namespace="demo",peer="src"}) by (namespace, deployment)',
     );
+    expect(q.tcpReadBytes).toBe(
+      'sum(increase(tcp_read_bytes_total{deployment="books",direction="inbound",namespace="demo",peer="src"}[1m])) by (namespace, deployment)',
+    );
+  });
+
+  it('spells a service out in full: outbound, by the clients\' dst_service label', () => {
+    const q = statQueries({ kind: 'service', namespace: 'demo', window: '1m' });
+    expect(q.responses).toBe(
+      'sum(increase(response_total{direction="outbound",dst_namespace="demo",dst_service!=""}[1m])) by (dst_namespace, dst_service, classification, tls)',
+    );
+    expect(q.tcpWriteBytes).toBe(
+      'sum(increase(tcp_write_bytes_total{direction="outbound",dst_namespace="demo",dst_service!="",peer="dst"}[1m])) by (dst_namespace, dst_service)',
+    );
+  });
+});
+
+describe('edgeQueries', () => {
+  it('spells the mesh-wide edge queries out in full', () => {
+    expect(edgeQueries({ window: '1m' })).toEqual({
+      responses:
+        'sum(increase(response_total{direction="outbound",dst_deployment!=""}[1m])) by (namespace, deployment, dst_namespace, dst_deployment, classification, tls)',
+      latencyP99:
+        'histogram_quantile(0.99, sum(irate(response_latency_ms_bucket{direction="outbound",dst_deployment!=""}[1m])) by (le, namespace, deployment, dst_namespace, dst_deployment))',
+      tcpConnections:
+        'sum(tcp_open_connections{direction="outbound",dst_deployment!="",peer="dst"}) by (namespace, deployment, dst_namespace, dst_deployment, tls, no_tls_reason, server_id)',
+      tcpReadBytes:
+        'sum(increase(tcp_read_bytes_total{direction="outbound",dst_deployment!="",peer="dst"}[1m])) by (namespace, deployment, dst_namespace, dst_deployment, tls, no_tls_reason, server_id)',
+      tcpWriteBytes:
+        'sum(increase(tcp_write_bytes_total{direction="outbound",dst_deployment!="",peer="dst"}[1m])) by (namespace, deployment, dst_namespace, dst_deployment, tls, no_tls_reason, server_id)',
+    });
+  });
+
+  it('unions the edges leaving and entering a namespace', () => {
+    const q = edgeQueries({ namespace: 'demo', window: '10s' });
+    expect(q.responses).toBe(
+      'sum(increase(response_total{direction="outbound",dst_deployment!="",namespace="demo"}[10s])) by (namespace, deployment, dst_namespace, dst_deployment, classification, tls)' +
+        ' or sum(increase(response_total{direction="outbound",dst_deployment!="",dst_namespace="demo"}[10s])) by (namespace, deployment, dst_namespace, dst_deployment, classification, tls)',
+    );
+    expect(q.tcpConnections).toBe(
+      'sum(tcp_open_connections{direction="outbound",dst_deployment!="",namespace="demo",peer="dst"}) by (namespace, deployment, dst_namespace, dst_deployment, tls, no_tls_reason, server_id)' +
+        ' or sum(tcp_open_connections{direction="outbound",dst_deployment!="",dst_namespace="demo",peer="dst"}) by (namespace, deployment, dst_namespace, dst_deployment, tls, no_tls_reason, server_id)',
+    );
+  });
+});
+
+describe('timeseriesQueries', () => {
+  it.each([
+    [{ kind: 'deployment', namespace: 'demo', name: 'books', rateInterval: '20s' }, '{deployment="books",direction="inbound",namespace="demo"}', '20s'],
+    [{ kind: 'pod', namespace: 'demo', name: 'books-1', rateInterval: '5s' }, '{direction="inbound",namespace="demo",pod="books-1"}', '5s'],
+    [{ kind: 'service', namespace: 'demo', name: 'books', rateInterval: '2m' }, '{direction="outbound",dst_namespace="demo",dst_service="books"}', '2m'],
+  ] as const)('%j', (args, selector, r) => {
+    expect(timeseriesQueries(args)).toEqual({
+      responses: `sum(rate(response_total${selector}[${r}])) by (classification)`,
+      latencyP50: `histogram_quantile(0.5, sum(rate(response_latency_ms_bucket${selector}[${r}])) by (le))`,
+      latencyP95: `histogram_quantile(0.95, sum(rate(response_latency_ms_bucket${selector}[${r}])) by (le))`,
+      latencyP99: `histogram_quantile(0.99, sum(rate(response_latency_ms_bucket${selector}[${r}])) by (le))`,
+    });
   });
 });
 

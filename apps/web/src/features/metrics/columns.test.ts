@@ -13,6 +13,8 @@ function row(name: string, overrides: Partial<StatRow> = {}): StatRow {
     rps: 1,
     latencyMs: { p50: 1, p95: 2, p99: 3 },
     tcpConnections: 1,
+    readBytesPerSec: 0,
+    writeBytesPerSec: 0,
     ...overrides,
   };
 }

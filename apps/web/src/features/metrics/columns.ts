@@ -2,11 +2,11 @@
 import type { StatRow } from '@signalbox/shared';
 import { NO_VALUE, formatCount, formatLatencyMs, formatMeshed, formatPercent, formatRps } from './format';
 
-/**
- * A row of the table: a `stat` row, except that RPS and TCP connections may be unknown (null), e.g. on the overview
- * when discovery answered but Prometheus did not. Every StatRow is a MetricsRow.
- */
-export type MetricsRow = Omit<StatRow, 'rps' | 'tcpConnections'> & { rps: number | null; tcpConnections: number | null };
+/** Counters a row may not know (null), e.g. on the overview when discovery answered but Prometheus did not. */
+type Countable = 'rps' | 'tcpConnections' | 'readBytesPerSec' | 'writeBytesPerSec';
+
+/** A row of the table: a `stat` row whose counters may be unknown. Every StatRow is a MetricsRow. */
+export type MetricsRow = Omit<StatRow, Countable> & { [K in Countable]: number | null };
 
 /** No request completed in the window: Linkerd prints "-" rather than "0" RPS then. */
 function idle(row: MetricsRow): boolean {

@@ -15,6 +15,8 @@ const demoStat: StatRow = {
   rps: 12.5,
   latencyMs: { p50: 2, p95: 8, p99: 20 },
   tcpConnections: 6,
+  readBytesPerSec: 300,
+  writeBytesPerSec: 40,
 };
 
 describe('overviewRows', () => {

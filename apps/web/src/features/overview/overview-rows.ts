@@ -22,6 +22,8 @@ export function overviewRows(namespaces: readonly NamespaceSummary[], stats: rea
       rps: s ? s.rps : stats === undefined ? null : 0,
       latencyMs: s?.latencyMs ?? { p50: null, p95: null, p99: null },
       tcpConnections: s ? s.tcpConnections : stats === undefined ? null : 0,
+      readBytesPerSec: s ? s.readBytesPerSec : stats === undefined ? null : 0,
+      writeBytesPerSec: s ? s.writeBytesPerSec : stats === undefined ? null : 0,
     };
   });
   rows.push(...byName.values());

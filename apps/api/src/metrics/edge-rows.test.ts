@@ -1,0 +1,126 @@
+// The edges reducer on canned Prometheus vectors: HTTP edges, TCP-only edges, idle series and the TLS verdict.
+import type { Vector } from '@signalbox/shared';
+import { describe, expect, it } from 'vitest';
+import { edgeRows, type EdgeVectors } from './edge-rows.js';
+
+const sample = (metric: Record<string, string>, value: string): Vector[number] => ({ metric, value: [1795634161.014, value] });
+const none: EdgeVectors = { responses: [], latencyP99: [], tcpConnections: [], tcpReadBytes: [], tcpWriteBytes: [] };
+const edge = (src: string, dst: string, extra: Record<string, string> = {}) => ({
+  namespace: 'demo',
+  deployment: src,
+  dst_namespace: 'demo',
+  dst_deployment: dst,
+  ...extra,
+});
+const plain = { tls: 'no_identity', no_tls_reason: 'not_provided_by_service_discovery', server_id: '' };
+
+describe('edgeRows', () => {
+  it('reduces an HTTP edge: RPS, success rate, p99, connections, bytes/s and why it is not secured', () => {
+    const rows = edgeRows({
+      windowSeconds: 60,
+      vectors: {
+        responses: [
+          sample(edge('web', 'books', { classification: 'success', tls: 'no_identity' }), '108'),
+          sample(edge('web', 'books', { classification: 'failure', tls: 'no_identity' }), '12'),
+        ],
+        latencyP99: [sample(edge('web', 'books'), '48.5')],
+        tcpConnections: [sample(edge('web', 'books', plain), '2')],
+        tcpReadBytes: [sample(edge('web', 'books', plain), '60000')],
+        tcpWriteBytes: [sample(edge('web', 'books', plain), '6000')],
+      },
+    });
+    expect(rows).toEqual([
+      {
+        src: { namespace: 'demo', deployment: 'web' },
+        dst: { namespace: 'demo', deployment: 'books' },
+        protocol: 'http',
+        rps: 2,
+        successRate: 0.9,
+        latencyP99Ms: 48.5,
+        tcpConnections: 2,
+        readBytesPerSec: 1000,
+        writeBytesPerSec: 100,
+        secured: false,
+        noTlsReason: 'not_provided_by_service_discovery',
+        clientId: null,
+        serverId: null,
+      },
+    ]);
+  });
+
+  it('keeps TCP-only edges (no requests), which Linkerd\'s graph misses', () => {
+    const rows = edgeRows({
+      windowSeconds: 10,
+      vectors: { ...none, tcpConnections: [sample(edge('books', 'db', plain), '1')], tcpWriteBytes: [sample(edge('books', 'db', plain), '500')] },
+    });
+    expect(rows).toEqual([
+      expect.objectContaining({ protocol: 'tcp', rps: 0, successRate: null, latencyP99Ms: null, tcpConnections: 1, writeBytesPerSec: 50 }),
+    ]);
+  });
+
+  it('keeps an edge whose connections closed during the window (bytes only)', () => {
+    const rows = edgeRows({
+      windowSeconds: 10,
+      vectors: { ...none, tcpConnections: [sample(edge('web', 'authors', plain), '0')], tcpReadBytes: [sample(edge('web', 'authors', plain), '20')] },
+    });
+    expect(rows.map((r) => [r.dst.deployment, r.tcpConnections, r.readBytesPerSec])).toEqual([['authors', 0, 2]]);
+  });
+
+  it('drops idle series, series without a destination workload, and latency alone', () => {
+    const rows = edgeRows({
+      windowSeconds: 60,
+      vectors: {
+        responses: [
+          sample(edge('web', 'books', { classification: 'success', tls: 'true' }), '0'),
+          sample(edge('web', '', { classification: 'success', tls: 'true' }), '10'),
+          sample(edge('web', 'books', { classification: 'success', tls: 'true' }), 'NaN'),
+        ],
+        latencyP99: [sample(edge('web', 'authors'), '3')],
+        tcpConnections: [sample(edge('traffic', 'web', plain), '0')],
+        tcpReadBytes: [],
+        tcpWriteBytes: [],
+      },
+    });
+    expect(rows).toEqual([]);
+  });
+
+  it('is secured only when every active series is mTLS, with the server identity', () => {
+    const mtls = { tls: 'true', no_tls_reason: '', server_id: 'books.demo.serviceaccount.identity.signalbox.local' };
+    const rows = edgeRows({
+      windowSeconds: 60,
+      vectors: {
+        ...none,
+        responses: [
+          sample(edge('web', 'books', { classification: 'success', tls: 'true' }), '60'),
+          sample(edge('web', 'authors', { classification: 'success', tls: 'true' }), '60'),
+          sample(edge('web', 'authors', { classification: 'success', tls: 'no_identity' }), '6'),
+        ],
+        tcpConnections: [
+          sample(edge('web', 'books', mtls), '1'),
+          // An old plaintext series with nothing open does not vote.
+          sample(edge('web', 'books', plain), '0'),
+          sample(edge('web', 'authors', mtls), '1'),
+        ],
+      },
+    });
+    expect(rows.map((r) => [r.dst.deployment, r.secured, r.noTlsReason, r.serverId])).toEqual([
+      ['authors', false, 'no_identity', null],
+      ['books', true, null, mtls.server_id],
+    ]);
+  });
+
+  it('sorts by source then destination, across namespaces', () => {
+    const conn = (src: string, dstNs: string, dst: string) =>
+      sample({ namespace: 'demo', deployment: src, dst_namespace: dstNs, dst_deployment: dst, ...plain }, '1');
+    const rows = edgeRows({
+      windowSeconds: 60,
+      vectors: { ...none, tcpConnections: [conn('web', 'demo', 'books'), conn('traffic', 'demo', 'web'), conn('web', 'db', 'postgres'), conn('web', 'demo', 'authors')] },
+    });
+    expect(rows.map((r) => `${r.src.deployment}>${r.dst.namespace}/${r.dst.deployment}`)).toEqual([
+      'traffic>demo/web',
+      'web>db/postgres',
+      'web>demo/authors',
+      'web>demo/books',
+    ]);
+  });
+});

@@ -1,0 +1,120 @@
+// Pure reduction of the edge queries' vectors to one row per source→destination workload pair: HTTP golden
+// metrics where requests completed, TCP connections and bytes for every edge, and the edge's TLS state.
+import { labelNames as L, sampleValue, type Edge, type Vector } from '@signalbox/shared';
+
+export interface EdgeVectors {
+  readonly responses: Vector;
+  readonly latencyP99: Vector;
+  readonly tcpConnections: Vector;
+  readonly tcpReadBytes: Vector;
+  readonly tcpWriteBytes: Vector;
+}
+
+export interface EdgeRowsArgs {
+  readonly windowSeconds: number;
+  readonly vectors: EdgeVectors;
+}
+
+interface Acc {
+  readonly src: Edge['src'];
+  readonly dst: Edge['dst'];
+  success: number;
+  failure: number;
+  p99: number | null;
+  connections: number;
+  read: number;
+  written: number;
+  /** TLS states seen on series that carried traffic: "true" or the reason it was not secured. */
+  readonly tls: Set<string>;
+  readonly reasons: Set<string>;
+  readonly serverIds: Set<string>;
+}
+
+/**
+ * One edge per pair that carried traffic in the window (a completed request, an open connection or a byte either
+ * way), sorted by source then destination. Series that were idle in the window do not make an edge, and do not
+ * vote on its TLS state: an edge is `secured` when every active series says `tls="true"`.
+ */
+export function edgeRows({ windowSeconds, vectors }: EdgeRowsArgs): Edge[] {
+  const edges = new Map<string, Acc>();
+  const edgeOf = (metric: Readonly<Record<string, string>>): Acc | null => {
+    const src = { namespace: metric[L.namespace] ?? '', deployment: metric[L.deployment] ?? '' };
+    const dst = { namespace: metric[L.dstNamespace] ?? '', deployment: metric[L.dstDeployment] ?? '' };
+    if (!src.deployment || !dst.deployment) return null;
+    const key = edgeKey(metric);
+    let acc = edges.get(key);
+    if (!acc) {
+      acc = { src, dst, success: 0, failure: 0, p99: null, connections: 0, read: 0, written: 0, tls: new Set(), reasons: new Set(), serverIds: new Set() };
+      edges.set(key, acc);
+    }
+    return acc;
+  };
+  const noteTls = (acc: Acc, metric: Readonly<Record<string, string>>) => {
+    const tls = metric[L.tls] ?? '';
+    if (tls !== '') acc.tls.add(tls);
+    const reason = metric[L.noTlsReason] ?? '';
+    if (tls !== 'true' && reason !== '') acc.reasons.add(reason);
+    const serverId = metric[L.serverId] ?? '';
+    if (tls === 'true' && serverId !== '') acc.serverIds.add(serverId);
+  };
+
+  for (const { metric, value } of vectors.responses) {
+    const n = sampleValue(value[1]) ?? 0;
+    if (n <= 0) continue;
+    const acc = edgeOf(metric);
+    if (!acc) continue;
+    if (metric[L.classification] === 'success') acc.success += n;
+    else if (metric[L.classification] === 'failure') acc.failure += n;
+    else continue;
+    noteTls(acc, metric);
+  }
+  const tcp = (vector: Vector, into: (acc: Acc, n: number) => void) => {
+    for (const { metric, value } of vector) {
+      const n = sampleValue(value[1]) ?? 0;
+      if (n <= 0) continue;
+      const acc = edgeOf(metric);
+      if (!acc) continue;
+      into(acc, n);
+      noteTls(acc, metric);
+    }
+  };
+  tcp(vectors.tcpConnections, (acc, n) => (acc.connections += n));
+  tcp(vectors.tcpReadBytes, (acc, n) => (acc.read += n));
+  tcp(vectors.tcpWriteBytes, (acc, n) => (acc.written += n));
+  // Latency alone does not make an edge (irate can outlive the window's last request), it only describes one.
+  for (const { metric, value } of vectors.latencyP99) {
+    const acc = edges.get(edgeKey(metric));
+    if (acc) acc.p99 = sampleValue(value[1]);
+  }
+
+  return [...edges.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, e]): Edge => {
+      const total = e.success + e.failure;
+      const secured = e.tls.size > 0 && [...e.tls].every((t) => t === 'true');
+      const unsecured = [...e.tls].filter((t) => t !== 'true').sort();
+      return {
+        src: e.src,
+        dst: e.dst,
+        protocol: total > 0 ? 'http' : 'tcp',
+        rps: total / windowSeconds,
+        // Float noise from increase()'s extrapolation must not push a rate outside [0, 1].
+        successRate: total > 0 ? Math.min(1, Math.max(0, e.success / total)) : null,
+        latencyP99Ms: total > 0 ? e.p99 : null,
+        tcpConnections: e.connections,
+        readBytesPerSec: e.read / windowSeconds,
+        writeBytesPerSec: e.written / windowSeconds,
+        secured,
+        // The most specific reason wins: the proxy's no_tls_reason, else the tls label itself ("no_identity").
+        noTlsReason: secured ? null : ([...e.reasons].sort()[0] ?? unsecured[0] ?? null),
+        // TODO(identity): the client's id comes with mTLS (its proxy's certificate, from its service account).
+        clientId: null,
+        serverId: secured ? ([...e.serverIds].sort()[0] ?? null) : null,
+      };
+    });
+}
+
+/** `ns/src>ns/dst`: sorts edges by source, then destination. */
+function edgeKey(metric: Readonly<Record<string, string>>): string {
+  return `${metric[L.namespace] ?? ''}/${metric[L.deployment] ?? ''}>${metric[L.dstNamespace] ?? ''}/${metric[L.dstDeployment] ?? ''}`;
+}
