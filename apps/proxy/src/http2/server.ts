@@ -16,18 +16,24 @@ export interface H2Request {
   readonly startedAt: number;
 }
 
-export type H2Handler = (req: H2Request) => void;
+/** `context`: what the entry was given with the connection (e.g. a fixed destination, the local app). */
+export type H2Handler<C> = (req: H2Request, context: C) => void;
 
 /** What graceful drain needs from a connection (see listener/drain.ts). */
 export interface H2DrainRegistry {
   add(conn: { readonly socket: net.Socket; drain(): void }): void;
 }
 
-export interface H2ServerDeps {
-  readonly handle: H2Handler;
+export interface H2ServerDeps<C> {
+  readonly handle: H2Handler<C>;
   readonly drain?: H2DrainRegistry;
   readonly resetLimit?: ResetLimit;
   readonly now?: () => number;
+  /**
+   * A connection without streams and without traffic for this long is closed (ms). It is also what finally
+   * closes a connection after a protocol-error GOAWAY: nghttp2 then stops reading and node reports nothing.
+   */
+  readonly idleTimeoutMs: number;
   /** SETTINGS_MAX_CONCURRENT_STREAMS we advertise; bounds the work one connection can have in flight. */
   readonly maxConcurrentStreams?: number;
 }
@@ -46,9 +52,9 @@ export function resetStream(stream: http2.Http2Stream, code: number): void {
 
 /**
  * Returns the entry detection calls with an accepted socket whose peeked bytes were unshifted back: the socket
- * becomes one HTTP/2 session of a shared node:http2 server.
+ * becomes one HTTP/2 session of a shared node:http2 server, and every stream on it is handled with `context`.
  */
-export function createH2Server(deps: H2ServerDeps): (socket: net.Socket) => void {
+export function createH2Server<C = undefined>(deps: H2ServerDeps<C>): (socket: net.Socket, context: C) => void {
   const limit = deps.resetLimit ?? defaultResetLimit;
   const server = http2.createServer({
     settings: {
@@ -57,16 +63,23 @@ export function createH2Server(deps: H2ServerDeps): (socket: net.Socket) => void
       enablePush: false,
     },
   });
-  const budgets = new WeakMap<ServerHttp2Session, ResetBudget>();
-  let accepting: net.Socket | undefined;
+  const sessions = new WeakMap<ServerHttp2Session, { readonly budget: ResetBudget; readonly context: C; streams: number }>();
+  let accepting: { readonly socket: net.Socket; readonly context: C } | undefined;
 
   server.on('session', (session: ServerHttp2Session) => {
-    budgets.set(session, new ResetBudget(limit, deps.now));
+    const conn = accepting;
+    if (!conn) return void session.destroy(); // not ours: only the entry below makes sessions
+    const state = { budget: new ResetBudget(limit, deps.now), context: conn.context, streams: 0 };
+    sessions.set(session, state);
+    session.setTimeout(deps.idleTimeoutMs, () => {
+      if (state.streams === 0) session.destroy();
+    });
     session.on('error', () => {}); // per connection: 'close' follows
-    const socket = accepting;
-    if (socket && deps.drain)
+    // After a GOAWAY node:http2 only half-closes; the listener allows half-open sockets, so close it for real.
+    session.once('close', () => conn.socket.destroy());
+    if (deps.drain)
       deps.drain.add({
-        socket,
+        socket: conn.socket,
         // GOAWAY now; streams in flight finish, then the session (and socket) close.
         drain: () => {
           if (!session.closed && !session.destroyed) session.close();
@@ -76,23 +89,25 @@ export function createH2Server(deps: H2ServerDeps): (socket: net.Socket) => void
 
   server.on('stream', (stream: ServerHttp2Stream, headers: IncomingHttpHeaders, flags: number) => {
     const session = stream.session as ServerHttp2Session;
+    const state = sessions.get(session);
+    if (!state) return void stream.close(constants.NGHTTP2_REFUSED_STREAM);
     stream.on('error', () => {}); // reported through 'close' and the handler's own listeners
+    state.streams++;
     stream.once('close', () => {
+      state.streams--;
       if (stream.rstCode === constants.NGHTTP2_NO_ERROR || resetByProxy.has(stream)) return;
       if (session.destroyed || session.closed) return;
-      if (budgets.get(session)?.record()) calm(session);
+      if (state.budget.record()) calm(session);
     });
-    deps.handle({
-      stream,
-      headers,
-      endStream: (flags & constants.NGHTTP2_FLAG_END_STREAM) !== 0,
-      startedAt: performance.now(),
-    });
+    deps.handle(
+      { stream, headers, endStream: (flags & constants.NGHTTP2_FLAG_END_STREAM) !== 0, startedAt: performance.now() },
+      state.context,
+    );
   });
 
-  return (socket: net.Socket) => {
-    // 'session' is emitted synchronously from the connection listener; this is how it learns its raw socket.
-    accepting = socket;
+  return (socket: net.Socket, context: C) => {
+    // 'session' is emitted synchronously from the connection listener; this is how it learns its socket and context.
+    accepting = { socket, context };
     try {
       server.emit('connection', socket);
     } finally {
@@ -103,5 +118,6 @@ export function createH2Server(deps: H2ServerDeps): (socket: net.Socket) => void
 
 /** GOAWAY(ENHANCE_YOUR_CALM) and close: open streams are torn down, which cancels their upstream streams. */
 function calm(session: ServerHttp2Session): void {
-  session.destroy(undefined, constants.NGHTTP2_ENHANCE_YOUR_CALM);
+  // With an error: destroy(undefined, code) would send NO_ERROR (node defaults the error argument to 0, which wins).
+  session.destroy(new Error('rapid reset: too many streams reset by the client'), constants.NGHTTP2_ENHANCE_YOUR_CALM);
 }
