@@ -72,6 +72,9 @@ async function main(): Promise<void> {
     server.listen(config.listen.port, config.listen.host, resolve);
   }).catch((err: unknown) => fail(`cannot listen on ${config.listen.host}:${config.listen.port}: ${(err as Error).message}`));
   log(`listening on ${config.listen.host}:${config.listen.port}, registry ${config.registryFile}, prometheus ${config.prometheusUrl}`);
+  if (!config.tapToken) log('no --tap-token: proxies will refuse tap subscriptions');
+  if (!config.tapAuthToken && !['127.0.0.1', 'localhost', '::1'].includes(config.listen.host))
+    log(`warning: listening on ${config.listen.host} without --tap-auth-token: anyone who reaches the API can tap`);
 
   const shutdown = (signal: string) => {
     log(`${signal}: closing ${destination.streamCount} destination stream(s)`);

@@ -132,14 +132,15 @@ export class TappedRequest {
     this.responseEnd(responseBytes);
   }
 
-  /** Hook 3: the response ended (`resetError` when it did not end cleanly). */
-  responseEnd(responseBytes: number, resetError?: string): void {
+  /** Hook 3: the response ended (`resetError` when it did not end cleanly; `grpcStatus` from the trailers). */
+  responseEnd(responseBytes: number, resetError?: string, grpcStatus?: number): void {
     const t = this.registry.now();
     const { requestInit: _, ...base } = this.init;
     const end = {
       sinceRequestInitUs: us(t - this.startedAt),
       sinceResponseInitUs: this.#responseAt === undefined ? 0 : us(t - this.#responseAt),
       responseBytes,
+      ...(grpcStatus !== undefined ? { grpcStatus } : {}),
       ...(resetError ? { resetError } : {}),
       trailers: [],
     };
