@@ -100,8 +100,10 @@ export async function forwardH1OverH2<T extends H2Target>(
       const bodiless = ex.head.method === 'HEAD' || status === 204 || status === 304;
       if (!bodiless && !hasLength) {
         if (ended) lines.push('content-length: 0');
-        else if (ex.head.minor === 1) (chunked = true), lines.push('transfer-encoding: chunked');
-        else close = true; // an HTTP/1.0 client reads to EOF
+        else if (ex.head.minor === 1) {
+          chunked = true;
+          lines.push('transfer-encoding: chunked');
+        } else close = true; // an HTTP/1.0 client reads to EOF
       }
       close ||= ex.shouldClose();
       if (close) lines.push('connection: close');

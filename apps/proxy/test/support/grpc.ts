@@ -103,17 +103,27 @@ export function greeterClient(proxyAddr: string, authority: string): grpc.Client
 export function unary(client: grpc.Client, req: HelloRequest, options: { deadlineMs?: number; metadata?: grpc.Metadata } = {}) {
   return new Promise<{ reply?: HelloReply; error?: grpc.ServiceError; header?: grpc.Metadata; trailer?: grpc.Metadata }>((resolve) => {
     let header: grpc.Metadata | undefined;
-    let trailerMd: grpc.Metadata | undefined;
+    let result: { reply?: HelloReply; error?: grpc.ServiceError } | undefined;
+    let status: grpc.StatusObject | undefined;
+    // grpc-js calls back before it emits 'status' (which carries the trailers): resolve once both happened.
+    const settle = () => {
+      if (result && status) resolve({ ...result, header, trailer: status.metadata });
+    };
     const callOptions = options.deadlineMs ? { deadline: Date.now() + options.deadlineMs } : {};
     const call = methods(client).sayHello(
       req,
       options.metadata ?? new grpc.Metadata(),
       callOptions,
-      (error: grpc.ServiceError | null, reply?: HelloReply) =>
-        resolve({ reply, error: error ?? undefined, header, trailer: trailerMd ?? error?.metadata }),
+      (error: grpc.ServiceError | null, reply?: HelloReply) => {
+        result = { reply, error: error ?? undefined };
+        settle();
+      },
     );
     call.on('metadata', (md: grpc.Metadata) => (header = md));
-    call.on('status', (s: grpc.StatusObject) => (trailerMd = s.metadata));
+    call.on('status', (s: grpc.StatusObject) => {
+      status = s;
+      settle();
+    });
   });
 }
 
