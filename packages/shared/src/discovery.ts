@@ -2,6 +2,7 @@
 // The registry is the example users copy; the stream mirrors Linkerd's Destination.Get (add/remove/noEndpoints).
 import { z } from 'zod';
 import { hostPortSchema } from './address.js';
+import { identityNameSchema, identityTokenRefSchema } from './identity.js';
 import { resourceNameSchema } from './resources.js';
 
 // === Registry file ===
@@ -23,6 +24,8 @@ export const registryPodSchema = z.strictObject({
   app: hostPortSchema,
   /** Absent for an unmeshed pod: peers then connect to `app` directly, in plaintext. */
   proxy: podProxySchema.optional(),
+  /** The pod's proof of identity when its proxy asks for a certificate (one machine; Kubernetes uses its SA token). */
+  identityToken: identityTokenRefSchema.optional(),
 });
 
 export const registryServiceSchema = z.strictObject({
@@ -113,6 +116,8 @@ export const endpointSchema = z.strictObject({
   addr: hostPortSchema,
   meshed: z.boolean(),
   labels: endpointLabelsSchema,
+  /** Meshed endpoints only: the identity the peer's certificate must name (Linkerd's `TlsIdentity`); SNI too. */
+  identity: identityNameSchema.optional(),
 });
 export type Endpoint = z.infer<typeof endpointSchema>;
 

@@ -2,6 +2,7 @@ export * from './address.js';
 export * from './api.js';
 export * from './discovery.js';
 export * from './edges.js';
+export * from './identity.js';
 export * from './mesh-headers.js';
 export * from './metrics/names.js';
 export * from './prometheus.js';

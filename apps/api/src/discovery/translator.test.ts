@@ -3,10 +3,12 @@ import type { Endpoint, Registry, RegistryPod } from '@signalbox/shared';
 import { describe, expect, it } from 'vitest';
 import { resolveAuthority, translate, type Resolution } from './translator.js';
 
+const booksIdentity = 'default.demo.serviceaccount.identity.signalbox.cluster.local';
 const ep = (pod: string, addr: string, meshed = true): Endpoint => ({
   addr,
   meshed,
   labels: { namespace: 'demo', service: 'books', deployment: 'books', pod, serviceaccount: 'default' },
+  ...(meshed ? { identity: booksIdentity } : {}),
 });
 const set = (...endpoints: Endpoint[]): Resolution => ({ exists: true, endpoints });
 const gone: Resolution = { exists: false };
@@ -37,6 +39,12 @@ describe('translate', () => {
       previous: set(a),
       next: set({ ...a, meshed: false }),
       expected: [{ type: 'add', endpoints: [{ ...a, meshed: false }] }],
+    },
+    {
+      what: 'identity changed (serviceaccount edited)',
+      previous: set(a),
+      next: set({ ...a, identity: 'books.demo.serviceaccount.identity.signalbox.cluster.local' }),
+      expected: [{ type: 'add', endpoints: [{ ...a, identity: 'books.demo.serviceaccount.identity.signalbox.cluster.local' }] }],
     },
     {
       what: 'labels changed',
@@ -85,6 +93,19 @@ describe('resolveAuthority', () => {
         ep('books-2', '127.0.0.1:7002', false),
       ],
     });
+  });
+
+  it('meshed endpoints carry the identity of their serviceaccount and namespace, in the trust domain asked for', () => {
+    const withSa: Registry = {
+      namespaces: [{ ...registry.namespaces[0]!, pods: [{ ...pod('books-1', 'books', '127.0.0.1:7001', '127.0.0.1:7101'), serviceAccount: 'books' }] }],
+    };
+    const resolved = resolveAuthority(withSa, { service: 'books', namespace: 'demo', port: 7000 }, 'example.org');
+    expect(resolved.exists && resolved.endpoints.map((e) => e.identity)).toEqual(['books.demo.serviceaccount.identity.signalbox.example.org']);
+  });
+
+  it('unmeshed endpoints have no identity', () => {
+    const resolved = resolveAuthority(registry, { service: 'books', namespace: 'demo', port: 7000 });
+    expect(resolved.exists && resolved.endpoints.find((e) => !e.meshed)).not.toHaveProperty('identity');
   });
 
   it.each([

@@ -1,12 +1,12 @@
 // Pure core of the destination stream: what a service authority resolves to in a registry, and the updates that
 // take a proxy from one resolution to the next (Linkerd's endpoint_translator: add / remove / no_endpoints).
-import type { DestinationUpdate, Endpoint, Registry, RegistryPod, ServiceAuthority } from '@signalbox/shared';
+import { defaultTrustDomain, identityName, type DestinationUpdate, type Endpoint, type Registry, type RegistryPod, type ServiceAuthority } from '@signalbox/shared';
 
 /** `exists: false`: no such service (or port), the client may fall back; else the service's current endpoints. */
 export type Resolution = { readonly exists: false } | { readonly exists: true; readonly endpoints: readonly Endpoint[] };
 
 /** A service authority → the pods of its deployment in its namespace, on the service's port only. */
-export function resolveAuthority(registry: Registry, authority: ServiceAuthority): Resolution {
+export function resolveAuthority(registry: Registry, authority: ServiceAuthority, trustDomain = defaultTrustDomain): Resolution {
   const ns = registry.namespaces.find((n) => n.name === authority.namespace);
   const service = ns?.services.find((s) => s.name === authority.service && s.port === authority.port);
   if (!ns || !service) return { exists: false };
@@ -14,17 +14,18 @@ export function resolveAuthority(registry: Registry, authority: ServiceAuthority
     exists: true,
     endpoints: ns.pods
       .filter((pod) => pod.deployment === service.deployment)
-      .map((pod) => toEndpoint(pod, ns.name, service.name)),
+      .map((pod) => toEndpoint(pod, ns.name, service.name, trustDomain)),
   };
 }
 
-/** A meshed pod is reached through its inbound proxy; an unmeshed one directly, in plaintext. */
-export function toEndpoint(pod: RegistryPod, namespace: string, service: string): Endpoint {
-  return {
-    addr: pod.proxy ? pod.proxy.inbound : pod.app,
-    meshed: pod.proxy !== undefined,
-    labels: { namespace, service, deployment: pod.deployment, pod: pod.name, serviceaccount: pod.serviceAccount },
-  };
+/**
+ * A meshed pod is reached through its inbound proxy, whose certificate must name the pod's identity (from its
+ * serviceaccount and namespace); an unmeshed one directly, in plaintext, with no identity.
+ */
+export function toEndpoint(pod: RegistryPod, namespace: string, service: string, trustDomain = defaultTrustDomain): Endpoint {
+  const labels = { namespace, service, deployment: pod.deployment, pod: pod.name, serviceaccount: pod.serviceAccount };
+  if (!pod.proxy) return { addr: pod.app, meshed: false, labels };
+  return { addr: pod.proxy.inbound, meshed: true, labels, identity: identityName({ serviceAccount: pod.serviceAccount, namespace, trustDomain }) };
 }
 
 /**
@@ -56,6 +57,7 @@ function sameEndpoint(a: Endpoint, b: Endpoint): boolean {
   return (
     a.addr === b.addr &&
     a.meshed === b.meshed &&
+    a.identity === b.identity &&
     a.labels.namespace === b.labels.namespace &&
     a.labels.service === b.labels.service &&
     a.labels.deployment === b.labels.deployment &&

@@ -21,7 +21,8 @@ interface Subscription {
   last: Resolution;
 }
 
-export function createDiscoveryWatcher(initial: Registry): DiscoveryWatcher {
+/** `trustDomain` names the identities endpoints must prove (default `cluster.local`). */
+export function createDiscoveryWatcher(initial: Registry, trustDomain?: string): DiscoveryWatcher {
   let current = initial;
   const subscriptions = new Set<Subscription>();
   return {
@@ -29,14 +30,14 @@ export function createDiscoveryWatcher(initial: Registry): DiscoveryWatcher {
     update(registry) {
       current = registry;
       for (const sub of subscriptions) {
-        const next = resolveAuthority(registry, sub.authority);
+        const next = resolveAuthority(registry, sub.authority, trustDomain);
         const updates = translate(sub.last, next);
         sub.last = next;
         if (updates.length > 0) sub.listener(updates);
       }
     },
     subscribe(authority, listener) {
-      const sub: Subscription = { authority, listener, last: resolveAuthority(current, authority) };
+      const sub: Subscription = { authority, listener, last: resolveAuthority(current, authority, trustDomain) };
       subscriptions.add(sub);
       listener(translate(undefined, sub.last));
       return () => void subscriptions.delete(sub);

@@ -66,7 +66,12 @@ describe('destination stream', () => {
     expect(await stream.next()).toEqual({
       type: 'add',
       endpoints: [
-        { addr: pods.books1.proxy?.inbound, meshed: true, labels: { namespace: 'demo', service: 'books', deployment: 'books', pod: 'books-1', serviceaccount: 'default' } },
+        {
+          addr: pods.books1.proxy?.inbound,
+          meshed: true,
+          labels: { namespace: 'demo', service: 'books', deployment: 'books', pod: 'books-1', serviceaccount: 'default' },
+          identity: 'default.demo.serviceaccount.identity.signalbox.cluster.local',
+        },
         { addr: pods.books2.app, meshed: false, labels: { namespace: 'demo', service: 'books', deployment: 'books', pod: 'books-2', serviceaccount: 'default' } },
       ],
     });

@@ -10,6 +10,8 @@ export const metricNames = {
   tcpOpenConnections: 'tcp_open_connections',
   tcpReadBytesTotal: 'tcp_read_bytes_total',
   tcpWriteBytesTotal: 'tcp_write_bytes_total',
+  identityCertExpirationTimestampSeconds: 'identity_cert_expiration_timestamp_seconds',
+  identityCertRefreshCount: 'identity_cert_refresh_count',
 } as const;
 
 export const labelNames = {
