@@ -30,8 +30,15 @@ describe('parseConfig', () => {
     });
   });
 
+  it('takes the proxies\' tap token and the clients\' tap auth token, from flags or environment', () => {
+    const env = { SIGNALBOX_TAP_TOKEN: 'proxy-token-0123456789', SIGNALBOX_TAP_AUTH_TOKEN: 'client-token-0123456789' };
+    expect(parseConfig(['--registry=r'], env)).toMatchObject({ tapToken: 'proxy-token-0123456789', tapAuthToken: 'client-token-0123456789' });
+    expect(parseConfig(['--registry=r', '--tap-auth-token=flag-token-0123456789'], env).tapAuthToken).toBe('flag-token-0123456789');
+  });
+
   it.each([
     [[], /--registry: missing/],
+    [['--registry=r', '--tap-token=short'], /--tap-token: must be at least 16 characters/],
     [['--registry=r', '--listen=nope'], /--listen: expected "host:port"/],
     [['--registry=r', '--prometheus-url=ftp://x'], /--prometheus-url: /],
     [['--registry=r', '--bogus'], /bogus/],
