@@ -1,5 +1,6 @@
 // The endpoint stage shared by both directions: count the request, forward it over the pool, record the
 // response (or answer with the coded error), all under one endpoint's metric labels.
+import type { PickOutcome } from '../balance/balancer.js';
 import { closesConnection, upstreamError, type ProxyError } from '../errors.js';
 import { forward } from '../http/client.js';
 import type { ConnectionPool } from '../http/pool.js';
@@ -24,19 +25,26 @@ export async function forwardToEndpoint(
   ex: Exchange,
   requestHead: string,
   tap: TapRegistry,
+  /** The balancer pick to settle: RTT to the response head, 'error' when none came (balanced requests only). */
+  done?: (outcome?: PickOutcome) => void,
 ): Promise<ExchangeResult> {
   const m = target.http;
   m.request();
+  const sentAt = done ? performance.now() : 0;
   // Untapped, this is the only tap cost: one boolean.
   const tapped = tap.active ? tap.requestInit(ex, target.tcp) : undefined;
   try {
     const outcome = await forward(pool, target, ex, requestHead, {
       onResponseHead: (status, head) => {
-        m.latency(status, performance.now() - ex.startedAt);
+        const now = performance.now();
+        m.latency(status, now - ex.startedAt);
+        done?.(now - sentAt);
         tapped?.responseInit(status, head.headers);
       },
     });
     if (outcome.kind === 'aborted') {
+      // After the head the pick is settled already; before it, the client left: no sample either way.
+      done?.();
       m.response(outcome.status, outcome.error);
       tapped?.responseEnd(outcome.bytes, outcome.error);
       return { close: true };
@@ -46,6 +54,7 @@ export async function forwardToEndpoint(
     return outcome.result;
   } catch (err) {
     const e = upstreamError(err, target.addr);
+    done?.('error');
     m.response(e.status, e.code);
     tapped?.proxyResponse(e.status, e.code, Buffer.byteLength(`${e.message}\n`));
     return respondError(ex, e);

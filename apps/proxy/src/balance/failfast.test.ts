@@ -25,7 +25,7 @@ describe('chooseEndpoint (failfast)', () => {
     const { resolution, balancer } = wired();
     const p = chooseEndpoint(balancer, resolution, 1000);
     resolution.apply({ type: 'add', endpoints: [ep] }, true);
-    await expect(p).resolves.toBe(ep);
+    await expect(p.then((pick) => pick.endpoint)).resolves.toBe(ep);
   });
 
   it.each<[string, (r: Resolution) => void, string]>([

@@ -2,8 +2,7 @@
 // outbound); then fail with the cause the resolution explains. The queue is bounded.
 import { ProxyError } from '../errors.js';
 import type { Resolution } from '../discovery/resolution.js';
-import type { Endpoint } from '@signalbox/shared';
-import type { Balancer } from './round-robin.js';
+import type { Balancer, Pick } from './balancer.js';
 
 /** Linkerd's HTTP queue capacity. */
 export const maxQueued = 10_000;
@@ -18,8 +17,8 @@ export function failfastError(resolution: Resolution): ProxyError {
   return new ProxyError('discovery-unavailable', `no answer from the control plane for ${resolution.authority}`);
 }
 
-/** An endpoint now, or as soon as one appears, or a coded error after `timeoutMs`. */
-export function chooseEndpoint(balancer: Balancer, resolution: Resolution, timeoutMs: number): Promise<Endpoint> {
+/** A pick now, or as soon as an endpoint appears, or a coded error after `timeoutMs`. */
+export function chooseEndpoint(balancer: Balancer, resolution: Resolution, timeoutMs: number): Promise<Pick> {
   const now = balancer.choose();
   if (now) return Promise.resolve(now);
   if (queued >= maxQueued) return Promise.reject(failfastError(resolution));

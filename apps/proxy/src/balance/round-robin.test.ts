@@ -23,7 +23,7 @@ describe('RoundRobin', () => {
     const seen: (string | undefined)[] = [];
     sets.forEach((set, i) => {
       rr.update(set);
-      for (let k = 0; k < (picks[i] as number); k++) seen.push(rr.choose()?.addr);
+      for (let k = 0; k < (picks[i] as number); k++) seen.push(rr.choose()?.endpoint.addr);
     });
     expect(seen).toEqual(expected);
   });

@@ -1,25 +1,24 @@
-// Round-robin over the current endpoint set. The interface (`update` from resolution, `choose` per request) is
-// what the later P2C + peak-EWMA balancer implements too.
+// Round-robin over the current endpoint set, blind to load: selectable (`--balancer=round-robin`) for comparison
+// and for workloads where every endpoint is known to be equal. The default is P2C (p2c.ts).
 import type { Endpoint } from '@signalbox/shared';
+import type { Balancer, Pick } from './balancer.js';
 
-export interface Balancer {
-  update(endpoints: readonly Endpoint[]): void;
-  choose(): Endpoint | undefined;
-}
+const settled = () => {};
 
 export class RoundRobin implements Balancer {
-  #endpoints: readonly Endpoint[] = [];
+  #picks: readonly Pick[] = [];
   #next = 0;
 
   update(endpoints: readonly Endpoint[]): void {
-    this.#endpoints = endpoints;
+    // Round-robin keeps no per-pick state, so one immutable pick per endpoint serves every request.
+    this.#picks = endpoints.map((endpoint) => ({ endpoint, done: settled }));
   }
 
-  choose(): Endpoint | undefined {
-    const n = this.#endpoints.length;
+  choose(): Pick | undefined {
+    const n = this.#picks.length;
     if (n === 0) return undefined;
     const i = this.#next % n;
     this.#next = i + 1;
-    return this.#endpoints[i];
+    return this.#picks[i];
   }
 }

@@ -15,7 +15,8 @@ let proxy: RunningProxy;
 beforeAll(async () => {
   cp = await startFakeControlPlane(await freeAddr());
   apps = [await startEchoServer(await freeAddr(), 'web-1'), await startEchoServer(await freeAddr(), 'web-2')];
-  proxy = await startInProcessProxy({ app: await freeAddr(), controlPlane: cp.url, failfastTimeout: 300 });
+  // Idle upstream sockets outlive every test here: only draining a removed endpoint closes them.
+  proxy = await startInProcessProxy({ app: await freeAddr(), controlPlane: cp.url, failfastTimeout: 300, poolIdleTimeout: 600_000 });
 });
 afterAll(async () => {
   await proxy.shutdown();
@@ -60,17 +61,26 @@ describe('discovery', () => {
     }
   });
 
-  it('balances round-robin and stops choosing a removed endpoint', async () => {
+  it('drains a removed endpoint: its in-flight request completes, its idle connections close, no new picks', async () => {
     const [one, two] = apps as [EchoServer, EchoServer];
-    cp.endpoints('web.demo:80', [unmeshed(one), unmeshed(two)]);
+    cp.endpoints('web.demo:80', [unmeshed(one)]);
+    expect((await json<Echo>(await request(proxy.outboundAddr, 'http://web.demo/'))).server).toBe('web-1');
+    const inflight = request(proxy.outboundAddr, 'http://web.demo/slow?ms=400');
+    // In flight on web-1 once the proxy counted it there.
+    const sentToOne = new RegExp(`request_total\\{direction="outbound",authority="web.demo:80",target_addr="${one.addr}",[^}]*\\} 2`);
+    await eventually(async () => expect(await scrape(proxy.adminAddr)).toMatch(sentToOne));
+    cp.endpoints('web.demo:80', [unmeshed(two)]);
     const served = async (n: number) => {
       const names: string[] = [];
       for (let i = 0; i < n; i++) names.push((await json<Echo>(await request(proxy.outboundAddr, 'http://web.demo/'))).server);
       return names;
     };
-    expect(new Set(await served(4))).toEqual(new Set(['web-1', 'web-2']));
-    cp.remove('web.demo:80', [one.addr]);
     await eventually(async () => expect(await served(4)).toEqual(['web-2', 'web-2', 'web-2', 'web-2']));
+    const slow = await inflight;
+    expect(slow.status).toBe(200);
+    expect(slow.body.toString()).toBe('slow done');
+    expect(slow.headers['x-served-by']).toBe('web-1');
+    await eventually(() => expect(one.openConnections()).toBe(0));
     expect(cp.subscriptions('web.demo:80')).toBe(1);
   });
 

@@ -8,6 +8,8 @@ export interface EchoServer {
   readonly name: string;
   /** Client connections accepted so far (keep-alive reuse shows as few connections). */
   connections(): number;
+  /** Client connections open now. */
+  openConnections(): number;
   close(): Promise<void>;
 }
 
@@ -29,6 +31,7 @@ export async function startEchoServer(listen: string, name = 'app'): Promise<Ech
     const url = new URL(req.url ?? '/', 'http://x');
     if (url.pathname === '/slow') {
       await new Promise((r) => setTimeout(r, Number(url.searchParams.get('ms') ?? 500)));
+      res.setHeader('x-served-by', name);
       res.end('slow done');
       return;
     }
@@ -87,6 +90,7 @@ export async function startEchoServer(listen: string, name = 'app'): Promise<Ech
     addr: listen,
     name,
     connections: () => connections,
+    openConnections: () => sockets.size,
     async close() {
       for (const s of sockets) s.destroy();
       await new Promise<void>((r) => server.close(() => r()));
