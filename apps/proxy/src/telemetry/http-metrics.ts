@@ -1,9 +1,10 @@
 // Linkerd's legacy HTTP metrics: request_total (at request start), response_total (at response end) and
-// response_latency_ms (time to the response head). Counters accumulate in plain numbers and are handed to
-// prom-client on scrape, so a request costs a few field increments, not label hashing.
-import { Counter, Histogram, type Registry } from 'prom-client';
+// response_latency_ms (time to the response head). Counters accumulate in plain numbers and latencies in typed
+// arrays, handed to prom-client on scrape, so a request costs a few field increments, not label hashing.
+import { Counter, type Registry } from 'prom-client';
 import { labelNames as L, latencyBucketsMs, metricNames } from '@signalbox/shared';
 import { classify } from '../http/classify.js';
+import { TypedHistogram, type HistogramSeries } from './histogram.js';
 import { endpointLabelNames, targetKey, targetLabels, type Labels, type MetricTarget } from './labels.js';
 
 interface ResponseSeries {
@@ -13,12 +14,14 @@ interface ResponseSeries {
 
 export class TargetHttpMetrics {
   pendingRequests = 0;
+  /** Plain responses (no error, not gRPC) by status: the common case, keyed without building a string. */
+  readonly #plain = new Map<number, ResponseSeries>();
   readonly #responses = new Map<string, ResponseSeries>();
-  readonly #latency = new Map<number, { observe(v: number): void }>();
+  readonly #latency = new Map<number, HistogramSeries>();
 
   constructor(
     readonly labels: Labels,
-    private readonly histogram: Histogram<string>,
+    private readonly histogram: TypedHistogram,
   ) {}
 
   request(): void {
@@ -27,12 +30,17 @@ export class TargetHttpMetrics {
 
   /** Time to the response head, in ms. */
   latency(status: number, ms: number): void {
-    let child = this.#latency.get(status);
-    if (!child) {
-      child = this.histogram.labels({ ...this.labels, [L.statusCode]: String(status) });
-      this.#latency.set(status, child);
+    let series = this.#latency.get(status);
+    if (!series) {
+      series = this.histogram.series({ ...this.labels, [L.statusCode]: String(status) });
+      this.#latency.set(status, series);
     }
-    child.observe(ms);
+    series.observe(ms);
+  }
+
+  /** @internal: every latency series, for the scrape. */
+  latencySeries(): Iterable<HistogramSeries> {
+    return this.#latency.values();
   }
 
   /**
@@ -40,8 +48,9 @@ export class TargetHttpMetrics {
    * a gRPC response (see http/classify.ts), undefined otherwise.
    */
   response(status: number, error: string, grpc?: number): void {
-    const key = grpc === undefined ? `${status}|${error}` : `${status}|${error}|${grpc}`;
-    let s = this.#responses.get(key);
+    const plain = error === '' && grpc === undefined;
+    const key = plain ? '' : grpc === undefined ? `${status}|${error}` : `${status}|${error}|${grpc}`;
+    let s = plain ? this.#plain.get(status) : this.#responses.get(key);
     if (!s) {
       s = {
         labels: {
@@ -53,12 +62,18 @@ export class TargetHttpMetrics {
         },
         pending: 0,
       };
-      this.#responses.set(key, s);
+      if (plain) this.#plain.set(status, s);
+      else this.#responses.set(key, s);
     }
     s.pending++;
   }
 
   flushResponses(counter: Counter<string>): void {
+    for (const s of this.#plain.values()) {
+      if (s.pending === 0) continue;
+      counter.inc(s.labels, s.pending);
+      s.pending = 0;
+    }
     for (const s of this.#responses.values()) {
       if (s.pending === 0) continue;
       counter.inc(s.labels, s.pending);
@@ -69,7 +84,7 @@ export class TargetHttpMetrics {
 
 export class HttpMetrics {
   readonly #targets = new Map<string, TargetHttpMetrics>();
-  readonly #histogram: Histogram<string>;
+  readonly #histogram: TypedHistogram;
 
   constructor(registry: Registry) {
     const targets = this.#targets;
@@ -95,12 +110,14 @@ export class HttpMetrics {
         for (const t of targets.values()) t.flushResponses(this);
       },
     });
-    this.#histogram = new Histogram({
+    this.#histogram = new TypedHistogram({
       name: metricNames.responseLatencyMs,
       help: 'Elapsed times between a request\'s headers being received and its response stream completing.',
-      labelNames: [...endpointLabelNames, L.statusCode],
-      buckets: [...latencyBucketsMs],
+      buckets: latencyBucketsMs,
       registers: [registry],
+      series: function* () {
+        for (const t of targets.values()) yield* t.latencySeries();
+      },
     });
   }
 
