@@ -6,8 +6,14 @@ import { expect, test, type Locator, type Page } from '@playwright/test';
 const PERCENT = /^\d{1,3}\.\d{2}%$/;
 const LATENCY = /^\d+(\.\d+)? (ms|s)$/;
 
+/** The namespace page has deployments, pods and services tables (books is a deployment and a service): the rows
+ * here are the deployments', or the overview's namespaces. */
+function table(page: Page): Locator {
+  return page.locator('section[aria-label="Deployments"], section[aria-label="Namespaces"]');
+}
+
 function row(page: Page, name: string): Locator {
-  return page.locator(`tr[data-row="${name}"]`);
+  return table(page).locator(`tr[data-row="${name}"]`);
 }
 
 function cell(page: Page, name: string, column: string): Locator {
@@ -53,7 +59,7 @@ test.describe('namespace page', () => {
     await page.getByLabel('Metrics window').selectOption('10m');
     await expect(page).toHaveURL(/[?&]window=10m(&|$)/);
     await expect(page.getByLabel('Metrics window')).toHaveValue('10m');
-    await expect(page.locator('.live-status')).toContainText('Window 10m');
+    await expect(table(page).locator('.live-status')).toContainText('Window 10m');
     await expectBooksHasTraffic(page);
 
     // The URL alone restores the view: a shared link opens on the same window.
@@ -65,7 +71,7 @@ test.describe('namespace page', () => {
   test('sorts by a column when its header is clicked', async ({ page }) => {
     await page.goto('/namespaces/demo');
     await expect(row(page, 'books')).toBeVisible();
-    const rpsHeader = page.getByRole('columnheader', { name: /RPS/ });
+    const rpsHeader = table(page).getByRole('columnheader', { name: /RPS/ });
     await rpsHeader.getByRole('button').click();
     await expect(rpsHeader).toHaveAttribute('aria-sort', 'descending');
     await rpsHeader.getByRole('button').click();

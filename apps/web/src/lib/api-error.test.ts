@@ -37,6 +37,14 @@ describe('describeApiError', () => {
     expect(describeApiError(new Error('offline')).kind).toBe('api-unreachable');
   });
 
+  it('recognises an unknown resource', () => {
+    expect(describeApiError(trpcError('pod demo/x is not in the registry', { code: 'NOT_FOUND', httpStatus: 404 }))).toEqual({
+      kind: 'not-found',
+      message: 'Not found',
+      detail: 'pod demo/x is not in the registry',
+    });
+  });
+
   it('recognises bad requests and falls back to a generic message', () => {
     expect(describeApiError(trpcError('window', { code: 'BAD_REQUEST', httpStatus: 400 })).kind).toBe('bad-request');
     expect(describeApiError(trpcError('boom', { code: 'INTERNAL_SERVER_ERROR', httpStatus: 500 }))).toMatchObject({
@@ -47,10 +55,11 @@ describe('describeApiError', () => {
 });
 
 describe('shouldRetry', () => {
-  it('retries once, except bad requests', () => {
+  it('retries once, except bad requests and unknown resources', () => {
     const unavailable = trpcError('x', { signalboxCode: 'PROMETHEUS_UNAVAILABLE' });
     expect(shouldRetry(0, unavailable)).toBe(true);
     expect(shouldRetry(1, unavailable)).toBe(false);
     expect(shouldRetry(0, trpcError('x', { code: 'BAD_REQUEST', httpStatus: 400 }))).toBe(false);
+    expect(shouldRetry(0, trpcError('x', { code: 'NOT_FOUND', httpStatus: 404 }))).toBe(false);
   });
 });

@@ -2,7 +2,13 @@
 import { apiErrorCodes } from '@signalbox/shared';
 import { API_UNREACHABLE_CODE } from './api-proxy';
 
-export type ApiErrorKind = 'prometheus-unavailable' | 'prometheus-error' | 'api-unreachable' | 'bad-request' | 'unknown';
+export type ApiErrorKind =
+  | 'prometheus-unavailable'
+  | 'prometheus-error'
+  | 'api-unreachable'
+  | 'bad-request'
+  | 'not-found'
+  | 'unknown';
 
 export interface ApiErrorView {
   kind: ApiErrorKind;
@@ -48,14 +54,16 @@ export function describeApiError(error: unknown): ApiErrorView {
   if (data === null) return { kind: 'api-unreachable', message: 'Cannot reach the Signalbox API', detail };
   if (data.code === 'BAD_REQUEST' || data.httpStatus === 400)
     return { kind: 'bad-request', message: 'The API rejected the request', detail };
+  if (data.code === 'NOT_FOUND' || data.httpStatus === 404) return { kind: 'not-found', message: 'Not found', detail };
   return { kind: 'unknown', message: 'The Signalbox API answered with an error', detail };
 }
 
 /**
- * react-query's retry policy: a bad request will not get better, so it is not retried; anything else is retried
+ * react-query's retry policy: a bad request or an unknown resource will not get better, so it is not retried; anything else is retried
  * once before the error shows (the 2 s polling keeps trying afterwards, so a recovered API clears the banner).
  */
 export function shouldRetry(failureCount: number, error: unknown): boolean {
-  if (describeApiError(error).kind === 'bad-request') return false;
+  const kind = describeApiError(error).kind;
+  if (kind === 'bad-request' || kind === 'not-found') return false;
   return failureCount < 1;
 }

@@ -77,7 +77,7 @@ describe('columns', () => {
   const cells = (r: StatRow) => Object.fromEntries(columns.map((c) => [c.key, c.format(r)]));
 
   it('formats a row with traffic', () => {
-    const r = row('books', { meshedPods: 2, totalPods: 2, successRate: 0.9, rps: 4.5, tcpConnections: 3 });
+    const r = row('books', { meshedPods: 2, totalPods: 2, successRate: 0.9, rps: 4.5, tcpConnections: 3, readBytesPerSec: 2048, writeBytesPerSec: 300 });
     expect(cells(r)).toEqual({
       name: 'books',
       meshed: '2/2',
@@ -87,11 +87,13 @@ describe('columns', () => {
       p95: '2 ms',
       p99: '3 ms',
       tcp: '3',
+      readBytes: '2 kB/s',
+      writeBytes: '300 B/s',
     });
   });
 
   it('prints "-" for every metric of an idle row', () => {
     const r = row('traffic', { successRate: null, rps: 0, latencyMs: { p50: null, p95: null, p99: null }, tcpConnections: 0 });
-    expect(cells(r)).toMatchObject({ successRate: '-', rps: '-', p50: '-', p95: '-', p99: '-', tcp: '0' });
+    expect(cells(r)).toMatchObject({ successRate: '-', rps: '-', p50: '-', p95: '-', p99: '-', tcp: '0', readBytes: '0 B/s' });
   });
 });

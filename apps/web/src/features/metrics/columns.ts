@@ -1,6 +1,7 @@
-// The deployments/namespaces metrics table: its columns (header, how to print, how to sort) and the pure sort.
+// The golden-metrics tables (namespaces, deployments, pods, services): their columns (header, how to print, how to
+// sort) and the pure sort. TCP read/write are bytes per second, as `linkerd viz stat -o wide` shows them.
 import type { StatRow } from '@signalbox/shared';
-import { NO_VALUE, formatCount, formatLatencyMs, formatMeshed, formatPercent, formatRps } from './format';
+import { NO_VALUE, formatBytesPerSec, formatCount, formatLatencyMs, formatMeshed, formatPercent, formatRps } from './format';
 
 /** Counters a row may not know (null), e.g. on the overview when discovery answered but Prometheus did not. */
 type Countable = 'rps' | 'tcpConnections' | 'readBytesPerSec' | 'writeBytesPerSec';
@@ -13,7 +14,7 @@ function idle(row: MetricsRow): boolean {
   return row.successRate === null && (row.rps === null || row.rps === 0);
 }
 
-export type ColumnKey = 'name' | 'meshed' | 'successRate' | 'rps' | 'p50' | 'p95' | 'p99' | 'tcp';
+export type ColumnKey = 'name' | 'meshed' | 'successRate' | 'rps' | 'p50' | 'p95' | 'p99' | 'tcp' | 'readBytes' | 'writeBytes';
 export type SortDirection = 'asc' | 'desc';
 export interface SortState {
   key: ColumnKey;
@@ -80,6 +81,20 @@ export const columns: readonly Column[] = [
     numeric: true,
     sortValue: (r) => r.tcpConnections,
     format: (r) => formatCount(r.tcpConnections),
+  },
+  {
+    key: 'readBytes',
+    header: 'Read',
+    numeric: true,
+    sortValue: (r) => r.readBytesPerSec,
+    format: (r) => formatBytesPerSec(r.readBytesPerSec),
+  },
+  {
+    key: 'writeBytes',
+    header: 'Write',
+    numeric: true,
+    sortValue: (r) => r.writeBytesPerSec,
+    format: (r) => formatBytesPerSec(r.writeBytesPerSec),
   },
 ];
 

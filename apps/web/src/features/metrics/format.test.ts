@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatCount, formatLatencyMs, formatMeshed, formatPercent, formatRps } from './format';
+import { formatBytesPerSec, formatCount, formatLatencyMs, formatMeshed, formatPercent, formatRps } from './format';
 
 describe('formatPercent', () => {
   it.each([
@@ -63,5 +63,22 @@ describe('formatCount', () => {
     [null, '-'],
   ])('%s → %s', (value, expected) => {
     expect(formatCount(value)).toBe(expected);
+  });
+});
+
+describe('formatBytesPerSec', () => {
+  it.each([
+    [0, '0 B/s'],
+    [12.4, '12 B/s'],
+    [999, '999 B/s'],
+    [1234, '1.2 kB/s'],
+    [1000, '1 kB/s'],
+    [123_456, '123 kB/s'],
+    [2_500_000, '2.5 MB/s'],
+    [7e12, '7000 GB/s'],
+    [null, '-'],
+    [Number.NaN, '-'],
+  ])('%s → %s', (value, expected) => {
+    expect(formatBytesPerSec(value)).toBe(expected);
   });
 });

@@ -42,6 +42,21 @@ export function formatCount(value: number | null): string {
   return Number.isInteger(value) ? String(value) : trimZeros(value.toFixed(1));
 }
 
+const BYTE_UNITS = ['B/s', 'kB/s', 'MB/s', 'GB/s'] as const;
+
+/** Bytes per second in decimal units: 0 → "0 B/s", 1234 → "1.2 kB/s", 2.5e6 → "2.5 MB/s". Null → "-". */
+export function formatBytesPerSec(value: number | null): string {
+  if (value === null || !Number.isFinite(value)) return NO_VALUE;
+  let v = value;
+  let unit = 0;
+  while (Math.abs(v) >= 1000 && unit < BYTE_UNITS.length - 1) {
+    v /= 1000;
+    unit += 1;
+  }
+  const digits = unit === 0 || Math.abs(v) >= 100 ? 0 : 1;
+  return `${trimZeros(v.toFixed(digits))} ${BYTE_UNITS[unit]}`;
+}
+
 function trimZeros(fixed: string): string {
   return fixed.includes('.') ? fixed.replace(/\.?0+$/, '') : fixed;
 }

@@ -1,10 +1,12 @@
-// `/namespaces/[ns]`: one namespace's deployments with their golden metrics. `?window=` as on the overview.
+// `/namespaces/[ns]`: one namespace's topology and its deployments, pods and services with their golden metrics.
+// `?window=` as on the overview; the topology keeps its filters and zoom in the URL too.
 import { resourceNameSchema } from '@signalbox/shared';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { WindowSelect } from '../../../components/window-select';
-import { DeploymentStats } from '../../../features/metrics/deployment-stats';
+import { ResourceStats } from '../../../features/metrics/resource-stats';
 import { metricsWindows, parseWindowParam } from '../../../features/metrics/window';
+import { NamespaceTopology } from '../../../features/topology/namespace-topology';
 
 type Params = Promise<{ ns: string }>;
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
@@ -30,7 +32,12 @@ export default async function NamespacePage({ params, searchParams }: { params: 
         <WindowSelect value={window} options={metricsWindows} />
       </div>
       {valid ? (
-        <DeploymentStats namespace={namespace} window={window} />
+        <div className="stack">
+          <NamespaceTopology namespace={namespace} window={window} />
+          <ResourceStats kind="deployment" namespace={namespace} window={window} />
+          <ResourceStats kind="pod" namespace={namespace} window={window} />
+          <ResourceStats kind="service" namespace={namespace} window={window} />
+        </div>
       ) : (
         <div className="error-banner" role="alert" data-kind="bad-request">
           <strong>“{namespace}” is not a valid namespace name</strong>

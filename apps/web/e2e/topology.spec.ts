@@ -1,0 +1,162 @@
+// The namespace topology, the pods and services tables and the resource detail page, against the running demo mesh
+// (traffic → web → books ×2, authors). Screenshots of each page are attached to the report and kept in
+// test-results/ (testInfo.outputPath).
+import { expect, test, type Locator, type Page, type TestInfo } from '@playwright/test';
+
+const LATENCY = /^\d+(\.\d+)? (ms|s)$/;
+
+async function snap(page: Page, testInfo: TestInfo, name: string): Promise<void> {
+  const path = testInfo.outputPath(`${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  await testInfo.attach(name, { path, contentType: 'image/png' });
+}
+
+function section(page: Page, label: string): Locator {
+  return page.locator(`section[aria-label="${label}"]`);
+}
+
+async function numberIn(locator: Locator): Promise<number> {
+  const text = (await locator.innerText()).trim();
+  return text === '-' ? Number.NaN : Number.parseFloat(text);
+}
+
+/** The demo's three call edges carry traffic once Prometheus has two scrapes of them. */
+async function openTopologyWithTraffic(page: Page, query = ''): Promise<Locator> {
+  await page.goto(`/namespaces/demo${query}`);
+  const topology = section(page, 'Topology');
+  for (const edge of ['traffic>web', 'web>books', 'web>authors'])
+    await expect(topology.locator(`[data-edge="${edge}"]`)).toBeVisible({ timeout: 90_000 });
+  return topology;
+}
+
+test.describe('topology', () => {
+  test.setTimeout(120_000);
+
+  test('shows the demo workloads and their HTTP edges, with a hover card', async ({ page }, testInfo) => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    const topology = await openTopologyWithTraffic(page);
+    for (const node of ['web', 'books', 'authors', 'traffic']) await expect(topology.locator(`[data-node="${node}"]`)).toBeVisible();
+    await expect(topology.locator('[data-edge="web>books"]')).toHaveAttribute('data-protocol', 'http');
+    // Today nothing is mTLS: every edge carries an open lock whose tooltip says why.
+    await expect(topology.locator('[data-edge="web>books"] [data-lock="open"] title')).toHaveText(/^Not secured: /);
+
+    await topology.locator('[data-edge="web>books"] .edge-line').hover();
+    const card = page.getByRole('tooltip');
+    await expect(card).toBeVisible();
+    await expect(card).toContainText('web → books');
+    await expect(card).toContainText(/[\d.]+ rps · \d{1,3}\.\d{2}% success · p99 /);
+    await snap(page, testInfo, 'namespace-topology');
+  });
+
+  test('keeps search, focus and zoom in the URL', async ({ page }) => {
+    const topology = await openTopologyWithTraffic(page);
+    await topology.getByRole('searchbox').fill('auth');
+    await expect(page).toHaveURL(/[?&]q=auth(&|$)/);
+    await expect(topology.locator('[data-node="authors"]')).toHaveAttribute('data-match', 'true');
+    await expect(topology.locator('[data-node="books"]')).toHaveCount(0);
+    // authors' neighbour stays, so the match is seen in context.
+    await expect(topology.locator('[data-node="web"]')).toBeVisible();
+
+    await topology.getByRole('searchbox').fill('');
+    await topology.getByLabel('Focus').selectOption('demo/books');
+    await expect(page).toHaveURL(/[?&]focus=demo%2Fbooks(&|$)/);
+    await expect(topology.locator('[data-node]')).toHaveCount(2);
+
+    await topology.getByRole('button', { name: 'Zoom in' }).click();
+    await expect(page).toHaveURL(/[?&]view=[\d.]+%2C-?\d+%2C-?\d+/);
+
+    // The link alone restores the view.
+    await page.reload();
+    await expect(section(page, 'Topology').getByLabel('Focus')).toHaveValue('demo/books');
+    await expect(section(page, 'Topology').locator('[data-node]')).toHaveCount(2);
+  });
+
+  test('clicking an edge opens the tap view filtered to that edge', async ({ page }) => {
+    const topology = await openTopologyWithTraffic(page);
+    await topology.locator('[data-edge="web>books"] .edge-line').click();
+    await expect(page).toHaveURL(/\/tap\?/);
+    const url = new URL(page.url());
+    expect(url.searchParams.get('resource')).toBe('deploy/web');
+    expect(url.searchParams.get('namespace')).toBe('demo');
+    expect(url.searchParams.get('to')).toBe('deploy/books');
+  });
+
+  test('clicking a node opens its detail page with charts', async ({ page }, testInfo) => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    const topology = await openTopologyWithTraffic(page, '?window=1m');
+    await topology.locator('[data-node="books"] .node-circle').click();
+    await expect(page).toHaveURL(/\/namespaces\/demo\/deployment\/books\?window=1m$/);
+
+    await expect(page.locator('[data-meshed="meshed"]')).toHaveText('Meshed (2/2 pods)');
+    const charts = section(page, 'Charts');
+    await expect(charts.locator('.recharts-line')).toHaveCount(5, { timeout: 60_000 });
+    await expect(charts.locator('.recharts-line path.recharts-curve').first()).toHaveAttribute('d', /^M[\d.]+,[\d.]+/);
+    for (const title of ['Success rate', 'Requests per second', 'Latency'])
+      await expect(charts.locator(`[data-chart="${title}"] .recharts-surface`).first()).toBeVisible();
+
+    const edges = section(page, 'Edges');
+    await expect(edges.locator('[data-direction="inbound"] tr[data-peer="web"]')).toBeVisible();
+    await expect(edges.locator('[data-direction="inbound"] tr[data-peer="web"] td[data-secured="false"]')).toContainText('no:');
+    await expect(section(page, 'Live calls')).toContainText('tap');
+    await snap(page, testInfo, 'deployment-detail');
+
+    // An absolute range from the URL: the charts show exactly it, and stop polling.
+    const now = Math.floor(Date.now() / 1000);
+    await page.goto(`/namespaces/demo/deployment/books?window=1m&from=${now - 120}&to=${now}`);
+    await expect(page.getByLabel('Metrics window')).toHaveValue('');
+    await expect(section(page, 'Charts').locator('.recharts-line')).toHaveCount(5);
+    await expect(section(page, 'Charts')).toContainText('Fixed range');
+  });
+});
+
+test.describe('namespace tables', () => {
+  test.setTimeout(120_000);
+
+  test('pods and services tables show live numbers', async ({ page }, testInfo) => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.goto('/namespaces/demo');
+    const pods = section(page, 'Pods');
+    const services = section(page, 'Services');
+    for (const pod of ['books-0', 'books-1', 'web-0', 'authors-0', 'traffic-0']) await expect(pods.locator(`tr[data-row="${pod}"]`)).toBeVisible();
+    for (const svc of ['books', 'web', 'authors']) await expect(services.locator(`tr[data-row="${svc}"]`)).toBeVisible();
+
+    await expect
+      .poll(() => numberIn(pods.locator('tr[data-row="books-0"] td[data-column="rps"]')), { timeout: 90_000 })
+      .toBeGreaterThan(0);
+    await expect(pods.locator('tr[data-row="books-0"] td[data-column="p99"]')).toHaveText(LATENCY);
+    await expect(pods.locator('tr[data-row="books-0"] td[data-column="readBytes"]')).toHaveText(/^[\d.]+ (B|kB|MB)\/s$/);
+    await expect
+      .poll(() => numberIn(services.locator('tr[data-row="books"] td[data-column="rps"]')), { timeout: 90_000 })
+      .toBeGreaterThan(0);
+    await expect(services.locator('tr[data-row="books"] td[data-column="successRate"]')).toHaveText(/^\d{1,3}\.\d{2}%$/);
+    await expect(services.locator('tr[data-row="books"] td[data-column="meshed"]')).toHaveText('2/2');
+    await snap(page, testInfo, 'namespace-page');
+
+    await services.locator('tr[data-row="books"]').getByRole('link', { name: 'books' }).click();
+    await expect(page).toHaveURL(/\/namespaces\/demo\/service\/books/);
+    await expect(section(page, 'Charts').locator('.recharts-line')).toHaveCount(5, { timeout: 60_000 });
+    await snap(page, testInfo, 'service-detail');
+
+    await page.goto('/namespaces/demo/pod/books-0');
+    await expect(page.locator('.related')).toContainText('Workload: books');
+    await expect(section(page, 'Charts').locator('.recharts-line')).toHaveCount(5, { timeout: 60_000 });
+    await snap(page, testInfo, 'pod-detail');
+  });
+
+  test('is usable 390 px wide', async ({ page }, testInfo) => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await openTopologyWithTraffic(page);
+    // Nothing but the tables' own scrollers may overflow the page sideways.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await snap(page, testInfo, 'namespace-page-390');
+    await page.goto('/namespaces/demo/deployment/web');
+    await expect(section(page, 'Charts').locator('.recharts-line')).toHaveCount(5, { timeout: 60_000 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await snap(page, testInfo, 'deployment-detail-390');
+  });
+
+  test('unknown resources say so', async ({ page }) => {
+    await page.goto('/namespaces/demo/deployment/ghost');
+    await expect(page.locator('[data-state="not-found"]')).toContainText('No deployment ghost in namespace demo');
+  });
+});

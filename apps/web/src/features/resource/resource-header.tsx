@@ -1,0 +1,149 @@
+'use client';
+// The detail page's header: meshed status (in words and colour), the resource's golden numbers for the window,
+// its pods (each linking to its own page) and the workloads and services related to it. Registry data answers
+// even while Prometheus is down; only the numbers then show an error.
+import { useQuery } from '@tanstack/react-query';
+import Link from 'next/link';
+import { ErrorBanner } from '../../components/error-banner';
+import { SuccessRate } from '../../components/success-rate';
+import { describeApiError } from '../../lib/api-error';
+import { detailHref, type DetailKind } from '../../lib/links';
+import { liveQueryOptions } from '../../lib/query-client';
+import { useTRPC } from '../../lib/trpc';
+import { formatBytesPerSec, formatCount, formatLatencyMs, formatRps } from '../metrics/format';
+import type { MetricsWindow } from '../metrics/window';
+import { meshedStatus } from './resource-edges';
+
+export interface ResourceHeaderProps {
+  readonly kind: DetailKind;
+  readonly namespace: string;
+  readonly name: string;
+  readonly window: MetricsWindow;
+}
+
+export function ResourceHeader({ kind, namespace, name, window }: ResourceHeaderProps) {
+  const trpc = useTRPC();
+  const resource = useQuery(trpc.resource.queryOptions({ kind, namespace, name }, liveQueryOptions));
+  const stat = useQuery(trpc.stat.queryOptions({ kind, namespace, name, window }, liveQueryOptions));
+  const detail = resource.data;
+  const row = stat.data?.rows[0];
+
+  if (resource.isError && describeApiError(resource.error).kind === 'not-found')
+    return (
+      <section className="panel" aria-label="Resource">
+        <p className="state-message empty" data-state="not-found">
+          No {kind} <strong>{name}</strong> in namespace <strong>{namespace}</strong>.
+        </p>
+      </section>
+    );
+
+  const status = detail ? meshedStatus(detail.meshedPods, detail.totalPods) : null;
+  return (
+    <section className="panel resource-header" aria-label="Resource">
+      {resource.isError && <ErrorBanner error={resource.error} showingStaleData={detail !== undefined} />}
+      {stat.isError && !resource.isError && <ErrorBanner error={stat.error} showingStaleData={row !== undefined} />}
+      <div className="chips">
+        {status ? (
+          <span className={`chip chip-${status.level}`} data-meshed={status.level}>
+            {status.text}
+          </span>
+        ) : (
+          !resource.isError && <span className="chip">Loading…</span>
+        )}
+        {row && row.rps === 0 && row.successRate === null && (
+          <span className="chip" data-state="no-traffic">
+            No traffic in the last {window}
+          </span>
+        )}
+      </div>
+      {row && (
+        <dl className="golden" aria-label={`Golden metrics, last ${window}`}>
+          <div>
+            <dt>Success</dt>
+            <dd>
+              <SuccessRate rate={row.successRate} />
+            </dd>
+          </div>
+          <div>
+            <dt>RPS</dt>
+            <dd>{formatRps(row.rps)}</dd>
+          </div>
+          <div>
+            <dt>P50</dt>
+            <dd>{formatLatencyMs(row.latencyMs.p50)}</dd>
+          </div>
+          <div>
+            <dt>P95</dt>
+            <dd>{formatLatencyMs(row.latencyMs.p95)}</dd>
+          </div>
+          <div>
+            <dt>P99</dt>
+            <dd>{formatLatencyMs(row.latencyMs.p99)}</dd>
+          </div>
+          <div>
+            <dt>TCP</dt>
+            <dd>{formatCount(row.tcpConnections)}</dd>
+          </div>
+          <div>
+            <dt>Read / write</dt>
+            <dd>
+              {formatBytesPerSec(row.readBytesPerSec)} / {formatBytesPerSec(row.writeBytesPerSec)}
+            </dd>
+          </div>
+        </dl>
+      )}
+      {detail && (
+        <div className="related">
+          {kind !== 'deployment' && detail.deployments.length > 0 && (
+            <p>
+              Workload{detail.deployments.length > 1 ? 's' : ''}:{' '}
+              {detail.deployments.map((d, i) => (
+                <span key={d}>
+                  {i > 0 && ', '}
+                  <Link href={detailHref('deployment', namespace, d, window)}>{d}</Link>
+                </span>
+              ))}
+            </p>
+          )}
+          {kind !== 'service' && detail.services.length > 0 && (
+            <p>
+              Service{detail.services.length > 1 ? 's' : ''}:{' '}
+              {detail.services.map((s, i) => (
+                <span key={s}>
+                  {i > 0 && ', '}
+                  <Link href={detailHref('service', namespace, s, window)}>{s}</Link>
+                </span>
+              ))}
+            </p>
+          )}
+          {kind !== 'pod' && (
+            <div className="table-scroll">
+              <table className="metrics-table pods-table" aria-label="Pods">
+                <thead>
+                  <tr>
+                    <th scope="col">Pod</th>
+                    <th scope="col">Workload</th>
+                    <th scope="col">Service account</th>
+                    <th scope="col">Meshed</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {detail.pods.map((p) => (
+                    <tr key={p.name} data-pod={p.name}>
+                      <td>
+                        <Link href={detailHref('pod', namespace, p.name, window)}>{p.name}</Link>
+                      </td>
+                      <td>{p.deployment}</td>
+                      <td>{p.serviceAccount}</td>
+                      <td>{p.meshed ? '✓ meshed' : '✗ unmeshed'}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,32 @@
+'use client';
+// A resource's detail page body: header (meshed status, numbers, pods), charts over the chosen range, inbound and
+// outbound edges and the live-calls section. The `resource` query is shared (react-query dedupes it) so the edge
+// tables know which workloads stand behind a pod or a service.
+import { useQuery } from '@tanstack/react-query';
+import type { DetailKind } from '../../lib/links';
+import { liveQueryOptions } from '../../lib/query-client';
+import { useTRPC } from '../../lib/trpc';
+import { LiveCalls } from './live-calls';
+import { ResourceCharts } from './resource-charts';
+import { ResourceEdgesTables } from './resource-edges-tables';
+import { ResourceHeader } from './resource-header';
+import type { TimeRange } from './time-range';
+
+export function ResourceView({ kind, namespace, name, range }: { kind: DetailKind; namespace: string; name: string; range: TimeRange }) {
+  const trpc = useTRPC();
+  const resource = useQuery(trpc.resource.queryOptions({ kind, namespace, name }, liveQueryOptions));
+  const deployments = resource.data?.deployments;
+  const workload = deployments?.[0] ? { namespace, deployment: deployments[0] } : null;
+  const note =
+    kind === 'deployment' || !deployments
+      ? undefined
+      : `Edges are per workload: these are deployment ${deployments.join(', ')}'s.`;
+  return (
+    <div className="stack">
+      <ResourceHeader kind={kind} namespace={namespace} name={name} window={range.window} />
+      <ResourceCharts kind={kind} namespace={namespace} name={name} range={range} />
+      <ResourceEdgesTables namespace={namespace} deployments={deployments} window={range.window} note={note} />
+      <LiveCalls workload={workload} />
+    </div>
+  );
+}
