@@ -46,3 +46,29 @@ describe('parseConfig', () => {
     expect(() => parseConfig(argv, {})).toThrow(message);
   });
 });
+
+describe('parseConfig: identity', () => {
+  const base = ['--registry', 'reg.yaml'];
+  it('is off without a CA', () => {
+    expect(parseConfig(base, {}).identity).toBeUndefined();
+  });
+
+  it('an identity dir with the defaults, or the user files with a lifetime and trust domain', () => {
+    expect(parseConfig([...base, '--identity-dir=/var/sb'], {}).identity).toEqual({ ca: { dir: '/var/sb' }, trustDomain: 'cluster.local', certLifetimeMs: 86_400_000 });
+    expect(
+      parseConfig([...base, '--trust-anchors-file=a', '--issuer-cert-file=b', '--issuer-key-file=c', '--trust-domain=example.org', '--identity-cert-lifetime=20s'], {}).identity,
+    ).toEqual({ ca: { trustAnchorsFile: 'a', issuerCertFile: 'b', issuerKeyFile: 'c' }, trustDomain: 'example.org', certLifetimeMs: 20_000 });
+    expect(parseConfig(base, { SIGNALBOX_IDENTITY_DIR: '/x', SIGNALBOX_IDENTITY_CERT_LIFETIME: '90m' }).identity?.certLifetimeMs).toBe(5_400_000);
+  });
+
+  it.each([
+    [['--identity-dir=/x', '--issuer-key-file=c'], /--identity-dir: give either/],
+    [['--issuer-key-file=c'], /--trust-anchors-file: needs all of/],
+    [['--trust-domain=example.org'], /--trust-domain: needs --identity-dir/],
+    [['--identity-dir=/x', '--identity-cert-lifetime=1s'], /--identity-cert-lifetime: must be between 10s and 365d/],
+    [['--identity-dir=/x', '--identity-cert-lifetime=soon'], /--identity-cert-lifetime: must be a duration/],
+    [['--identity-dir=/x', '--trust-domain=Bad_Domain'], /--trust-domain: must be lowercase DNS labels/],
+  ])('%j is refused', (flags, message) => {
+    expect(() => parseConfig([...base, ...flags], {})).toThrow(message);
+  });
+});

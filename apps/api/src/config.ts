@@ -1,6 +1,6 @@
 // Control plane configuration: flags, else environment, else defaults; parsed once with zod at start-up.
 import { parseArgs } from 'node:util';
-import { hostPortSchema, parseHostPort, type HostPort } from '@signalbox/shared';
+import { defaultCertLifetimeMs, defaultTrustDomain, hostPortSchema, parseHostPort, trustDomainSchema, type HostPort } from '@signalbox/shared';
 import { z } from 'zod';
 
 export interface ApiConfig {
@@ -13,7 +13,28 @@ export interface ApiConfig {
   readonly tapToken: string | undefined;
   /** When set, `/v1/tap` clients must present it (`Authorization: Bearer`): for an API bound beyond loopback. */
   readonly tapAuthToken: string | undefined;
+  /** The identity service (certify); absent when no CA is configured: proxies then run without mTLS. */
+  readonly identity?: IdentityConfig | undefined;
 }
+
+export interface IdentityConfig {
+  /** Where the CA is generated on first run and read after; or the user's own files. */
+  readonly ca: { readonly dir: string } | { readonly trustAnchorsFile: string; readonly issuerCertFile: string; readonly issuerKeyFile: string };
+  readonly trustDomain: string;
+  readonly certLifetimeMs: number;
+}
+
+const DURATION = /^(\d+)(ms|s|m|h|d)$/;
+const unitMs: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+/** `24h`, `90m`, `20s`: a lifetime of at least 10 s (the proxy's shortest refresh) and at most a year. */
+const lifetimeSchema = z
+  .string()
+  .regex(DURATION, 'must be a duration like 24h, 90m or 20s')
+  .transform((s) => {
+    const [, n, unit] = DURATION.exec(s) as RegExpExecArray;
+    return Number(n) * (unitMs[unit as string] as number);
+  })
+  .refine((ms) => ms >= 10_000 && ms <= 365 * 86_400_000, 'must be between 10s and 365d');
 
 const configSchema = z.strictObject({
   listen: hostPortSchema.default('127.0.0.1:8085'),
@@ -22,6 +43,18 @@ const configSchema = z.strictObject({
   fileSd: z.string().min(1).optional(),
   tapToken: z.string().min(16, 'must be at least 16 characters').optional(),
   tapAuthToken: z.string().min(16, 'must be at least 16 characters').optional(),
+  identityDir: z.string().min(1).optional(),
+  trustAnchorsFile: z.string().min(1).optional(),
+  issuerCertFile: z.string().min(1).optional(),
+  issuerKeyFile: z.string().min(1).optional(),
+  trustDomain: trustDomainSchema.optional(),
+  identityCertLifetime: lifetimeSchema.optional(),
+}).superRefine((c, ctx) => {
+  const files = [c.trustAnchorsFile, c.issuerCertFile, c.issuerKeyFile].filter((f) => f !== undefined).length;
+  if (c.identityDir && files > 0) ctx.addIssue({ code: 'custom', path: ['identityDir'], message: 'give either --identity-dir or the three CA files, not both' });
+  else if (files > 0 && files < 3) ctx.addIssue({ code: 'custom', path: ['trustAnchorsFile'], message: 'needs all of --trust-anchors-file, --issuer-cert-file and --issuer-key-file' });
+  else if (!c.identityDir && files === 0 && (c.trustDomain || c.identityCertLifetime))
+    ctx.addIssue({ code: 'custom', path: [c.trustDomain ? 'trustDomain' : 'identityCertLifetime'], message: 'needs --identity-dir or the CA files' });
 });
 
 /** Throws an Error whose message lists every bad setting by flag name. */
@@ -35,6 +68,12 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Ap
       'file-sd': { type: 'string' },
       'tap-token': { type: 'string' },
       'tap-auth-token': { type: 'string' },
+      'identity-dir': { type: 'string' },
+      'trust-anchors-file': { type: 'string' },
+      'issuer-cert-file': { type: 'string' },
+      'issuer-key-file': { type: 'string' },
+      'trust-domain': { type: 'string' },
+      'identity-cert-lifetime': { type: 'string' },
     },
     strict: true,
     allowPositionals: false,
@@ -47,9 +86,15 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Ap
     fileSd: values['file-sd'] ?? (env.SIGNALBOX_FILE_SD || undefined),
     tapToken: values['tap-token'] ?? (env.SIGNALBOX_TAP_TOKEN || undefined),
     tapAuthToken: values['tap-auth-token'] ?? (env.SIGNALBOX_TAP_AUTH_TOKEN || undefined),
+    identityDir: values['identity-dir'] ?? (env.SIGNALBOX_IDENTITY_DIR || undefined),
+    trustAnchorsFile: values['trust-anchors-file'] ?? (env.SIGNALBOX_TRUST_ANCHORS_FILE || undefined),
+    issuerCertFile: values['issuer-cert-file'] ?? (env.SIGNALBOX_ISSUER_CERT_FILE || undefined),
+    issuerKeyFile: values['issuer-key-file'] ?? (env.SIGNALBOX_ISSUER_KEY_FILE || undefined),
+    trustDomain: values['trust-domain'] ?? (env.SIGNALBOX_TRUST_DOMAIN || undefined),
+    identityCertLifetime: values['identity-cert-lifetime'] ?? (env.SIGNALBOX_IDENTITY_CERT_LIFETIME || undefined),
   });
   if (!result.success) {
-    const flag: Record<string, string> = { listen: '--listen', registry: '--registry', prometheusUrl: '--prometheus-url', fileSd: '--file-sd', tapToken: '--tap-token', tapAuthToken: '--tap-auth-token' };
+    const flag: Record<string, string> = { listen: '--listen', registry: '--registry', prometheusUrl: '--prometheus-url', fileSd: '--file-sd', tapToken: '--tap-token', tapAuthToken: '--tap-auth-token', identityDir: '--identity-dir', trustAnchorsFile: '--trust-anchors-file', issuerCertFile: '--issuer-cert-file', issuerKeyFile: '--issuer-key-file', trustDomain: '--trust-domain', identityCertLifetime: '--identity-cert-lifetime' };
     throw new Error(result.error.issues.map((i) => `${flag[String(i.path[0])] ?? i.path.join('.')}: ${i.message}`).join('\n'));
   }
   const c = result.data;
@@ -60,5 +105,16 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Ap
     fileSdPath: c.fileSd,
     tapToken: c.tapToken,
     tapAuthToken: c.tapAuthToken,
+    ...(c.identityDir || c.issuerKeyFile
+      ? {
+          identity: {
+            ca: c.identityDir
+              ? { dir: c.identityDir }
+              : { trustAnchorsFile: c.trustAnchorsFile as string, issuerCertFile: c.issuerCertFile as string, issuerKeyFile: c.issuerKeyFile as string },
+            trustDomain: c.trustDomain ?? defaultTrustDomain,
+            certLifetimeMs: c.identityCertLifetime ?? defaultCertLifetimeMs,
+          },
+        }
+      : {}),
   };
 }

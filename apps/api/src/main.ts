@@ -6,6 +6,8 @@ import { writeFileSd } from './discovery/file-sd.js';
 import { createDestinationServer } from './discovery/server.js';
 import { loadRegistryFile, RegistryFileError, watchRegistryFile } from './discovery/sources/static-file.js';
 import { createDiscoveryWatcher } from './discovery/watcher.js';
+import { IdentityCaError } from './identity/ca.js';
+import { createIdentityService, type IdentityService } from './identity/service.js';
 import { createPrometheusClient } from './metrics/prometheus.js';
 import { createApiServer } from './server.js';
 import { createTapHub } from './tap/hub.js';
@@ -34,12 +36,30 @@ async function main(): Promise<void> {
   }
 
   const telemetry = createTelemetry();
-  const watcher = createDiscoveryWatcher(loaded.registry);
+  const watcher = createDiscoveryWatcher(loaded.registry, config.identity?.trustDomain);
+  let identity: IdentityService | undefined;
+  if (config.identity)
+    try {
+      identity = await createIdentityService({
+        config: config.identity,
+        registry: watcher.registry,
+        log,
+        onResult: (result) => telemetry.certify.inc({ result }),
+      });
+    } catch (err) {
+      return fail(err instanceof IdentityCaError ? err.message : `identity: ${String(err)}`);
+    }
   const destination = createDestinationServer({ watcher, onStreamsChanged: (n) => telemetry.destinationStreams.set(n) });
   const prometheus = createPrometheusClient({ url: config.prometheusUrl });
   const tapHub = createTapHub({ registry: watcher.registry, proxyToken: config.tapToken });
   const tap = createTapEndpoint({ hub: tapHub, authToken: config.tapAuthToken });
-  const server = createApiServer({ context: { registry: watcher.registry, prometheus }, destination, telemetry, tap });
+  const server = createApiServer({
+    context: { registry: watcher.registry, prometheus, ...(identity ? { identity: { trustDomain: identity.trustDomain, trustAnchorsPem: identity.issuer.trustAnchorsPem, issuerCertPem: identity.issuer.certPem } } : {}) },
+    destination,
+    telemetry,
+    tap,
+    ...(identity ? { identity: identity.endpoint } : {}),
+  });
 
   const fileSd = config.fileSdPath;
   const writeTargets = async () => {

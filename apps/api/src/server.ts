@@ -1,9 +1,10 @@
-// The control plane's one HTTP server: the destination streams proxies watch, tRPC for the dashboard and CLI,
-// the tap WebSocket (/v1/tap), and its own /ready, /live and /metrics.
+// The control plane's one HTTP server: the destination streams proxies watch, the identity service (certify),
+// tRPC for the dashboard and CLI, the tap WebSocket (/v1/tap), and its own /ready, /live and /metrics.
 import http from 'node:http';
-import { destinationPath } from '@signalbox/shared';
+import { destinationPath, identityErrorCodes } from '@signalbox/shared';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import type { DestinationServer } from './discovery/server.js';
+import type { IdentityEndpoint } from './identity/server.js';
 import type { TapEndpoint } from './tap/ws.js';
 import type { Telemetry } from './telemetry.js';
 import type { Context } from './trpc/init.js';
@@ -15,9 +16,11 @@ export interface ApiServerOptions {
   readonly telemetry: Telemetry;
   /** Absent: upgrades are refused (tests that need no tap). */
   readonly tap?: TapEndpoint;
+  /** Absent: no CA configured, `/v1/identity/*` answers 404. */
+  readonly identity?: IdentityEndpoint;
 }
 
-export function createApiServer({ context, destination, telemetry, tap }: ApiServerOptions): http.Server {
+export function createApiServer({ context, destination, telemetry, tap, identity }: ApiServerOptions): http.Server {
   const trpc = createHTTPHandler({ router: appRouter, createContext: () => context });
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://api');
@@ -32,6 +35,14 @@ export function createApiServer({ context, destination, telemetry, tap }: ApiSer
       req.url = req.url?.slice('/trpc'.length) || '/';
       trpc(req, res);
       return;
+    }
+    if (url.pathname.startsWith('/v1/identity/')) {
+      if (identity?.handle(req, res, url.pathname)) return;
+      if (!identity) {
+        const body = { error: { code: identityErrorCodes.disabled, message: 'this control plane runs without an identity service (start it with --identity-dir or the CA files)' } };
+        res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+        return;
+      }
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return plain(res, 405, 'method not allowed\n');
     switch (url.pathname) {

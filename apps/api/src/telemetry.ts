@@ -5,6 +5,8 @@ export interface Telemetry {
   readonly registry: Registry;
   readonly destinationStreams: Gauge;
   readonly registryReloads: Counter<'result'>;
+  /** Certify answers by result: `issued` or the refusal's code (SB_IDENTITY_…). */
+  readonly certify: Counter<'result'>;
 }
 
 export function createTelemetry(): Telemetry {
@@ -22,6 +24,12 @@ export function createTelemetry(): Telemetry {
   return {
     registry,
     registryReloads,
+    certify: new Counter({
+      name: 'signalbox_identity_certify_total',
+      help: 'Certify requests answered by the identity service, by result (issued, or the refusal code).',
+      labelNames: ['result'] as const,
+      registers: [registry],
+    }),
     destinationStreams: new Gauge({
       name: 'signalbox_destination_streams',
       help: 'Open destination streams (one per proxy and authority).',

@@ -14,6 +14,8 @@ import type { PrometheusClient } from '../metrics/prometheus.js';
 export interface Context {
   readonly registry: () => Registry;
   readonly prometheus: PrometheusClient;
+  /** The identity service's public side, for `checkStatus`; absent when it is off. */
+  readonly identity?: { readonly trustDomain: string; readonly trustAnchorsPem: string; readonly issuerCertPem: string };
 }
 
 // === 2. INITIALISATION ===

@@ -2,6 +2,7 @@
 // (`@signalbox/api/router`), types only.
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import { createTRPCRouter } from './init.js';
+import { checkRouter } from './routers/check.js';
 import { edgesRouter } from './routers/edges.js';
 import { namespacesRouter } from './routers/namespaces.js';
 import { resourcesRouter } from './routers/resources.js';
@@ -14,6 +15,7 @@ export const appRouter = createTRPCRouter({
   ...edgesRouter,
   ...timeseriesRouter,
   ...resourcesRouter,
+  ...checkRouter,
 });
 
 export type AppRouter = typeof appRouter;
