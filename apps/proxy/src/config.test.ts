@@ -32,4 +32,28 @@ describe('parseConfig', () => {
   ])('rejects %j naming %s', (argv, flag) => {
     expect(() => parseConfig(argv, {})).toThrow(flag);
   });
+
+  it("has Linkerd's detection defaults and parses the port list", () => {
+    const c = parseConfig([], {});
+    expect([c.detectTimeout, c.opaquePorts, c.headerTimeout]).toEqual([10_000, [25, 587, 3306, 4444, 5432, 6379, 9300, 11211], 10_000]);
+    expect(parseConfig(['--opaque-ports=6379, 3306'], {}).opaquePorts).toEqual([6379, 3306]);
+    expect(parseConfig(['--opaque-ports='], {}).opaquePorts).toEqual([]);
+    expect(() => parseConfig(['--opaque-ports=70000'], {})).toThrow('--opaque-ports');
+  });
+
+  it('collects repeatable listen=target flags; flags replace the env list', () => {
+    const c = parseConfig(
+      ['--outbound-tcp=127.0.0.1:16379=redis.demo:6379', '--outbound-tcp', '127.0.0.1:13306=db.demo:3306'],
+      { SIGNALBOX_OUTBOUND_TCP: '127.0.0.1:1=x.demo:1', SIGNALBOX_INBOUND_ROUTES: '127.0.0.1:4243=127.0.0.1:8081,127.0.0.1:4244=127.0.0.1:8082' },
+    );
+    expect(c.outboundTcp).toEqual([
+      { listen: '127.0.0.1:16379', authority: 'redis.demo:6379' },
+      { listen: '127.0.0.1:13306', authority: 'db.demo:3306' },
+    ]);
+    expect(c.inboundRoutes).toEqual([
+      { listen: '127.0.0.1:4243', app: '127.0.0.1:8081' },
+      { listen: '127.0.0.1:4244', app: '127.0.0.1:8082' },
+    ]);
+    expect(() => parseConfig(['--inbound-route=127.0.0.1:4243'], {})).toThrow('--inbound-route');
+  });
 });

@@ -1,8 +1,38 @@
 // Proxy configuration: flags (`--inbound=host:port`) win over environment variables, parsed once with zod.
 import { hostPortSchema } from '@signalbox/shared';
 import { z } from 'zod';
+import { defaultOpaquePorts } from './detect/detect.js';
 
 const ms = (def: number) => z.coerce.number().int().min(1).max(3_600_000).default(def);
+const port = z.number().int().min(1).max(65535);
+
+/** A repeatable `listen=target` flag value, as written (`127.0.0.1:16379=redis.demo:6379`) or already split. */
+function splitPair(v: string): [string, string] {
+  const i = v.indexOf('=');
+  return i < 0 ? [v, ''] : [v.slice(0, i), v.slice(i + 1)];
+}
+const outboundTcpSchema = z.strictObject({ listen: hostPortSchema, authority: hostPortSchema });
+const inboundRouteSchema = z.strictObject({ listen: hostPortSchema, app: hostPortSchema });
+const outboundTcpFlag = z.union([
+  outboundTcpSchema,
+  z
+    .string()
+    .transform((v) => {
+      const [listen, authority] = splitPair(v);
+      return { listen, authority };
+    })
+    .pipe(outboundTcpSchema),
+]);
+const inboundRouteFlag = z.union([
+  inboundRouteSchema,
+  z
+    .string()
+    .transform((v) => {
+      const [listen, app] = splitPair(v);
+      return { listen, app };
+    })
+    .pipe(inboundRouteSchema),
+]);
 
 export const configSchema = z.strictObject({
   outbound: hostPortSchema.default('127.0.0.1:4140'),
@@ -17,6 +47,28 @@ export const configSchema = z.strictObject({
   poolIdleTimeout: ms(3000),
   /** Discovery streams unused for this long are closed. */
   discoveryIdleTimeout: ms(60_000),
+  /** Protocol detection's single read waits this long; then the connection is opaque TCP (Linkerd: 10 s). */
+  detectTimeout: ms(10_000),
+  /** Destination ports that skip detection (server-speaks-first protocols); Linkerd's default list. */
+  opaquePorts: z
+    .union([z.string().transform((v) => v.split(',').map((p) => p.trim()).filter(Boolean).map(Number)), z.array(z.number())])
+    .pipe(z.array(port))
+    .default([...defaultOpaquePorts]),
+  /**
+   * How outbound carries HTTP/1 requests to meshed peers: pooled HTTP/1.1 keep-alive sockets, or multiplexed on
+   * one HTTP/2 connection per peer (Linkerd's orig-proto upgrade). `npm run bench` compares the two.
+   */
+  peerProtocol: z.enum(['http1', 'http2']).default('http1'),
+  /** Outbound load balancing: P2C over peak-EWMA latency (Linkerd's), or load-blind round-robin. */
+  balancer: z.enum(['p2c', 'round-robin']).default('p2c'),
+  /** A client must send a whole request head within this (slowloris): else 408 and close. */
+  headerTimeout: ms(10_000),
+  /** A client keep-alive connection with no request for this long is closed. */
+  clientIdleTimeout: ms(60_000),
+  /** Extra outbound listeners with a fixed destination, for clients that cannot say where they go (Redis…). */
+  outboundTcp: z.array(outboundTcpFlag).default([]),
+  /** Per-host mode: extra inbound listeners, each forwarding to its own local app. */
+  inboundRoutes: z.array(inboundRouteFlag).default([]),
   /** The token the control plane presents to subscribe to tap; absent: tap is disabled. */
   tapToken: z.string().min(16, 'the tap token must be at least 16 characters').optional(),
   /** Header names tap shows without their value, besides Authorization, Cookie, Set-Cookie, Proxy-Authorization. */
@@ -40,20 +92,32 @@ const options: Record<string, [keyof ProxyConfig, string]> = {
   'shutdown-grace': ['shutdownGrace', 'SIGNALBOX_SHUTDOWN_GRACE_MS'],
   'pool-idle-timeout': ['poolIdleTimeout', 'SIGNALBOX_POOL_IDLE_TIMEOUT_MS'],
   'discovery-idle-timeout': ['discoveryIdleTimeout', 'SIGNALBOX_DISCOVERY_IDLE_TIMEOUT_MS'],
+  'detect-timeout': ['detectTimeout', 'SIGNALBOX_DETECT_TIMEOUT_MS'],
+  'opaque-ports': ['opaquePorts', 'SIGNALBOX_OPAQUE_PORTS'],
+  'peer-protocol': ['peerProtocol', 'SIGNALBOX_PEER_PROTOCOL'],
+  balancer: ['balancer', 'SIGNALBOX_BALANCER'],
+  'header-timeout': ['headerTimeout', 'SIGNALBOX_HEADER_TIMEOUT_MS'],
+  'client-idle-timeout': ['clientIdleTimeout', 'SIGNALBOX_CLIENT_IDLE_TIMEOUT_MS'],
+  'outbound-tcp': ['outboundTcp', 'SIGNALBOX_OUTBOUND_TCP'],
+  'inbound-route': ['inboundRoutes', 'SIGNALBOX_INBOUND_ROUTES'],
   'tap-token': ['tapToken', 'SIGNALBOX_TAP_TOKEN'],
   'tap-redact-headers': ['tapRedactHeaders', 'SIGNALBOX_TAP_REDACT_HEADERS'],
 };
+
+/** Flags that may be given more than once (the env var then holds a comma-separated list). */
+const repeatable = new Set<keyof ProxyConfig>(['outboundTcp', 'inboundRoutes']);
 
 const flagOf = Object.fromEntries(Object.entries(options).map(([flag, [key, env]]) => [key, `--${flag} (${env})`]));
 
 export class ConfigError extends Error {}
 
 export function parseConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): ProxyConfig {
-  const raw: Record<string, string> = {};
+  const raw: Record<string, string | string[]> = {};
   for (const [, [key, envName]] of Object.entries(options)) {
     const v = env[envName];
-    if (v !== undefined && v !== '') raw[key] = v;
+    if (v !== undefined && v !== '') raw[key] = repeatable.has(key) ? v.split(',') : v;
   }
+  const flagged = new Set<string>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     const m = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
@@ -61,7 +125,10 @@ export function parseConfig(argv: readonly string[], env: Readonly<Record<string
     if (!m || !opt) throw new ConfigError(`unknown argument ${arg}`);
     const value = m[2] ?? argv[++i];
     if (value === undefined) throw new ConfigError(`--${m[1]} needs a value`);
-    raw[opt[0]] = value;
+    const key = opt[0];
+    if (!repeatable.has(key)) raw[key] = value;
+    else raw[key] = flagged.has(key) ? [...(raw[key] as string[]), value] : [value]; // flags replace the env list
+    flagged.add(key);
   }
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {

@@ -1,22 +1,41 @@
-// Outbound composition root, in flow order: accept (app's HTTP proxy connection) → http server → logical
-// (authority) → concrete (discovery + balancer, failfast | direct IP forward) → endpoint (pool, metrics).
+// Outbound composition root, in flow order: accept (the app's HTTP proxy listener | a fixed-destination TCP
+// listener) → detect → http server (CONNECT opens a tunnel whose content is detected again) → logical (authority)
+// → concrete (discovery + balancer, failfast | direct IP forward) → endpoint (pool, metrics) | opaque forward.
 import type net from 'node:net';
 import { parseHostPort, parseServiceAuthority, type Endpoint } from '@signalbox/shared';
+import type { Balancer, BalancerKind, Pick } from '../balance/balancer.js';
 import { chooseEndpoint } from '../balance/failfast.js';
-import { RoundRobin, type Balancer } from '../balance/round-robin.js';
+import { P2c } from '../balance/p2c.js';
+import { RoundRobin } from '../balance/round-robin.js';
+import { detect, type DetectOptions } from '../detect/detect.js';
+import { replay } from '../detect/peek.js';
 import type { Discovery } from '../discovery/cache.js';
 import type { Resolution } from '../discovery/resolution.js';
 import { ProxyError } from '../errors.js';
-import { isIpLiteral, requestAuthority, type RequestAuthority } from '../http/authority.js';
-import { endToEnd, formatHeaders, framingLines } from '../http/headers.js';
+import {
+  connectAuthority,
+  isIpLiteral,
+  normaliseAuthority,
+  originForm,
+  requestAuthority,
+  type RequestAuthority,
+} from '../http/authority.js';
+import { endToEnd, formatHeaders, framingLines, getHeader } from '../http/headers.js';
 import { ConnectionPool } from '../http/pool.js';
-import { ServerConnection, type Exchange, type ExchangeResult } from '../http/server.js';
+import { ServerConnection, type Deadlines, type Exchange, type ExchangeResult, type ServerOptions } from '../http/server.js';
+import { requestedUpgrade, upgradeLines } from '../http/upgrade.js';
 import type { Drain } from '../listener/drain.js';
 import type { TapRegistry } from '../tap/registry.js';
 import { connect } from '../tcp/connect.js';
 import { tlsReasons } from '../telemetry/labels.js';
 import type { Telemetry } from '../telemetry/registry.js';
+import { H2Sessions } from '../http2/client.js';
+import { forwardableH2, headerString } from '../http2/headers.js';
+import { canMultiplex, origProto } from '../http2/orig-proto.js';
+import { createH2Server, type H2Request } from '../http2/server.js';
 import { forwardToEndpoint, respondError, type EndpointTarget } from './endpoint.js';
+import { forwardStreamToEndpoint, multiplexToEndpoint, respondStreamError, type PickDone } from './endpoint-h2.js';
+import { forwardOpaque } from './opaque.js';
 
 export interface OutboundDeps {
   /** The outbound listener's address: the target of accepted (src) connection metrics. */
@@ -28,11 +47,24 @@ export interface OutboundDeps {
   readonly connectTimeoutMs: number;
   readonly poolIdleTimeoutMs: number;
   readonly tap: TapRegistry;
+  readonly detect: DetectOptions;
+  readonly deadlines: Deadlines;
+  /**
+   * How HTTP/1 requests travel to a meshed peer's inbound proxy: `http1` over pooled keep-alive sockets, `http2`
+   * multiplexed on one h2 session per peer (marked `signalbox-orig-proto`). Upgrades always use HTTP/1.
+   */
+  readonly peerProtocol: 'http1' | 'http2';
+  /** Default `p2c` (peak-EWMA, Linkerd's); `round-robin` is load-blind. */
+  readonly balancer?: BalancerKind;
 }
 
 /** Headers the outbound side owns: Host is rewritten to the authority; proxy credentials are for us only. */
-const outboundOwned = new Set(['host', 'proxy-authorization']);
+const outboundOwned = new Set(['host', 'proxy-authorization', origProto]);
+/** With a fixed destination (tunnel, TCP listener) the client's Host is its own business and passes unchanged. */
+const fixedOwned = new Set(['proxy-authorization', origProto]);
 const maxDirectTargets = 1024;
+const EMPTY = Buffer.alloc(0);
+const connectEstablished = 'HTTP/1.1 200 Connection established\r\n\r\n';
 
 export function createOutbound(deps: OutboundDeps) {
   const { telemetry, discovery } = deps;
@@ -45,45 +77,152 @@ export function createOutbound(deps: OutboundDeps) {
     idleTimeoutMs: deps.poolIdleTimeoutMs,
     maxIdlePerEndpoint: 100,
   });
+  // One h2 session per endpoint: h2 clients' streams, and HTTP/1 requests multiplexed to meshed peers.
+  const sessions = new H2Sessions<EndpointTarget>({
+    connect: async (t) => {
+      const socket = await connect(t.host, t.port, deps.connectTimeoutMs);
+      telemetry.tcp.track(socket, t.tcp, 'dst');
+      return socket;
+    },
+    idleTimeoutMs: deps.poolIdleTimeoutMs,
+  });
+  const h2 = createH2Server<RequestAuthority | undefined>({
+    handle: (req, fixed) => void stream(req, fixed),
+    drain: deps.drain,
+    idleTimeoutMs: deps.deadlines.idleTimeoutMs,
+  });
   const balancers = new WeakMap<Resolution, Balancer>();
+  /** Opaque TCP balances connections, not requests: its own P2C over open connections per resolution. */
+  const tcpBalancers = new WeakMap<Resolution, Balancer>();
   const endpointTargets = new WeakMap<Endpoint, EndpointTarget>();
   const directTargets = new Map<string, EndpointTarget>();
+  const serverOptions: ServerOptions = { isDraining: deps.drain.isDraining, deadlines: deps.deadlines };
+  const accepted = (addr: string) => ({ direction: 'outbound' as const, addr, noTlsReason: tlsReasons.outboundAccepted });
 
-  // === accept ===
+  // === accept → detect: the app's HTTP proxy listener ===
   function accept(socket: net.Socket): void {
-    telemetry.tcp.track(socket, { direction: 'outbound', addr: deps.listenAddr, noTlsReason: tlsReasons.outboundAccepted }, 'src');
-    deps.drain.add(new ServerConnection(socket, handle, { isDraining: deps.drain.isDraining }));
+    telemetry.tcp.track(socket, accepted(deps.listenAddr), 'src');
+    // No destination is known here (no iptables): only HTTP, which names its authority, can be served.
+    detect(socket, 0, deps.detect, (d) => {
+      if (d.protocol === 'http1') return serveHttp(socket, d.first, undefined);
+      if (d.protocol === 'http2') {
+        replay(socket, d.first);
+        return h2(socket, undefined);
+      }
+      socket.destroy();
+    });
+  }
+
+  /** A listener whose every connection goes to `authority` (`--outbound-tcp`), for clients that cannot say. */
+  function forAuthority(listenAddr: string, authority: string): (socket: net.Socket) => void {
+    const logical = normaliseAuthority(authority) as RequestAuthority;
+    const src = accepted(listenAddr);
+    return (socket) => {
+      telemetry.tcp.track(socket, src, 'src');
+      tunnel(socket, logical, EMPTY);
+    };
+  }
+
+  // === detect a connection with a known destination (fixed listener, CONNECT tunnel) ===
+  function tunnel(socket: net.Socket, logical: RequestAuthority, prior: Buffer): void {
+    detect(
+      socket,
+      logical.port,
+      deps.detect,
+      (d) => {
+        switch (d.protocol) {
+          case 'http1':
+            return serveHttp(socket, d.first, logical);
+          case 'http2':
+            replay(socket, d.first);
+            return h2(socket, logical);
+          case 'tls':
+          case 'opaque':
+            void opaque(socket, logical, d.first);
+        }
+      },
+      prior,
+    );
+  }
+
+  function serveHttp(socket: net.Socket, first: Buffer, fixed: RequestAuthority | undefined): void {
+    const handler = fixed ? (ex: Exchange) => handle(ex, fixed) : handle;
+    deps.drain.add(new ServerConnection(socket, handler, serverOptions, first));
   }
 
   // === logical ===
-  async function handle(ex: Exchange): Promise<ExchangeResult> {
-    const logical = requestAuthority(ex.head);
+  async function handle(ex: Exchange, fixed?: RequestAuthority): Promise<ExchangeResult> {
+    if (ex.head.method === 'CONNECT') return connectTunnel(ex);
+    const logical = fixed ?? requestAuthority(ex.head);
     if (typeof logical === 'string') return respondError(ex, new ProxyError('bad-request', logical));
-    const head =
-      `${ex.head.method} ${logical.path} HTTP/1.1\r\n` +
-      formatHeaders(endToEnd(ex.head.headers, outboundOwned), [
-        `host: ${logical.authority}`,
-        ...framingLines(ex.body.framing, ex.head.headers),
-      ]);
+    const h = ex.head.headers;
+    const lines = framingLines(ex.body.framing, h);
+    const upgrade = requestedUpgrade(ex.head);
+    if (upgrade !== undefined) lines.push(...upgradeLines(upgrade));
+    let head: string;
+    if (!fixed) head = `${ex.head.method} ${logical.path} HTTP/1.1\r\n${formatHeaders(endToEnd(h, outboundOwned), [`host: ${logical.authority}`, ...lines])}`;
+    else {
+      if (getHeader(h, 'host') === undefined) lines.push(`host: ${logical.authority}`);
+      head = `${ex.head.method} ${originForm(ex.head.target)} HTTP/1.1\r\n${formatHeaders(endToEnd(h, fixedOwned), lines)}`;
+    }
     if (isIpLiteral(logical.host)) return forwardToEndpoint(pool, directTarget(logical), ex, head, deps.tap);
-    return concrete(ex, logical, head);
+    return concrete(ex, logical, head, !fixed && deps.peerProtocol === 'http2' && canMultiplex(ex));
+  }
+
+  // === CONNECT: resolve first (so failures are HTTP answers), then 200 and the tunnel's content is detected ===
+  async function connectTunnel(ex: Exchange): Promise<ExchangeResult> {
+    const logical = connectAuthority(ex.head.target);
+    if (typeof logical === 'string') return respondError(ex, new ProxyError('bad-request', logical));
+    if (!isIpLiteral(logical.host)) {
+      const resolution = resolve(logical);
+      try {
+        (await chooseEndpoint(balancerFor(resolution), resolution, deps.failfastTimeoutMs)).done();
+      } catch (err) {
+        return respondError(ex, err as ProxyError);
+      }
+    }
+    if (ex.client.destroyed) return { close: true };
+    ex.client.write(connectEstablished, 'latin1');
+    tunnel(ex.client, logical, ex.detach());
+    return { close: false };
   }
 
   // === concrete: resolve, balance, failfast ===
-  async function concrete(ex: Exchange, logical: RequestAuthority, head: string): Promise<ExchangeResult> {
+  function resolve(logical: RequestAuthority): Resolution {
     // Service names resolve by their canonical authority; other names are still asked (discovery decides).
     const svc = parseServiceAuthority(logical.authority);
-    const resolution = discovery.resolve(svc ? `${svc.service}.${svc.namespace}:${svc.port}` : logical.authority);
+    return discovery.resolve(svc ? `${svc.service}.${svc.namespace}:${svc.port}` : logical.authority);
+  }
+
+  function tcpBalancerFor(resolution: Resolution): Balancer {
+    let balancer = tcpBalancers.get(resolution);
+    if (!balancer) {
+      const b = new P2c({ load: 'connections' });
+      b.update(resolution.endpoints);
+      resolution.subscribe(() => b.update(resolution.endpoints));
+      tcpBalancers.set(resolution, (balancer = b));
+    }
+    return balancer;
+  }
+
+  function balancerFor(resolution: Resolution): Balancer {
     let balancer = balancers.get(resolution);
     if (!balancer) {
-      const b = new RoundRobin();
+      // A removed endpoint drains: its in-flight requests finish, its idle connections close, no new picks.
+      const b = deps.balancer === 'round-robin' ? new RoundRobin() : new P2c({ onRemoved: (e) => pool.retire(e.addr) });
       b.update(resolution.endpoints);
       resolution.subscribe(() => b.update(resolution.endpoints));
       balancers.set(resolution, (balancer = b));
     }
-    let endpoint: Endpoint;
+    return balancer;
+  }
+
+  /** `multiplex`: a meshed endpoint gets the request as a stream of the shared h2 session (peer protocol http2). */
+  async function concrete(ex: Exchange, logical: RequestAuthority, head: string, multiplex = false): Promise<ExchangeResult> {
+    const resolution = resolve(logical);
+    let pick: Pick;
     try {
-      endpoint = await chooseEndpoint(balancer, resolution, deps.failfastTimeoutMs);
+      pick = await chooseEndpoint(balancerFor(resolution), resolution, deps.failfastTimeoutMs);
     } catch (err) {
       const e = err as ProxyError;
       const m = telemetry.http.forTarget({
@@ -96,8 +235,62 @@ export function createOutbound(deps: OutboundDeps) {
       m.response(e.status, e.code);
       return respondError(ex, e);
     }
-    if (ex.client.destroyed) return { close: true };
-    return forwardToEndpoint(pool, endpointTarget(endpoint, logical.authority), ex, head, deps.tap);
+    if (ex.client.destroyed) {
+      pick.done();
+      return { close: true };
+    }
+    const endpoint = pick.endpoint;
+    const target = endpointTarget(endpoint, logical.authority);
+    // The pick is pending load until the response head, whose RTT is its peak-EWMA sample.
+    if (multiplex && endpoint.meshed) return multiplexToEndpoint(sessions, target, ex, logical, outboundOwned, (o) => pick.done(o));
+    return forwardToEndpoint(pool, target, ex, head, deps.tap, (o) => pick.done(o));
+  }
+
+  // === HTTP/2: per stream, logical (:authority) → concrete → endpoint, with HTTP/1's failfast and errors ===
+  async function stream(req: H2Request, fixed: RequestAuthority | undefined): Promise<void> {
+    const h = req.headers;
+    const logical = fixed ?? normaliseAuthority(headerString(h[':authority']) ?? headerString(h.host) ?? '', headerString(h[':path']));
+    if (typeof logical === 'string') return respondStreamError(undefined, req, new ProxyError('bad-request', logical));
+    // With a fixed destination the client's :authority passes unchanged, as Host does on HTTP/1.
+    const headers = fixed ? forwardableH2(h, fixedOwned) : { ...forwardableH2(h, outboundOwned), ':authority': logical.authority };
+    if (isIpLiteral(logical.host)) return forwardStreamToEndpoint(sessions, directTarget(logical), req, headers);
+    const resolution = resolve(logical);
+    let done: PickDone;
+    let endpoint: Endpoint;
+    try {
+      const pick = await chooseEndpoint(balancerFor(resolution), resolution, deps.failfastTimeoutMs);
+      done = (outcome) => pick.done(outcome);
+      endpoint = pick.endpoint;
+    } catch (err) {
+      return respondStreamError(logicalMetrics(logical), req, err as ProxyError);
+    }
+    // A client that reset the stream meanwhile (rapid reset) costs no upstream stream.
+    if (req.stream.destroyed || req.stream.closed) return done();
+    return forwardStreamToEndpoint(sessions, endpointTarget(endpoint, logical.authority), req, headers, done);
+  }
+
+  /** Metrics for requests that never reached an endpoint (failfast): labelled by the authority alone. */
+  function logicalMetrics(logical: RequestAuthority) {
+    return telemetry.http.forTarget({
+      direction: 'outbound',
+      authority: logical.authority,
+      addr: logical.authority,
+      noTlsReason: tlsReasons.outboundEndpoint,
+    });
+  }
+
+  // === opaque: per-connection balancing, then bytes both ways ===
+  async function opaque(client: net.Socket, logical: RequestAuthority, first: Buffer): Promise<void> {
+    client.pause();
+    if (isIpLiteral(logical.host)) return forwardOpaque(deps, client, directTarget(logical), first);
+    const resolution = resolve(logical);
+    const pick = await chooseEndpoint(tcpBalancerFor(resolution), resolution, deps.failfastTimeoutMs).catch(() => undefined);
+    if (!pick) return void client.destroy();
+    if (client.destroyed) return pick.done();
+    // The pick is load on its endpoint for as long as the connection is open (P2C on open connections).
+    forwardOpaque(deps, client, endpointTarget(pick.endpoint, logical.authority), first, (failed) =>
+      pick.done(failed ? 'error' : undefined),
+    );
   }
 
   // === endpoint ===
@@ -129,5 +322,5 @@ export function createOutbound(deps: OutboundDeps) {
     return t;
   }
 
-  return { accept, pool };
+  return { accept, forAuthority, pool, sessions };
 }

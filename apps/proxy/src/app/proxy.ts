@@ -1,11 +1,14 @@
 // The whole proxy: admin, inbound and outbound listeners over one telemetry registry and one discovery cache.
-// `createProxy` is what main.ts runs and what tests run in-process.
+// `createProxy` is what main.ts runs and what tests run in-process. Besides the two main listeners there may be
+// fixed-destination outbound listeners (`--outbound-tcp`) and, in per-host mode, one inbound listener per local
+// app (`--inbound-route`).
 import type http from 'node:http';
 import { parseHostPort } from '@signalbox/shared';
 import type { ProxyConfig } from '../config.js';
 import { Discovery } from '../discovery/cache.js';
 import { Drain } from '../listener/drain.js';
-import { listen } from '../listener/listen.js';
+import { listen, type Listener } from '../listener/listen.js';
+import { Sweeper } from '../listener/sweep.js';
 import { TapRegistry } from '../tap/registry.js';
 import { createTapServer } from '../tap/server.js';
 import { createTelemetry, type Telemetry } from '../telemetry/registry.js';
@@ -17,6 +20,10 @@ export interface RunningProxy {
   readonly outboundAddr: string;
   readonly inboundAddr: string;
   readonly adminAddr: string;
+  /** Per-host mode: the extra inbound listeners (bound address) and the app each forwards to. */
+  readonly inboundRoutes: readonly { readonly addr: string; readonly app: string }[];
+  /** The fixed-destination outbound listeners (bound address) and their authority. */
+  readonly outboundTcp: readonly { readonly addr: string; readonly authority: string }[];
   readonly telemetry: Telemetry;
   readonly tap: TapRegistry;
   /** Stop accepting, finish in-flight requests (bounded by shutdownGrace), close everything. */
@@ -29,6 +36,9 @@ export async function createProxy(config: ProxyConfig, log: (msg: string) => voi
   const discovery = new Discovery({ controlPlaneUrl: config.controlPlane, idleMs: config.discoveryIdleTimeout, log });
   let ready = false;
   const tap = new TapRegistry({ redactHeaders: config.tapRedactHeaders });
+  const detect = { timeoutMs: config.detectTimeout, opaquePorts: new Set(config.opaquePorts) };
+  const sweeper = Sweeper.forDeadlines(config.headerTimeout, config.clientIdleTimeout);
+  const deadlines = { sweeper, headerTimeoutMs: config.headerTimeout, idleTimeoutMs: config.clientIdleTimeout };
 
   const outbound = createOutbound({
     listenAddr: config.outbound,
@@ -39,27 +49,38 @@ export async function createProxy(config: ProxyConfig, log: (msg: string) => voi
     connectTimeoutMs: config.connectTimeout,
     poolIdleTimeoutMs: config.poolIdleTimeout,
     tap,
+    detect,
+    deadlines,
+    peerProtocol: config.peerProtocol,
+    balancer: config.balancer,
   });
   const inbound = createInbound({
-    appAddr: config.app,
     telemetry,
     drain,
     connectTimeoutMs: config.connectTimeout,
     poolIdleTimeoutMs: config.poolIdleTimeout,
     tap,
+    detect,
+    deadlines,
   });
   const tapServer = createTapServer({ registry: tap, token: config.tapToken });
   const admin = createAdmin({ registry: telemetry.registry, isReady: () => ready && !drain.draining, tap: tapServer });
 
   const adminAddr = await listenHttp(admin, config.admin);
-  const inboundListener = await listen(config.inbound, inbound.accept);
+  const inboundListener = await listen(config.inbound, inbound.forApp(config.app));
   const outboundListener = await listen(config.outbound, outbound.accept);
+  const routeListeners: Listener[] = [];
+  for (const r of config.inboundRoutes) routeListeners.push(await listen(r.listen, inbound.forApp(r.app)));
+  const tcpListeners: Listener[] = [];
+  for (const m of config.outboundTcp) tcpListeners.push(await listen(m.listen, outbound.forAuthority(m.listen, m.authority)));
   ready = true;
 
   let stopping: Promise<void> | undefined;
   async function shutdown(): Promise<void> {
     drain.start();
-    const closed = Promise.all([inboundListener.close(), outboundListener.close()]);
+    const closed = Promise.all(
+      [inboundListener, outboundListener, ...routeListeners, ...tcpListeners].map((l) => l.close()),
+    );
     let timer: NodeJS.Timeout | undefined;
     const grace = new Promise<void>((r) => (timer = setTimeout(r, config.shutdownGrace)));
     await Promise.race([closed, grace]);
@@ -67,8 +88,11 @@ export async function createProxy(config: ProxyConfig, log: (msg: string) => voi
     drain.destroyAll();
     await closed;
     discovery.close();
+    sweeper.close();
     inbound.pool.closeIdle();
     outbound.pool.closeIdle();
+    inbound.sessions.closeAll();
+    outbound.sessions.closeAll();
     tapServer.closeAll();
     admin.closeAllConnections();
     await new Promise<void>((r) => admin.close(() => r()));
@@ -78,6 +102,8 @@ export async function createProxy(config: ProxyConfig, log: (msg: string) => voi
     outboundAddr: outboundListener.addr,
     inboundAddr: inboundListener.addr,
     adminAddr,
+    inboundRoutes: config.inboundRoutes.map((r, i) => ({ addr: (routeListeners[i] as Listener).addr, app: r.app })),
+    outboundTcp: config.outboundTcp.map((m, i) => ({ addr: (tcpListeners[i] as Listener).addr, authority: m.authority })),
     telemetry,
     tap,
     shutdown: () => (stopping ??= shutdown()),

@@ -49,3 +49,15 @@ export function normaliseAuthority(value: string, path = '/'): RequestAuthority 
 export function isIpLiteral(host: string): boolean {
   return net.isIP(host) !== 0;
 }
+
+/** The authority-form target of a CONNECT request (`books.demo:7001`): the port is required (RFC 9110 §9.3.6). */
+export function connectAuthority(target: string): RequestAuthority | string {
+  if (!/^[^/?#@]+:\d{1,5}$/.test(target)) return 'CONNECT needs a host:port target';
+  return normaliseAuthority(target);
+}
+
+/** The origin-form of a request-target (absolute-form loses its scheme and authority). */
+export function originForm(target: string): string {
+  if (target.charCodeAt(0) === 0x2f || target === '*') return target;
+  return target.replace(/^https?:\/\/[^/?#]*/i, '') || '/';
+}

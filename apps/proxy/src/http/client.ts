@@ -1,14 +1,17 @@
 // The HTTP/1.1 client side of one exchange: send the rewritten request head and stream the body to an upstream
 // connection from the pool, read the response head (forwarding interim 1xx), then stream the response body back
 // to the client. Failures before the response head become coded errors the caller answers with; failures after
-// it abort the client connection (the status line is already gone).
+// it abort the client connection (the status line is already gone). A 101 to an upgrade request splices both
+// connections as bytes.
 import { ProxyError, upstreamError } from '../errors.js';
+import { splice } from '../tcp/forward.js';
 import { BodyReader } from './body.js';
 import { responseFraming, type Framing } from './framing.js';
 import { endToEnd, formatHeaders, framingLines, wantsClose } from './headers.js';
 import { parseResponseHead, type ResponseHead } from './parse-head.js';
 import type { ConnectionPool, IdleSink, PoolTarget, UpstreamConn, UpstreamOwner } from './pool.js';
 import type { Exchange, ExchangeResult } from './server.js';
+import { requestedUpgrade, upgradeLines, upgradeOf } from './upgrade.js';
 
 export interface ForwardHooks {
   /** The final response head arrived (time to first byte, Linkerd's response_latency_ms). */
@@ -105,9 +108,8 @@ class Attempt implements UpstreamOwner {
       const head = parsed.head;
       this.#buf = this.#buf.subarray(parsed.size);
       if (head.status >= 100 && head.status < 200) {
-        // Interim responses pass through (100 Continue, 103 Early Hints); 101 cannot, Upgrade was stripped.
-        if (head.status === 101)
-          return this.#fail(new ProxyError('bad-response', 'unexpected 101 Switching Protocols'));
+        // Interim responses pass through (100 Continue, 103 Early Hints); 101 only answers an upgrade request.
+        if (head.status === 101) return this.#switchProtocols(head);
         if (this.ex.head.minor === 1)
           this.ex.client.write(
             `HTTP/1.1 ${head.status} ${head.reason}\r\n${formatHeaders(endToEnd(head.headers), [])}`,
@@ -117,6 +119,22 @@ class Attempt implements UpstreamOwner {
       }
       return this.#startBody(head);
     }
+  }
+
+  #switchProtocols(head: ResponseHead): void {
+    const protocol = upgradeOf(head.headers);
+    if (protocol === undefined || requestedUpgrade(this.ex.head) === undefined || !this.ex.body.ended)
+      return this.#fail(new ProxyError('bad-response', 'unexpected 101 Switching Protocols'));
+    this.#done = true;
+    this.ex.onClientGone = undefined;
+    this.hooks.onResponseHead(101, head);
+    const client = this.ex.client;
+    client.write(`HTTP/1.1 101 ${head.reason}\r\n${formatHeaders(endToEnd(head.headers), upgradeLines(protocol))}`, 'latin1');
+    const fromClient = this.ex.detach();
+    const fromUpstream = this.#buf;
+    this.#buf = EMPTY;
+    splice(client, this.conn.detach(), { fromClient, fromUpstream });
+    this.#resolve({ kind: 'response', status: 101, result: { close: false }, bytes: 0 });
   }
 
   #startBody(head: ResponseHead): void {

@@ -26,20 +26,32 @@ export class UpstreamConn {
   /** True once the socket served a previous exchange: it may have been closed by the server meanwhile. */
   reused = false;
   #error: Error | undefined;
+  readonly #listeners = {
+    data: (d: Buffer) => (this.owner ? this.owner.onData(d) : this.socket.destroy()),
+    end: () => (this.owner ? this.owner.onEnd() : this.socket.destroy()),
+    error: (err: Error) => (this.#error = err),
+    timeout: () => this.socket.destroy(),
+    close: () => {
+      this.pool.forget(this);
+      this.owner?.onClose(this.#error);
+    },
+  };
 
   constructor(
     readonly socket: net.Socket,
     readonly addr: string,
     private readonly pool: IdleSink,
   ) {
-    socket.on('data', (d: Buffer) => (this.owner ? this.owner.onData(d) : this.socket.destroy()));
-    socket.on('end', () => (this.owner ? this.owner.onEnd() : this.socket.destroy()));
-    socket.on('error', (err) => (this.#error = err));
-    socket.on('timeout', () => this.socket.destroy());
-    socket.on('close', () => {
-      this.pool.forget(this);
-      this.owner?.onClose(this.#error);
-    });
+    for (const [event, fn] of Object.entries(this.#listeners)) socket.on(event, fn);
+  }
+
+  /** Takes the socket out of HTTP use for good (a 101 upgrade): it is never pooled again. Left paused. */
+  detach(): net.Socket {
+    this.owner = undefined;
+    for (const [event, fn] of Object.entries(this.#listeners)) this.socket.off(event, fn);
+    this.socket.setTimeout(0);
+    this.socket.pause();
+    return this.socket;
   }
 
   get alive(): boolean {
@@ -53,13 +65,19 @@ export interface PoolOptions<T extends PoolTarget> {
   readonly maxIdlePerEndpoint: number;
 }
 
+/** Retired addresses remembered at most (discovery churn must not grow the set forever). */
+const maxRetired = 1024;
+
 export class ConnectionPool<T extends PoolTarget> implements IdleSink {
   readonly #idle = new Map<string, UpstreamConn[]>();
+  /** Endpoints discovery removed: connections still in use close when released instead of idling. */
+  readonly #retired = new Set<string>();
 
   constructor(private readonly options: PoolOptions<T>) {}
 
   /** An idle connection to `target` if one is alive (unless `fresh`), else a new one. */
   async acquire(target: T, fresh = false): Promise<UpstreamConn> {
+    if (this.#retired.size > 0) this.#retired.delete(target.addr); // in use again (re-added, or a direct target)
     if (!fresh) {
       const list = this.#idle.get(target.addr);
       while (list && list.length > 0) {
@@ -76,7 +94,7 @@ export class ConnectionPool<T extends PoolTarget> implements IdleSink {
 
   release(conn: UpstreamConn): void {
     conn.owner = undefined;
-    if (!conn.alive) return void conn.socket.destroy();
+    if (!conn.alive || this.#retired.has(conn.addr)) return void conn.socket.destroy();
     let list = this.#idle.get(conn.addr);
     if (!list) this.#idle.set(conn.addr, (list = []));
     if (list.length >= this.options.maxIdlePerEndpoint) return void conn.socket.destroy();
@@ -91,6 +109,15 @@ export class ConnectionPool<T extends PoolTarget> implements IdleSink {
     const i = list.indexOf(conn);
     if (i >= 0) list.splice(i, 1);
     if (list.length === 0) this.#idle.delete(conn.addr);
+  }
+
+  /** The endpoint left the balancer (drain): close its idle connections now, the busy ones once released. */
+  retire(addr: string): void {
+    if (this.#retired.size >= maxRetired) this.#retired.clear();
+    this.#retired.add(addr);
+    const list = this.#idle.get(addr);
+    this.#idle.delete(addr);
+    for (const conn of list ?? []) conn.socket.destroy();
   }
 
   /** Closes every idle connection (shutdown). */

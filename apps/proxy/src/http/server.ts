@@ -1,8 +1,11 @@
 // The HTTP/1.1 server side of one accepted connection: parse a request head, hand the exchange to the handler,
 // stream the request body through, then (keep-alive) parse the next request. Pipelined requests wait, in a
-// bounded buffer, for the previous exchange to finish. Bad input gets a 400/431 and the connection is closed.
+// bounded buffer, for the previous exchange to finish. Bad input gets a 400/431 and the connection is closed; a
+// head that takes longer than the header timeout (slowloris) gets a 408; an idle keep-alive connection is closed.
+// A handler may take the socket over (CONNECT tunnel, 101 upgrade) with `detach`.
 import type net from 'node:net';
 import { closesConnection, ProxyError } from '../errors.js';
+import type { Sweepable, Sweeper } from '../listener/sweep.js';
 import { BodyReader, type Flow } from './body.js';
 import { requestFraming } from './framing.js';
 import { wantsClose } from './headers.js';
@@ -19,6 +22,11 @@ export interface Exchange {
   shouldClose(): boolean;
   /** Runs if the client connection goes away before the exchange finished. */
   onClientGone: (() => void) | undefined;
+  /**
+   * Takes the socket over (CONNECT, 101): the connection stops parsing HTTP and removes its listeners. Returns the
+   * bytes it had read beyond this request (the start of the tunnel's content). The socket is left paused.
+   */
+  detach(): Buffer;
 }
 
 export interface ExchangeResult {
@@ -32,29 +40,54 @@ export interface ServerOptions {
   readonly isDraining: () => boolean;
   /** Called when a request could not be parsed (for logs/metrics). */
   readonly onBadRequest?: (err: ProxyError) => void;
+  readonly deadlines?: Deadlines;
+}
+
+export interface Deadlines {
+  readonly sweeper: Sweeper;
+  /** From the first byte of a request head to its end (slowloris): 408 and close after this. */
+  readonly headerTimeoutMs: number;
+  /** A keep-alive connection with no request in flight and nothing buffered is closed after this. */
+  readonly idleTimeoutMs: number;
 }
 
 const EMPTY = Buffer.alloc(0);
 /** Pipelined bytes held while an exchange is in flight, beyond which the socket is paused. */
 const maxPipelined = maxHeadBytes;
 
-export class ServerConnection implements Flow {
+export class ServerConnection implements Flow, Sweepable {
   #buf: Buffer = EMPTY;
   #exchange: Exchange | undefined;
   #clientEnded = false;
   #closed = false;
+  #detached = false;
   #bodyPaused = false;
+  /** Sweeper time when the buffered head started / when the connection last became idle. */
+  #headSince = 0;
+  #idleSince = 0;
+  readonly #onDataBound = (d: Buffer) => this.#onData(d);
+  readonly #onEndBound = () => this.#onEnd();
+  readonly #onCloseBound = () => this.#onClose();
 
+  /** `first`: bytes already read from the socket (protocol detection's read), parsed before anything else. */
   constructor(
     readonly socket: net.Socket,
     private readonly handler: Handler,
     private readonly options: ServerOptions,
+    first?: Buffer,
   ) {
     socket.setNoDelay(true);
-    socket.on('data', (d: Buffer) => this.#onData(d));
-    socket.on('end', () => this.#onEnd());
-    socket.on('error', () => {}); // per-connection: 'close' follows and cleans up
-    socket.on('close', () => this.#onClose());
+    socket.on('data', this.#onDataBound);
+    socket.on('end', this.#onEndBound);
+    socket.on('error', noop); // per-connection: 'close' follows and cleans up
+    socket.on('close', this.#onCloseBound);
+    const d = options.deadlines;
+    if (d) {
+      this.#idleSince = this.#headSince = d.sweeper.now;
+      d.sweeper.add(this);
+    }
+    if (first && first.length > 0) this.#onData(first);
+    if (!this.#bodyPaused && this.#buf.length <= maxPipelined) socket.resume();
   }
 
   get idle(): boolean {
@@ -63,7 +96,19 @@ export class ServerConnection implements Flow {
 
   /** Graceful drain: idle connections close now; busy ones after their response (`connection: close`). */
   drain(): void {
-    if (this.idle && !this.#closed) this.socket.end();
+    if (this.idle && !this.#closed && !this.#detached) this.socket.end();
+  }
+
+  sweep(now: number): void {
+    if (this.#exchange || this.#closed || this.#detached) return;
+    const d = this.options.deadlines as Deadlines;
+    if (this.#buf.length > 0) {
+      if (now - this.#headSince >= d.headerTimeoutMs)
+        this.#reject(new ProxyError('header-timeout', `request head not received within ${d.headerTimeoutMs} ms`));
+    } else if (now - this.#idleSince >= d.idleTimeoutMs) {
+      this.#closed = true;
+      this.socket.end();
+    }
   }
 
   pause(): void {
@@ -77,6 +122,7 @@ export class ServerConnection implements Flow {
   }
 
   #onData(d: Buffer): void {
+    if (this.#closed) return;
     const ex = this.#exchange;
     if (ex && !ex.body.ended) {
       const used = ex.body.feed(d);
@@ -84,7 +130,10 @@ export class ServerConnection implements Flow {
       if (used === d.length) return;
       d = d.subarray(used);
     }
-    this.#buf = this.#buf.length === 0 ? d : Buffer.concat([this.#buf, d]);
+    if (this.#buf.length === 0) {
+      this.#buf = d;
+      if (!ex && this.options.deadlines) this.#headSince = this.options.deadlines.sweeper.now;
+    } else this.#buf = Buffer.concat([this.#buf, d]);
     if (this.#exchange) {
       if (this.#buf.length > maxPipelined) this.socket.pause();
       return;
@@ -102,10 +151,10 @@ export class ServerConnection implements Flow {
       }
       const head = parsed.head;
       this.#buf = this.#buf.subarray(parsed.size);
-      if (head.method === 'CONNECT')
-        return this.#reject(new ProxyError('method-not-allowed', 'CONNECT is not supported yet'));
       const framing = requestFraming(head);
       if (framing.kind === 'error') return this.#reject(new ProxyError('bad-request', framing.reason));
+      if (head.method === 'CONNECT' && framing.kind !== 'none')
+        return this.#reject(new ProxyError('bad-request', 'CONNECT with a request body'));
       const body = new BodyReader(framing, this);
       if (!body.ended && this.#buf.length > 0) {
         const used = body.feed(this.#buf);
@@ -120,6 +169,7 @@ export class ServerConnection implements Flow {
         startedAt: performance.now(),
         shouldClose: () => clientClose || this.#clientEnded || this.options.isDraining(),
         onClientGone: undefined,
+        detach: () => this.#detach(),
       };
       this.#exchange = ex;
       this.handler(ex).then(
@@ -133,6 +183,8 @@ export class ServerConnection implements Flow {
   #finish(ex: Exchange, result: ExchangeResult): void {
     if (this.#exchange !== ex) return;
     this.#exchange = undefined;
+    if (this.#detached) return;
+    if (this.options.deadlines) this.#idleSince = this.options.deadlines.sweeper.now;
     if (result.close || ex.shouldClose() || !ex.body.ended || this.#closed) {
       this.#closed = true;
       this.socket.end();
@@ -149,6 +201,19 @@ export class ServerConnection implements Flow {
     this.socket.pause();
     const close = closesConnection(err.code);
     this.socket.end(formatPlainResponse({ status: err.status, body: `${err.message}\n`, error: err.code, close }));
+  }
+
+  #detach(): Buffer {
+    this.#detached = true;
+    this.options.deadlines?.sweeper.delete(this);
+    const s = this.socket;
+    s.off('data', this.#onDataBound);
+    s.off('end', this.#onEndBound);
+    s.off('close', this.#onCloseBound);
+    s.pause();
+    const rest = this.#buf;
+    this.#buf = EMPTY;
+    return rest;
   }
 
   #abort(): void {
@@ -169,8 +234,11 @@ export class ServerConnection implements Flow {
 
   #onClose(): void {
     this.#closed = true;
+    this.options.deadlines?.sweeper.delete(this);
     const ex = this.#exchange;
     this.#exchange = undefined;
     ex?.onClientGone?.();
   }
 }
+
+function noop(): void {}

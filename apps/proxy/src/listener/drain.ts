@@ -1,10 +1,17 @@
-// Graceful drain bookkeeping: which HTTP connections are open, so shutdown can close idle ones at once and let
-// busy ones finish their response (sent with `connection: close`).
-import type { ServerConnection } from '../http/server.js';
+// Graceful drain bookkeeping: which accepted connections are open, so shutdown can close idle HTTP ones at once,
+// let busy ones finish their response (sent with `connection: close`) and destroy what is left after the grace.
+import type net from 'node:net';
+
+/** An accepted connection shutdown must know about: HTTP ones finish their response; opaque ones wait for grace. */
+export interface Drainable {
+  readonly socket: net.Socket;
+  /** Close now if idle, else after the exchange in flight. */
+  drain(): void;
+}
 
 export class Drain {
   #draining = false;
-  readonly #conns = new Set<ServerConnection>();
+  readonly #conns = new Set<Drainable>();
 
   get draining(): boolean {
     return this.#draining;
@@ -12,7 +19,7 @@ export class Drain {
 
   readonly isDraining = (): boolean => this.#draining;
 
-  add(conn: ServerConnection): void {
+  add(conn: Drainable): void {
     this.#conns.add(conn);
     conn.socket.once('close', () => this.#conns.delete(conn));
     if (this.#draining) conn.drain();

@@ -56,7 +56,7 @@ describe('upstream failures', () => {
 
 const get = 'GET / HTTP/1.1\r\nHost: x\r\n\r\n';
 const malformed: [string, string][] = [
-  ['garbage request line', 'HELLO\r\n\r\n'],
+  ['malformed request line', 'GET / HTTP/1.1 extra\r\nHost: x\r\n\r\n'],
   ['bad request-target', 'GET foo HTTP/1.1\r\nHost: x\r\n\r\n'],
   ['Content-Length with Transfer-Encoding', 'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n'],
   ['bare LF', 'GET / HTTP/1.1\nHost: x\n\n'],
@@ -85,9 +85,12 @@ describe('malformed requests', () => {
     expect(reply.closed).toBe(true);
   });
 
-  it('answers CONNECT with 405', async () => {
-    const reply = await rawExchange(proxy.outboundAddr, 'CONNECT books.demo:443 HTTP/1.1\r\nHost: books.demo:443\r\n\r\n');
-    expect(reply.text).toMatch(/^HTTP\/1\.1 405 /);
+  it('answers CONNECT with 405 inbound, and with the failfast cause outbound for an unknown authority', async () => {
+    const connect = 'CONNECT books.demo:443 HTTP/1.1\r\nHost: books.demo:443\r\nConnection: close\r\n\r\n';
+    expect((await rawExchange(proxy.inboundAddr, connect)).text).toMatch(/^HTTP\/1\.1 405 /);
+    const outbound = await rawExchange(proxy.outboundAddr, connect);
+    expect(outbound.text).toMatch(/^HTTP\/1\.1 503 /);
+    expect(outbound.text).toContain('signalbox-proxy-error: unknown-authority');
   });
 
   it('serves pipelined requests in order', async () => {
