@@ -28,11 +28,12 @@ export interface Mesh {
   close(): Promise<void>;
 }
 
-export async function startMesh(): Promise<Mesh> {
+/** `overrides` apply to both proxies (e.g. `peerProtocol`). */
+export async function startMesh(overrides: Partial<ProxyConfig> = {}): Promise<Mesh> {
   const cp = await startFakeControlPlane(await freeAddr());
   const app = await startEchoServer(await freeAddr(), 'books-1');
-  const b = await startInProcessProxy({ app: app.addr, controlPlane: cp.url });
-  const a = await startInProcessProxy({ app: await freeAddr(), controlPlane: cp.url });
+  const b = await startInProcessProxy({ ...overrides, app: app.addr, controlPlane: cp.url });
+  const a = await startInProcessProxy({ ...overrides, app: await freeAddr(), controlPlane: cp.url });
   return {
     cp,
     app,

@@ -1,0 +1,111 @@
+// Connection reuse between proxies, one test body per `--peer-protocol`: HTTP/1 requests from an app through
+// proxy A → proxy B → app arrive intact whether A carries them on pooled HTTP/1.1 sockets or multiplexes them on
+// one HTTP/2 connection (marked signalbox-orig-proto, restored to HTTP/1.1 by B, invisible to the app).
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import http from 'node:http';
+import { json, rawExchange, request, scrape } from '../support/client.js';
+import type { Echo } from '../support/echo-server.js';
+import { endpoint } from '../support/fake-control-plane.js';
+import { startMesh, type Mesh } from '../support/mesh.js';
+
+const books = 'http://books.demo:7000';
+
+describe.each(['http1', 'http2'] as const)('--peer-protocol=%s', (peerProtocol) => {
+  let mesh: Mesh;
+
+  beforeAll(async () => {
+    mesh = await startMesh({ peerProtocol });
+    mesh.cp.endpoints('books.demo:7000', [endpoint(mesh.b.inboundAddr, 'books-1')]);
+  });
+  afterAll(() => mesh.close());
+
+  it('carries many concurrent requests with bodies intact; the mesh header never reaches the app', async () => {
+    const replies = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => {
+        const body = `payload-${i}-`.repeat(i * 50 + 1);
+        const chunked = i % 2 === 0;
+        async function* pieces() {
+          yield Buffer.from(body.slice(0, 7));
+          yield Buffer.from(body.slice(7));
+        }
+        return request(mesh.a.outboundAddr, `${books}/c/${i}?q=${i}`, {
+          method: 'POST',
+          headers: { 'x-custom': `v${i}`, 'signalbox-orig-proto': 'HTTP/1.1', 'content-type': 'text/plain' },
+          body: chunked ? pieces() : body,
+        }).then((reply) => ({ reply, body, chunked }));
+      }),
+    );
+    for (const [i, { reply, body, chunked }] of replies.entries()) {
+      expect(reply.status).toBe(200);
+      expect(reply.headers['x-served-by']).toBe('books-1');
+      const echo = await json<Echo>(reply);
+      expect(echo).toMatchObject({ method: 'POST', url: `/c/${i}?q=${i}`, bodyLength: Buffer.byteLength(body) });
+      expect(echo.bodySha).toBe(createHash('sha256').update(body).digest('hex'));
+      expect(echo.headers['x-custom']).toBe(`v${i}`);
+      expect(echo.headers.host).toBe('books.demo:7000');
+      expect(echo.headers['signalbox-orig-proto']).toBeUndefined();
+      if (chunked) expect(echo.headers['transfer-encoding']).toBe('chunked');
+      else expect(echo.headers['content-length']).toBe(String(Buffer.byteLength(body)));
+    }
+  });
+
+  it('streams a chunked response and answers HEAD and 204 without a body', async () => {
+    const streamed = await request(mesh.a.outboundAddr, `${books}/stream?n=300000`);
+    expect(streamed.body.length).toBe(300000);
+    expect(streamed.headers['transfer-encoding']).toBe('chunked');
+    const head = await request(mesh.a.outboundAddr, `${books}/h`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.body.length).toBe(0);
+    const none = await request(mesh.a.outboundAddr, `${books}/status?code=204`);
+    expect(none.status).toBe(204);
+  });
+
+  it('reuses peer connections (one h2 connection when multiplexing)', async () => {
+    const text = await scrape(mesh.a.adminAddr);
+    const b = mesh.b.inboundAddr;
+    const opened = new RegExp(`tcp_open_total\\{direction="outbound",target_addr="${b.replace(/\./g, '\\.')}"[^}]*peer="dst"\\} (\\d+)`).exec(text);
+    expect(Number(opened?.[1])).toBeGreaterThanOrEqual(1);
+    // 40 concurrent requests and more on a single connection: only multiplexing does that.
+    if (peerProtocol === 'http2') expect(Number(opened?.[1])).toBe(1);
+    const inbound = await scrape(mesh.b.adminAddr);
+    expect(inbound).toMatch(/response_total\{direction="inbound",[^}]*status_code="200",classification="success",grpc_status="",error=""\} [1-9]/);
+  });
+
+  it('answers an HTTP/1.0 client with a body it can read to the end', async () => {
+    const raw = await rawExchange(mesh.a.outboundAddr, 'GET http://books.demo:7000/stream?n=5000 HTTP/1.0\r\n\r\n');
+    expect(raw.text.startsWith('HTTP/1.1 200 ')).toBe(true);
+    const body = raw.text.slice(raw.text.indexOf('\r\n\r\n') + 4);
+    expect(body.length).toBe(5000);
+    expect(raw.closed).toBe(true);
+  });
+
+  it('passes Expect: 100-continue through, the body follows the interim response', async () => {
+    const [host, port] = mesh.a.outboundAddr.split(':') as [string, string];
+    const reply = await new Promise<{ continued: boolean; echo: Echo }>((resolve, reject) => {
+      let continued = false;
+      const req = http.request(
+        { host, port: Number(port), method: 'PUT', path: `${books}/expect`, agent: false, headers: { expect: '100-continue', 'content-length': 5 } },
+        (res) => {
+          const parts: Buffer[] = [];
+          res.on('data', (c: Buffer) => parts.push(c));
+          res.on('end', () => resolve({ continued, echo: JSON.parse(Buffer.concat(parts).toString()) as Echo }));
+        },
+      );
+      req.on('continue', () => {
+        continued = true;
+        req.end('hello');
+      });
+      req.on('error', reject);
+    });
+    expect(reply.continued).toBe(true);
+    expect(reply.echo.body).toBe('hello');
+  });
+
+  it('keeps an upgrade request on HTTP/1 (never multiplexed)', async () => {
+    const reply = await request(mesh.a.outboundAddr, `${books}/ws`, { headers: { connection: 'upgrade', upgrade: 'websocket' } });
+    const echo = await json<Echo>(reply);
+    // HTTP/2 cannot carry Upgrade: arriving with it means the request travelled as HTTP/1.1 end to end.
+    expect(echo.headers.upgrade).toBe('websocket');
+  });
+});
