@@ -33,6 +33,13 @@ describe('parseConfig', () => {
     expect(() => parseConfig(argv, {})).toThrow(flag);
   });
 
+  it('carries HTTP/1 to peers over http1 unless --peer-protocol says http2', () => {
+    expect(parseConfig([], {}).peerProtocol).toBe('http1');
+    expect(parseConfig(['--peer-protocol=http2'], {}).peerProtocol).toBe('http2');
+    expect(parseConfig([], { SIGNALBOX_PEER_PROTOCOL: 'http2' }).peerProtocol).toBe('http2');
+    expect(() => parseConfig(['--peer-protocol=h3'], {})).toThrow('--peer-protocol');
+  });
+
   it("has Linkerd's detection defaults and parses the port list", () => {
     const c = parseConfig([], {});
     expect([c.detectTimeout, c.opaquePorts, c.headerTimeout]).toEqual([10_000, [25, 587, 3306, 4444, 5432, 6379, 9300, 11211], 10_000]);

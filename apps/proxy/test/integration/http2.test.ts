@@ -70,6 +70,22 @@ describe('curl --http2-prior-knowledge → outbound → inbound → h2c app', ()
     expect(echo.headers['x-custom']).toBe('kept');
   });
 
+  it('h2c inside a CONNECT tunnel (how grpc_proxy-style clients reach the mesh)', async () => {
+    const { stdout } = await run('curl', [
+      '-sS',
+      '--http2-prior-knowledge',
+      '--proxytunnel',
+      '--proxy',
+      `http://${a.outboundAddr}`,
+      '-w',
+      '\n%{http_version} %{http_code}',
+      'http://web.demo:7002/tunnelled',
+    ]);
+    const i = stdout.lastIndexOf('\n');
+    expect(stdout.slice(i + 1)).toBe('2 200');
+    expect(JSON.parse(stdout.slice(0, i)) as H2Echo).toMatchObject({ server: 'web-1', path: '/tunnelled', authority: web });
+  });
+
   it('POST with a 1 MiB body intact', async () => {
     const big = Buffer.alloc(1024 * 1024);
     for (let i = 0; i < big.length; i++) big[i] = (i * 31 + 7) & 0xff;
