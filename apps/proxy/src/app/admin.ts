@@ -1,13 +1,16 @@
-// Admin server: /metrics (Prometheus text), /ready (200 once listening and not draining), /live, and the tap
-// WebSocket (/tap). Not on the data path, so node:http is fine here.
+// Admin server: /metrics (Prometheus text), /ready (200 once listening and not draining), /live, /identity (the
+// current certificate, public parts only) and the tap WebSocket (/tap). Not on the data path, so node:http is fine.
 import http from 'node:http';
 import type { Registry } from 'prom-client';
+import type { ProxyIdentityStatus } from '@signalbox/shared';
 import type { TapServer } from '../tap/server.js';
 
 export interface AdminDeps {
   readonly registry: Registry;
   readonly isReady: () => boolean;
   readonly tap: TapServer;
+  /** The cert manager's `status`; absent: identity is off and `/identity` answers 404. */
+  readonly identity?: () => ProxyIdentityStatus;
 }
 
 export function createAdmin(deps: AdminDeps): http.Server {
@@ -20,6 +23,7 @@ export function createAdmin(deps: AdminDeps): http.Server {
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, 'method not allowed\n');
     if (path === '/live') return send(200, 'live\n');
     if (path === '/ready') return deps.isReady() ? send(200, 'ready\n') : send(503, 'not ready\n');
+    if (path === '/identity' && deps.identity) return send(200, `${JSON.stringify(deps.identity())}\n`, 'application/json');
     if (path === '/metrics') {
       deps.registry.metrics().then(
         (text) => send(200, text, deps.registry.contentType),
