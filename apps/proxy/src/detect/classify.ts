@@ -23,9 +23,9 @@ const version = 'HTTP/1.';
 
 /**
  * Classifies the first bytes a client sent. Partial reads are judged on what they prove so far: a prefix of the
- * HTTP/2 preface from "PRI " on is HTTP/2; a method token, SP and a request-target (with the version so far
- * matching `HTTP/1.0|1`, then CRLF or a bare LF the parser will reject) is HTTP/1, and so is any line starting
- * with a standard method and SP; the first bytes of a TLS handshake record are TLS; anything else is opaque.
+ * HTTP/2 preface from "PRI " on is HTTP/2; a line starting with a standard method and SP is HTTP/1, and so is an
+ * extension method once the whole `method SP target SP HTTP/1.x` is there (then CRLF, or a bare LF the parser
+ * will reject); the first bytes of a TLS handshake record are TLS; anything else is opaque.
  */
 export function classify(buf: Uint8Array): Protocol {
   const n = buf.length;
@@ -61,16 +61,12 @@ function isHttp1RequestLine(buf: Uint8Array): boolean {
   if (knownMethods.has(Buffer.from(buf.buffer, buf.byteOffset, i).toString('latin1'))) return true;
   i++;
   const targetStart = i;
+  // An extension method: only a complete request line (up to the version) makes it HTTP.
   while (i < n && (buf[i] as number) > SP && (buf[i] as number) < 0x7f) i++;
-  if (i === n) return true; // cut inside (or just before) the target
-  if (i === targetStart || buf[i] !== SP) return false;
+  if (i === n || i === targetStart || buf[i] !== SP) return false;
   i++;
-  for (let k = 0; k < version.length; k++, i++) {
-    if (i === n) return true;
-    if (buf[i] !== version.charCodeAt(k)) return false;
-  }
-  if (i === n) return true;
-  if (buf[i] !== 0x30 && buf[i] !== 0x31) return false;
+  for (let k = 0; k < version.length; k++, i++) if (i === n || buf[i] !== version.charCodeAt(k)) return false;
+  if (i === n || (buf[i] !== 0x30 && buf[i] !== 0x31)) return false;
   i++;
   if (i === n) return true;
   if (buf[i] === LF) return true;
