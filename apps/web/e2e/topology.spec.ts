@@ -160,3 +160,41 @@ test.describe('namespace tables', () => {
     await expect(page.locator('[data-state="not-found"]')).toContainText('No deployment ghost in namespace demo');
   });
 });
+
+test.describe('error states', () => {
+  test.setTimeout(120_000);
+
+  /** Answers every tRPC call as the API does while Prometheus is down (SERVICE_UNAVAILABLE + signalboxCode). */
+  async function prometheusDown(page: Page): Promise<void> {
+    await page.route('**/api/trpc/**', async (route) => {
+      const procedures = new URL(route.request().url()).pathname.split('/').pop()!.split(',');
+      const error = {
+        error: {
+          message: 'Prometheus at http://127.0.0.1:9 is unavailable: connect ECONNREFUSED 127.0.0.1:9',
+          code: -32603,
+          data: { code: 'SERVICE_UNAVAILABLE', httpStatus: 503, signalboxCode: 'PROMETHEUS_UNAVAILABLE' },
+        },
+      };
+      const batched = new URL(route.request().url()).searchParams.has('batch');
+      await route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify(batched ? procedures.map(() => error) : error) });
+    });
+  }
+
+  test('topology and detail pages name the cause and recover by themselves', async ({ page }) => {
+    await openTopologyWithTraffic(page);
+    await prometheusDown(page);
+    const banner = section(page, 'Topology').locator('.error-banner[data-kind="prometheus-unavailable"]');
+    await expect(banner).toContainText('Prometheus is unreachable');
+    // The last graph stays on screen under the banner.
+    await expect(section(page, 'Topology').locator('[data-edge="web>books"]')).toBeVisible();
+    await page.unroute('**/api/trpc/**');
+    await expect(banner).toHaveCount(0);
+
+    await prometheusDown(page);
+    await page.goto('/namespaces/demo/deployment/books');
+    await expect(section(page, 'Charts').locator('.error-banner[data-kind="prometheus-unavailable"]')).toBeVisible();
+    await page.unroute('**/api/trpc/**');
+    await expect(section(page, 'Charts').locator('.recharts-line')).toHaveCount(5, { timeout: 60_000 });
+    await expect(page.locator('.error-banner')).toHaveCount(0);
+  });
+});

@@ -117,7 +117,7 @@ function Chart({
         <LineChart data={rows as ChartRow[]} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
           <CartesianGrid stroke="#e6e9ee" strokeDasharray="3 3" />
           <XAxis dataKey="t" type="number" domain={['dataMin', 'dataMax']} scale="time" tickFormatter={tick} minTickGap={40} fontSize={11} />
-          <YAxis width={56} fontSize={11} unit={unit} domain={domain ?? [0, 'auto']} tickFormatter={(v: number) => (unit ? String(v) : format(v))} />
+          <YAxis width={64} fontSize={11} unit={unit} domain={domain ?? [0, 'auto']} tickFormatter={(v: number) => (unit ? String(v) : format(v))} />
           <Tooltip labelFormatter={(v) => tick(Number(v))} formatter={(v) => (typeof v === 'number' ? format(v) : String(v))} />
           {series.length > 1 && <Legend />}
           {series.map((s) => (

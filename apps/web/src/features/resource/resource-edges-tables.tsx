@@ -6,6 +6,7 @@ import { useQuery } from '@tanstack/react-query';
 import type { Edge } from '@signalbox/shared';
 import Link from 'next/link';
 import { ErrorBanner } from '../../components/error-banner';
+import { LockIcon } from '../../components/lock-icon';
 import { SuccessRate } from '../../components/success-rate';
 import { detailHref, tapHref } from '../../lib/links';
 import { liveQueryOptions } from '../../lib/query-client';
@@ -119,7 +120,7 @@ function EdgeTable({
                     <td className="numeric">{formatBytesPerSec(e.readBytesPerSec)}</td>
                     <td className="numeric">{formatBytesPerSec(e.writeBytesPerSec)}</td>
                     <td title={securityText(e)} data-secured={e.secured}>
-                      {e.secured ? '🔒 yes' : `🔓 no: ${tlsReasonText(e.noTlsReason)}`}
+                      <LockIcon secured={e.secured} /> {e.secured ? 'yes' : `no: ${tlsReasonText(e.noTlsReason)}`}
                     </td>
                     {showIds && (
                       <td>

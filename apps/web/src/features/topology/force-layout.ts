@@ -59,7 +59,7 @@ export function layoutGraph(
   const simLinks = links.filter((l) => ids.has(l.source) && ids.has(l.target)).map((l) => ({ source: l.source, target: l.target }));
 
   const sim = forceSimulation<SimNode>(simNodes)
-    .force('link', forceLink<SimNode, { source: string; target: string }>(simLinks).id((d) => d.id).distance(90))
+    .force('link', forceLink<SimNode, { source: string; target: string }>(simLinks).id((d) => d.id).distance(120))
     .force('charge', forceManyBody<SimNode>().strength(-260).distanceMax(600).theta(0.9))
     .force('collide', forceCollide<SimNode>(26))
     // Weak pulls to the middle keep disconnected workloads from drifting away.

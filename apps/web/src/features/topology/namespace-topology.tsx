@@ -5,6 +5,7 @@ import { useQuery } from '@tanstack/react-query';
 import { usePathname, useSearchParams } from 'next/navigation';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { ErrorBanner } from '../../components/error-banner';
+import { LockIcon } from '../../components/lock-icon';
 import { liveQueryOptions } from '../../lib/query-client';
 import { useTRPC } from '../../lib/trpc';
 import { LiveStatus } from '../metrics/live-status';
@@ -135,7 +136,9 @@ export function TopologyLegend() {
         <span className="swatch dashed" /> TCP only
       </li>
       <li>Width: requests/s</li>
-      <li>🔒 mTLS · open lock: not secured (hover for why)</li>
+      <li>
+        <LockIcon secured /> mTLS · <LockIcon secured={false} /> not secured (hover for why)
+      </li>
     </ul>
   );
 }

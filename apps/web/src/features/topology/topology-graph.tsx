@@ -52,7 +52,7 @@ export function TopologyGraph({ graph, window, view, onViewChange, height: fixed
   }, []);
 
   const height = fixedHeight ?? (width < 600 ? 360 : 480);
-  const current = userView ?? fitView(graph.nodes.map((n) => positions.get(n.id) ?? { x: 0, y: 0 }), width, height);
+  const current = userView ?? fitView(labelBounds(graph.nodes, positions), width, height, 24);
 
   // React's wheel listener is passive; zooming must stop the page from scrolling, so this one is not.
   const viewRef = useRef(current);
@@ -210,7 +210,7 @@ function NodeView({
   const r = node.external ? EXTERNAL_RADIUS : NODE_RADIUS;
   const level = successRateLevel(node.successRate);
   const label = node.external ? `${node.namespace}/${node.name}` : node.name;
-  const detail = node.idle ? 'idle' : node.successRate !== null ? `${formatPercent(node.successRate)} · ${formatRps(node.rps)} rps` : node.external ? 'other namespace' : 'no requests in';
+  const detail = node.idle ? 'idle' : node.successRate !== null ? `${formatPercent(node.successRate)} · ${formatRps(node.rps)} rps` : node.external ? 'other namespace' : 'no inbound requests';
   return (
     <a
       href={href}
@@ -311,6 +311,17 @@ function edgePath(a: Point, b: Point, startGap: number, endGap: number, curved: 
   const bend = Math.min(30, len / 5);
   const c = { x: (a.x + b.x) / 2 - uy * bend, y: (a.y + b.y) / 2 + ux * bend };
   return { path: `M${s.x},${s.y} Q${c.x},${c.y} ${e.x},${e.y}`, mid: { x: (s.x + 2 * c.x + e.x) / 4, y: (s.y + 2 * c.y + e.y) / 4 } };
+}
+
+/** Corners of every node's circle and two-line label, so fitting the view never cuts a label off. */
+function labelBounds(nodes: readonly GraphNode[], positions: ReadonlyMap<string, Point>): Point[] {
+  return nodes.flatMap((n) => {
+    const p = positions.get(n.id) ?? { x: 0, y: 0 };
+    return [
+      { x: p.x - 55, y: p.y - NODE_RADIUS - 6 },
+      { x: p.x + 55, y: p.y + NODE_RADIUS + 32 },
+    ];
+  });
 }
 
 function midpoint(positions: ReadonlyMap<string, Point>, link: GraphLink): Point | null {

@@ -24,7 +24,8 @@ describe('view', () => {
 
   it('fits points in the viewport, centred', () => {
     const v = fitView([{ x: -100, y: -50 }, { x: 100, y: 50 }], 600, 400, 50);
-    expect(v.k).toBe(1.5);
+    expect(fitView([{ x: -200, y: -50 }, { x: 200, y: 50 }], 600, 400, 50).k).toBe(1.25);
+    expect(v.k).toBe(2);
     expect(v).toMatchObject({ x: 300, y: 200 });
     const wide = fitView([{ x: 0, y: 0 }, { x: 1000, y: 0 }], 600, 400, 50);
     expect(wide.k).toBe(0.5);

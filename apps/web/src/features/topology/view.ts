@@ -26,7 +26,7 @@ export function panBy(view: View, dx: number, dy: number): View {
   return { k: view.k, x: view.x + dx, y: view.y + dy };
 }
 
-/** The view showing every point within `width × height` with `padding` px around, never zoomed in past 1.5. */
+/** The view showing every point within `width × height` with `padding` px around, never zoomed in past 2. */
 export function fitView(points: Iterable<Point>, width: number, height: number, padding = 40): View {
   let minX = Infinity;
   let minY = Infinity;
@@ -41,7 +41,7 @@ export function fitView(points: Iterable<Point>, width: number, height: number, 
   if (!Number.isFinite(minX)) return { k: 1, x: width / 2, y: height / 2 };
   const w = Math.max(1, maxX - minX);
   const h = Math.max(1, maxY - minY);
-  const k = clampZoom(Math.min((width - 2 * padding) / w, (height - 2 * padding) / h, 1.5));
+  const k = clampZoom(Math.min((width - 2 * padding) / w, (height - 2 * padding) / h, 2));
   return { k, x: width / 2 - ((minX + maxX) / 2) * k, y: height / 2 - ((minY + maxY) / 2) * k };
 }
 
