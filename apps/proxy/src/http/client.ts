@@ -6,6 +6,7 @@
 import { ProxyError, upstreamError } from '../errors.js';
 import { splice } from '../tcp/forward.js';
 import { BodyReader } from './body.js';
+import { HeadFirstSink } from './head-first.js';
 import { responseFraming, type Framing } from './framing.js';
 import { endToEnd, formatHeaders, framingLines, wantsClose } from './headers.js';
 import { parseResponseHead, type ResponseHead } from './parse-head.js';
@@ -90,9 +91,10 @@ class Attempt implements UpstreamOwner {
     }
     this.conn.owner = this;
     this.ex.onClientGone = () => this.#abort('client-gone');
-    const socket = this.conn.socket;
-    socket.write(this.requestHead, 'latin1');
-    this.ex.body.pipe(socket, () => (this.#bodySent = true));
+    // Body bytes read with the head are queued in the body reader: they leave with the head, in one write.
+    const sink = new HeadFirstSink(this.conn.socket, this.requestHead);
+    this.ex.body.pipe(sink, () => (this.#bodySent = true));
+    sink.flush();
     return promise;
   }
 
@@ -145,14 +147,16 @@ class Attempt implements UpstreamOwner {
     this.hooks.onResponseHead(head.status, head);
     const dechunk = this.ex.head.minor === 0 && framing.kind === 'chunked';
     const close = this.ex.shouldClose() || framing.kind === 'close' || dechunk;
-    this.ex.client.write(responseHeadFor(head, framing, this.ex.head.minor, close), 'latin1');
+    // The head leaves with the body bytes read along with it (one write), or alone below.
+    const sink = new HeadFirstSink(this.ex.client, responseHeadFor(head, framing, this.ex.head.minor, close));
     const body = new BodyReader(framing, this.conn.socket, dechunk);
     this.#body = body;
-    body.pipe(this.ex.client, () => this.#complete(close));
+    body.pipe(sink, () => this.#complete(close));
     const rest = this.#buf;
     this.#buf = EMPTY;
     if (rest.length > 0 && !body.ended) this.#feedBody(rest);
     else if (rest.length > 0) this.#spare = true;
+    sink.flush();
   }
 
   #feedBody(d: Buffer): void {
