@@ -61,21 +61,24 @@ export const registrySchema = z
       ctx.addIssue({ code: 'custom', path: ['namespaces', i, 'name'], message: 'duplicate namespace name' }),
     );
     // Two listeners on one address cannot both exist; catching it here names the line instead of an EADDRINUSE later.
-    const seen = new Map<string, string>();
+    // Per-host mode is the one exception: pods served by one proxy process share its outbound and admin listeners.
+    const seen = new Map<string, { where: string; key: string; pod: RegistryPod }>();
     registry.namespaces.forEach((ns, n) =>
       ns.pods.forEach((pod, p) => {
         const addrs: [string, string][] = [['app', pod.app]];
         if (pod.proxy) addrs.push(...(Object.entries(pod.proxy) as [string, string][]));
         for (const [key, addr] of addrs) {
           const where = `${ns.name}/${pod.name}.${key}`;
-          const other = seen.get(addr);
+          const first = seen.get(addr);
+          const shared = first !== undefined && first.key === key && sharedProxyKeys.has(key) && sameProxyProcess(first.pod, pod);
+          const other = first && !shared ? first.where : undefined;
           if (other)
             ctx.addIssue({
               code: 'custom',
               path: ['namespaces', n, 'pods', p, ...(key === 'app' ? ['app'] : ['proxy', key])],
               message: `address ${addr} is also used by ${other}`,
             });
-          else seen.set(addr, where);
+          else if (!first) seen.set(addr, { where, key, pod });
         }
       }),
     );
@@ -85,6 +88,14 @@ export type Registry = z.infer<typeof registrySchema>;
 export type RegistryNamespace = z.infer<typeof registryNamespaceSchema>;
 export type RegistryPod = z.infer<typeof registryPodSchema>;
 export type RegistryService = z.infer<typeof registryServiceSchema>;
+
+/** The proxy listeners a per-host proxy shares between the pods it serves; each pod keeps its own inbound. */
+const sharedProxyKeys = new Set(['outbound', 'admin']);
+
+/** Pods whose proxy blocks differ only in `inbound` are served by one proxy process (per-host mode). */
+export function sameProxyProcess(a: RegistryPod, b: RegistryPod): boolean {
+  return !!a.proxy && !!b.proxy && a.proxy.outbound === b.proxy.outbound && a.proxy.admin === b.proxy.admin;
+}
 
 function duplicates(values: readonly string[]): number[] {
   const seen = new Set<string>();

@@ -25,6 +25,34 @@ describe('file_sd', () => {
     ]);
   });
 
+  it('emits one target per shared (per-host) proxy, labelled with its host instead of a pod', () => {
+    const proxy = (inbound: string) => ({ inbound, outbound: '10.0.0.5:4140', admin: '10.0.0.5:4191' });
+    const shared: Registry = {
+      namespaces: [
+        {
+          name: 'demo',
+          pods: [
+            { name: 'books-1', deployment: 'books', serviceAccount: 'default', app: '10.0.0.5:7001', proxy: proxy('10.0.0.5:7101') },
+            { name: 'authors-1', deployment: 'authors', serviceAccount: 'default', app: '10.0.0.5:7002', proxy: proxy('10.0.0.5:7102') },
+            { name: 'web-1', deployment: 'web', serviceAccount: 'default', app: '127.0.0.1:7003', proxy: { inbound: '127.0.0.1:7103', outbound: '127.0.0.1:7203', admin: '127.0.0.1:7303' } },
+          ],
+          services: [],
+        },
+        {
+          name: 'other',
+          pods: [{ name: 'books-2', deployment: 'books', serviceAccount: 'default', app: '10.0.0.5:7004', proxy: proxy('10.0.0.5:7104') }],
+          services: [],
+        },
+      ],
+    };
+    expect(fileSdTargets(shared)).toEqual([
+      { targets: ['10.0.0.5:4191'], labels: { namespace: '', deployment: '', pod: '', host: '10.0.0.5' } },
+      { targets: ['127.0.0.1:7303'], labels: { namespace: 'demo', deployment: 'web', pod: 'web-1' } },
+    ]);
+    const oneNamespace: Registry = { namespaces: [shared.namespaces[0] as Registry['namespaces'][number]] };
+    expect(fileSdTargets(oneNamespace)[0]).toEqual({ targets: ['10.0.0.5:4191'], labels: { namespace: 'demo', deployment: '', pod: '', host: '10.0.0.5' } });
+  });
+
   it('writes the file whole and leaves no temporary file behind', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'file-sd-'));
     const file = path.join(dir, 'targets.json');

@@ -19,6 +19,9 @@ namespaces:
       - { name: books, port: 7000, deployment: books }
 `;
 
+/** Two meshed pods; SECOND is the second pod's proxy block. */
+const perHost = good.replace('        app: 127.0.0.1:7002\n', '        app: 127.0.0.1:7002\n        proxy: SECOND\n');
+
 function problems(text: string): string[] {
   try {
     parseRegistry(text, FILE);
@@ -36,6 +39,11 @@ describe('parseRegistry', () => {
       ['books-1', 'default', '127.0.0.1:7101'],
       ['books-2', 'default', undefined],
     ]);
+  });
+
+  it('accepts pods that share one per-host proxy (same outbound and admin, own inbound)', () => {
+    const text = perHost.replace('SECOND', '{ inbound: 127.0.0.1:7102, outbound: 127.0.0.1:7201, admin: 127.0.0.1:7301 }');
+    expect(parseRegistry(text, FILE).namespaces[0]?.pods.map((p) => p.proxy?.admin)).toEqual(['127.0.0.1:7301', '127.0.0.1:7301']);
   });
 
   it('accepts an empty namespace list', () => {
@@ -81,6 +89,21 @@ describe('parseRegistry', () => {
       expected: [
         /^registry \/x\/reg\.yaml: namespaces\[0\]\.pods\[1\]\.app: address 127\.0\.0\.1:7101 is also used by demo\/books-1\.inbound/,
       ],
+    },
+    {
+      what: 'a shared admin address with a different outbound (two proxies, one admin)',
+      text: perHost.replace('SECOND', '{ inbound: 127.0.0.1:7102, outbound: 127.0.0.1:7202, admin: 127.0.0.1:7301 }'),
+      expected: [/^registry \/x\/reg\.yaml: namespaces\[0\]\.pods\[1\]\.proxy\.admin: address 127\.0\.0\.1:7301 is also used by demo\/books-1\.admin/],
+    },
+    {
+      what: 'a shared inbound address (a per-host proxy needs one inbound listener per pod)',
+      text: perHost.replace('SECOND', '{ inbound: 127.0.0.1:7101, outbound: 127.0.0.1:7201, admin: 127.0.0.1:7301 }'),
+      expected: [/^registry \/x\/reg\.yaml: namespaces\[0\]\.pods\[1\]\.proxy\.inbound: address 127\.0\.0\.1:7101 is also used by demo\/books-1\.inbound/],
+    },
+    {
+      what: "one pod's admin address as another's outbound",
+      text: perHost.replace('SECOND', '{ inbound: 127.0.0.1:7102, outbound: 127.0.0.1:7301, admin: 127.0.0.1:7201 }'),
+      expected: [/pods\[1\]\.proxy\.outbound: address 127\.0\.0\.1:7301 is also used by demo\/books-1\.admin/, /pods\[1\]\.proxy\.admin: address 127\.0\.0\.1:7201 is also used by demo\/books-1\.outbound/],
     },
     {
       what: 'a missing field',
