@@ -1,0 +1,344 @@
+// `npm run bench`: on loopback, in one run, the same load through every subject: direct (the limit), nginx,
+// node-http-proxy, one Signalbox hop, a Signalbox pair (outbound → inbound, per peer protocol) for HTTP/1.1; h2c
+// (direct, nginx, Signalbox hop); opaque TCP (direct, haproxy mode tcp, Signalbox opaque hop). The subject runs
+// on core 0, the load generator and the nginx backend on core 1. Prints req/s, the subject's CPU time per request
+// (/proc utime+stime over the max-load run ÷ requests), p50/p99 at max load, p50/p99 and the latency it adds at a
+// fixed 1 000 req/s, peak RSS, and ratios to direct and nginx. Options: --seconds=N (max-load run, default 6),
+// --only=<substring of subject names>.
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort, startProcess, stopAll, type ManagedProcess } from '@signalbox/launch';
+import { endpoint, startFakeControlPlane } from '../apps/proxy/test/support/fake-control-plane.js';
+import { h2load, wrkMax, type LoadResult, type Target } from './load.js';
+import { haproxyTcp, nginxBackend, nginxProxy } from './peers.js';
+import { cpuSeconds, peakRssMb } from './proc.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const proxyMain = join(root, 'apps/proxy/dist/main.js');
+const subjectCore = 0;
+const loadCore = 1;
+const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+const seconds = Number(arg('seconds') ?? 6);
+const only = arg('only');
+/** The fixed rate for the added-latency measurement: 4 clients × 250 req/s. */
+const fixedClients = 4;
+const fixedRps = 250;
+
+type Protocol = 'http1' | 'h2c' | 'tcp';
+
+interface Running {
+  readonly target: Target;
+  /** Process groups whose CPU and memory count as the subject's (empty for direct). */
+  readonly pgids: readonly number[];
+  stop(): Promise<void>;
+}
+
+interface Subject {
+  readonly name: string;
+  readonly protocol: Protocol;
+  /** What the ratios are taken against (per protocol). */
+  readonly role?: 'direct' | 'reference' | 'node-http-proxy' | 'hop';
+  start(): Promise<Running>;
+}
+
+interface Row {
+  readonly subject: Subject;
+  readonly max: LoadResult;
+  readonly fixed: LoadResult;
+  /** µs of subject CPU per request at max load (NaN for direct). */
+  readonly cpuUs: number;
+  readonly rssMb: number;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'signalbox-bench-'));
+mkdirSync(join(dir, 'nginx-tmp'), { recursive: true });
+const started: ManagedProcess[] = [];
+let seq = 0;
+
+function start(name: string, core: number, command: string, args: string[]): ManagedProcess {
+  const p = startProcess({
+    name,
+    command: 'taskset',
+    args: ['-c', String(core), command, ...args],
+    logFile: join(dir, `${name}-${++seq}.log`),
+    cwd: root,
+  });
+  started.push(p);
+  return p;
+}
+
+async function stop(...ps: ManagedProcess[]): Promise<void> {
+  await stopAll(ps, 3000);
+  for (const p of ps) started.splice(started.indexOf(p), 1);
+}
+
+async function waitForPort(port: number, p: ManagedProcess): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = net.connect({ host: '127.0.0.1', port }, () => {
+        s.destroy();
+        resolve(true);
+      });
+      s.on('error', () => resolve(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`${p.name} did not listen on ${port} (log: ${p.logFile})`);
+}
+
+interface Ports {
+  readonly inbound: number;
+  readonly outbound: number;
+  readonly admin: number;
+}
+
+function signalbox(name: string, flags: Record<string, string | number>): Promise<{ proc: ManagedProcess; ports: Ports }> {
+  return (async () => {
+    const ports: Ports = { inbound: await freePort(), outbound: await freePort(), admin: await freePort() };
+    const args = [
+      proxyMain,
+      `--inbound=127.0.0.1:${ports.inbound}`,
+      `--outbound=127.0.0.1:${ports.outbound}`,
+      `--admin=127.0.0.1:${ports.admin}`,
+      ...Object.entries(flags).map(([k, v]) => `--${k}=${v}`),
+    ];
+    const proc = start(name, subjectCore, process.execPath, args);
+    await waitForPort(ports.inbound, proc);
+    await waitForPort(ports.outbound, proc);
+    return { proc, ports };
+  })();
+}
+
+async function main(): Promise<void> {
+  // === the backend: nginx, one worker, on the load core ===
+  const backendH1 = await freePort();
+  const backendH2 = await freePort();
+  writeFileSync(join(dir, 'backend.conf'), nginxBackend(dir, backendH1, backendH2));
+  const backend = start('nginx-backend', loadCore, 'nginx', ['-p', dir, '-c', join(dir, 'backend.conf')]);
+  await waitForPort(backendH1, backend);
+  const unusedControlPlane = `http://127.0.0.1:${await freePort()}`;
+
+  const url = (port: number) => `http://127.0.0.1:${port}/`;
+  const subjects: Subject[] = [];
+  const direct = (protocol: Protocol, port: number): Subject => ({
+    name: `direct (${protocol})`,
+    protocol,
+    role: 'direct',
+    start: async () => ({ target: { url: url(port) }, pgids: [], stop: async () => {} }),
+  });
+  const nginx = (protocol: 'http1' | 'h2c'): Subject => ({
+    name: `nginx (${protocol})`,
+    protocol,
+    role: 'reference',
+    async start() {
+      const h1 = await freePort();
+      const h2 = await freePort();
+      writeFileSync(join(dir, 'proxy.conf'), nginxProxy(dir, h1, h2, backendH1));
+      const p = start('nginx-proxy', subjectCore, 'nginx', ['-p', dir, '-c', join(dir, 'proxy.conf')]);
+      const port = protocol === 'h2c' ? h2 : h1;
+      await waitForPort(port, p);
+      return { target: { url: url(port) }, pgids: [p.pid], stop: () => stop(p) };
+    },
+  });
+  const hop = (protocol: Protocol): Subject => ({
+    name: protocol === 'tcp' ? 'signalbox opaque hop' : `signalbox hop (${protocol})`,
+    protocol,
+    role: 'hop',
+    async start() {
+      const app = protocol === 'h2c' ? backendH2 : backendH1;
+      const flags: Record<string, string | number> = { app: `127.0.0.1:${app}`, 'control-plane': unusedControlPlane };
+      if (protocol === 'tcp') flags['opaque-ports'] = app;
+      const { proc, ports } = await signalbox('signalbox-hop', flags);
+      return { target: { url: url(ports.inbound) }, pgids: [proc.pid], stop: () => stop(proc) };
+    },
+  });
+  const pair = (peerProtocol: 'http1' | 'http2'): Subject => ({
+    name: `signalbox pair (peer ${peerProtocol})`,
+    protocol: 'http1',
+    async start() {
+      const cp = await startFakeControlPlane(`127.0.0.1:${await freePort()}`);
+      const server = await signalbox('signalbox-inbound', { app: `127.0.0.1:${backendH1}`, 'control-plane': cp.url });
+      cp.endpoints('bench.demo:80', [endpoint(`127.0.0.1:${server.ports.inbound}`, 'bench-1', 'bench', 'demo')]);
+      const client = await signalbox('signalbox-outbound', {
+        app: `127.0.0.1:${await freePort()}`,
+        'control-plane': cp.url,
+        'peer-protocol': peerProtocol,
+      });
+      return {
+        target: { url: url(client.ports.outbound), host: 'bench.demo' },
+        pgids: [client.proc.pid, server.proc.pid],
+        async stop() {
+          await stop(client.proc, server.proc);
+          await cp.close();
+        },
+      };
+    },
+  });
+
+  subjects.push(direct('http1', backendH1), nginx('http1'));
+  subjects.push({
+    name: 'node-http-proxy (http1)',
+    protocol: 'http1',
+    role: 'node-http-proxy',
+    async start() {
+      const port = await freePort();
+      const p = start('node-http-proxy', subjectCore, process.execPath, ['--import', 'tsx', 'bench/node-http-proxy.ts', String(port), String(backendH1)]);
+      await waitForPort(port, p);
+      return { target: { url: url(port) }, pgids: [p.pid], stop: () => stop(p) };
+    },
+  });
+  subjects.push(hop('http1'), pair('http1'), pair('http2'));
+  subjects.push(direct('h2c', backendH2), nginx('h2c'), hop('h2c'));
+  subjects.push(direct('tcp', backendH1), {
+    name: 'haproxy mode tcp',
+    protocol: 'tcp',
+    role: 'reference',
+    async start() {
+      const port = await freePort();
+      writeFileSync(join(dir, 'haproxy.cfg'), haproxyTcp(port, backendH1));
+      const p = start('haproxy', subjectCore, 'haproxy', ['-db', '-f', join(dir, 'haproxy.cfg')]);
+      await waitForPort(port, p);
+      return { target: { url: url(port) }, pgids: [p.pid], stop: () => stop(p) };
+    },
+  });
+  subjects.push(hop('tcp'));
+
+  const rows: Row[] = [];
+  for (const s of subjects) {
+    if (only && !s.name.includes(only) && s.role !== 'direct') continue;
+    process.stderr.write(`bench: ${s.name} …\n`);
+    const running = await s.start();
+    try {
+      rows.push(await measure(s, running));
+    } catch (err) {
+      process.stderr.write(`bench: ${s.name} failed: ${(err as Error).message}\n`);
+    } finally {
+      await running.stop();
+    }
+  }
+  await stop(backend);
+  print(rows);
+}
+
+async function measure(s: Subject, running: Running): Promise<Row> {
+  const h2 = s.protocol === 'h2c';
+  const log = join(dir, 'h2load.log');
+  const maxLoad = () =>
+    h2 ? h2load(loadCore, running.target, { seconds, clients: 10, streams: 10, logFile: log }) : wrkMax(loadCore, running.target, seconds);
+  // Warm up (JIT, pools), then measure the subject's CPU over exactly the max-load run.
+  await (h2
+    ? h2load(loadCore, running.target, { seconds: 2, clients: 10, streams: 10, logFile: log })
+    : wrkMax(loadCore, running.target, 2));
+  const before = cpuSeconds(running.pgids);
+  const max = await maxLoad();
+  const cpu = cpuSeconds(running.pgids) - before;
+  const fixed = await h2load(loadCore, running.target, {
+    seconds: 5,
+    clients: fixedClients,
+    rps: fixedRps,
+    h1: !h2,
+    logFile: log,
+  });
+  return {
+    subject: s,
+    max,
+    fixed,
+    cpuUs: running.pgids.length ? (cpu / max.requests) * 1e6 : NaN,
+    rssMb: running.pgids.length ? peakRssMb(running.pgids) : NaN,
+  };
+}
+
+function print(rows: readonly Row[]): void {
+  const f = (v: number, d = 0) => (Number.isFinite(v) ? v.toFixed(d) : '–');
+  const header = [
+    'subject',
+    'req/s',
+    'CPU µs/req',
+    'p50 ms',
+    'p99 ms',
+    '@1k req/s',
+    'p50 ms',
+    'p99 ms',
+    '+p50 ms',
+    '+p99 ms',
+    'RSS MB',
+    'req/s ÷ direct',
+    'req/s ÷ nginx',
+    'CPU ÷ nginx',
+    'errors',
+  ];
+  const lines: string[][] = [];
+  for (const r of rows) {
+    const peers = rows.filter((x) => x.subject.protocol === r.subject.protocol);
+    const direct = peers.find((x) => x.subject.role === 'direct');
+    const ref = peers.find((x) => x.subject.role === 'reference');
+    lines.push([
+      r.subject.name,
+      f(r.max.rps),
+      f(r.cpuUs, 1),
+      f(r.max.p50, 2),
+      f(r.max.p99, 2),
+      f(r.fixed.rps),
+      f(r.fixed.p50, 3),
+      f(r.fixed.p99, 3),
+      direct && r !== direct ? f(r.fixed.p50 - direct.fixed.p50, 3) : '',
+      direct && r !== direct ? f(r.fixed.p99 - direct.fixed.p99, 3) : '',
+      f(r.rssMb, 1),
+      direct ? f(r.max.rps / direct.max.rps, 2) : '',
+      ref ? f(r.max.rps / ref.max.rps, 2) : '',
+      ref && Number.isFinite(r.cpuUs) ? f(r.cpuUs / ref.cpuUs, 2) : '',
+      String(r.max.errors + r.fixed.errors),
+    ]);
+  }
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] as string).length)));
+  const fmt = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join(' | ')} |`;
+  console.log(`\nSignalbox bench: ${seconds} s max-load runs (wrk -t1 -c50 / h2load -c10 -m10), fixed rate ${fixedClients}×${fixedRps} req/s (h2load --rps),`);
+  console.log(`subject on core ${subjectCore}, load + nginx backend on core ${loadCore}, 100-byte bodies, loopback.\n`);
+  console.log(fmt(header));
+  console.log(`|${widths.map((w, i) => (i === 0 ? ':' : '') + '-'.repeat(w + 1) + (i === 0 ? '' : ':')).join('|')}|`);
+  for (const l of lines) console.log(fmt(l));
+  console.log('\nTargets (ratios from this run):');
+  const row = (name: string) => rows.find((r) => r.subject.name === name);
+  const hop = row('signalbox hop (http1)');
+  const ng = row('nginx (http1)');
+  const nhp = row('node-http-proxy (http1)');
+  const check = (label: string, value: number, ok: boolean) => console.log(`  ${ok ? 'MET ' : 'MISS'} ${label}: ${f(value, 2)}`);
+  if (hop && ng) {
+    check('hop CPU/req ÷ nginx ≤ 1.5', hop.cpuUs / ng.cpuUs, hop.cpuUs / ng.cpuUs <= 1.5);
+    check('hop req/s ÷ nginx ≥ 0.65', hop.max.rps / ng.max.rps, hop.max.rps / ng.max.rps >= 0.65);
+  }
+  if (hop && nhp) check('hop req/s ÷ node-http-proxy ≥ 4', hop.max.rps / nhp.max.rps, hop.max.rps / nhp.max.rps >= 4);
+  const d1 = row('direct (http1)');
+  if (hop && d1) check('hop added p99 at 1k req/s ≤ 0.5 ms', hop.fixed.p99 - d1.fixed.p99, hop.fixed.p99 - d1.fixed.p99 <= 0.5);
+  for (const r of rows.filter((x) => x.subject.name.startsWith('signalbox')))
+    check(`${r.subject.name} RSS ≤ 60 MB`, r.rssMb, r.rssMb <= 60);
+  const op = row('signalbox opaque hop');
+  const ha = row('haproxy mode tcp');
+  if (op && ha) check('opaque CPU/req ÷ haproxy ≤ 1.3', op.cpuUs / ha.cpuUs, op.cpuUs / ha.cpuUs <= 1.3);
+  const h2 = row('signalbox hop (h2c)');
+  const ng2 = row('nginx (h2c)');
+  if (h2 && ng2) check('h2c hop CPU/req ÷ nginx h2c ≤ 3', h2.cpuUs / ng2.cpuUs, h2.cpuUs / ng2.cpuUs <= 3);
+  const p1 = row('signalbox pair (peer http1)');
+  const p2 = row('signalbox pair (peer http2)');
+  if (p1 && p2)
+    console.log(
+      `  peer protocol: http1 ${f(p1.cpuUs, 1)} µs/req, ${f(p1.max.rps)} req/s; http2 ${f(p2.cpuUs, 1)} µs/req, ${f(p2.max.rps)} req/s → faster: ${p1.cpuUs <= p2.cpuUs ? 'http1' : 'http2'}`,
+    );
+  console.log(`\nlogs: ${dir}`);
+}
+
+const cleanup = () => void stopAll(started, 1000).then(() => process.exit(1));
+process.once('SIGINT', cleanup);
+process.once('SIGTERM', cleanup);
+main().then(
+  () => process.exit(0),
+  async (err: unknown) => {
+    console.error(`bench failed: ${(err as Error).stack ?? String(err)}`);
+    await stopAll(started, 1000);
+    process.exit(1);
+  },
+);
