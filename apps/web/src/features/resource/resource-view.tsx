@@ -20,7 +20,7 @@ export function ResourceView({ kind, namespace, name, range }: { kind: DetailKin
   const note =
     kind === 'deployment' || !deployments
       ? undefined
-      : `Edges are per workload: these are deployment ${deployments.join(', ')}'s.`;
+      : `Edges are per workload: these are the edges of deployment ${deployments.join(', ')}.`;
   return (
     <div className="stack">
       <ResourceHeader kind={kind} namespace={namespace} name={name} window={range.window} />
