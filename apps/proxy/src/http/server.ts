@@ -184,7 +184,8 @@ export class ServerConnection implements Flow, Sweepable {
     if (this.#exchange !== ex) return;
     this.#exchange = undefined;
     if (this.#detached) return;
-    if (this.options.deadlines) this.#idleSince = this.options.deadlines.sweeper.now;
+    // A pipelined head already buffered starts its deadline now, not when its bytes arrived.
+    if (this.options.deadlines) this.#idleSince = this.#headSince = this.options.deadlines.sweeper.now;
     if (result.close || ex.shouldClose() || !ex.body.ended || this.#closed) {
       this.#closed = true;
       this.socket.end();
