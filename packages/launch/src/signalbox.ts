@@ -78,23 +78,24 @@ export interface WebOptions {
   readonly host: string;
   readonly port: number;
   readonly apiUrl: string;
+  /** The API's `--tap-auth-token`, when it has one: the dashboard's tap relay presents it (the browser never does). */
+  readonly tapAuthToken?: string;
 }
 
-/** The dashboard's production server (`next start`), run by Node directly so no npx wrapper outlives it. */
+/**
+ * The dashboard's production server (apps/web/dist/server/main.js: Next's request handler plus the `/api/tap`
+ * WebSocket relay to the API), run by Node directly so no npx wrapper outlives it.
+ */
 export async function startWeb(options: WebOptions): Promise<ManagedProcess> {
   const proc = startProcess({
     name: 'web',
     command: process.execPath,
-    args: [
-      path.join(repoRoot, 'node_modules', 'next', 'dist', 'bin', 'next'),
-      'start',
-      path.join(repoRoot, 'apps', 'web'),
-      '-H',
-      options.host,
-      '-p',
-      String(options.port),
-    ],
-    env: { SIGNALBOX_API_URL: options.apiUrl, NEXT_TELEMETRY_DISABLED: '1' },
+    args: [path.join(repoRoot, 'apps', 'web', 'dist', 'server', 'main.js'), '-H', options.host, '-p', String(options.port)],
+    env: {
+      SIGNALBOX_API_URL: options.apiUrl,
+      NEXT_TELEMETRY_DISABLED: '1',
+      ...(options.tapAuthToken ? { SIGNALBOX_TAP_AUTH_TOKEN: options.tapAuthToken } : {}),
+    },
     logFile: path.join(options.dir, 'web.log'),
   });
   await waitForHttp(`http://${options.host}:${options.port}/healthz`, proc, 60_000);
