@@ -12,7 +12,7 @@ export interface TerminatedTls {
 }
 
 export interface MeshTlsServerOptions {
-  /** The current certificate; read per connection, so a renewed one applies to new connections at once. */
+  /** The current certificate; read per handshake, so a renewed one applies to new connections at once. */
   readonly material: () => TlsMaterial | undefined;
   readonly handshakeTimeoutMs?: number;
   /** ALPN protocols offered, most preferred first (`h2` for multiplexed meshed HTTP). */
@@ -21,55 +21,108 @@ export interface MeshTlsServerOptions {
 
 export interface MeshTlsServer {
   /**
-   * Terminates TLS on `socket`. `head`: bytes already read from it (the peeked ClientHello), replayed first.
-   * Rejects with a MeshTlsError (and destroys the socket) if there is no certificate yet, the handshake fails or
-   * times out, or the client's certificate does not chain to the trust anchor or names no identity.
+   * Terminates TLS on `socket` (an accepted TCP connection). `head`: bytes already read from it (the peeked
+   * ClientHello), replayed first. Rejects with a MeshTlsError, the socket destroyed, if there is no certificate
+   * yet, the SNI is not this proxy's identity, the handshake fails or times out, or the client's certificate does
+   * not chain to the trust anchor (or is expired, or names no identity).
    */
   terminate(socket: net.Socket, head?: Buffer): Promise<TerminatedTls>;
 }
 
+interface Pending {
+  resolve(t: TerminatedTls): void;
+  reject(e: MeshTlsError): void;
+}
+
+/** One TCP connection: its two ends. A TLSSocket over a net.Socket shares its handle, so both report the same. */
+const connectionKey = (s: net.Socket) => `${s.localAddress}:${s.localPort}<${s.remoteAddress}:${s.remotePort}`;
+
 export function createMeshTlsServer({ material, handshakeTimeoutMs = 10_000, alpnProtocols }: MeshTlsServerOptions): MeshTlsServer {
-  // Never listens: Node checks the client certificate (rejectUnauthorized) only for sockets that belong to a server.
-  const owner = tls.createServer({ minVersion: meshTlsVersion, maxVersion: meshTlsVersion });
-  owner.on('secureConnection', () => {});
-  owner.on('tlsClientError', () => {});
+  const pending = new Map<string, Pending>();
+  // Never listens: accepted sockets are handed to it, so Node's own server-side checks (client certificate
+  // verification with rejectUnauthorized, handshake timeout) apply exactly as on a listening TLS server.
+  const owner = tls.createServer({
+    minVersion: meshTlsVersion,
+    maxVersion: meshTlsVersion,
+    requestCert: true,
+    // Checked in 'secureConnection' below instead: Node would destroy the socket itself and report only a hang-up,
+    // losing the reason (and the socket's address, which finds the waiting caller).
+    rejectUnauthorized: false,
+    handshakeTimeout: handshakeTimeoutMs,
+    ...(alpnProtocols ? { ALPNProtocols: [...alpnProtocols] } : {}),
+    // Linkerd's inbound terminates only for its own name: any other SNI gets no certificate and fails.
+    SNICallback(servername, done) {
+      const current = material();
+      if (!current) return done(new MeshTlsError('SB_TLS_NO_IDENTITY', 'no certificate yet'));
+      if (servername !== current.identity) return done(new MeshTlsError('SB_TLS_IDENTITY_MISMATCH', `SNI ${servername} is not this proxy's identity`));
+      done(null, secureContextFor(current));
+    },
+  });
+  const settle = (socket: tls.TLSSocket) => {
+    const key = connectionKey(socket);
+    const entry = pending.get(key);
+    pending.delete(key);
+    return entry;
+  };
+  owner.on('secureConnection', (socket: tls.TLSSocket) => {
+    const entry = settle(socket);
+    if (!entry) return void socket.destroy();
+    if (!socket.authorized) {
+      socket.destroy();
+      return entry.reject(new MeshTlsError('SB_TLS_UNAUTHORIZED', `client certificate refused: ${String(socket.authorizationError ?? 'none presented')}`));
+    }
+    const [clientIdentity] = dnsNames(socket.getPeerCertificate());
+    if (!clientIdentity) {
+      socket.destroy();
+      return entry.reject(new MeshTlsError('SB_TLS_UNAUTHORIZED', 'client certificate names no identity'));
+    }
+    entry.resolve({ socket, clientIdentity });
+  });
+  owner.on('tlsClientError', (err: Error, socket: tls.TLSSocket) => {
+    const entry = settle(socket);
+    socket.destroy();
+    if (!entry) return;
+    const timeout = (err as NodeJS.ErrnoException).code === 'ERR_TLS_HANDSHAKE_TIMEOUT';
+    entry.reject(new MeshTlsError(timeout ? 'SB_TLS_TIMEOUT' : 'SB_TLS_HANDSHAKE', `TLS handshake failed: ${err.message}`, { cause: err }));
+  });
+
   return {
     terminate(socket, head) {
-      const current = material();
-      if (!current) {
+      if (!material()) {
         socket.destroy();
         return Promise.reject(new MeshTlsError('SB_TLS_NO_IDENTITY', 'no certificate yet: cannot terminate mTLS'));
       }
-      if (head && head.length > 0) socket.unshift(head);
-      const tlsSocket = new tls.TLSSocket(socket, {
-        isServer: true,
-        server: owner,
-        secureContext: secureContextFor(current),
-        requestCert: true,
-        rejectUnauthorized: true,
-        ...(alpnProtocols ? { ALPNProtocols: [...alpnProtocols] } : {}),
-      });
+      if (socket.remotePort === undefined) {
+        socket.destroy();
+        return Promise.reject(new MeshTlsError('SB_TLS_HANDSHAKE', 'the connection is already closed'));
+      }
       return new Promise<TerminatedTls>((resolve, reject) => {
-        const fail = (err: MeshTlsError) => {
+        const key = connectionKey(socket);
+        // A client that hangs up mid-handshake is reported after its socket lost its address, so the entry cannot
+        // be found by it: the raw socket's close (or, at worst, a timer) settles it.
+        const giveUp = (reason: string) => {
+          if (pending.get(key)?.resolve !== done) return;
+          pending.delete(key);
           clearTimeout(timer);
-          tlsSocket.destroy();
           socket.destroy();
-          reject(err);
+          reject(new MeshTlsError('SB_TLS_HANDSHAKE', reason));
         };
-        const timer = setTimeout(() => fail(new MeshTlsError('SB_TLS_TIMEOUT', `TLS handshake not done within ${handshakeTimeoutMs} ms`)), handshakeTimeoutMs);
-        tlsSocket.once('error', (err) => fail(new MeshTlsError('SB_TLS_HANDSHAKE', `TLS handshake failed: ${err.message}`, { cause: err })));
-        tlsSocket.once('close', () => fail(new MeshTlsError('SB_TLS_HANDSHAKE', 'connection closed during the TLS handshake')));
-        // Node's own check (on the server it was given) runs first and destroys the socket on a bad certificate.
-        tlsSocket.once('secure', () => {
-          if (tlsSocket.destroyed || !tlsSocket.authorized)
-            return fail(new MeshTlsError('SB_TLS_UNAUTHORIZED', `client certificate refused: ${String(tlsSocket.authorizationError ?? 'not authorized')}`));
-          const [clientIdentity] = dnsNames(tlsSocket.getPeerCertificate());
-          if (!clientIdentity) return fail(new MeshTlsError('SB_TLS_UNAUTHORIZED', 'client certificate names no identity'));
+        const done = (t: TerminatedTls) => {
           clearTimeout(timer);
-          tlsSocket.removeAllListeners('error');
-          tlsSocket.removeAllListeners('close');
-          resolve({ socket: tlsSocket, clientIdentity });
+          resolve(t);
+        };
+        const timer = setTimeout(() => giveUp(`TLS handshake not done within ${handshakeTimeoutMs} ms`), handshakeTimeoutMs + 1000);
+        socket.once('close', () => giveUp('connection closed during the TLS handshake'));
+        pending.set(key, {
+          resolve: done,
+          reject: (e) => {
+            clearTimeout(timer);
+            reject(e);
+          },
         });
+        // Bytes the detect stage read are put back; the TLS socket drains a wrapped socket's buffer first.
+        if (head && head.length > 0) socket.unshift(head);
+        owner.emit('connection', socket);
       });
     },
   };
