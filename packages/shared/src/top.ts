@@ -1,6 +1,6 @@
 // `top`: tap events aggregated by (source, destination, method, path), as `linkerd viz top` and the dashboard's
 // "Live calls" show them. Pure: the CLI and the dashboard feed it the same events.
-import type { TapEvent } from './tap.js';
+import type { ResponseEndEvent, TapEvent } from './tap.js';
 
 export interface TopRow {
   readonly source: string;
@@ -50,6 +50,15 @@ export function topPeerName(peer: TapEvent['source']): string {
   return ip.startsWith('[') && ip.endsWith(']') ? ip.slice(1, -1) : ip;
 }
 
+/**
+ * Linkerd's rule for a tapped response: no reset, and grpc-status OK when present, else HTTP status < 500. `status`
+ * is the response head's (undefined when none came). The tap table colours its rows by the same rule.
+ */
+export function tapResponseSucceeded(status: number | undefined, end: ResponseEndEvent['responseEnd']): boolean {
+  if (end.resetError !== undefined) return false;
+  return end.grpcStatus !== undefined ? end.grpcStatus === 0 : status !== undefined && status < 500;
+}
+
 export function addTopEvent(state: TopState, event: TapEvent): void {
   const id = `${event.id.base}:${event.id.stream}`;
   if ('requestInit' in event) {
@@ -72,9 +81,7 @@ export function addTopEvent(state: TopState, event: TapEvent): void {
   state.pending.delete(id);
   const end = event.responseEnd;
   const ms = end.sinceRequestInitUs / 1000;
-  const success =
-    end.resetError === undefined &&
-    (end.grpcStatus !== undefined ? end.grpcStatus === 0 : pending.status !== undefined && pending.status < 500);
+  const success = tapResponseSucceeded(pending.status, end);
   let row = state.rows.get(pending.key);
   if (!row) {
     row = {
