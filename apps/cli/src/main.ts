@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // The `signalbox` command line. Usage errors exit 2 (as commander's callers expect), failed calls exit 1.
 import { Command } from 'commander';
+import { addCheckCommand } from './commands/check.js';
+import { addIdentityCommand } from './commands/identity.js';
 import { addStatCommand } from './commands/stat.js';
 import { addTapCommand } from './commands/tap.js';
 import { addTopCommand } from './commands/top.js';
@@ -16,5 +18,7 @@ const program = new Command('signalbox')
 addStatCommand(program);
 addTapCommand(program);
 addTopCommand(program);
+addCheckCommand(program);
+addIdentityCommand(program);
 
 await program.parseAsync(process.argv);
