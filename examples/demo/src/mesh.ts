@@ -15,10 +15,11 @@ import {
   startWeb,
   stopAll,
   waitForHttp,
+  waitForTcp,
   type ManagedProcess,
 } from '@signalbox/launch';
 import { demoIdentityApiArgs, demoIdentityDir, withIdentityTokens } from './identity.js';
-import { demoPodNames, demoPods, demoRegistry, type DemoPod, type PodAddrs } from './topology.js';
+import { demoPodNames, demoPods, demoRegistry, serviceAuthority, type DemoPod, type PodAddrs } from './topology.js';
 
 export interface DemoMeshOptions {
   readonly dir?: string;
@@ -84,14 +85,26 @@ export async function startDemoMesh(options: DemoMeshOptions = {}): Promise<Demo
     processes.push(prometheus.process);
 
     const apiUrl = `http://${apiListen}`;
+    // books reaches stock (opaque TCP) through a proxy listener with a fixed destination: no HTTP to route by.
+    const stockListeners = new Map<string, string>();
+    for (const p of resolved) if (p.role === 'books') stockListeners.set(p.pod.name, await freeAddr());
     const startApp = (p: DemoPod) => {
+      const stock = stockListeners.get(p.pod.name);
       const proc = startProcess({
         name: `${p.pod.name}-app`,
         command: process.execPath,
-        args: [appEntry, `--role=${p.role}`, `--listen=${p.pod.app}`, `--outbound=${p.pod.proxy.outbound}`, `--rps=${options.rps ?? 5}`],
+        args: [
+          appEntry,
+          `--role=${p.role}`,
+          `--listen=${p.pod.app}`,
+          `--outbound=${p.pod.proxy.outbound}`,
+          `--rps=${options.rps ?? 5}`,
+          ...(stock ? [`--stock=${stock}`] : []),
+        ],
         logFile: path.join(dir, `${p.pod.name}-app.log`),
       });
-      return waitForHttp(`http://${p.pod.app}/`, proc).then(() => proc);
+      const ready = p.role === 'ratings' || p.role === 'stock' ? waitForTcp(p.pod.app, proc) : waitForHttp(`http://${p.pod.app}/`, proc);
+      return ready.then(() => proc);
     };
     await Promise.all(
       resolved.map((p) =>
@@ -102,7 +115,11 @@ export async function startDemoMesh(options: DemoMeshOptions = {}): Promise<Demo
             ...p.pod.proxy,
             app: p.pod.app,
             controlPlaneUrl: apiUrl,
-            extraArgs: [`--tap-token=${tapToken}`, ...(options.proxyArgs ?? [])],
+            extraArgs: [
+              `--tap-token=${tapToken}`,
+              ...(stockListeners.has(p.pod.name) ? [`--outbound-tcp=${stockListeners.get(p.pod.name)}=${serviceAuthority('stock')}`] : []),
+              ...(options.proxyArgs ?? []),
+            ],
           }),
         ),
       ),

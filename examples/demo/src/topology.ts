@@ -12,16 +12,20 @@ export interface DemoWorkload {
   readonly role: DemoRole;
 }
 
-export type DemoRole = 'web' | 'books' | 'authors' | 'traffic';
+export type DemoRole = 'web' | 'books' | 'authors' | 'ratings' | 'feed' | 'stock' | 'traffic';
 
 /**
- * traffic → web → (books ×2, authors). books fails one request in ten and varies its latency, so success rate,
- * latency percentiles and balancing all show on the dashboard.
+ * traffic → web → books ×2 (HTTP/1.1) → stock (opaque TCP); web → authors (HTTP/1.1), ratings (gRPC over HTTP/2)
+ * and feed (a WebSocket). books fails one request in ten and varies its latency, ratings fails one call in twenty,
+ * so success rate, latency percentiles, balancing and every protocol the mesh carries show on the dashboard.
  */
 export const demoWorkloads: readonly DemoWorkload[] = [
   { deployment: 'web', replicas: 1, service: { name: 'web', port: 7000 }, role: 'web' },
   { deployment: 'books', replicas: 2, service: { name: 'books', port: 7001 }, role: 'books' },
   { deployment: 'authors', replicas: 1, service: { name: 'authors', port: 7002 }, role: 'authors' },
+  { deployment: 'ratings', replicas: 1, service: { name: 'ratings', port: 7003 }, role: 'ratings' },
+  { deployment: 'feed', replicas: 1, service: { name: 'feed', port: 7004 }, role: 'feed' },
+  { deployment: 'stock', replicas: 1, service: { name: 'stock', port: 7005 }, role: 'stock' },
   { deployment: 'traffic', replicas: 1, role: 'traffic' },
 ];
 

@@ -1,4 +1,5 @@
 // Waiting without bare sleeps: poll a condition with a bounded budget, and fail with the last reason.
+import net from 'node:net';
 import type { ManagedProcess } from './process.js';
 import { logTail } from './process.js';
 
@@ -38,4 +39,25 @@ export async function waitForHttp(url: string, process?: ManagedProcess, timeout
     if (exited !== undefined) throw err;
     throw new Error(`${url} not ready after ${timeoutMs} ms: ${(err as Error).message}`);
   });
+}
+
+/** Resolves when `addr` ("host:port") accepts a TCP connection: for servers that speak no HTTP/1 (gRPC, TCP). */
+export async function waitForTcp(addr: string, process?: ManagedProcess, timeoutMs = 30_000): Promise<void> {
+  const [host, port] = [addr.slice(0, addr.lastIndexOf(':')), Number(addr.slice(addr.lastIndexOf(':') + 1))];
+  let exited: number | string | undefined;
+  void process?.exited.then((code) => (exited = code));
+  await eventually(
+    () => {
+      if (exited !== undefined && process)
+        throw new Error(`${process.name} exited (${exited}) before ${addr} accepted:\n${logTail(process.logFile)}`);
+      return new Promise<void>((resolve, reject) => {
+        const socket = net.connect(port, host, () => {
+          socket.destroy();
+          resolve();
+        });
+        socket.once('error', reject);
+      });
+    },
+    { timeoutMs, intervalMs: 100 },
+  );
 }

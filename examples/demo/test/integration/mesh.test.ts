@@ -22,6 +22,16 @@ const pod = (name: string) => {
 };
 const metrics = async (podName: string) => (await fetch(`http://${pod(podName).proxy.admin}/metrics`)).text();
 
+/** An instant query's series as label sets with their values. */
+async function query(promql: string): Promise<{ labels: Record<string, string>; value: number }[]> {
+  const url = new URL('/api/v1/query', mesh.prometheusUrl);
+  url.searchParams.set('query', promql);
+  const body = (await (await fetch(url)).json()) as {
+    data: { result: { metric: Record<string, string>; value: [number, string] }[] };
+  };
+  return body.data.result.map((r) => ({ labels: r.metric, value: Number(r.value[1]) }));
+}
+
 describe('demo mesh', () => {
   it('counts a request in the caller’s outbound proxy with the destination’s labels', async () => {
     await eventually(async () => {
@@ -55,7 +65,15 @@ describe('demo mesh', () => {
         url.searchParams.set('query', 'sum(request_total{direction="inbound",namespace="demo"}) by (deployment, pod)');
         const body = (await (await fetch(url)).json()) as { data: { result: { metric: Record<string, string> }[] } };
         const pods = body.data.result.map((r) => `${r.metric.deployment}/${r.metric.pod}`).sort();
-        expect(pods).toEqual(['authors/authors-0', 'books/books-0', 'books/books-1', 'web/web-0']);
+        // Every HTTP-speaking workload that receives calls (stock speaks opaque TCP; traffic only calls out).
+        expect(pods).toEqual([
+          'authors/authors-0',
+          'books/books-0',
+          'books/books-1',
+          'feed/feed-0',
+          'ratings/ratings-0',
+          'web/web-0',
+        ]);
       },
       { timeoutMs: 30_000 },
     );
@@ -80,6 +98,52 @@ describe('demo mesh', () => {
         expect(row(result.rows, 'traffic')?.successRate).toBeNull();
       },
       { timeoutMs: 45_000, intervalMs: 1000 },
+    );
+  });
+
+  it('carries gRPC with grpc_status classification, as Linkerd classifies it', async () => {
+    await eventually(
+      async () => {
+        const series = await query(
+          'sum(response_total{direction="inbound",namespace="demo",deployment="ratings"}) by (grpc_status, classification)',
+        );
+        const outcome = (code: string) => series.find((s) => s.labels.grpc_status === code)?.labels.classification;
+        expect(outcome('0')).toBe('success');
+        expect(outcome('5')).toBe('success'); // NOT_FOUND
+        expect(outcome('14')).toBe('failure'); // UNAVAILABLE
+      },
+      { timeoutMs: 30_000, intervalMs: 500 },
+    );
+  });
+
+  it('carries a WebSocket: the upgrade counted as 101, its frames as TCP bytes', async () => {
+    await eventually(
+      async () => {
+        const upgrades = await query(
+          'sum(response_total{direction="inbound",namespace="demo",deployment="feed"}) by (status_code)',
+        );
+        expect(upgrades.map((s) => s.labels.status_code)).toContain('101');
+        const bytes = await query(
+          'sum(tcp_read_bytes_total{direction="inbound",namespace="demo",deployment="feed",peer="src"})',
+        );
+        // Far more than one upgrade request's head: page views keep flowing as WebSocket messages.
+        expect(bytes[0]?.value).toBeGreaterThan(2000);
+      },
+      { timeoutMs: 30_000, intervalMs: 500 },
+    );
+  });
+
+  it('carries opaque TCP to stock, with the destination labelled on the caller’s side', async () => {
+    await eventually(
+      async () => {
+        const open = await query(
+          'sum(tcp_open_connections{direction="outbound",namespace="demo",deployment="books",peer="dst",dst_deployment="stock"}) by (pod)',
+        );
+        expect(open.map((s) => s.labels.pod).sort()).toEqual(['books-0', 'books-1']);
+        const read = await query('sum(tcp_read_bytes_total{direction="inbound",namespace="demo",deployment="stock",peer="src"})');
+        expect(read[0]?.value).toBeGreaterThan(0);
+      },
+      { timeoutMs: 30_000, intervalMs: 500 },
     );
   });
 });
