@@ -21,6 +21,8 @@ export default function RootLayout({ children }: { children: ReactNode }) {
           </Link>
           <nav>
             <Link href="/">Overview</Link>
+            <Link href="/tap">Tap</Link>
+            <Link href="/top">Top</Link>
           </nav>
         </header>
         <main className="app-main">

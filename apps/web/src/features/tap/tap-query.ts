@@ -52,6 +52,13 @@ const params = {
 
 type SearchParamsLike = { get(name: string): string | null };
 
+/** A page's `searchParams` record as URLSearchParams (repeated parameters: not ours, ignored). */
+export function searchParamsOf(record: Readonly<Record<string, string | string[] | undefined>>): URLSearchParams {
+  const search = new URLSearchParams();
+  for (const [k, v] of Object.entries(record)) if (typeof v === 'string') search.set(k, v);
+  return search;
+}
+
 export function tapQueryFromParams(search: SearchParamsLike): TapQuery {
   const text = (name: string, fallback = '') => (search.get(name) ?? fallback).trim();
   return {
