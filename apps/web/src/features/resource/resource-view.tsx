@@ -6,7 +6,7 @@ import { useQuery } from '@tanstack/react-query';
 import type { DetailKind } from '../../lib/links';
 import { liveQueryOptions } from '../../lib/query-client';
 import { useTRPC } from '../../lib/trpc';
-import { LiveCalls } from './live-calls';
+import { LiveCalls, type LiveCallsTarget } from './live-calls';
 import { ResourceCharts } from './resource-charts';
 import { ResourceEdgesTables } from './resource-edges-tables';
 import { ResourceHeader } from './resource-header';
@@ -16,7 +16,13 @@ export function ResourceView({ kind, namespace, name, range }: { kind: DetailKin
   const trpc = useTRPC();
   const resource = useQuery(trpc.resource.queryOptions({ kind, namespace, name }, liveQueryOptions));
   const deployments = resource.data?.deployments;
-  const workload = deployments?.[0] ? { namespace, deployment: deployments[0] } : null;
+  // Live calls tap the pod itself, the deployment itself, or (for a service) the workload behind it.
+  const liveTarget: LiveCallsTarget | null =
+    kind === 'service'
+      ? deployments?.[0]
+        ? { namespace, kind: 'deployment', name: deployments[0] }
+        : null
+      : { namespace, kind, name };
   const note =
     kind === 'deployment' || !deployments
       ? undefined
@@ -26,7 +32,7 @@ export function ResourceView({ kind, namespace, name, range }: { kind: DetailKin
       <ResourceHeader kind={kind} namespace={namespace} name={name} window={range.window} />
       <ResourceCharts kind={kind} namespace={namespace} name={name} range={range} />
       <ResourceEdgesTables namespace={namespace} deployments={deployments} window={range.window} note={note} />
-      <LiveCalls workload={workload} />
+      <LiveCalls target={liveTarget} />
     </div>
   );
 }
