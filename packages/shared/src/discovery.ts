@@ -26,6 +26,12 @@ export const registryPodSchema = z.strictObject({
   proxy: podProxySchema.optional(),
   /** The pod's proof of identity when its proxy asks for a certificate (one machine; Kubernetes uses its SA token). */
   identityToken: identityTokenRefSchema.optional(),
+  /**
+   * Inbound policy for the pod's app port (Linkerd's Server with only authenticated clients allowed): its proxy
+   * refuses connections without a mesh identity (plaintext, or TLS not for the proxy) and counts them. A pod has
+   * one app port on one machine, so the policy is per pod. The launcher passes it to the proxy at start.
+   */
+  requireIdentity: z.boolean().optional(),
 });
 
 export const registryServiceSchema = z.strictObject({
@@ -129,6 +135,8 @@ export const endpointSchema = z.strictObject({
   labels: endpointLabelsSchema,
   /** Meshed endpoints only: the identity the peer's certificate must name (Linkerd's `TlsIdentity`); SNI too. */
   identity: identityNameSchema.optional(),
+  /** Meshed endpoints only: the app's port behind the inbound proxy, named in the opaque transport header. */
+  appPort: z.number().int().min(1).max(65535).optional(),
 });
 export type Endpoint = z.infer<typeof endpointSchema>;
 

@@ -18,3 +18,4 @@ export * from './tap-outbox.js';
 export * from './tap.js';
 export * from './timeseries.js';
 export * from './top.js';
+export * from './transport-header.js';

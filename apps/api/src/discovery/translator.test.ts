@@ -89,7 +89,7 @@ describe('resolveAuthority', () => {
     expect(resolveAuthority(registry, { service: 'books', namespace: 'demo', port: 7000 })).toEqual({
       exists: true,
       endpoints: [
-        { ...ep('books-1', '127.0.0.1:7101'), labels: { ...ep('books-1', '').labels } },
+        { ...ep('books-1', '127.0.0.1:7101'), labels: { ...ep('books-1', '').labels }, appPort: 7001 },
         ep('books-2', '127.0.0.1:7002', false),
       ],
     });

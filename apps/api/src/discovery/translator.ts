@@ -1,6 +1,6 @@
 // Pure core of the destination stream: what a service authority resolves to in a registry, and the updates that
 // take a proxy from one resolution to the next (Linkerd's endpoint_translator: add / remove / no_endpoints).
-import { defaultTrustDomain, identityName, type DestinationUpdate, type Endpoint, type Registry, type RegistryPod, type ServiceAuthority } from '@signalbox/shared';
+import { defaultTrustDomain, identityName, parseHostPort, type DestinationUpdate, type Endpoint, type Registry, type RegistryPod, type ServiceAuthority } from '@signalbox/shared';
 
 /** `exists: false`: no such service (or port), the client may fall back; else the service's current endpoints. */
 export type Resolution = { readonly exists: false } | { readonly exists: true; readonly endpoints: readonly Endpoint[] };
@@ -25,7 +25,18 @@ export function resolveAuthority(registry: Registry, authority: ServiceAuthority
 export function toEndpoint(pod: RegistryPod, namespace: string, service: string, trustDomain = defaultTrustDomain): Endpoint {
   const labels = { namespace, service, deployment: pod.deployment, pod: pod.name, serviceaccount: pod.serviceAccount };
   if (!pod.proxy) return { addr: pod.app, meshed: false, labels };
-  return { addr: pod.proxy.inbound, meshed: true, labels, identity: identityName({ serviceAccount: pod.serviceAccount, namespace, trustDomain }) };
+  return {
+    addr: pod.proxy.inbound,
+    meshed: true,
+    labels,
+    identity: identityName({ serviceAccount: pod.serviceAccount, namespace, trustDomain }),
+    // Named in the opaque transport header, so the peer's inbound proxy knows which local app the bytes are for.
+    appPort: portOf(pod.app),
+  };
+}
+
+function portOf(addr: string): number | undefined {
+  return parseHostPort(addr)?.port;
 }
 
 /**
@@ -58,6 +69,7 @@ function sameEndpoint(a: Endpoint, b: Endpoint): boolean {
     a.addr === b.addr &&
     a.meshed === b.meshed &&
     a.identity === b.identity &&
+    a.appPort === b.appPort &&
     a.labels.namespace === b.labels.namespace &&
     a.labels.service === b.labels.service &&
     a.labels.deployment === b.labels.deployment &&

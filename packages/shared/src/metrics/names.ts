@@ -12,6 +12,14 @@ export const metricNames = {
   tcpWriteBytesTotal: 'tcp_write_bytes_total',
   identityCertExpirationTimestampSeconds: 'identity_cert_expiration_timestamp_seconds',
   identityCertRefreshCount: 'identity_cert_refresh_count',
+  inboundTcpAuthzDenyTotal: 'inbound_tcp_authz_deny_total',
+  inboundTcpErrorsTotal: 'inbound_tcp_errors_total',
+  /**
+   * Signalbox's own (Linkerd has no equivalent, hence the prefix): time a request spends inside the proxy itself,
+   * request head in → forwarded upstream plus response head in → forwarded to the client. Labels as
+   * `response_latency_ms` minus `status_code`.
+   */
+  proxyOverheadMs: 'signalbox_proxy_overhead_ms',
 } as const;
 
 export const labelNames = {
@@ -51,9 +59,19 @@ export const latencyBucketsMs: readonly number[] = [
   40000, 50000,
 ];
 
+/** `le` buckets for `signalbox_proxy_overhead_ms`: fine, since a proxy should add well under a millisecond. */
+export const overheadBucketsMs: readonly number[] = [0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10, 20, 50];
+
 /** Values of the `no_tls_reason` label (Linkerd's spellings). */
 export const noTlsReasons = {
   notProvidedByServiceDiscovery: 'not_provided_by_service_discovery',
   noTlsFromRemote: 'no_tls_from_remote',
   loopback: 'loopback',
+} as const;
+
+/** Values of the `tls` label (Linkerd's): mTLS, none (+ `no_tls_reason`), or TLS for someone else passed through. */
+export const tlsLabelValues = {
+  secured: 'true',
+  noIdentity: 'no_identity',
+  opaque: 'opaque',
 } as const;
