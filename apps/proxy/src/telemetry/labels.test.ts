@@ -42,4 +42,21 @@ describe('targetLabels', () => {
     const t = { direction: 'inbound' as const, addr: 'a:1', noTlsReason: 'x' };
     expect(targetKey(t)).not.toBe(targetKey({ ...t, addr: 'a:2' }));
   });
+
+  it.each([
+    ['inbound mTLS', { tls: { clientId: 'web.demo' } }, { tls: 'true', client_id: 'web.demo' }],
+    ['outbound mTLS', { tls: { serverId: 'books.demo' } }, { tls: 'true', server_id: 'books.demo' }],
+    ['TLS passed through', { tls: 'opaque' as const }, { tls: 'opaque' }],
+    ['plaintext', {}, { tls: 'no_identity', no_tls_reason: 'x' }],
+  ])('labels %s as Linkerd does', (_what, extra, expected) => {
+    const labels = targetLabels({ direction: 'inbound', addr: 'a:1', noTlsReason: 'x', ...extra });
+    const { direction: _d, target_addr: _a, target_ip: _i, target_port: _p, ...tls } = labels;
+    expect(tls).toEqual(expected);
+  });
+
+  it('keys differ by TLS state and peer identity', () => {
+    const t = { direction: 'inbound' as const, addr: 'a:1', noTlsReason: 'x' };
+    const keys = [t, { ...t, tls: { clientId: 'a' } }, { ...t, tls: { clientId: 'b' } }, { ...t, tls: { serverId: 'a' } }, { ...t, tls: 'opaque' as const }].map(targetKey);
+    expect(new Set(keys).size).toBe(keys.length);
+  });
 });

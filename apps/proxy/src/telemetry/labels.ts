@@ -1,6 +1,6 @@
 // Linkerd's label shapes for endpoint-level metrics (REFERENCE §2.1–2.2), built once per target so the per-request
 // path only looks up a cached series. Proxy identity labels (namespace, deployment, pod) are added by Prometheus.
-import { labelNames as L, noTlsReasons, type Direction, type EndpointLabels } from '@signalbox/shared';
+import { labelNames as L, noTlsReasons, tlsLabelValues, type Direction, type EndpointLabels } from '@signalbox/shared';
 import { parseHostPort } from '@signalbox/shared';
 
 export type Labels = Readonly<Record<string, string>>;
@@ -12,7 +12,13 @@ export interface MetricTarget {
   readonly authority?: string;
   /** `host:port` connected to (the endpoint; the app for inbound). */
   readonly addr: string;
+  /** Why the connection is not mTLS; ignored when `tls` says it is. */
   readonly noTlsReason: string;
+  /**
+   * mTLS: inbound knows the client's identity (`tls="true",client_id`), outbound the server's it verified
+   * (`tls="true",server_id`); `opaque`: inbound TLS for another name, passed through undecrypted (`tls="opaque"`).
+   */
+  readonly tls?: { readonly clientId: string } | { readonly serverId: string } | 'opaque';
   readonly dst?: EndpointLabels;
 }
 
@@ -23,8 +29,16 @@ export function targetLabels(t: MetricTarget): Labels {
   labels[L.targetAddr] = t.addr;
   labels[L.targetIp] = hp?.host ?? '';
   labels[L.targetPort] = hp ? String(hp.port) : '';
-  labels[L.tls] = 'no_identity';
-  labels[L.noTlsReason] = t.noTlsReason;
+  const tls = t.tls;
+  if (tls === 'opaque') labels[L.tls] = tlsLabelValues.opaque;
+  else if (tls) {
+    labels[L.tls] = tlsLabelValues.secured;
+    if ('clientId' in tls) labels[L.clientId] = tls.clientId;
+    else labels[L.serverId] = tls.serverId;
+  } else {
+    labels[L.tls] = tlsLabelValues.noIdentity;
+    labels[L.noTlsReason] = t.noTlsReason;
+  }
   if (t.dst) {
     labels[L.dstNamespace] = t.dst.namespace;
     labels[L.dstService] = t.dst.service;
@@ -38,7 +52,8 @@ export function targetLabels(t: MetricTarget): Labels {
 /** A stable key for caching per-target series. */
 export function targetKey(t: MetricTarget): string {
   const d = t.dst;
-  return `${t.direction}|${t.authority ?? ''}|${t.addr}|${t.noTlsReason}|${
+  const tls = t.tls === undefined ? `-${t.noTlsReason}` : t.tls === 'opaque' ? 'o' : 'clientId' in t.tls ? `c${t.tls.clientId}` : `s${t.tls.serverId}`;
+  return `${t.direction}|${t.authority ?? ''}|${t.addr}|${tls}|${
     d ? `${d.namespace}|${d.service}|${d.deployment}|${d.pod}|${d.serviceaccount}` : ''
   }`;
 }
@@ -57,6 +72,8 @@ export const endpointLabelNames = [
   L.targetPort,
   L.tls,
   L.noTlsReason,
+  L.clientId,
+  L.serverId,
   L.dstNamespace,
   L.dstService,
   L.dstDeployment,
