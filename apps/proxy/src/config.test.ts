@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from './config.js';
+import { meshIdentity, parseConfig } from './config.js';
 
 describe('parseConfig', () => {
   it('uses Linkerd-like defaults', () => {
@@ -62,5 +62,37 @@ describe('parseConfig', () => {
       { listen: '127.0.0.1:4244', app: '127.0.0.1:8082' },
     ]);
     expect(() => parseConfig(['--inbound-route=127.0.0.1:4243'], {})).toThrow('--inbound-route');
+  });
+
+  describe('identity', () => {
+    const books = 'books.demo.serviceaccount.identity.signalbox.cluster.local';
+    it('is off without a name, and with --identity=off whatever is set', () => {
+      expect(meshIdentity(parseConfig([], {}))).toBeUndefined();
+      expect(meshIdentity(parseConfig(['--identity=off', `--identity-name=${books}`], {}))).toBeUndefined();
+    });
+
+    it('takes a name, or builds it from serviceaccount, namespace and trust domain', () => {
+      expect(meshIdentity(parseConfig([`--identity-name=${books}`, '--identity-token-file=/t'], {}))).toEqual({ name: books, tokenFile: '/t', trustAnchorsFile: undefined });
+      const built = parseConfig(['--identity-serviceaccount=books', '--identity-namespace=demo', '--identity-token-file=/t', '--identity-trust-anchors-file=/ca'], {});
+      expect(meshIdentity(built)).toEqual({ name: books, tokenFile: '/t', trustAnchorsFile: '/ca' });
+      expect(meshIdentity(parseConfig(['--identity-serviceaccount=books', '--identity-namespace=demo', '--identity-trust-domain=example.org', '--identity-token-file=/t'], {}))?.name).toBe(
+        'books.demo.serviceaccount.identity.signalbox.example.org',
+      );
+    });
+
+    it.each([
+      [['--identity=on'], '--identity-name'],
+      [[`--identity-name=${books}`], '--identity-token-file'],
+      [['--identity-name=books.demo', '--identity-token-file=/t'], '--identity-name'],
+      [['--identity-serviceaccount=books', '--identity-token-file=/t'], '--identity-namespace'],
+      [[`--identity-name=${books}`, '--identity-serviceaccount=books', '--identity-namespace=demo', '--identity-token-file=/t'], '--identity-name'],
+      [['--require-identity-ports=7001'], '--require-identity-ports'],
+    ])('rejects %j naming %s', (argv, flag) => {
+      expect(() => parseConfig(argv, {})).toThrow(flag);
+    });
+
+    it('parses the ports that require identity', () => {
+      expect(parseConfig([`--identity-name=${books}`, '--identity-token-file=/t', '--require-identity-ports=7001,7002'], {}).requireIdentityPorts).toEqual([7001, 7002]);
+    });
   });
 });

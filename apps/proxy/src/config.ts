@@ -1,5 +1,5 @@
 // Proxy configuration: flags (`--inbound=host:port`) win over environment variables, parsed once with zod.
-import { hostPortSchema } from '@signalbox/shared';
+import { defaultTrustDomain, hostPortSchema, identityName, identityNameSchema, resourceNameSchema, trustDomainSchema } from '@signalbox/shared';
 import { z } from 'zod';
 import { defaultOpaquePorts } from './detect/detect.js';
 
@@ -34,6 +34,10 @@ const inboundRouteFlag = z.union([
     .pipe(inboundRouteSchema),
 ]);
 
+const portList = z
+  .union([z.string().transform((v) => v.split(',').map((p) => p.trim()).filter(Boolean).map(Number)), z.array(z.number())])
+  .pipe(z.array(port));
+
 export const configSchema = z.strictObject({
   outbound: hostPortSchema.default('127.0.0.1:4140'),
   inbound: hostPortSchema.default('127.0.0.1:4143'),
@@ -50,10 +54,7 @@ export const configSchema = z.strictObject({
   /** Protocol detection's single read waits this long; then the connection is opaque TCP (Linkerd: 10 s). */
   detectTimeout: ms(10_000),
   /** Destination ports that skip detection (server-speaks-first protocols); Linkerd's default list. */
-  opaquePorts: z
-    .union([z.string().transform((v) => v.split(',').map((p) => p.trim()).filter(Boolean).map(Number)), z.array(z.number())])
-    .pipe(z.array(port))
-    .default([...defaultOpaquePorts]),
+  opaquePorts: portList.default([...defaultOpaquePorts]),
   /**
    * How outbound carries HTTP/1 requests to meshed peers: pooled HTTP/1.1 keep-alive sockets, or multiplexed on
    * one HTTP/2 connection per peer (Linkerd's orig-proto upgrade). `npm run bench` compares the two.
@@ -76,9 +77,55 @@ export const configSchema = z.strictObject({
     .union([z.string().transform((v) => v.split(',')), z.array(z.string())])
     .default([])
     .transform((names) => names.map((h) => h.trim().toLowerCase()).filter(Boolean)),
+  /**
+   * mTLS identity. On when a name is given (`--identity-name`, or serviceaccount + namespace [+ trust domain]);
+   * `off` runs plaintext as before, whatever else is set.
+   */
+  identity: z.enum(['on', 'off']).optional(),
+  identityName: identityNameSchema.optional(),
+  identityServiceaccount: resourceNameSchema.optional(),
+  identityNamespace: resourceNameSchema.optional(),
+  identityTrustDomain: trustDomainSchema.default(defaultTrustDomain),
+  /** The pod's token (the registry's `identityToken`), read before every certify so a rotated file is picked up. */
+  identityTokenFile: z.string().min(1).optional(),
+  /** PEM bundle peers are verified with; absent: taken from the control plane's first certify answer. */
+  identityTrustAnchorsFile: z.string().min(1).optional(),
+  /** App ports whose inbound refuses clients without a mesh identity (the registry's `requireIdentity`). */
+  requireIdentityPorts: portList.default([]),
+}).superRefine((c, ctx) => {
+  if (c.identity === 'off') return;
+  const named = c.identityName !== undefined;
+  const parts = c.identityServiceaccount !== undefined || c.identityNamespace !== undefined;
+  const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+  if (named && parts) return issue('identityName', 'give a name or a serviceaccount and namespace, not both');
+  if (parts && (c.identityServiceaccount === undefined || c.identityNamespace === undefined))
+    return issue(c.identityServiceaccount === undefined ? 'identityServiceaccount' : 'identityNamespace', 'needs both the serviceaccount and the namespace');
+  if (!named && !parts) {
+    if (c.identity === 'on') issue('identityName', 'identity is on but no identity is named');
+    if (c.requireIdentityPorts.length > 0) issue('requireIdentityPorts', 'requiring identity needs an identity of our own');
+    return;
+  }
+  if (c.identityTokenFile === undefined) issue('identityTokenFile', 'an identity needs the token that proves it');
 });
 
 export type ProxyConfig = z.infer<typeof configSchema>;
+
+export interface MeshIdentityConfig {
+  readonly name: string;
+  readonly tokenFile: string;
+  readonly trustAnchorsFile: string | undefined;
+}
+
+/** The proxy's identity, when mTLS is on (the schema has checked that a name and a token file are there). */
+export function meshIdentity(c: ProxyConfig): MeshIdentityConfig | undefined {
+  if (c.identity === 'off' || c.identityTokenFile === undefined) return undefined;
+  const name =
+    c.identityName ??
+    (c.identityServiceaccount && c.identityNamespace
+      ? identityName({ serviceAccount: c.identityServiceaccount, namespace: c.identityNamespace, trustDomain: c.identityTrustDomain })
+      : undefined);
+  return name === undefined ? undefined : { name, tokenFile: c.identityTokenFile, trustAnchorsFile: c.identityTrustAnchorsFile };
+}
 
 /** flag name → [config key, env var] */
 const options: Record<string, [keyof ProxyConfig, string]> = {
@@ -102,6 +149,14 @@ const options: Record<string, [keyof ProxyConfig, string]> = {
   'inbound-route': ['inboundRoutes', 'SIGNALBOX_INBOUND_ROUTES'],
   'tap-token': ['tapToken', 'SIGNALBOX_TAP_TOKEN'],
   'tap-redact-headers': ['tapRedactHeaders', 'SIGNALBOX_TAP_REDACT_HEADERS'],
+  identity: ['identity', 'SIGNALBOX_IDENTITY'],
+  'identity-name': ['identityName', 'SIGNALBOX_IDENTITY_NAME'],
+  'identity-serviceaccount': ['identityServiceaccount', 'SIGNALBOX_IDENTITY_SERVICEACCOUNT'],
+  'identity-namespace': ['identityNamespace', 'SIGNALBOX_IDENTITY_NAMESPACE'],
+  'identity-trust-domain': ['identityTrustDomain', 'SIGNALBOX_IDENTITY_TRUST_DOMAIN'],
+  'identity-token-file': ['identityTokenFile', 'SIGNALBOX_IDENTITY_TOKEN_FILE'],
+  'identity-trust-anchors-file': ['identityTrustAnchorsFile', 'SIGNALBOX_IDENTITY_TRUST_ANCHORS_FILE'],
+  'require-identity-ports': ['requireIdentityPorts', 'SIGNALBOX_REQUIRE_IDENTITY_PORTS'],
 };
 
 /** Flags that may be given more than once (the env var then holds a comma-separated list). */

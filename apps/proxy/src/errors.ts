@@ -13,7 +13,9 @@ export type ProxyErrorCode =
   | 'connect-timeout'
   | 'upstream-reset'
   | 'bad-response'
-  | 'upstream-busy';
+  | 'upstream-busy'
+  /** mTLS to a meshed endpoint failed: untrusted or wrong identity, handshake error, or no certificate of ours yet. */
+  | 'upstream-tls';
 
 const statusOf: Record<ProxyErrorCode, number> = {
   'bad-request': 400,
@@ -28,6 +30,7 @@ const statusOf: Record<ProxyErrorCode, number> = {
   'upstream-reset': 502,
   'bad-response': 502,
   'upstream-busy': 503,
+  'upstream-tls': 502,
 };
 
 export class ProxyError extends Error {
@@ -52,6 +55,8 @@ export function upstreamError(err: unknown, target: string): ProxyError {
   if (err instanceof ProxyError) return err;
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'ECONNREFUSED') return new ProxyError('connect-refused', `connection to ${target} refused`);
+  if (typeof code === 'string' && code.startsWith('SB_TLS_'))
+    return new ProxyError('upstream-tls', `mTLS with ${target} failed: ${(err as Error).message}`);
   if (code === 'ETIMEDOUT' || code === 'SB_CONNECT_TIMEOUT')
     return new ProxyError('connect-timeout', `connecting to ${target} timed out`);
   return new ProxyError('upstream-reset', `connection to ${target} failed before a response: ${code ?? String(err)}`);

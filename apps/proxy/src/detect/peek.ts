@@ -40,3 +40,36 @@ export function replay(socket: net.Socket, bytes: Buffer): void {
 }
 
 function noop(): void {}
+
+export type Gathered =
+  | { readonly kind: 'data'; readonly bytes: Buffer }
+  /** The deadline passed first; `bytes`: what had arrived. */
+  | { readonly kind: 'timeout'; readonly bytes: Buffer }
+  | { readonly kind: 'closed' };
+
+/**
+ * Reads until `enough(bytes)` says the bytes so far decide (a whole ClientHello, a whole transport header), at most
+ * `maxBytes`, within one deadline of `timeoutMs` for all reads together. `prior`: bytes already read. Like `peek`,
+ * the socket is left paused with no listeners of ours.
+ */
+export function gather(
+  socket: net.Socket,
+  timeoutMs: number,
+  prior: Buffer,
+  enough: (bytes: Buffer) => boolean,
+  maxBytes: number,
+  done: (g: Gathered) => void,
+): void {
+  const deadline = performance.now() + timeoutMs;
+  const step = (bytes: Buffer) => {
+    if (bytes.length >= maxBytes || enough(bytes)) return done({ kind: 'data', bytes });
+    const left = deadline - performance.now();
+    if (left <= 0) return done({ kind: 'timeout', bytes });
+    peek(socket, left, (p) => {
+      if (p.kind === 'closed') return done(p);
+      if (p.kind === 'timeout') return done({ kind: 'timeout', bytes });
+      step(bytes.length === 0 ? p.bytes : Buffer.concat([bytes, p.bytes]));
+    });
+  };
+  step(prior);
+}
