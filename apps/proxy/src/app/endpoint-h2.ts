@@ -1,6 +1,8 @@
 // The HTTP/2 endpoint stage shared by both directions (the h2 counterpart of endpoint.ts): count the stream,
 // forward it (h2 → h2, h2 → restored HTTP/1.1, or HTTP/1 → multiplexed h2), record the response under one
-// endpoint's metric labels, and report the outcome to the balancer's pick.
+// endpoint's metric labels, report the outcome to the balancer's pick, time the proxy's own share
+// (signalbox_proxy_overhead_ms) and feed tap, as endpoint.ts does for HTTP/1.
+import type net from 'node:net';
 import type { OutgoingHttpHeaders } from 'node:http2';
 import { upstreamError, type ProxyError } from '../errors.js';
 import type { ConnectionPool } from '../http/pool.js';
@@ -10,25 +12,49 @@ import { forwardH2, type StreamHooks } from '../http2/forward.js';
 import { forwardH1OverH2, forwardH2AsH1 } from '../http2/orig-proto.js';
 import { respondH2Error } from '../http2/response.js';
 import type { H2Request } from '../http2/server.js';
+import { h2RequestHead, responseHeaders } from '../tap/event.js';
+import type { TappedRequest, TapRegistry } from '../tap/registry.js';
 import type { TargetHttpMetrics } from '../telemetry/http-metrics.js';
 import { respondError, type EndpointTarget } from './endpoint.js';
 
 /** The balancer pick's completion: time to the response head (ms), 'error' when none came, or nothing. */
 export type PickDone = (outcome?: number | 'error') => void;
 
-function hooks(m: TargetHttpMetrics, startedAt: number, done: PickDone | undefined): StreamHooks {
+function hooks(m: TargetHttpMetrics, startedAt: number, done: PickDone | undefined, tapped: TappedRequest | undefined): StreamHooks {
   let headAt = -1;
+  let requestLeg = 0;
+  let headIn = 0;
   return {
-    onResponseHead(status) {
-      headAt = performance.now() - startedAt;
+    onRequestSent() {
+      requestLeg = performance.now() - startedAt;
+    },
+    onResponseHead(status, headers) {
+      headIn = performance.now();
+      headAt = headIn - startedAt;
       m.latency(status, headAt);
       done?.(headAt);
+      tapped?.responseInit(status, responseHeaders(headers));
     },
-    onEnd(status, error, grpc) {
+    onResponseSent() {
+      m.overhead(requestLeg + (performance.now() - headIn));
+    },
+    onEnd(status, error, grpc, bytes) {
       m.response(status, error, grpc);
       if (headAt < 0) done?.(error ? 'error' : undefined);
+      if (!tapped) return;
+      // A response the proxy made itself (no endpoint head): init and end at once, as endpoint.ts does.
+      if (headAt < 0 && status > 0) tapped.proxyResponse(status, error, bytes ?? 0);
+      else tapped.responseEnd(bytes ?? 0, error || undefined, grpc);
     },
+    countBytes: tapped !== undefined,
   };
+}
+
+/** Tap's hook 1 for a stream (only called while someone taps). */
+function tapStream(tap: TapRegistry, req: H2Request, target: EndpointTarget): TappedRequest | undefined {
+  const socket = req.stream.session?.socket as net.Socket | undefined;
+  if (!socket) return undefined;
+  return tap.requestInit({ head: h2RequestHead(req.headers), client: socket, startedAt: req.startedAt }, target.tcp);
 }
 
 /** h2 stream → h2 endpoint (an h2 app, or a peer proxy's inbound). */
@@ -37,10 +63,12 @@ export function forwardStreamToEndpoint(
   target: EndpointTarget,
   req: H2Request,
   headers: OutgoingHttpHeaders,
+  tap: TapRegistry,
   done?: PickDone,
 ): Promise<void> {
   target.http.request();
-  return forwardH2(sessions, target, req, headers, hooks(target.http, req.startedAt, done));
+  const tapped = tap.active ? tapStream(tap, req, target) : undefined;
+  return forwardH2(sessions, target, req, headers, hooks(target.http, req.startedAt, done, tapped));
 }
 
 /** h2 stream a peer multiplexed (`signalbox-orig-proto`) → HTTP/1.1 to the app. */
@@ -49,9 +77,11 @@ export function restoreHttp1ToEndpoint(
   target: EndpointTarget,
   req: H2Request,
   drop: ReadonlySet<string>,
+  tap: TapRegistry,
 ): Promise<void> {
   target.http.request();
-  return forwardH2AsH1(pool, target, req, drop, hooks(target.http, req.startedAt, undefined));
+  const tapped = tap.active ? tapStream(tap, req, target) : undefined;
+  return forwardH2AsH1(pool, target, req, drop, hooks(target.http, req.startedAt, undefined, tapped));
 }
 
 /** HTTP/1 exchange → one stream of the shared h2 session to a meshed peer. */
@@ -61,29 +91,42 @@ export async function multiplexToEndpoint(
   ex: Exchange,
   logical: { readonly authority: string; readonly path: string },
   drop: ReadonlySet<string>,
+  tap: TapRegistry,
   done?: PickDone,
 ): Promise<ExchangeResult> {
   const m = target.http;
   m.request();
+  const tapped = tap.active ? tap.requestInit(ex, target.tcp) : undefined;
   let headSeen = false;
+  let requestLeg = 0;
+  let headIn = 0;
   try {
-    const outcome = await forwardH1OverH2(sessions, target, ex, logical, drop, (status) => {
-      headSeen = true;
-      const ms = performance.now() - ex.startedAt;
-      m.latency(status, ms);
-      done?.(ms);
+    const outcome = await forwardH1OverH2(sessions, target, ex, logical, drop, {
+      onRequestSent: () => (requestLeg = performance.now() - ex.startedAt),
+      onResponseHead: (status, headers) => {
+        headSeen = true;
+        headIn = performance.now();
+        const ms = headIn - ex.startedAt;
+        m.latency(status, ms);
+        done?.(ms);
+        tapped?.responseInit(status, responseHeaders(headers));
+      },
+      onResponseSent: () => m.overhead(requestLeg + (performance.now() - headIn)),
     });
     if (outcome.kind === 'aborted') {
       m.response(outcome.status, outcome.error);
       if (!headSeen) done?.('error');
+      tapped?.responseEnd(outcome.bytes, outcome.error);
       return { close: true };
     }
     m.response(outcome.status, '');
+    tapped?.responseEnd(outcome.bytes);
     return outcome.result;
   } catch (err) {
     const e = upstreamError(err, target.addr);
     m.response(e.status, e.code);
     done?.('error');
+    tapped?.proxyResponse(e.status, e.code, Buffer.byteLength(`${e.message}\n`));
     return respondError(ex, e);
   }
 }

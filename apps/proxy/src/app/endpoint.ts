@@ -1,5 +1,6 @@
 // The endpoint stage shared by both directions: count the request, forward it over the pool, record the
-// response (or answer with the coded error), all under one endpoint's metric labels.
+// response (or answer with the coded error), all under one endpoint's metric labels. Also times the proxy's own
+// share of the exchange (signalbox_proxy_overhead_ms): head in → sent upstream, plus response head in → sent on.
 import type { PickOutcome } from '../balance/balancer.js';
 import { closesConnection, upstreamError, type ProxyError } from '../errors.js';
 import { forward } from '../http/client.js';
@@ -33,14 +34,19 @@ export async function forwardToEndpoint(
   const sentAt = done ? performance.now() : 0;
   // Untapped, this is the only tap cost: one boolean.
   const tapped = tap.active ? tap.requestInit(ex, target.tcp) : undefined;
+  let requestLeg = 0;
+  let headIn = 0;
   try {
     const outcome = await forward(pool, target, ex, requestHead, {
+      onRequestSent: () => (requestLeg = performance.now() - ex.startedAt),
       onResponseHead: (status, head) => {
         const now = performance.now();
+        headIn = now;
         m.latency(status, now - ex.startedAt);
         done?.(now - sentAt);
         tapped?.responseInit(status, head.headers);
       },
+      onResponseSent: () => m.overhead(requestLeg + (performance.now() - headIn)),
     });
     if (outcome.kind === 'aborted') {
       // After the head the pick is settled already; before it, the client left: no sample either way.

@@ -110,8 +110,8 @@ export function createInbound(deps: InboundDeps) {
 
   // === http2 → endpoint (app): h2c as the client spoke it, or HTTP/1.1 restored for a multiplexed peer ===
   function stream(app: EndpointTarget, req: H2Request): Promise<void> {
-    if (req.headers[origProto] !== undefined) return restoreHttp1ToEndpoint(pool, app, req, inboundOwned);
-    return forwardStreamToEndpoint(sessions, app, req, forwardableH2(req.headers, inboundOwned));
+    if (req.headers[origProto] !== undefined) return restoreHttp1ToEndpoint(pool, app, req, inboundOwned, deps.tap);
+    return forwardStreamToEndpoint(sessions, app, req, forwardableH2(req.headers, inboundOwned), deps.tap);
   }
 
   return { forApp, pool, sessions };

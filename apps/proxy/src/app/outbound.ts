@@ -242,7 +242,7 @@ export function createOutbound(deps: OutboundDeps) {
     const endpoint = pick.endpoint;
     const target = endpointTarget(endpoint, logical.authority);
     // The pick is pending load until the response head, whose RTT is its peak-EWMA sample.
-    if (multiplex && endpoint.meshed) return multiplexToEndpoint(sessions, target, ex, logical, outboundOwned, (o) => pick.done(o));
+    if (multiplex && endpoint.meshed) return multiplexToEndpoint(sessions, target, ex, logical, outboundOwned, deps.tap, (o) => pick.done(o));
     return forwardToEndpoint(pool, target, ex, head, deps.tap, (o) => pick.done(o));
   }
 
@@ -253,7 +253,7 @@ export function createOutbound(deps: OutboundDeps) {
     if (typeof logical === 'string') return respondStreamError(undefined, req, new ProxyError('bad-request', logical));
     // With a fixed destination the client's :authority passes unchanged, as Host does on HTTP/1.
     const headers = fixed ? forwardableH2(h, fixedOwned) : { ...forwardableH2(h, outboundOwned), ':authority': logical.authority };
-    if (isIpLiteral(logical.host)) return forwardStreamToEndpoint(sessions, directTarget(logical), req, headers);
+    if (isIpLiteral(logical.host)) return forwardStreamToEndpoint(sessions, directTarget(logical), req, headers, deps.tap);
     const resolution = resolve(logical);
     let done: PickDone;
     let endpoint: Endpoint;
@@ -266,7 +266,7 @@ export function createOutbound(deps: OutboundDeps) {
     }
     // A client that reset the stream meanwhile (rapid reset) costs no upstream stream.
     if (req.stream.destroyed || req.stream.closed) return done();
-    return forwardStreamToEndpoint(sessions, endpointTarget(endpoint, logical.authority), req, headers, done);
+    return forwardStreamToEndpoint(sessions, endpointTarget(endpoint, logical.authority), req, headers, deps.tap, done);
   }
 
   /** Metrics for requests that never reached an endpoint (failfast): labelled by the authority alone. */

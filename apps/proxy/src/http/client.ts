@@ -17,6 +17,10 @@ import { requestedUpgrade, upgradeLines, upgradeOf } from './upgrade.js';
 export interface ForwardHooks {
   /** The final response head arrived (time to first byte, Linkerd's response_latency_ms). */
   onResponseHead(status: number, head: ResponseHead): void;
+  /** The request head was handed to the upstream socket (signalbox_proxy_overhead_ms). */
+  onRequestSent?(): void;
+  /** The response head was handed to the client socket (signalbox_proxy_overhead_ms). */
+  onResponseSent?(): void;
 }
 
 export type ForwardOutcome =
@@ -95,6 +99,7 @@ class Attempt implements UpstreamOwner {
     const sink = new HeadFirstSink(this.conn.socket, this.requestHead);
     this.ex.body.pipe(sink, () => (this.#bodySent = true));
     sink.flush();
+    this.hooks.onRequestSent?.();
     return promise;
   }
 
@@ -132,6 +137,7 @@ class Attempt implements UpstreamOwner {
     this.hooks.onResponseHead(101, head);
     const client = this.ex.client;
     client.write(`HTTP/1.1 101 ${head.reason}\r\n${formatHeaders(endToEnd(head.headers), upgradeLines(protocol))}`, 'latin1');
+    this.hooks.onResponseSent?.();
     const fromClient = this.ex.detach();
     const fromUpstream = this.#buf;
     this.#buf = EMPTY;
@@ -157,6 +163,7 @@ class Attempt implements UpstreamOwner {
     if (rest.length > 0 && !body.ended) this.#feedBody(rest);
     else if (rest.length > 0) this.#spare = true;
     sink.flush();
+    this.hooks.onResponseSent?.();
   }
 
   #feedBody(d: Buffer): void {

@@ -5,17 +5,27 @@ import { constants, type ClientHttp2Stream, type IncomingHttpHeaders, type Outgo
 import { upstreamError } from '../errors.js';
 import { responseGrpcStatus } from '../http/classify.js';
 import type { H2Sessions, H2Target } from './client.js';
+import type { Header } from '../http/parse-head.js';
 import { forwardableH2, headerString } from './headers.js';
 import { propagatedResetCode } from './reset.js';
 import { respondH2Error } from './response.js';
 import { resetStream, type H2Request } from './server.js';
 
-/** The metric (and balancer) side of one forwarded stream. */
+/** The metric (and balancer, and tap) side of one forwarded stream. */
 export interface StreamHooks {
   /** The final response head arrived (time to first byte, Linkerd's response_latency_ms). */
-  onResponseHead(status: number): void;
-  /** Exactly once: `status` 0 when no head was sent; `error` "" when the stream completed. */
-  onEnd(status: number, error: string, grpc: number | undefined): void;
+  onResponseHead(status: number, headers: IncomingHttpHeaders | readonly Header[]): void;
+  /**
+   * Exactly once: `status` 0 when no head was sent; `error` "" when the stream completed. `bytes`: response body
+   * bytes forwarded, when counted (`countBytes`).
+   */
+  onEnd(status: number, error: string, grpc: number | undefined, bytes?: number): void;
+  /** The request head was handed to the upstream (signalbox_proxy_overhead_ms). */
+  onRequestSent?(): void;
+  /** The response head was handed to the client (signalbox_proxy_overhead_ms). */
+  onResponseSent?(): void;
+  /** Count response body bytes (one more listener per stream: only while tapped). */
+  readonly countBytes?: boolean;
 }
 
 /** Response fields the proxy owns: an upstream cannot forge a proxy error. */
@@ -41,6 +51,7 @@ export async function forwardH2<T extends H2Target>(
     const sent = respondH2Error(stream, down.headers, upstreamError(err, target.addr));
     return hooks.onEnd(sent.status, upstreamError(err, target.addr).code, sent.grpc);
   }
+  hooks.onRequestSent?.();
   return new Promise<void>((resolve) => new StreamProxy(down, up, target.addr, hooks, resolve).run());
 }
 
@@ -53,6 +64,7 @@ class StreamProxy {
   #requestTrailers: IncomingHttpHeaders | undefined;
   #upError: NodeJS.ErrnoException | undefined;
   #done = false;
+  #bytes = 0;
 
   constructor(
     private readonly down: H2Request,
@@ -86,10 +98,12 @@ class StreamProxy {
       if (stream.destroyed || stream.closed) return;
       this.#status = Number(h[':status']);
       this.#responseHeaders = h;
-      this.hooks.onResponseHead(this.#status);
+      this.hooks.onResponseHead(this.#status, h);
       const endStream = (flags & constants.NGHTTP2_FLAG_END_STREAM) !== 0;
       stream.respond(forwardableH2(h, responseOwned), { endStream, waitForTrailers: !endStream });
+      this.hooks.onResponseSent?.();
       if (endStream) return;
+      if (this.hooks.countBytes) up.on('data', (chunk: Buffer) => (this.#bytes += chunk.length));
       up.on('trailers', (t: IncomingHttpHeaders) => (this.#responseTrailers = t));
       stream.on('wantTrailers', () =>
         stream.sendTrailers(this.#responseTrailers ? forwardableH2(this.#responseTrailers, responseOwned) : {}),
@@ -140,7 +154,7 @@ class StreamProxy {
   #finish(error: string, grpc?: number): void {
     if (this.#done) return;
     this.#done = true;
-    this.hooks.onEnd(this.#status, error, grpc);
+    this.hooks.onEnd(this.#status, error, grpc, this.#bytes);
     this.resolve();
   }
 }

@@ -41,7 +41,7 @@ export async function forwardH1OverH2<T extends H2Target>(
   ex: Exchange,
   logical: { readonly authority: string; readonly path: string },
   drop: ReadonlySet<string>,
-  onResponseHead: (status: number) => void,
+  hooks: Pick<StreamHooks, 'onResponseHead' | 'onRequestSent' | 'onResponseSent'>,
 ): Promise<ForwardOutcome> {
   const headers: OutgoingHttpHeaders = {
     ...h1ToH2Headers(ex.head.headers, drop),
@@ -58,6 +58,7 @@ export async function forwardH1OverH2<T extends H2Target>(
   } catch (err) {
     throw upstreamError(err, target.addr);
   }
+  hooks.onRequestSent?.();
   return new Promise<ForwardOutcome>((resolve, reject) => {
     let status = 0;
     let settled = false;
@@ -93,7 +94,7 @@ export async function forwardH1OverH2<T extends H2Target>(
     });
     up.on('response', (h: IncomingHttpHeaders, flags: number) => {
       status = Number(h[':status']);
-      onResponseHead(status);
+      hooks.onResponseHead(status, h);
       const ended = (flags & constants.NGHTTP2_FLAG_END_STREAM) !== 0;
       const lines = h2ToH1Lines(h);
       const hasLength = h['content-length'] !== undefined;
@@ -109,6 +110,7 @@ export async function forwardH1OverH2<T extends H2Target>(
       if (close) lines.push('connection: close');
       else if (ex.head.minor === 0) lines.push('connection: keep-alive');
       client.write(`HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? 'Unknown'}\r\n${lines.map((l) => `${l}\r\n`).join('')}\r\n`, 'latin1');
+      hooks.onResponseSent?.();
       up.on('trailers', (t: IncomingHttpHeaders) => (trailers = t));
       up.on('data', (chunk: Buffer) => {
         if (bodiless || chunk.length === 0) return;
@@ -236,6 +238,7 @@ class Downgrade implements UpstreamOwner {
     const socket = conn.socket;
     const stream = down.stream;
     socket.write(this.head, 'latin1');
+    this.hooks.onRequestSent?.();
     if (down.endStream) this.#requestSent = true;
     else {
       stream.on('data', (chunk: Buffer) => {
@@ -290,10 +293,11 @@ class Downgrade implements UpstreamOwner {
     const stream = this.down.stream;
     if (stream.destroyed || stream.closed) return this.#end('client-gone');
     this.#head = head;
-    this.hooks.onResponseHead(head.status);
+    this.hooks.onResponseHead(head.status, head.headers);
     const body = new BodyReader(framing, this.conn.socket, true);
     this.#body = body;
     stream.respond({ ...h1ToH2Headers(head.headers), ':status': head.status }, { endStream: framing.kind === 'none' });
+    this.hooks.onResponseSent?.();
     body.pipe(framing.kind === 'none' ? { write: () => true, once: () => undefined } : stream, () => {
       if (framing.kind !== 'none') stream.end();
       this.#complete();
@@ -343,7 +347,7 @@ class Downgrade implements UpstreamOwner {
       this.conn.socket.destroy();
     }
     const contentType = head.headers.find((x) => x.lower === 'content-type')?.value;
-    this.hooks.onEnd(head.status, '', responseGrpcStatus(contentType, undefined, undefined));
+    this.hooks.onEnd(head.status, '', responseGrpcStatus(contentType, undefined, undefined), this.#body?.bytes);
     this.#resolve('done');
   }
 
@@ -363,7 +367,7 @@ class Downgrade implements UpstreamOwner {
     this.conn.owner = undefined;
     this.conn.socket.destroy();
     resetStream(this.down.stream, constants.NGHTTP2_INTERNAL_ERROR);
-    this.hooks.onEnd(this.#head?.status ?? 0, error, undefined);
+    this.hooks.onEnd(this.#head?.status ?? 0, error, undefined, this.#body?.bytes);
     this.#resolve('done');
   }
 }

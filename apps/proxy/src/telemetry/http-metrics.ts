@@ -1,8 +1,9 @@
 // Linkerd's legacy HTTP metrics: request_total (at request start), response_total (at response end) and
-// response_latency_ms (time to the response head). Counters accumulate in plain numbers and latencies in typed
+// response_latency_ms (time to the response head), plus Signalbox's signalbox_proxy_overhead_ms (time inside the
+// proxy). Counters accumulate in plain numbers and latencies in typed
 // arrays, handed to prom-client on scrape, so a request costs a few field increments, not label hashing.
 import { Counter, type Registry } from 'prom-client';
-import { labelNames as L, latencyBucketsMs, metricNames } from '@signalbox/shared';
+import { labelNames as L, latencyBucketsMs, metricNames, overheadBucketsMs } from '@signalbox/shared';
 import { classify } from '../http/classify.js';
 import { TypedHistogram, type HistogramSeries } from './histogram.js';
 import { endpointLabelNames, targetKey, targetLabels, type Labels, type MetricTarget } from './labels.js';
@@ -18,10 +19,12 @@ export class TargetHttpMetrics {
   readonly #plain = new Map<number, ResponseSeries>();
   readonly #responses = new Map<string, ResponseSeries>();
   readonly #latency = new Map<number, HistogramSeries>();
+  #overhead: HistogramSeries | undefined;
 
   constructor(
     readonly labels: Labels,
     private readonly histogram: TypedHistogram,
+    private readonly overheadHistogram: TypedHistogram,
   ) {}
 
   request(): void {
@@ -36,6 +39,16 @@ export class TargetHttpMetrics {
       this.#latency.set(status, series);
     }
     series.observe(ms);
+  }
+
+  /** Time the request spent inside the proxy, in ms: request head in → forwarded, plus response head in → forwarded. */
+  overhead(ms: number): void {
+    (this.#overhead ??= this.overheadHistogram.series(this.labels)).observe(ms);
+  }
+
+  /** @internal: the overhead series, if any request completed, for the scrape. */
+  overheadSeries(): HistogramSeries | undefined {
+    return this.#overhead;
   }
 
   /** @internal: every latency series, for the scrape. */
@@ -85,6 +98,7 @@ export class TargetHttpMetrics {
 export class HttpMetrics {
   readonly #targets = new Map<string, TargetHttpMetrics>();
   readonly #histogram: TypedHistogram;
+  readonly #overhead: TypedHistogram;
 
   constructor(registry: Registry) {
     const targets = this.#targets;
@@ -119,13 +133,25 @@ export class HttpMetrics {
         for (const t of targets.values()) yield* t.latencySeries();
       },
     });
+    this.#overhead = new TypedHistogram({
+      name: metricNames.proxyOverheadMs,
+      help: 'Time a request spent inside the proxy: request headers received to forwarded, plus response headers received to forwarded.',
+      buckets: overheadBucketsMs,
+      registers: [registry],
+      series: function* () {
+        for (const t of targets.values()) {
+          const s = t.overheadSeries();
+          if (s) yield s;
+        }
+      },
+    });
   }
 
   forTarget(target: MetricTarget): TargetHttpMetrics {
     const key = targetKey(target);
     let t = this.#targets.get(key);
     if (!t) {
-      t = new TargetHttpMetrics(targetLabels(target), this.#histogram);
+      t = new TargetHttpMetrics(targetLabels(target), this.#histogram, this.#overhead);
       this.#targets.set(key, t);
     }
     return t;

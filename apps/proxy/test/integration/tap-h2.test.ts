@@ -1,0 +1,128 @@
+// Tap and the proxy-overhead histogram on the HTTP/2 endpoint paths (app/endpoint-h2.ts): a gRPC call through
+// proxy A's outbound → proxy B's inbound (h2 → h2 on both), and HTTP/1 requests multiplexed A → B as h2
+// (`--peer-protocol=http2`: HTTP/1 → h2 on A, restored h2 → HTTP/1.1 on B). Real loopback sockets throughout.
+import * as grpc from '@grpc/grpc-js';
+import { eventually, freeAddr } from '@signalbox/launch';
+import type { TapEvent } from '@signalbox/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningProxy } from '../../src/app/proxy.js';
+import { request, scrape } from '../support/client.js';
+import { endpoint } from '../support/fake-control-plane.js';
+import { startFakeControlPlane, type FakeControlPlane } from '../support/fake-control-plane.js';
+import { greeterClient, startGreeterServer, unary, type GreeterServer } from '../support/grpc.js';
+import { startInProcessProxy, startMesh, type Mesh } from '../support/mesh.js';
+import { openTap, type TapClient } from '../support/tap-client.js';
+
+const TOKEN = 'test-tap-token-0123456789';
+const sub = (labels: Record<string, string>, extra: object = {}) => ({ v: 1, maxRps: 100, extractHeaders: true, labels, ...extra });
+const tapOf = (p: RunningProxy, labels: Record<string, string>, extra?: object) => openTap(`ws://${p.adminAddr}/tap`, sub(labels, extra), TOKEN);
+
+/** The three events of the one request a tap saw, in order, once they are all there. */
+async function oneRequest(tap: TapClient): Promise<[TapEvent, TapEvent, TapEvent]> {
+  return eventually(() => {
+    const events = tap.events();
+    expect(events).toHaveLength(3);
+    return events as [TapEvent, TapEvent, TapEvent];
+  });
+}
+
+describe('tap on h2 streams (gRPC, outbound → inbound)', () => {
+  const greeter = 'greeter.demo:7003';
+  let cp: FakeControlPlane;
+  let server: GreeterServer;
+  let a: RunningProxy;
+  let b: RunningProxy;
+  let client: grpc.Client;
+
+  beforeAll(async () => {
+    cp = await startFakeControlPlane(await freeAddr());
+    server = await startGreeterServer(await freeAddr());
+    b = await startInProcessProxy({ app: server.addr, controlPlane: cp.url, tapToken: TOKEN });
+    a = await startInProcessProxy({ app: await freeAddr(), controlPlane: cp.url, tapToken: TOKEN });
+    cp.endpoints(greeter, [endpoint(b.inboundAddr, 'greeter-1', 'greeter')]);
+    client = greeterClient(a.outboundAddr, greeter);
+  });
+  afterAll(async () => {
+    client.close();
+    await a?.shutdown();
+    await b?.shutdown();
+    await server?.close();
+    await cp?.close();
+  });
+
+  it('streams request init, response init (with headers) and end with grpc-status on both proxies', async () => {
+    expect((await unary(client, { name: 'warm' })).error).toBeUndefined(); // discovery and connections settled
+    const out = await tapOf(a, { namespace: 'demo', deployment: 'web', pod: 'web-0' });
+    const inb = await tapOf(b, { namespace: 'demo', deployment: 'greeter', pod: 'greeter-1' });
+    await eventually(() => expect(a.tap.active && b.tap.active).toBe(true));
+
+    const r = await unary(client, { name: 'bob', code: grpc.status.NOT_FOUND });
+    expect(r.error?.code).toBe(grpc.status.NOT_FOUND);
+
+    for (const [tap, direction] of [
+      [out, 'outbound'],
+      [inb, 'inbound'],
+    ] as const) {
+      const [req, rsp, end] = await oneRequest(tap);
+      expect(new Set([req.id.stream, rsp.id.stream, end.id.stream]).size).toBe(1);
+      expect(req).toMatchObject({
+        direction,
+        requestInit: { method: 'POST', scheme: 'http', authority: greeter, path: '/demo.Greeter/SayHello' },
+      });
+      expect('requestInit' in req && req.requestInit.headers).toContainEqual({ name: 'content-type', value: 'application/grpc' });
+      expect(rsp).toMatchObject({ direction, responseInit: { status: 200 } });
+      expect('responseInit' in rsp && rsp.responseInit.headers).toContainEqual({ name: 'content-type', value: 'application/grpc+proto' });
+      expect(end).toMatchObject({ direction, responseEnd: { grpcStatus: grpc.status.NOT_FOUND } });
+      expect('responseEnd' in end && end.responseEnd.sinceRequestInitUs).toBeGreaterThan(0);
+      tap.close();
+    }
+    // The outbound event names the peer from discovery; the inbound one names its own pod as the destination.
+    expect(out.events()[0]).toMatchObject({ source: { meta: { pod: 'web-0' } }, destination: { meta: { pod: 'greeter-1' } } });
+    expect(inb.events()[0]).toMatchObject({ destination: { meta: { pod: 'greeter-1' } } });
+    await eventually(() => expect(a.tap.active || b.tap.active).toBe(false));
+  });
+
+  it('exports signalbox_proxy_overhead_ms for h2 streams, with the endpoint labels and no status', async () => {
+    const text = await scrape(a.adminAddr);
+    const count = text.split('\n').find((l) => l.startsWith('signalbox_proxy_overhead_ms_count{') && l.includes('direction="outbound"'));
+    expect(count).toBeDefined();
+    expect(count).toContain(`authority="${greeter}"`);
+    expect(count).not.toContain('status_code');
+    expect(Number(count?.split(' ').at(-1))).toBeGreaterThanOrEqual(2);
+    expect(text).toMatch(/signalbox_proxy_overhead_ms_bucket\{le="0\.05",direction="outbound"/);
+  });
+});
+
+describe('tap on HTTP/1 multiplexed over h2 (--peer-protocol=http2)', () => {
+  let mesh: Mesh;
+  const books = 'http://books.demo:7000';
+
+  beforeAll(async () => {
+    mesh = await startMesh({ peerProtocol: 'http2', tapToken: TOKEN });
+    mesh.cp.endpoints('books.demo:7000', [endpoint(mesh.b.inboundAddr, 'books-1')]);
+    expect((await request(mesh.a.outboundAddr, `${books}/warm`)).status).toBe(200);
+  });
+  afterAll(() => mesh.close());
+
+  it('taps the multiplexed request on A (HTTP/1 → h2) and the restored one on B (h2 → HTTP/1.1)', async () => {
+    const out = await tapOf(mesh.a, { namespace: 'demo', deployment: 'web' }, { match: { path: { prefix: '/books' } } });
+    const inb = await tapOf(mesh.b, { namespace: 'demo', deployment: 'books' }, { match: { path: { prefix: '/books' } } });
+    await eventually(() => expect(mesh.a.tap.active && mesh.b.tap.active).toBe(true));
+    const reply = await request(mesh.a.outboundAddr, `${books}/books/7`);
+    expect(reply.status).toBe(200);
+    for (const [tap, direction] of [
+      [out, 'outbound'],
+      [inb, 'inbound'],
+    ] as const) {
+      const [req, rsp, end] = await oneRequest(tap);
+      expect(req).toMatchObject({ direction, requestInit: { method: 'GET', authority: 'books.demo:7000', path: '/books/7' } });
+      expect(rsp).toMatchObject({ responseInit: { status: 200 } });
+      expect('responseEnd' in end && end.responseEnd.responseBytes).toBe(reply.body.length);
+      expect('responseEnd' in end && end.responseEnd.resetError).toBeUndefined();
+      tap.close();
+    }
+    // Inbound series carry no authority (as Linkerd's): the direction tells them apart.
+    expect(await scrape(mesh.a.adminAddr)).toMatch(/^signalbox_proxy_overhead_ms_count\{direction="outbound",authority="books\.demo:7000"[^}]*\} [1-9]/m);
+    expect(await scrape(mesh.b.adminAddr)).toMatch(/^signalbox_proxy_overhead_ms_count\{direction="inbound"[^}]*\} [1-9]/m);
+  });
+});
