@@ -126,3 +126,18 @@ describe('tap on HTTP/1 multiplexed over h2 (--peer-protocol=http2)', () => {
     expect(await scrape(mesh.b.adminAddr)).toMatch(/^signalbox_proxy_overhead_ms_count\{direction="inbound"[^}]*\} [1-9]/m);
   });
 });
+
+describe('signalbox_proxy_overhead_ms on the HTTP/1 endpoint path (--peer-protocol=http1)', () => {
+  let mesh: Mesh;
+  afterAll(() => mesh?.close());
+
+  it('counts each forwarded request once, on both proxies', async () => {
+    mesh = await startMesh({ peerProtocol: 'http1' });
+    mesh.cp.endpoints('books.demo:7000', [endpoint(mesh.b.inboundAddr, 'books-1')]);
+    for (let i = 0; i < 5; i += 1) expect((await request(mesh.a.outboundAddr, `http://books.demo:7000/books/${i}`)).status).toBe(200);
+    const count = (text: string, direction: string) =>
+      Number(/^signalbox_proxy_overhead_ms_count\{direction="(\w+)"[^}]*\} (\d+)$/m.exec(text.split('\n').filter((l) => l.includes(`direction="${direction}"`)).join('\n'))?.[2]);
+    expect(count(await scrape(mesh.a.adminAddr), 'outbound')).toBe(5);
+    expect(count(await scrape(mesh.b.adminAddr), 'inbound')).toBe(5);
+  });
+});
