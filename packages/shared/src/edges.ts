@@ -28,6 +28,11 @@ export const edgeSchema = z.strictObject({
   successRate: z.number().min(0).max(1).nullable(),
   /** Milliseconds; null when Prometheus answers NaN. */
   latencyP99Ms: z.number().nullable(),
+  /**
+   * Time both proxies of the edge add (signalbox_proxy_overhead_ms): the source's outbound quantile on this edge plus
+   * the destination workload's inbound one. Summed quantiles: an estimate (an upper bound for the p99's sum).
+   */
+  overheadMs: z.strictObject({ p50: z.number().nullable(), p99: z.number().nullable() }).optional(),
   /** Connections open now from the source's proxies to the destination. */
   tcpConnections: z.number(),
   /** Bytes/s the source read from the destination (responses) and wrote to it (requests), over the window. */

@@ -8,6 +8,7 @@ export * from './metrics/names.js';
 export * from './prometheus.js';
 export * from './promql/edges.js';
 export * from './promql/labels.js';
+export * from './promql/overhead.js';
 export * from './promql/queries.js';
 export * from './promql/timeseries.js';
 export * from './promql/window.js';

@@ -19,6 +19,13 @@ export const latencySchema = z.strictObject({
   p99: z.number().nullable(),
 });
 
+/** The mesh's own share of the latency (signalbox_proxy_overhead_ms), ms; null when there is no data. */
+export const overheadSchema = z.strictObject({
+  p50: z.number().nullable(),
+  p99: z.number().nullable(),
+});
+export type Overhead = z.infer<typeof overheadSchema>;
+
 export const statRowSchema = z.strictObject({
   kind: resourceKindSchema,
   namespace: z.string(),
@@ -31,6 +38,8 @@ export const statRowSchema = z.strictObject({
   rps: z.number(),
   /** Milliseconds; null when Prometheus answers NaN (too few samples). */
   latencyMs: latencySchema,
+  /** Time the proxies themselves add: this workload's own (inbound), or the clients' for a service (outbound). */
+  overheadMs: overheadSchema.optional(),
   tcpConnections: z.number(),
   /** TCP bytes per second over the window, read from / written to the peer (Linkerd's `-o wide` columns). */
   readBytesPerSec: z.number(),

@@ -124,3 +124,40 @@ describe('edgeRows', () => {
     ]);
   });
 });
+
+describe('edgeRows overhead', () => {
+  it('adds the source proxy’s outbound quantile on the edge and the destination’s inbound one', () => {
+    const vectors: EdgeVectors = {
+      ...none,
+      responses: [
+        sample(edge('web', 'books', { classification: 'success', tls: 'no_identity' }), '60'),
+        sample(edge('traffic', 'web', { classification: 'success', tls: 'no_identity' }), '60'),
+        sample(edge('web', 'ext', { classification: 'success', tls: 'no_identity' }), '60'),
+      ],
+    };
+    const workload = (deployment: string) => ({ namespace: 'demo', deployment });
+    const rows = edgeRows({
+      windowSeconds: 60,
+      vectors,
+      overhead: {
+        outboundP50: [sample(edge('web', 'books'), '0.1'), sample(edge('traffic', 'web'), 'NaN'), sample(edge('web', 'ext'), '0.2')],
+        outboundP99: [sample(edge('web', 'books'), '0.5'), sample(edge('web', 'ext'), '1')],
+        inboundP50: [sample(workload('books'), '0.15'), sample(workload('web'), '0.1')],
+        inboundP99: [sample(workload('books'), '0.75')],
+      },
+    });
+    const overhead = Object.fromEntries(rows.map((r) => [`${r.src.deployment}>${r.dst.deployment}`, r.overheadMs]));
+    expect(overhead).toEqual({
+      'web>books': { p50: 0.25, p99: 1.25 },
+      // NaN (too few samples) on one side: the other side alone.
+      'traffic>web': { p50: 0.1, p99: null },
+      // A destination without a proxy of its own: the source side alone.
+      'web>ext': { p50: 0.2, p99: 1 },
+    });
+  });
+
+  it('leaves overhead out without its vectors, and on TCP-only edges', () => {
+    const rows = edgeRows({ windowSeconds: 60, vectors: { ...none, tcpConnections: [sample(edge('web', 'redis', plain), '1')] } });
+    expect(rows[0]).not.toHaveProperty('overheadMs');
+  });
+});

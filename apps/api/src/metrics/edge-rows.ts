@@ -10,9 +10,19 @@ export interface EdgeVectors {
   readonly tcpWriteBytes: Vector;
 }
 
+/** signalbox_proxy_overhead_ms quantiles (edgeOverheadQueries): per edge outbound, per destination workload inbound. */
+export interface EdgeOverheadVectors {
+  readonly outboundP50: Vector;
+  readonly outboundP99: Vector;
+  readonly inboundP50: Vector;
+  readonly inboundP99: Vector;
+}
+
 export interface EdgeRowsArgs {
   readonly windowSeconds: number;
   readonly vectors: EdgeVectors;
+  /** Absent: edges carry no overhead. */
+  readonly overhead?: EdgeOverheadVectors;
 }
 
 interface Acc {
@@ -35,7 +45,7 @@ interface Acc {
  * way), sorted by source then destination. Series that were idle in the window do not make an edge, and do not
  * vote on its TLS state: an edge is `secured` when every active series says `tls="true"`.
  */
-export function edgeRows({ windowSeconds, vectors }: EdgeRowsArgs): Edge[] {
+export function edgeRows({ windowSeconds, vectors, overhead }: EdgeRowsArgs): Edge[] {
   const edges = new Map<string, Acc>();
   const edgeOf = (metric: Readonly<Record<string, string>>): Acc | null => {
     const src = { namespace: metric[L.namespace] ?? '', deployment: metric[L.deployment] ?? '' };
@@ -87,10 +97,28 @@ export function edgeRows({ windowSeconds, vectors }: EdgeRowsArgs): Edge[] {
     if (acc) acc.p99 = sampleValue(value[1]);
   }
 
+  const byEdge = (vector: Vector) => new Map(vector.map(({ metric, value }) => [edgeKey(metric), sampleValue(value[1])]));
+  const byWorkload = (vector: Vector) =>
+    new Map(vector.map(({ metric, value }) => [`${metric[L.namespace] ?? ''}/${metric[L.deployment] ?? ''}`, sampleValue(value[1])]));
+  const o = overhead && {
+    outP50: byEdge(overhead.outboundP50),
+    outP99: byEdge(overhead.outboundP99),
+    inP50: byWorkload(overhead.inboundP50),
+    inP99: byWorkload(overhead.inboundP99),
+  };
+  /** Source side + destination side; either alone when only one is known (a destination without a proxy). */
+  const both = (out: number | null | undefined, inb: number | null | undefined) =>
+    out == null && inb == null ? null : (out ?? 0) + (inb ?? 0);
+
   return [...edges.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([, e]): Edge => {
+    .map(([key, e]): Edge => {
       const total = e.success + e.failure;
+      const dst = `${e.dst.namespace}/${e.dst.deployment}`;
+      const overheadMs =
+        o && total > 0
+          ? { overheadMs: { p50: both(o.outP50.get(key), o.inP50.get(dst)), p99: both(o.outP99.get(key), o.inP99.get(dst)) } }
+          : {};
       const secured = e.tls.size > 0 && [...e.tls].every((t) => t === 'true');
       const unsecured = [...e.tls].filter((t) => t !== 'true').sort();
       return {
@@ -101,6 +129,7 @@ export function edgeRows({ windowSeconds, vectors }: EdgeRowsArgs): Edge[] {
         // Float noise from increase()'s extrapolation must not push a rate outside [0, 1].
         successRate: total > 0 ? Math.min(1, Math.max(0, e.success / total)) : null,
         latencyP99Ms: total > 0 ? e.p99 : null,
+        ...overheadMs,
         tcpConnections: e.connections,
         readBytesPerSec: e.read / windowSeconds,
         writeBytesPerSec: e.written / windowSeconds,

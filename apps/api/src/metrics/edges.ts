@@ -1,5 +1,5 @@
 // The `edges` use case: the edge queries fanned out to Prometheus in parallel, reduced to one row per workload pair.
-import { edgeQueries, windowSeconds, type EdgesResult } from '@signalbox/shared';
+import { edgeOverheadQueries, edgeQueries, windowSeconds, type EdgesResult } from '@signalbox/shared';
 import { edgeRows } from './edge-rows.js';
 import type { PrometheusClient } from './prometheus.js';
 
@@ -12,15 +12,24 @@ export async function edges(request: EdgesRequest, prometheus: PrometheusClient)
   const seconds = windowSeconds(request.window);
   if (seconds === null) throw new Error(`bad window ${request.window}`); // edgesInputSchema already refused it
   const q = edgeQueries(request);
-  const [responses, latencyP99, tcpConnections, tcpReadBytes, tcpWriteBytes] = await Promise.all([
+  const o = edgeOverheadQueries(request);
+  const [responses, latencyP99, tcpConnections, tcpReadBytes, tcpWriteBytes, outP50, outP99, inP50, inP99] = await Promise.all([
     prometheus.query(q.responses),
     prometheus.query(q.latencyP99),
     prometheus.query(q.tcpConnections),
     prometheus.query(q.tcpReadBytes),
     prometheus.query(q.tcpWriteBytes),
+    prometheus.query(o.outbound.p50),
+    prometheus.query(o.outbound.p99),
+    prometheus.query(o.inbound.p50),
+    prometheus.query(o.inbound.p99),
   ]);
   return {
     window: request.window,
-    edges: edgeRows({ windowSeconds: seconds, vectors: { responses, latencyP99, tcpConnections, tcpReadBytes, tcpWriteBytes } }),
+    edges: edgeRows({
+      windowSeconds: seconds,
+      vectors: { responses, latencyP99, tcpConnections, tcpReadBytes, tcpWriteBytes },
+      overhead: { outboundP50: outP50, outboundP99: outP99, inboundP50: inP50, inboundP99: inP99 },
+    }),
   };
 }

@@ -128,3 +128,20 @@ describe('statRows', () => {
     ]);
   });
 });
+
+describe('statRows overhead', () => {
+  it('carries the proxies’ own p50/p99 per row when the overhead vectors are given', () => {
+    const d = (deployment: string) => ({ namespace: 'demo', deployment });
+    const rows = statRows({
+      kind: 'deployment',
+      windowSeconds: 60,
+      resources: [books, web],
+      vectors: { ...none, overheadP50: [sample(d('books'), '0.12')], overheadP99: [sample(d('books'), '0.9'), sample(d('web'), 'NaN')] },
+    });
+    expect(rows.map((r) => [r.name, r.overheadMs])).toEqual([
+      ['books', { p50: 0.12, p99: 0.9 }],
+      ['web', { p50: null, p99: null }],
+    ]);
+    expect(statRows({ kind: 'deployment', windowSeconds: 60, resources: [books], vectors: none })[0]).not.toHaveProperty('overheadMs');
+  });
+});

@@ -11,6 +11,9 @@ export interface StatVectors {
   readonly tcpConnections: Vector;
   readonly tcpReadBytes: Vector;
   readonly tcpWriteBytes: Vector;
+  /** signalbox_proxy_overhead_ms quantiles (statOverheadQueries); absent: rows carry no overhead. */
+  readonly overheadP50?: Vector;
+  readonly overheadP99?: Vector;
 }
 
 export interface StatRowsArgs {
@@ -51,6 +54,8 @@ export function statRows({ kind, windowSeconds, resources, vectors }: StatRowsAr
   const p50 = quantile(vectors.latencyP50);
   const p95 = quantile(vectors.latencyP95);
   const p99 = quantile(vectors.latencyP99);
+  const overheadP50 = vectors.overheadP50 && quantile(vectors.overheadP50);
+  const overheadP99 = vectors.overheadP99 && quantile(vectors.overheadP99);
 
   return resources
     .map((r): StatRow => {
@@ -67,6 +72,7 @@ export function statRows({ kind, windowSeconds, resources, vectors }: StatRowsAr
         successRate: total > 0 ? Math.min(1, Math.max(0, ok / total)) : null,
         rps: total / windowSeconds,
         latencyMs: { p50: p50.get(key) ?? null, p95: p95.get(key) ?? null, p99: p99.get(key) ?? null },
+        ...(overheadP50 && overheadP99 ? { overheadMs: { p50: overheadP50.get(key) ?? null, p99: overheadP99.get(key) ?? null } } : {}),
         tcpConnections: tcp.get(key) ?? 0,
         readBytesPerSec: (readBytes.get(key) ?? 0) / windowSeconds,
         writeBytesPerSec: (writeBytes.get(key) ?? 0) / windowSeconds,

@@ -1,6 +1,6 @@
 // The `stat` use case: the golden-metric queries fanned out to Prometheus in parallel, reduced to one row per
 // resource the registry knows. Shared by the tRPC procedure; never call a caller from a procedure.
-import { statQueries, windowSeconds, type Registry, type StatResult, type ResourceKind } from '@signalbox/shared';
+import { statOverheadQueries, statQueries, windowSeconds, type Registry, type StatResult, type ResourceKind } from '@signalbox/shared';
 import type { PrometheusClient } from './prometheus.js';
 import { knownResources } from './resources.js';
 import { statRows } from './rows.js';
@@ -16,7 +16,8 @@ export async function stat(request: StatRequest, registry: Registry, prometheus:
   const seconds = windowSeconds(request.window);
   if (seconds === null) throw new Error(`bad window ${request.window}`); // statInputSchema already refused it
   const queries = statQueries(request);
-  const [responses, latencyP50, latencyP95, latencyP99, tcpConnections, tcpReadBytes, tcpWriteBytes] = await Promise.all([
+  const overhead = statOverheadQueries(request);
+  const [responses, latencyP50, latencyP95, latencyP99, tcpConnections, tcpReadBytes, tcpWriteBytes, overheadP50, overheadP99] = await Promise.all([
     prometheus.query(queries.responses),
     prometheus.query(queries.latencyP50),
     prometheus.query(queries.latencyP95),
@@ -24,12 +25,14 @@ export async function stat(request: StatRequest, registry: Registry, prometheus:
     prometheus.query(queries.tcpConnections),
     prometheus.query(queries.tcpReadBytes),
     prometheus.query(queries.tcpWriteBytes),
+    prometheus.query(overhead.p50),
+    prometheus.query(overhead.p99),
   ]);
   const rows = statRows({
     kind: request.kind,
     windowSeconds: seconds,
     resources: knownResources(registry, request),
-    vectors: { responses, latencyP50, latencyP95, latencyP99, tcpConnections, tcpReadBytes, tcpWriteBytes },
+    vectors: { responses, latencyP50, latencyP95, latencyP99, tcpConnections, tcpReadBytes, tcpWriteBytes, overheadP50, overheadP99 },
   });
   return { window: request.window, rows };
 }
