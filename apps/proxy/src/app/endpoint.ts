@@ -18,6 +18,10 @@ export interface EndpointTarget {
   /** TCP metric labels for connections to this endpoint (no authority: connections are shared). */
   readonly tcp: MetricTarget;
   readonly http: TargetHttpMetrics;
+  /** Outbound to a meshed endpoint with identity on: the name its certificate must carry (discovery's). mTLS then. */
+  readonly identity?: string;
+  /** With `identity`: the peer's app port, for the opaque transport header. */
+  readonly appPort?: number;
 }
 
 export async function forwardToEndpoint(

@@ -1,9 +1,13 @@
 // Inbound composition root, in flow order: accept (meshed peers, plaintext clients; one listener per local app)
-// → detect (skipped for opaque ports) → http server → strip mesh headers a caller must not set → endpoint (the
-// local app, pooled keep-alive) | opaque → forward bytes to the app.
+// → TLS detect (identity on: a ClientHello for our identity is terminated, mTLS, and the client's identity known;
+// TLS for another name passes through opaque; plaintext is served unless the port requires identity) → opaque
+// transport header (mTLS with ALPN signalbox.transport/v1: the app port named) | detect (skipped for opaque ports)
+// → http server → strip mesh headers a caller must not set, add signalbox-client-id → endpoint (the local app,
+// pooled keep-alive) | opaque → forward bytes to the app.
 import type net from 'node:net';
-import { meshHeaders, parseHostPort } from '@signalbox/shared';
-import { detect, type DetectOptions } from '../detect/detect.js';
+import type tls from 'node:tls';
+import { meshHeaders, parseHostPort, transportAlpn } from '@signalbox/shared';
+import { detect, type Detected, type DetectOptions } from '../detect/detect.js';
 import { replay } from '../detect/peek.js';
 import { ProxyError } from '../errors.js';
 import { originForm } from '../http/authority.js';
@@ -14,8 +18,12 @@ import { requestedUpgrade, upgradeLines } from '../http/upgrade.js';
 import type { Drain } from '../listener/drain.js';
 import type { TapRegistry } from '../tap/registry.js';
 import { connect } from '../tcp/connect.js';
+import { readTransportHeader } from '../tcp/transport-header.js';
 import { tlsReasons, type MetricTarget } from '../telemetry/labels.js';
+import type { PolicyMetrics } from '../telemetry/policy-metrics.js';
 import type { Telemetry } from '../telemetry/registry.js';
+import { detectClientHello } from '../tls/detect-hello.js';
+import type { MeshTlsServer } from '../tls/server.js';
 import { H2Sessions } from '../http2/client.js';
 import { forwardableH2 } from '../http2/headers.js';
 import { origProto } from '../http2/orig-proto.js';
@@ -32,10 +40,37 @@ export interface InboundDeps {
   readonly tap: TapRegistry;
   readonly detect: DetectOptions;
   readonly deadlines: Deadlines;
+  /** This proxy's identity and mTLS server; absent when identity is off (everything is plaintext, as before). */
+  readonly identity?: InboundIdentity;
+  readonly policy: PolicyMetrics;
+  /** App ports that refuse clients without a mesh identity (the registry's `requireIdentity`). */
+  readonly requireIdentityPorts: ReadonlySet<number>;
 }
 
-/** Only the proxy may say who the client is (mTLS, later). */
+export interface InboundIdentity {
+  /** A ClientHello whose SNI is this name is terminated here. */
+  readonly name: string;
+  readonly server: MeshTlsServer;
+}
+
+/** Only the proxy may say who the client is: a client-sent signalbox-client-id is dropped, ours set after mTLS. */
 const inboundOwned = new Set([meshHeaders.clientId, 'proxy-authorization']);
+const inboundOwnedButClientId = new Set([...inboundOwned].filter((h) => h !== meshHeaders.clientId));
+/** Client identities whose per-client metric targets are cached, per app (a mesh has few). */
+const maxClientTargets = 1024;
+
+/** One local app: its plaintext target, and the same app as seen by each meshed client (labels `client_id`). */
+interface AppStack {
+  readonly app: EndpointTarget;
+  readonly requireIdentity: boolean;
+  readonly clients: Map<string, EndpointTarget>;
+}
+
+/** What every request on a connection shares: the app, and the client's identity when it came over mTLS. */
+interface Served {
+  readonly app: EndpointTarget;
+  readonly clientId?: string;
+}
 
 export function createInbound(deps: InboundDeps) {
   const { telemetry } = deps;
@@ -57,61 +92,137 @@ export function createInbound(deps: InboundDeps) {
     },
     idleTimeoutMs: deps.poolIdleTimeoutMs,
   });
-  const h2 = createH2Server<EndpointTarget>({
-    handle: (req, app) => void stream(app, req),
+  const h2 = createH2Server<Served>({
+    handle: (req, served) => void stream(served, req),
     drain: deps.drain,
     idleTimeoutMs: deps.deadlines.idleTimeoutMs,
   });
   const serverOptions: ServerOptions = { isDraining: deps.drain.isDraining, deadlines: deps.deadlines };
+
+  /** Apps by port, for the opaque transport header (per-host mode: one proxy, several apps). */
+  const appsByPort = new Map<number, AppStack>();
+  const EMPTY = Buffer.alloc(0);
+
+  function appStack(appAddr: string): AppStack {
+    const hp = parseHostPort(appAddr) as { host: string; port: number };
+    const existing = appsByPort.get(hp.port);
+    if (existing?.app.addr === appAddr) return existing;
+    const tcp: MetricTarget = { direction: 'inbound', addr: appAddr, noTlsReason: tlsReasons.inbound };
+    const app: EndpointTarget = { addr: appAddr, host: hp.host, port: hp.port, tcp, http: telemetry.http.forTarget(tcp) };
+    const stack = { app, requireIdentity: deps.requireIdentityPorts.has(hp.port), clients: new Map<string, EndpointTarget>() };
+    if (!existing) appsByPort.set(hp.port, stack);
+    return stack;
+  }
+
+  /** The app as a meshed client reaches it: request metrics labelled `tls="true",client_id`. Connections to the app are shared, so `tcp` stays the app's. */
+  function forClient(stack: AppStack, clientId: string): EndpointTarget {
+    let t = stack.clients.get(clientId);
+    if (!t) {
+      if (stack.clients.size >= maxClientTargets) stack.clients.clear();
+      t = { ...stack.app, http: telemetry.http.forTarget({ ...stack.app.tcp, tls: { clientId } }) };
+      stack.clients.set(clientId, t);
+    }
+    return t;
+  }
 
   /**
    * The stack of one inbound listener, whose every connection is for `appAddr`. A sidecar has one; a per-host
    * proxy has one per local app, each with the app as its metrics' target.
    */
   function forApp(appAddr: string): (socket: net.Socket) => void {
-    const hp = parseHostPort(appAddr) as { host: string; port: number };
-    const tcp: MetricTarget = { direction: 'inbound', addr: appAddr, noTlsReason: tlsReasons.inbound };
-    const app: EndpointTarget = { addr: appAddr, host: hp.host, port: hp.port, tcp, http: telemetry.http.forTarget(tcp) };
-    const handle = (ex: Exchange) => http(app, ex);
+    const stack = appStack(appAddr);
+    const { app } = stack;
+    const identity = deps.identity;
 
-    // === accept → detect ===
+    // === accept → detect (identity off: plaintext only, as before) ===
+    if (!identity)
+      return function accept(socket: net.Socket): void {
+        telemetry.tcp.track(socket, app.tcp, 'src');
+        detect(socket, app.port, deps.detect, (d) => serve(socket, { app }, d));
+      };
+
+    // === accept → TLS detect → mTLS | TLS passthrough | plaintext (unless identity is required) ===
     return function accept(socket: net.Socket): void {
-      telemetry.tcp.track(socket, tcp, 'src');
-      detect(socket, app.port, deps.detect, (d) => {
-        switch (d.protocol) {
-          case 'http1':
-            deps.drain.add(new ServerConnection(socket, handle, serverOptions, d.first));
-            return;
-          case 'http2':
-            replay(socket, d.first);
-            return h2(socket, app);
-          case 'tls':
-          case 'opaque':
-            forwardOpaque(deps, socket, app, d.first);
+      detectClientHello(socket, deps.detect.timeoutMs, (hello) => {
+        if (hello.kind === 'closed') return void socket.destroy();
+        if (hello.kind === 'tls' && hello.sni === identity.name) return terminate(identity, socket, stack, hello.bytes);
+        const tcp: MetricTarget = hello.kind === 'tls' ? { ...app.tcp, tls: 'opaque' } : app.tcp;
+        if (stack.requireIdentity) {
+          // Linkerd's deny: no authenticated client, no connection. Counted, then closed without a word.
+          deps.policy.deny(tcp);
+          return void socket.destroy();
         }
+        telemetry.tcp.track(socket, tcp, 'src');
+        // TLS for some other name (the app's own TLS): never decrypted, forwarded as bytes.
+        if (hello.kind === 'tls') return forwardOpaque(deps, socket, app, hello.bytes);
+        if (hello.timedOut) return serve(socket, { app }, { protocol: 'opaque', first: EMPTY, timedOut: true, skipped: false });
+        detect(socket, app.port, deps.detect, (d) => serve(socket, { app }, d), hello.bytes);
       });
     };
   }
 
+  // === tls: terminate, then the decrypted connection is detected again (or carries a transport header) ===
+  function terminate(identity: InboundIdentity, socket: net.Socket, stack: AppStack, hello: Buffer): void {
+    identity.server.terminate(socket, hello).then(
+      ({ socket: decrypted, clientIdentity }) => {
+        // The raw socket is counted: bytes on the wire, TLS records included.
+        telemetry.tcp.track(socket, { ...stack.app.tcp, tls: { clientId: clientIdentity } }, 'src');
+        if (decrypted.alpnProtocol === transportAlpn) return transport(decrypted, stack, clientIdentity);
+        const served = { app: forClient(stack, clientIdentity), clientId: clientIdentity };
+        detect(decrypted, stack.app.port, deps.detect, (d) => serve(decrypted, served, d));
+      },
+      (err: { code?: string }) => deps.policy.error(stack.app.tcp, err.code ?? 'SB_TLS_HANDSHAKE'),
+    );
+  }
+
+  /** Opaque transport (Linkerd's direct inbound): the header names which local app the bytes are for. */
+  function transport(socket: tls.TLSSocket, via: AppStack, clientId: string): void {
+    readTransportHeader(socket, deps.detect.timeoutMs, (r) => {
+      const stack = r.kind === 'header' ? appsByPort.get(r.header.port) : undefined;
+      if (r.kind !== 'header' || !stack) {
+        deps.policy.error({ ...via.app.tcp, tls: { clientId } }, 'SB_TRANSPORT_HEADER');
+        return void socket.destroy();
+      }
+      forwardOpaque(deps, socket, forClient(stack, clientId), r.rest);
+    });
+  }
+
+  // === detect → http1 | http2 | opaque ===
+  function serve(socket: net.Socket, served: Served, d: Detected): void {
+    switch (d.protocol) {
+      case 'http1':
+        deps.drain.add(new ServerConnection(socket, (ex) => http(served, ex), serverOptions, d.first));
+        return;
+      case 'http2':
+        replay(socket, d.first);
+        return h2(socket, served);
+      case 'tls':
+      case 'opaque':
+        forwardOpaque(deps, socket, served.app, d.first);
+    }
+  }
+
   // === http → endpoint (app) ===
-  function http(app: EndpointTarget, ex: Exchange): Promise<ExchangeResult> {
+  function http({ app, clientId }: Served, ex: Exchange): Promise<ExchangeResult> {
     if (ex.head.method === 'CONNECT')
       return Promise.resolve(respondError(ex, new ProxyError('method-not-allowed', 'CONNECT is for the outbound listener')));
     // A plaintext client may still send absolute-form; the app gets origin-form.
     const path = originForm(ex.head.target);
     const framing = framingLines(ex.body.framing, ex.head.headers);
     const upgrade = requestedUpgrade(ex.head);
-    const head = `${ex.head.method} ${path} HTTP/1.1\r\n${formatHeaders(
-      endToEnd(ex.head.headers, inboundOwned),
-      upgrade === undefined ? framing : [...framing, ...upgradeLines(upgrade)],
-    )}`;
+    const lines = upgrade === undefined ? framing : [...framing, ...upgradeLines(upgrade)];
+    if (clientId !== undefined) lines.push(`${meshHeaders.clientId}: ${clientId}`);
+    const head = `${ex.head.method} ${path} HTTP/1.1\r\n${formatHeaders(endToEnd(ex.head.headers, inboundOwned), lines)}`;
     return forwardToEndpoint(pool, app, ex, head, deps.tap);
   }
 
   // === http2 → endpoint (app): h2c as the client spoke it, or HTTP/1.1 restored for a multiplexed peer ===
-  function stream(app: EndpointTarget, req: H2Request): Promise<void> {
-    if (req.headers[origProto] !== undefined) return restoreHttp1ToEndpoint(pool, app, req, inboundOwned, deps.tap);
-    return forwardStreamToEndpoint(sessions, app, req, forwardableH2(req.headers, inboundOwned), deps.tap);
+  function stream({ app, clientId }: Served, req: H2Request): Promise<void> {
+    // A meshed caller's identity replaces whatever it sent; everyone else's claim is dropped.
+    const drop = clientId === undefined ? inboundOwned : inboundOwnedButClientId;
+    if (clientId !== undefined) req.headers[meshHeaders.clientId] = clientId;
+    if (req.headers[origProto] !== undefined) return restoreHttp1ToEndpoint(pool, app, req, drop, deps.tap);
+    return forwardStreamToEndpoint(sessions, app, req, forwardableH2(req.headers, drop), deps.tap);
   }
 
   return { forApp, pool, sessions };

@@ -20,6 +20,9 @@ export interface OpaqueDeps {
   readonly connectTimeoutMs: number;
 }
 
+/** Opens (and counts) the upstream connection; the default is plain TCP to the target. */
+export type OpaqueConnect = (target: OpaqueTarget) => Promise<net.Socket>;
+
 /**
  * Forwards `client` (paused, with `first` already read from it) to `target`. `onClosed` runs once the spliced
  * connection is over, or at once when connecting failed (the balancer's pick ends there).
@@ -30,13 +33,20 @@ export function forwardOpaque(
   target: OpaqueTarget,
   first: Buffer,
   onClosed: (failed: boolean) => void = noop,
+  /** Outbound to a meshed endpoint: mTLS with the opaque transport header (app/endpoint-connect.ts). */
+  open?: OpaqueConnect,
 ): void {
   client.pause();
   const drainable = { socket: client, drain: noop };
   deps.drain.add(drainable);
-  connect(target.host, target.port, deps.connectTimeoutMs).then(
+  const opened =
+    open?.(target) ??
+    connect(target.host, target.port, deps.connectTimeoutMs).then((s) => {
+      deps.telemetry.tcp.track(s, target.tcp, 'dst');
+      return s;
+    });
+  opened.then(
     (upstream) => {
-      deps.telemetry.tcp.track(upstream, target.tcp, 'dst');
       if (client.destroyed) {
         upstream.destroy();
         return onClosed(false);

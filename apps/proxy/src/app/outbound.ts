@@ -1,6 +1,7 @@
 // Outbound composition root, in flow order: accept (the app's HTTP proxy listener | a fixed-destination TCP
 // listener) → detect → http server (CONNECT opens a tunnel whose content is detected again) → logical (authority)
-// → concrete (discovery + balancer, failfast | direct IP forward) → endpoint (pool, metrics) | opaque forward.
+// → concrete (discovery + balancer, failfast | direct IP forward) → endpoint (pool, metrics; mTLS to meshed peers
+// when identity is on: app/endpoint-connect.ts) | opaque forward (to a meshed peer: mTLS + transport header).
 import type net from 'node:net';
 import { parseHostPort, parseServiceAuthority, type Endpoint } from '@signalbox/shared';
 import type { Balancer, BalancerKind, Pick } from '../balance/balancer.js';
@@ -26,14 +27,15 @@ import { ServerConnection, type Deadlines, type Exchange, type ExchangeResult, t
 import { requestedUpgrade, upgradeLines } from '../http/upgrade.js';
 import type { Drain } from '../listener/drain.js';
 import type { TapRegistry } from '../tap/registry.js';
-import { connect } from '../tcp/connect.js';
 import { tlsReasons } from '../telemetry/labels.js';
 import type { Telemetry } from '../telemetry/registry.js';
+import type { TlsMaterial } from '../tls/context.js';
 import { H2Sessions } from '../http2/client.js';
 import { forwardableH2, headerString } from '../http2/headers.js';
 import { canMultiplex, origProto } from '../http2/orig-proto.js';
 import { createH2Server, type H2Request } from '../http2/server.js';
 import { forwardToEndpoint, respondError, type EndpointTarget } from './endpoint.js';
+import { createEndpointConnect } from './endpoint-connect.js';
 import { forwardStreamToEndpoint, multiplexToEndpoint, respondStreamError, type PickDone } from './endpoint-h2.js';
 import { forwardOpaque } from './opaque.js';
 
@@ -56,6 +58,11 @@ export interface OutboundDeps {
   readonly peerProtocol: 'http1' | 'http2';
   /** Default `p2c` (peak-EWMA, Linkerd's); `round-robin` is load-blind. */
   readonly balancer?: BalancerKind;
+  /**
+   * This proxy's current certificate when identity is on: endpoints discovery gives an identity are then reached
+   * over mTLS (`tls="true",server_id`); absent, everything is plaintext (`not_provided_by_service_discovery`).
+   */
+  readonly material?: () => TlsMaterial | undefined;
 }
 
 /** Headers the outbound side owns: Host is rewritten to the authority; proxy credentials are for us only. */
@@ -68,22 +75,15 @@ const connectEstablished = 'HTTP/1.1 200 Connection established\r\n\r\n';
 
 export function createOutbound(deps: OutboundDeps) {
   const { telemetry, discovery } = deps;
+  const connectEndpoint = createEndpointConnect({ telemetry, connectTimeoutMs: deps.connectTimeoutMs, material: deps.material });
   const pool = new ConnectionPool<EndpointTarget>({
-    connect: async (t) => {
-      const socket = await connect(t.host, t.port, deps.connectTimeoutMs);
-      telemetry.tcp.track(socket, t.tcp, 'dst');
-      return socket;
-    },
+    connect: (t) => connectEndpoint(t, 'http1'),
     idleTimeoutMs: deps.poolIdleTimeoutMs,
     maxIdlePerEndpoint: 100,
   });
   // One h2 session per endpoint: h2 clients' streams, and HTTP/1 requests multiplexed to meshed peers.
   const sessions = new H2Sessions<EndpointTarget>({
-    connect: async (t) => {
-      const socket = await connect(t.host, t.port, deps.connectTimeoutMs);
-      telemetry.tcp.track(socket, t.tcp, 'dst');
-      return socket;
-    },
+    connect: (t) => connectEndpoint(t, 'h2'),
     idleTimeoutMs: deps.poolIdleTimeoutMs,
   });
   const h2 = createH2Server<RequestAuthority | undefined>({
@@ -288,8 +288,14 @@ export function createOutbound(deps: OutboundDeps) {
     if (!pick) return void client.destroy();
     if (client.destroyed) return pick.done();
     // The pick is load on its endpoint for as long as the connection is open (P2C on open connections).
-    forwardOpaque(deps, client, endpointTarget(pick.endpoint, logical.authority), first, (failed) =>
-      pick.done(failed ? 'error' : undefined),
+    const target = endpointTarget(pick.endpoint, logical.authority);
+    forwardOpaque(
+      deps,
+      client,
+      target,
+      first,
+      (failed) => pick.done(failed ? 'error' : undefined),
+      target.identity === undefined ? undefined : () => connectEndpoint(target, 'opaque'),
     );
   }
 
@@ -298,8 +304,17 @@ export function createOutbound(deps: OutboundDeps) {
     let t = endpointTargets.get(e);
     if (!t) {
       const hp = parseHostPort(e.addr) as { host: string; port: number };
-      const tcp = { direction: 'outbound' as const, addr: e.addr, noTlsReason: tlsReasons.outboundEndpoint, dst: e.labels };
+      // mTLS when discovery names the peer's identity and we have one of our own; plaintext otherwise.
+      const identity = deps.material && e.identity !== undefined ? e.identity : undefined;
+      const tcp = {
+        direction: 'outbound' as const,
+        addr: e.addr,
+        noTlsReason: tlsReasons.outboundEndpoint,
+        dst: e.labels,
+        ...(identity !== undefined ? { tls: { serverId: identity } } : {}),
+      };
       t = { addr: e.addr, host: hp.host, port: hp.port, tcp, http: telemetry.http.forTarget({ ...tcp, authority }) };
+      if (identity !== undefined) t = { ...t, identity, appPort: e.appPort };
       endpointTargets.set(e, t);
     }
     return t;

@@ -1,17 +1,24 @@
 // The whole proxy: admin, inbound and outbound listeners over one telemetry registry and one discovery cache.
 // `createProxy` is what main.ts runs and what tests run in-process. Besides the two main listeners there may be
 // fixed-destination outbound listeners (`--outbound-tcp`) and, in per-host mode, one inbound listener per local
-// app (`--inbound-route`).
+// app (`--inbound-route`). With an identity, a cert manager gets the proxy its certificate before it reports ready
+// and renews it; inbound terminates mTLS for that identity and outbound speaks mTLS to meshed endpoints.
+import { readFile } from 'node:fs/promises';
 import type http from 'node:http';
-import { parseHostPort } from '@signalbox/shared';
-import type { ProxyConfig } from '../config.js';
+import { parseHostPort, transportAlpn } from '@signalbox/shared';
+import { meshIdentity, type ProxyConfig } from '../config.js';
 import { Discovery } from '../discovery/cache.js';
+import { createCertManager, type CertManager } from '../identity/cert-manager.js';
+import { createCertifyClient } from '../identity/certify-client.js';
+import { createIdentityMetrics } from '../identity/metrics.js';
 import { Drain } from '../listener/drain.js';
 import { listen, type Listener } from '../listener/listen.js';
 import { Sweeper } from '../listener/sweep.js';
 import { TapRegistry } from '../tap/registry.js';
 import { createTapServer } from '../tap/server.js';
+import { createPolicyMetrics } from '../telemetry/policy-metrics.js';
 import { createTelemetry, type Telemetry } from '../telemetry/registry.js';
+import { createMeshTlsServer } from '../tls/server.js';
 import { createAdmin } from './admin.js';
 import { createInbound } from './inbound.js';
 import { createOutbound } from './outbound.js';
@@ -26,6 +33,8 @@ export interface RunningProxy {
   readonly outboundTcp: readonly { readonly addr: string; readonly authority: string }[];
   readonly telemetry: Telemetry;
   readonly tap: TapRegistry;
+  /** The cert manager when identity is on. */
+  readonly identity: CertManager | undefined;
   /** Stop accepting, finish in-flight requests (bounded by shutdownGrace), close everything. */
   shutdown(): Promise<void>;
 }
@@ -40,6 +49,23 @@ export async function createProxy(config: ProxyConfig, log: (msg: string) => voi
   const sweeper = Sweeper.forDeadlines(config.headerTimeout, config.clientIdleTimeout);
   const deadlines = { sweeper, headerTimeoutMs: config.headerTimeout, idleTimeoutMs: config.clientIdleTimeout };
 
+  // === identity: certificate first (the proxy is not ready without one), then mTLS both ways ===
+  const id = meshIdentity(config);
+  const trustAnchorsPem = id?.trustAnchorsFile ? await readFile(id.trustAnchorsFile, 'utf8') : undefined;
+  const manager = id
+    ? createCertManager({
+        identity: id.name,
+        // Read before every certify: a rotated token file is picked up. Never logged.
+        token: async () => (await readFile(id.tokenFile, 'utf8')).trim(),
+        client: createCertifyClient({ url: config.controlPlane }),
+        // Absent: the anchors come with the first certify answer (trust on first use of the control plane).
+        ...(trustAnchorsPem ? { trustAnchorsPem } : {}),
+        metrics: createIdentityMetrics(telemetry.registry),
+        log,
+      })
+    : undefined;
+  const material = manager ? () => manager.current() : undefined;
+
   const outbound = createOutbound({
     listenAddr: config.outbound,
     discovery,
@@ -53,6 +79,7 @@ export async function createProxy(config: ProxyConfig, log: (msg: string) => voi
     deadlines,
     peerProtocol: config.peerProtocol,
     balancer: config.balancer,
+    material,
   });
   const inbound = createInbound({
     telemetry,
@@ -62,9 +89,20 @@ export async function createProxy(config: ProxyConfig, log: (msg: string) => voi
     tap,
     detect,
     deadlines,
+    policy: createPolicyMetrics(telemetry.registry),
+    requireIdentityPorts: new Set(config.requireIdentityPorts),
+    ...(manager && id
+      ? { identity: { name: id.name, server: createMeshTlsServer({ material: () => manager.current(), handshakeTimeoutMs: config.detectTimeout, alpnProtocols: ['h2', transportAlpn, 'http/1.1'] }) } }
+      : {}),
   });
   const tapServer = createTapServer({ registry: tap, token: config.tapToken });
-  const admin = createAdmin({ registry: telemetry.registry, isReady: () => ready && !drain.draining, tap: tapServer });
+  const admin = createAdmin({
+    registry: telemetry.registry,
+    // With identity, not ready until the first certificate: meshed peers could not talk to us without it.
+    isReady: () => ready && !drain.draining && (manager === undefined || manager.current() !== undefined),
+    tap: tapServer,
+    ...(manager ? { identity: manager.status } : {}),
+  });
 
   const adminAddr = await listenHttp(admin, config.admin);
   const inboundListener = await listen(config.inbound, inbound.forApp(config.app));
@@ -88,6 +126,7 @@ export async function createProxy(config: ProxyConfig, log: (msg: string) => voi
     drain.destroyAll();
     await closed;
     discovery.close();
+    manager?.close();
     sweeper.close();
     inbound.pool.closeIdle();
     outbound.pool.closeIdle();
@@ -106,6 +145,7 @@ export async function createProxy(config: ProxyConfig, log: (msg: string) => voi
     outboundTcp: config.outboundTcp.map((m, i) => ({ addr: (tcpListeners[i] as Listener).addr, authority: m.authority })),
     telemetry,
     tap,
+    identity: manager,
     shutdown: () => (stopping ??= shutdown()),
   };
 }

@@ -3,6 +3,7 @@
 // resets are counted and a rapid-reset client is sent GOAWAY(ENHANCE_YOUR_CALM) and cut off.
 import http2, { constants, type IncomingHttpHeaders, type ServerHttp2Session, type ServerHttp2Stream } from 'node:http2';
 import type net from 'node:net';
+import { TLSSocket } from 'node:tls';
 import { maxHeadBytes } from '../http/parse-head.js';
 import { defaultResetLimit, ResetBudget, type ResetLimit } from './rapid-reset.js';
 
@@ -106,6 +107,9 @@ export function createH2Server<C = undefined>(deps: H2ServerDeps<C>): (socket: n
   });
 
   return (socket: net.Socket, context: C) => {
+    // node:http2 assumes it did TLS itself and refuses a TLS socket without ALPN `h2` ('unknownProtocol'); over
+    // mesh mTLS detection has already seen the h2 preface, which is what decides here.
+    if (socket instanceof TLSSocket && socket.alpnProtocol !== 'h2') socket.alpnProtocol = 'h2';
     // 'session' is emitted synchronously from the connection listener; this is how it learns its socket and context.
     accepting = { socket, context };
     try {
