@@ -5,7 +5,7 @@ describe('parseConfig', () => {
   it('applies defaults', () => {
     expect(parseConfig(['--registry', 'reg.yaml'], {})).toEqual({
       listen: { host: '127.0.0.1', port: 8085 },
-      registryFile: 'reg.yaml',
+      discovery: { kind: 'static', registryFile: 'reg.yaml' },
       prometheusUrl: 'http://127.0.0.1:9090',
       fileSdPath: undefined,
     });
@@ -20,13 +20,13 @@ describe('parseConfig', () => {
     };
     expect(parseConfig([], env)).toEqual({
       listen: { host: '127.0.0.1', port: 9000 },
-      registryFile: 'env.yaml',
+      discovery: { kind: 'static', registryFile: 'env.yaml' },
       prometheusUrl: 'http://prom:9090',
       fileSdPath: '/tmp/sd.json',
     });
     expect(parseConfig(['--listen=0.0.0.0:1', '--registry=flag.yaml'], env)).toMatchObject({
       listen: { host: '0.0.0.0', port: 1 },
-      registryFile: 'flag.yaml',
+      discovery: { kind: 'static', registryFile: 'flag.yaml' },
     });
   });
 
@@ -42,6 +42,22 @@ describe('parseConfig', () => {
     [['--registry=r', '--listen=nope'], /--listen: expected "host:port"/],
     [['--registry=r', '--prometheus-url=ftp://x'], /--prometheus-url: /],
     [['--registry=r', '--bogus'], /bogus/],
+  ])('refuses %j', (argv, message) => {
+    expect(() => parseConfig(argv, {})).toThrow(message);
+  });
+});
+
+describe('parseConfig: discovery', () => {
+  it('uses the Kubernetes API with --discovery=kubernetes, in-cluster unless --kubeconfig names a file', () => {
+    expect(parseConfig(['--discovery=kubernetes'], {}).discovery).toEqual({ kind: 'kubernetes', kubeconfig: undefined });
+    expect(parseConfig(['--discovery=kubernetes', '--kubeconfig=/k'], {}).discovery).toEqual({ kind: 'kubernetes', kubeconfig: '/k' });
+    expect(parseConfig([], { SIGNALBOX_DISCOVERY: 'kubernetes', SIGNALBOX_KUBECONFIG: '/e' }).discovery).toEqual({ kind: 'kubernetes', kubeconfig: '/e' });
+  });
+
+  it.each([
+    [['--discovery=consul'], /--discovery: /],
+    [['--discovery=kubernetes', '--registry=r'], /--registry: not used with --discovery=kubernetes/],
+    [['--registry=r', '--kubeconfig=/k'], /--kubeconfig: only used with --discovery=kubernetes/],
   ])('refuses %j', (argv, message) => {
     expect(() => parseConfig(argv, {})).toThrow(message);
   });

@@ -5,7 +5,8 @@ import { z } from 'zod';
 
 export interface ApiConfig {
   readonly listen: HostPort;
-  readonly registryFile: string;
+  /** Where the mesh's model comes from: the registry file (one machine) or the Kubernetes API. */
+  readonly discovery: DiscoveryConfig;
   readonly prometheusUrl: string;
   /** Where to write Prometheus file_sd targets; absent: not written. */
   readonly fileSdPath: string | undefined;
@@ -16,6 +17,11 @@ export interface ApiConfig {
   /** The identity service (certify); absent when no CA is configured: proxies then run without mTLS. */
   readonly identity?: IdentityConfig | undefined;
 }
+
+export type DiscoveryConfig =
+  | { readonly kind: 'static'; readonly registryFile: string }
+  /** `kubeconfig` absent: in-cluster (the pod's ServiceAccount), else $KUBECONFIG or ~/.kube/config. */
+  | { readonly kind: 'kubernetes'; readonly kubeconfig: string | undefined };
 
 export interface IdentityConfig {
   /** Where the CA is generated on first run and read after; or the user's own files. */
@@ -38,7 +44,9 @@ const lifetimeSchema = z
 
 const configSchema = z.strictObject({
   listen: hostPortSchema.default('127.0.0.1:8085'),
-  registry: z.string({ error: 'missing: pass --registry <file> or set SIGNALBOX_REGISTRY' }).min(1),
+  discovery: z.enum(['static', 'kubernetes']).default('static'),
+  registry: z.string().min(1).optional(),
+  kubeconfig: z.string().min(1).optional(),
   prometheusUrl: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:9090'),
   fileSd: z.string().min(1).optional(),
   tapToken: z.string().min(16, 'must be at least 16 characters').optional(),
@@ -50,6 +58,9 @@ const configSchema = z.strictObject({
   trustDomain: trustDomainSchema.optional(),
   identityCertLifetime: lifetimeSchema.optional(),
 }).superRefine((c, ctx) => {
+  if (c.discovery === 'static' && !c.registry) ctx.addIssue({ code: 'custom', path: ['registry'], message: 'missing: pass --registry <file> or set SIGNALBOX_REGISTRY (or use --discovery=kubernetes)' });
+  if (c.discovery === 'kubernetes' && c.registry) ctx.addIssue({ code: 'custom', path: ['registry'], message: 'not used with --discovery=kubernetes: the cluster is the registry' });
+  if (c.discovery === 'static' && c.kubeconfig) ctx.addIssue({ code: 'custom', path: ['kubeconfig'], message: 'only used with --discovery=kubernetes' });
   const files = [c.trustAnchorsFile, c.issuerCertFile, c.issuerKeyFile].filter((f) => f !== undefined).length;
   if (c.identityDir && files > 0) ctx.addIssue({ code: 'custom', path: ['identityDir'], message: 'give either --identity-dir or the three CA files, not both' });
   else if (files > 0 && files < 3) ctx.addIssue({ code: 'custom', path: ['trustAnchorsFile'], message: 'needs all of --trust-anchors-file, --issuer-cert-file and --issuer-key-file' });
@@ -64,6 +75,8 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Ap
     options: {
       listen: { type: 'string' },
       registry: { type: 'string' },
+      discovery: { type: 'string' },
+      kubeconfig: { type: 'string' },
       'prometheus-url': { type: 'string' },
       'file-sd': { type: 'string' },
       'tap-token': { type: 'string' },
@@ -82,6 +95,8 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Ap
     // An empty variable counts as unset, as shells and compose files often leave them.
     listen: values.listen ?? (env.SIGNALBOX_API_ADDR || undefined),
     registry: values.registry ?? (env.SIGNALBOX_REGISTRY || undefined),
+    discovery: values.discovery ?? (env.SIGNALBOX_DISCOVERY || undefined),
+    kubeconfig: values.kubeconfig ?? (env.SIGNALBOX_KUBECONFIG || undefined),
     prometheusUrl: values['prometheus-url'] ?? (env.SIGNALBOX_PROMETHEUS_URL || undefined),
     fileSd: values['file-sd'] ?? (env.SIGNALBOX_FILE_SD || undefined),
     tapToken: values['tap-token'] ?? (env.SIGNALBOX_TAP_TOKEN || undefined),
@@ -94,13 +109,13 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Ap
     identityCertLifetime: values['identity-cert-lifetime'] ?? (env.SIGNALBOX_IDENTITY_CERT_LIFETIME || undefined),
   });
   if (!result.success) {
-    const flag: Record<string, string> = { listen: '--listen', registry: '--registry', prometheusUrl: '--prometheus-url', fileSd: '--file-sd', tapToken: '--tap-token', tapAuthToken: '--tap-auth-token', identityDir: '--identity-dir', trustAnchorsFile: '--trust-anchors-file', issuerCertFile: '--issuer-cert-file', issuerKeyFile: '--issuer-key-file', trustDomain: '--trust-domain', identityCertLifetime: '--identity-cert-lifetime' };
+    const flag: Record<string, string> = { listen: '--listen', registry: '--registry', discovery: '--discovery', kubeconfig: '--kubeconfig', prometheusUrl: '--prometheus-url', fileSd: '--file-sd', tapToken: '--tap-token', tapAuthToken: '--tap-auth-token', identityDir: '--identity-dir', trustAnchorsFile: '--trust-anchors-file', issuerCertFile: '--issuer-cert-file', issuerKeyFile: '--issuer-key-file', trustDomain: '--trust-domain', identityCertLifetime: '--identity-cert-lifetime' };
     throw new Error(result.error.issues.map((i) => `${flag[String(i.path[0])] ?? i.path.join('.')}: ${i.message}`).join('\n'));
   }
   const c = result.data;
   return {
     listen: parseHostPort(c.listen) as HostPort,
-    registryFile: c.registry,
+    discovery: c.discovery === 'kubernetes' ? { kind: 'kubernetes', kubeconfig: c.kubeconfig } : { kind: 'static', registryFile: c.registry as string },
     prometheusUrl: c.prometheusUrl,
     fileSdPath: c.fileSd,
     tapToken: c.tapToken,

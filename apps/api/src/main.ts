@@ -1,13 +1,17 @@
 #!/usr/bin/env node
-// Control plane entry: config → registry (fail fast on a bad file) → discovery state → HTTP server; then follow
-// registry edits, keeping the last good registry when an edit is broken. SIGTERM/SIGINT end streams and exit 0.
+// Control plane entry: config → discovery source (the registry file, failing fast when it is bad; or the Kubernetes
+// API, listening once it is listed) → discovery state → HTTP server; then follow the source, keeping the last good
+// model when a registry edit is broken. SIGTERM/SIGINT end streams and exit 0.
 import { parseConfig, type ApiConfig } from './config.js';
 import { writeFileSd } from './discovery/file-sd.js';
 import { createDestinationServer } from './discovery/server.js';
-import { loadRegistryFile, RegistryFileError, watchRegistryFile } from './discovery/sources/static-file.js';
-import { createDiscoveryWatcher } from './discovery/watcher.js';
+import { createKubernetesSource } from './discovery/sources/kubernetes.js';
+import { createStaticFileSource, RegistryFileError } from './discovery/sources/static-file.js';
+import { startDiscovery, type Discovery, type DiscoverySource } from './discovery/watcher.js';
 import { IdentityCaError } from './identity/ca.js';
 import { createIdentityService, type IdentityService } from './identity/service.js';
+import { createTokenReviewValidator } from './identity/validator-tokenreview.js';
+import { KubeConfigError, loadKubeConfig } from './kube/config.js';
 import { createPrometheusClient } from './metrics/prometheus.js';
 import { createApiServer } from './server.js';
 import { createTapHub } from './tap/hub.js';
@@ -28,21 +32,52 @@ async function main(): Promise<void> {
     return fail((err as Error).message);
   }
 
-  let loaded: Awaited<ReturnType<typeof loadRegistryFile>>;
-  try {
-    loaded = await loadRegistryFile(config.registryFile);
-  } catch (err) {
-    return fail(err instanceof RegistryFileError ? err.message : String(err));
-  }
-
   const telemetry = createTelemetry();
-  const watcher = createDiscoveryWatcher(loaded.registry, config.identity?.trustDomain);
+  let kc: ReturnType<typeof loadKubeConfig> | undefined;
+  let source: DiscoverySource;
+  if (config.discovery.kind === 'kubernetes') {
+    try {
+      kc = loadKubeConfig(config.discovery.kubeconfig);
+    } catch (err) {
+      return fail(err instanceof KubeConfigError ? err.message : String(err));
+    }
+    source = createKubernetesSource({ kc, log });
+  } else source = createStaticFileSource(config.discovery.registryFile, { log });
+
+  const fileSd = config.fileSdPath;
+  // Writes run one after another, so an older model never lands after a newer one.
+  let writing = Promise.resolve();
+  const writeTargets = (registry: Parameters<typeof writeFileSd>[1]) => {
+    if (!fileSd) return writing;
+    writing = writing.then(() =>
+      writeFileSd(fileSd, registry).catch((err: unknown) => console.error(`signalbox-api: cannot write file_sd ${fileSd}: ${(err as Error).message}`)),
+    );
+    return writing;
+  };
+  let discovery: Discovery;
+  try {
+    discovery = await startDiscovery(source, {
+      trustDomain: config.identity?.trustDomain,
+      onUpdate(registry) {
+        telemetry.registryReloads.inc({ result: 'success' });
+        void writeTargets(registry);
+      },
+      onError(error) {
+        telemetry.registryReloads.inc({ result: 'failure' });
+        console.error(error instanceof RegistryFileError ? `${error.message}\nsignalbox-api: keeping the last good registry` : `signalbox-api: ${error.message}`);
+      },
+    });
+  } catch (err) {
+    return fail(err instanceof RegistryFileError ? err.message : `${source.description}: ${String(err)}`);
+  }
+  const watcher = discovery.watcher;
   let identity: IdentityService | undefined;
   if (config.identity)
     try {
       identity = await createIdentityService({
         config: config.identity,
         registry: watcher.registry,
+        ...(kc ? { validator: createTokenReviewValidator({ kc, trustDomain: config.identity.trustDomain }) } : {}),
         log,
         onResult: (result) => telemetry.certify.inc({ result }),
       });
@@ -61,44 +96,20 @@ async function main(): Promise<void> {
     ...(identity ? { identity: identity.endpoint } : {}),
   });
 
-  const fileSd = config.fileSdPath;
-  const writeTargets = async () => {
-    if (!fileSd) return;
-    try {
-      await writeFileSd(fileSd, watcher.registry());
-    } catch (err) {
-      console.error(`signalbox-api: cannot write file_sd ${fileSd}: ${(err as Error).message}`);
-    }
-  };
-  await writeTargets();
-
-  const registryWatch = watchRegistryFile({
-    file: config.registryFile,
-    initialText: loaded.text,
-    onRegistry(registry) {
-      watcher.update(registry);
-      telemetry.registryReloads.inc({ result: 'success' });
-      log(`registry ${config.registryFile} reloaded`);
-      void writeTargets();
-    },
-    onError(error) {
-      telemetry.registryReloads.inc({ result: 'failure' });
-      console.error(`${error.message}\nsignalbox-api: keeping the last good registry`);
-    },
-  });
+  await writeTargets(watcher.registry());
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.listen.port, config.listen.host, resolve);
   }).catch((err: unknown) => fail(`cannot listen on ${config.listen.host}:${config.listen.port}: ${(err as Error).message}`));
-  log(`listening on ${config.listen.host}:${config.listen.port}, registry ${config.registryFile}, prometheus ${config.prometheusUrl}`);
+  log(`listening on ${config.listen.host}:${config.listen.port}, ${source.description}, prometheus ${config.prometheusUrl}`);
   if (!config.tapToken) log('no --tap-token: proxies will refuse tap subscriptions');
   if (!config.tapAuthToken && !['127.0.0.1', 'localhost', '::1'].includes(config.listen.host))
     log(`warning: listening on ${config.listen.host} without --tap-auth-token: anyone who reaches the API can tap`);
 
   const shutdown = (signal: string) => {
     log(`${signal}: closing ${destination.streamCount} destination stream(s)`);
-    registryWatch.close();
+    discovery.close();
     destination.closeAll();
     tap.closeAll();
     tapHub.closeAll();

@@ -32,6 +32,10 @@ export const registryPodSchema = z.strictObject({
    * one app port on one machine, so the policy is per pod. The launcher passes it to the proxy at start.
    */
   requireIdentity: z.boolean().optional(),
+  /** What kind of workload `deployment` names (Kubernetes: the pod's resolved owner); absent: a Deployment. */
+  ownerKind: z.enum(['deployment', 'statefulset', 'daemonset', 'replicaset', 'job', 'pod']).optional(),
+  /** False while the pod must get no traffic (Kubernetes: its EndpointSlice `ready` condition); absent: ready. */
+  ready: z.boolean().optional(),
 });
 
 export const registryServiceSchema = z.strictObject({
@@ -39,6 +43,13 @@ export const registryServiceSchema = z.strictObject({
   port: z.number().int().min(1).max(65535),
   /** Selects the pods of this deployment, as a Kubernetes Service selects pods by label. */
   deployment: resourceNameSchema,
+  /**
+   * Every port of a service that has several (Kubernetes), `port` being the first; `targetPort` is where the pods'
+   * app listens for it. Absent: `port` alone, served at each pod's `app`.
+   */
+  ports: z.array(z.strictObject({ port: z.number().int().min(1).max(65535), targetPort: z.number().int().min(1).max(65535).optional() })).optional(),
+  /** The pods behind the service by name (Kubernetes: its EndpointSlices' pods); absent: every pod of `deployment`. */
+  pods: z.array(resourceNameSchema).optional(),
 });
 
 export const registryNamespaceSchema = z
@@ -125,6 +136,11 @@ export const endpointLabelsSchema = z.strictObject({
   deployment: z.string(),
   pod: z.string(),
   serviceaccount: z.string(),
+  // The owner's kind as the label key when it is not a Deployment (Linkerd's GetPodLabels); `deployment` is then "".
+  statefulset: z.string().optional(),
+  daemonset: z.string().optional(),
+  replicaset: z.string().optional(),
+  k8s_job: z.string().optional(),
 });
 export type EndpointLabels = z.infer<typeof endpointLabelsSchema>;
 

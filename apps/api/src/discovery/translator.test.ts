@@ -120,3 +120,76 @@ describe('resolveAuthority', () => {
     expect(resolveAuthority(registry, { service: 'empty', namespace: 'demo', port: 80 })).toEqual({ exists: true, endpoints: [] });
   });
 });
+
+describe('resolveAuthority: what a Kubernetes source adds (several ports, EndpointSlice pods, readiness, owners)', () => {
+  const k8sPod = (name: string, ip: string, extra: Partial<RegistryPod> = {}): RegistryPod => ({
+    name,
+    deployment: 'books',
+    serviceAccount: 'books',
+    app: `${ip}:80`,
+    proxy: { inbound: `${ip}:4143`, outbound: `${ip}:4140`, admin: `${ip}:4191` },
+    ...extra,
+  });
+  const registry: Registry = {
+    namespaces: [
+      {
+        name: 'demo',
+        pods: [
+          k8sPod('books-a', '10.0.0.1'),
+          k8sPod('books-b', '10.0.0.2', { ready: false }),
+          k8sPod('plain-0', '10.0.0.3', { proxy: undefined, deployment: 'db', ownerKind: 'statefulset' }),
+          k8sPod('stray', '10.0.0.4'),
+        ],
+        services: [
+          {
+            name: 'books',
+            port: 80,
+            deployment: 'books',
+            ports: [{ port: 80, targetPort: 8080 }, { port: 9090, targetPort: 9091 }],
+            pods: ['books-a', 'books-b', 'plain-0'],
+          },
+        ],
+      },
+    ],
+  };
+  const resolve = (port: number) => {
+    const r = resolveAuthority(registry, { service: 'books', namespace: 'demo', port });
+    return r.exists ? r.endpoints : null;
+  };
+
+  it('takes the pods the service names (not its deployment), ready ones only, on the asked port’s target', () => {
+    expect(resolve(80)?.map((e) => [e.labels.pod, e.addr, e.appPort])).toEqual([
+      ['books-a', '10.0.0.1:4143', 8080],
+      ['plain-0', '10.0.0.3:8080', undefined],
+    ]);
+    expect(resolve(9090)?.map((e) => [e.labels.pod, e.addr, e.appPort])).toEqual([
+      ['books-a', '10.0.0.1:4143', 9091],
+      ['plain-0', '10.0.0.3:9091', undefined],
+    ]);
+    expect(resolve(81)).toBeNull();
+  });
+
+  it('labels a non-Deployment owner under its kind, with an empty deployment (Linkerd’s GetPodLabels)', () => {
+    expect(resolve(80)?.find((e) => e.labels.pod === 'plain-0')?.labels).toEqual({
+      namespace: 'demo',
+      service: 'books',
+      deployment: '',
+      statefulset: 'db',
+      pod: 'plain-0',
+      serviceaccount: 'books',
+    });
+  });
+
+  it('a pod turning unready is removed; an owner label change is re-added', () => {
+    const before = resolveAuthority(registry, { service: 'books', namespace: 'demo', port: 80 });
+    const ns = registry.namespaces[0]!;
+    const after = resolveAuthority(
+      { namespaces: [{ ...ns, pods: ns.pods.map((p) => (p.name === 'books-a' ? { ...p, ready: false } : p.name === 'plain-0' ? { ...p, ownerKind: 'daemonset' as const } : p)) }] },
+      { service: 'books', namespace: 'demo', port: 80 },
+    );
+    const updates = translate(before, after);
+    expect(updates[0]).toEqual({ type: 'remove', addrs: ['10.0.0.1:4143'] });
+    expect(updates[1]).toMatchObject({ type: 'add', endpoints: [{ addr: '10.0.0.3:8080', labels: { daemonset: 'db', deployment: '' } }] });
+    expect(updates).toHaveLength(2);
+  });
+});

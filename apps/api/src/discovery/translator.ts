@@ -1,38 +1,77 @@
 // Pure core of the destination stream: what a service authority resolves to in a registry, and the updates that
 // take a proxy from one resolution to the next (Linkerd's endpoint_translator: add / remove / no_endpoints).
-import { defaultTrustDomain, identityName, parseHostPort, type DestinationUpdate, type Endpoint, type Registry, type RegistryPod, type ServiceAuthority } from '@signalbox/shared';
+import {
+  defaultTrustDomain,
+  formatHostPort,
+  identityName,
+  parseHostPort,
+  type DestinationUpdate,
+  type Endpoint,
+  type EndpointLabels,
+  type Registry,
+  type RegistryPod,
+  type RegistryService,
+  type ServiceAuthority,
+} from '@signalbox/shared';
 
 /** `exists: false`: no such service (or port), the client may fall back; else the service's current endpoints. */
 export type Resolution = { readonly exists: false } | { readonly exists: true; readonly endpoints: readonly Endpoint[] };
 
-/** A service authority → the pods of its deployment in its namespace, on the service's port only. */
+/**
+ * A service authority → the ready pods behind the service in its namespace, on that port only. The service's
+ * pods are the ones its source named (Kubernetes: EndpointSlices), else those of the deployment it selects.
+ */
 export function resolveAuthority(registry: Registry, authority: ServiceAuthority, trustDomain = defaultTrustDomain): Resolution {
   const ns = registry.namespaces.find((n) => n.name === authority.namespace);
-  const service = ns?.services.find((s) => s.name === authority.service && s.port === authority.port);
+  const service = ns?.services.find((s) => s.name === authority.service && servicePorts(s).some((p) => p.port === authority.port));
   if (!ns || !service) return { exists: false };
+  const port = servicePorts(service).find((p) => p.port === authority.port);
+  const selected = service.pods ? new Set(service.pods) : undefined;
   return {
     exists: true,
     endpoints: ns.pods
-      .filter((pod) => pod.deployment === service.deployment)
-      .map((pod) => toEndpoint(pod, ns.name, service.name, trustDomain)),
+      .filter((pod) => (selected ? selected.has(pod.name) : pod.deployment === service.deployment) && pod.ready !== false)
+      .map((pod) => toEndpoint(pod, ns.name, service.name, trustDomain, port?.targetPort)),
   };
 }
 
+function servicePorts(service: RegistryService): readonly { port: number; targetPort?: number | undefined }[] {
+  return service.ports ?? [{ port: service.port }];
+}
+
+/** The label key of a pod's owner kind (Linkerd's GetPodLabels): a Deployment's name goes under `deployment`. */
+const ownerLabel = { statefulset: 'statefulset', daemonset: 'daemonset', replicaset: 'replicaset', job: 'k8s_job' } as const;
+
 /**
  * A meshed pod is reached through its inbound proxy, whose certificate must name the pod's identity (from its
- * serviceaccount and namespace); an unmeshed one directly, in plaintext, with no identity.
+ * serviceaccount and namespace); an unmeshed one directly, in plaintext, with no identity. `targetPort` (a
+ * Kubernetes Service port's) replaces the port of the pod's `app` address.
  */
-export function toEndpoint(pod: RegistryPod, namespace: string, service: string, trustDomain = defaultTrustDomain): Endpoint {
-  const labels = { namespace, service, deployment: pod.deployment, pod: pod.name, serviceaccount: pod.serviceAccount };
-  if (!pod.proxy) return { addr: pod.app, meshed: false, labels };
+export function toEndpoint(pod: RegistryPod, namespace: string, service: string, trustDomain = defaultTrustDomain, targetPort?: number): Endpoint {
+  const kind = pod.ownerKind ?? 'deployment';
+  const labels: EndpointLabels = {
+    namespace,
+    service,
+    deployment: kind === 'deployment' ? pod.deployment : '',
+    pod: pod.name,
+    serviceaccount: pod.serviceAccount,
+    ...(kind !== 'deployment' && kind !== 'pod' ? { [ownerLabel[kind]]: pod.deployment } : {}),
+  };
+  const app = targetPort === undefined ? pod.app : withPort(pod.app, targetPort);
+  if (!pod.proxy) return { addr: app, meshed: false, labels };
   return {
     addr: pod.proxy.inbound,
     meshed: true,
     labels,
     identity: identityName({ serviceAccount: pod.serviceAccount, namespace, trustDomain }),
     // Named in the opaque transport header, so the peer's inbound proxy knows which local app the bytes are for.
-    appPort: portOf(pod.app),
+    appPort: portOf(app),
   };
+}
+
+function withPort(addr: string, port: number): string {
+  const hp = parseHostPort(addr);
+  return hp ? formatHostPort({ host: hp.host, port }) : addr;
 }
 
 function portOf(addr: string): number | undefined {
@@ -70,10 +109,12 @@ function sameEndpoint(a: Endpoint, b: Endpoint): boolean {
     a.meshed === b.meshed &&
     a.identity === b.identity &&
     a.appPort === b.appPort &&
-    a.labels.namespace === b.labels.namespace &&
-    a.labels.service === b.labels.service &&
-    a.labels.deployment === b.labels.deployment &&
-    a.labels.pod === b.labels.pod &&
-    a.labels.serviceaccount === b.labels.serviceaccount
+    sameLabels(a.labels, b.labels)
   );
+}
+
+function sameLabels(a: EndpointLabels, b: EndpointLabels): boolean {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]) as Set<keyof EndpointLabels>;
+  for (const key of keys) if (a[key] !== b[key]) return false;
+  return true;
 }

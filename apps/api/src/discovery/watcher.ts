@@ -1,5 +1,6 @@
 // Discovery state: the registry in force and the streams watching an authority in it. A new registry is
-// translated into per-subscriber diffs here; the HTTP layer (discovery/server.ts) only manages streams.
+// translated into per-subscriber diffs here; the HTTP layer (discovery/server.ts) only manages streams. Where the
+// registry comes from is a DiscoverySource: the registry file on one machine, the Kubernetes API in a cluster.
 import type { DestinationUpdate, Registry, ServiceAuthority } from '@signalbox/shared';
 import { resolveAuthority, translate, type Resolution } from './translator.js';
 
@@ -46,4 +47,54 @@ export function createDiscoveryWatcher(initial: Registry, trustDomain?: string):
       return subscriptions.size;
     },
   };
+}
+
+// === Sources ===
+
+/**
+ * Where the mesh's model comes from (sources/static-file.ts, sources/kubernetes.ts). Both produce the same
+ * Registry, so the translator, destination streams, file_sd, tap, identity and the dashboard never know which.
+ */
+export interface DiscoverySource {
+  /** For logs: `registry <file>`, `kubernetes <server>`. */
+  readonly description: string;
+  /**
+   * Resolves with the first complete model (rejects when the source cannot start, e.g. a broken registry file),
+   * then calls `onUpdate` with every new model until closed.
+   */
+  start(events: DiscoverySourceEvents): Promise<Registry>;
+  close(): void;
+}
+
+export interface DiscoverySourceEvents {
+  readonly onUpdate: (registry: Registry) => void;
+  /** A problem the source recovers from by itself (a broken edit kept out, a dropped watch): log it, count it. */
+  readonly onError: (error: Error) => void;
+}
+
+export interface Discovery {
+  readonly watcher: DiscoveryWatcher;
+  close(): void;
+}
+
+/** Starts `source` and keeps a watcher on its latest model; `onUpdate` runs after each update is applied. */
+export async function startDiscovery(
+  source: DiscoverySource,
+  { trustDomain, onUpdate = () => {}, onError }: { trustDomain?: string | undefined; onUpdate?: (registry: Registry) => void; onError: (error: Error) => void },
+): Promise<Discovery> {
+  const state: { watcher?: DiscoveryWatcher; early?: Registry } = {};
+  const initial = await source.start({
+    onUpdate(registry) {
+      // An update before start() resolved supersedes the initial model.
+      if (!state.watcher) state.early = registry;
+      else {
+        state.watcher.update(registry);
+        onUpdate(registry);
+      }
+    },
+    onError,
+  });
+  const watcher = createDiscoveryWatcher(state.early ?? initial, trustDomain);
+  state.watcher = watcher;
+  return { watcher, close: () => source.close() };
 }

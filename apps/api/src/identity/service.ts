@@ -5,7 +5,7 @@ import type { IdentityConfig } from '../config.js';
 import { identityDirPaths, initIdentityDir, loadIssuer, type Issuer } from './ca.js';
 import { defaultCertifyLimits, createRateLimiter, type RateLimiterOptions } from './rate-limit.js';
 import { createIdentityEndpoint, type IdentityEndpoint, type IdentityEndpointOptions } from './server.js';
-import { createStaticTokenValidator } from './validator.js';
+import { createStaticTokenValidator, type TokenValidator } from './validator.js';
 
 export interface IdentityService {
   readonly issuer: Issuer;
@@ -20,9 +20,11 @@ export interface IdentityServiceOptions {
   readonly onResult?: IdentityEndpointOptions['onResult'];
   readonly limits?: Pick<RateLimiterOptions, 'perClient' | 'global'>;
   readonly now?: () => Date;
+  /** How tokens are checked; default: the registry's per-pod tokens (Kubernetes passes a TokenReview validator). */
+  readonly validator?: TokenValidator;
 }
 
-export async function createIdentityService({ config, registry, log, onResult, limits = defaultCertifyLimits, now }: IdentityServiceOptions): Promise<IdentityService> {
+export async function createIdentityService({ config, registry, log, onResult, limits = defaultCertifyLimits, now, validator }: IdentityServiceOptions): Promise<IdentityService> {
   let files;
   if ('dir' in config.ca) {
     const init = await initIdentityDir(config.ca.dir, { trustDomain: config.trustDomain });
@@ -33,7 +35,7 @@ export async function createIdentityService({ config, registry, log, onResult, l
   log(`identity: issuer ${issuer.cert.subject} valid until ${issuer.cert.notAfter.toISOString()}, trust domain ${config.trustDomain}`);
   const endpoint = createIdentityEndpoint({
     issuer,
-    validator: createStaticTokenValidator({ registry, trustDomain: config.trustDomain, warn: (m) => log(`identity: ${m}`) }),
+    validator: validator ?? createStaticTokenValidator({ registry, trustDomain: config.trustDomain, warn: (m) => log(`identity: ${m}`) }),
     limiter: createRateLimiter(limits),
     lifetimeMs: config.certLifetimeMs,
     log,

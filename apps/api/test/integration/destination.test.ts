@@ -71,6 +71,7 @@ describe('destination stream', () => {
           meshed: true,
           labels: { namespace: 'demo', service: 'books', deployment: 'books', pod: 'books-1', serviceaccount: 'default' },
           identity: 'default.demo.serviceaccount.identity.signalbox.cluster.local',
+          appPort: Number(pods.books1.app.split(':')[1]),
         },
         { addr: pods.books2.app, meshed: false, labels: { namespace: 'demo', service: 'books', deployment: 'books', pod: 'books-2', serviceaccount: 'default' } },
       ],

@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { registrySchema, type Registry } from '@signalbox/shared';
 import { LineCounter, parseDocument } from 'yaml';
+import type { DiscoverySource } from '../watcher.js';
 
 export class RegistryFileError extends Error {
   constructor(
@@ -131,5 +132,29 @@ export function watchRegistryFile({ file, initialText, onRegistry, onError, debo
       clearTimeout(timer);
       watcher.close();
     },
+  };
+}
+
+// === As a discovery source ===
+
+/** The registry file as a DiscoverySource: a bad file at start rejects (fail fast); a bad edit keeps the last good one. */
+export function createStaticFileSource(file: string, { log = () => {} }: { log?: (message: string) => void } = {}): DiscoverySource {
+  let watch: RegistryFileWatch | undefined;
+  return {
+    description: `registry ${file}`,
+    async start({ onUpdate, onError }) {
+      const loaded = await loadRegistryFile(file);
+      watch = watchRegistryFile({
+        file,
+        initialText: loaded.text,
+        onRegistry(registry) {
+          log(`registry ${file} reloaded`);
+          onUpdate(registry);
+        },
+        onError: (error) => onError(error),
+      });
+      return loaded.registry;
+    },
+    close: () => watch?.close(),
   };
 }
