@@ -46,6 +46,8 @@ describe('stat against a real Prometheus', () => {
     expect(books?.successRate).toBeGreaterThan(0.85);
     expect(books?.successRate).toBeLessThan(0.95);
     expect(books?.latencyMs.p50).toBeGreaterThan(0);
+    // The fake proxy exports no signalbox_proxy_overhead_ms: the rows say "no data" rather than 0.
+    expect(books?.overheadMs).toEqual({ p50: null, p99: null });
     expect(web).toEqual({
       kind: 'deployment',
       namespace: 'demo',
@@ -55,6 +57,7 @@ describe('stat against a real Prometheus', () => {
       successRate: null,
       rps: 0,
       latencyMs: { p50: null, p95: null, p99: null },
+      overheadMs: { p50: null, p99: null },
       tcpConnections: 0,
       readBytesPerSec: 0,
       writeBytesPerSec: 0,

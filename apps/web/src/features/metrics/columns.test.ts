@@ -86,6 +86,7 @@ describe('columns', () => {
       p50: '1 ms',
       p95: '2 ms',
       p99: '3 ms',
+      overhead: '-',
       tcp: '3',
       readBytes: '2 kB/s',
       writeBytes: '300 B/s',
@@ -94,6 +95,10 @@ describe('columns', () => {
 
   it('prints "-" for every metric of an idle row', () => {
     const r = row('traffic', { successRate: null, rps: 0, latencyMs: { p50: null, p95: null, p99: null }, tcpConnections: 0 });
-    expect(cells(r)).toMatchObject({ successRate: '-', rps: '-', p50: '-', p95: '-', p99: '-', tcp: '0', readBytes: '0 B/s' });
+    expect(cells(r)).toMatchObject({ successRate: '-', rps: '-', p50: '-', p95: '-', p99: '-', overhead: '-', tcp: '0', readBytes: '0 B/s' });
+  });
+
+  it('shows what the mesh adds next to the latency', () => {
+    expect(cells(row('books', { overheadMs: { p50: 0.123, p99: 0.9 } })).overhead).toBe('0.12 / 0.9 ms');
   });
 });

@@ -1,7 +1,7 @@
 // The golden-metrics tables (namespaces, deployments, pods, services): their columns (header, how to print, how to
 // sort) and the pure sort. TCP read/write are bytes per second, as `linkerd viz stat -o wide` shows them.
 import type { StatRow } from '@signalbox/shared';
-import { NO_VALUE, formatBytesPerSec, formatCount, formatLatencyMs, formatMeshed, formatPercent, formatRps } from './format';
+import { NO_VALUE, formatBytesPerSec, formatCount, formatLatencyMs, formatMeshed, formatOverheadMs, formatPercent, formatRps } from './format';
 
 /** Counters a row may not know (null), e.g. on the overview when discovery answered but Prometheus did not. */
 type Countable = 'rps' | 'tcpConnections' | 'readBytesPerSec' | 'writeBytesPerSec';
@@ -14,7 +14,7 @@ function idle(row: MetricsRow): boolean {
   return row.successRate === null && (row.rps === null || row.rps === 0);
 }
 
-export type ColumnKey = 'name' | 'meshed' | 'successRate' | 'rps' | 'p50' | 'p95' | 'p99' | 'tcp' | 'readBytes' | 'writeBytes';
+export type ColumnKey = 'name' | 'meshed' | 'successRate' | 'rps' | 'p50' | 'p95' | 'p99' | 'overhead' | 'tcp' | 'readBytes' | 'writeBytes';
 export type SortDirection = 'asc' | 'desc';
 export interface SortState {
   key: ColumnKey;
@@ -74,6 +74,14 @@ export const columns: readonly Column[] = [
     numeric: true,
     sortValue: (r) => r.latencyMs.p99,
     format: (r) => formatLatencyMs(r.latencyMs.p99),
+  },
+  {
+    // Signalbox's own column: the part of the latency the proxies themselves add (sorted by its p99).
+    key: 'overhead',
+    header: 'Mesh adds p50/p99',
+    numeric: true,
+    sortValue: (r) => r.overheadMs?.p99 ?? null,
+    format: (r) => formatOverheadMs(r.overheadMs),
   },
   {
     key: 'tcp',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytesPerSec, formatCount, formatLatencyMs, formatMeshed, formatPercent, formatRps } from './format';
+import { formatBytesPerSec, formatCount, formatLatencyMs, formatMeshed, formatOverheadMs, formatPercent, formatRps } from './format';
 
 describe('formatPercent', () => {
   it.each([
@@ -81,4 +81,14 @@ describe('formatBytesPerSec', () => {
   ])('%s → %s', (value, expected) => {
     expect(formatBytesPerSec(value)).toBe(expected);
   });
+});
+
+describe('formatOverheadMs', () => {
+  it.each([
+    [undefined, '-'],
+    [{ p50: null, p99: null }, '-'],
+    [{ p50: 0.123, p99: 0.9 }, '0.12 / 0.9 ms'],
+    [{ p50: 0.004, p99: 12.34 }, '<0.01 / 12.3 ms'],
+    [{ p50: 0, p99: null }, '0 / - ms'],
+  ])('%j → %s', (overhead, text) => expect(formatOverheadMs(overhead)).toBe(text));
 });

@@ -31,6 +31,21 @@ export function formatLatencyMs(ms: number | null): string {
   return `${trimZeros(ms.toFixed(2))} ms`;
 }
 
+/**
+ * What the mesh adds (signalbox_proxy_overhead_ms) as "p50 / p99": sub-millisecond values keep two decimals
+ * ("0.12 / 0.9 ms"); "<0.01" below that; "-" for an unknown side, or "-" alone when both are unknown.
+ */
+export function formatOverheadMs(overhead: { p50: number | null; p99: number | null } | undefined): string {
+  if (!overhead) return NO_VALUE;
+  const one = (ms: number | null) => {
+    if (ms === null || !Number.isFinite(ms)) return NO_VALUE;
+    if (ms > 0 && ms < 0.01) return '<0.01';
+    return trimZeros(ms.toFixed(ms >= 10 ? 1 : 2));
+  };
+  const [p50, p99] = [one(overhead.p50), one(overhead.p99)];
+  return p50 === NO_VALUE && p99 === NO_VALUE ? NO_VALUE : `${p50} / ${p99} ms`;
+}
+
 /** Meshed over total pods, as `linkerd viz stat` prints it: "2/2". */
 export function formatMeshed(meshed: number, total: number): string {
   return `${meshed}/${total}`;

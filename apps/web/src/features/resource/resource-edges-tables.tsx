@@ -11,7 +11,7 @@ import { SuccessRate } from '../../components/success-rate';
 import { detailHref, tapHref } from '../../lib/links';
 import { liveQueryOptions } from '../../lib/query-client';
 import { useTRPC } from '../../lib/trpc';
-import { formatBytesPerSec, formatCount, formatLatencyMs, formatRps } from '../metrics/format';
+import { formatBytesPerSec, formatCount, formatLatencyMs, formatOverheadMs, formatRps } from '../metrics/format';
 import type { MetricsWindow } from '../metrics/window';
 import { securityText, tlsReasonText } from '../topology/edge-style';
 import { resourceEdges } from './resource-edges';
@@ -84,6 +84,9 @@ function EdgeTable({
                 <th scope="col" className="numeric">
                   P99
                 </th>
+                <th scope="col" className="numeric" title="Time both proxies of the edge add (signalbox_proxy_overhead_ms)">
+                  Mesh adds p50/p99
+                </th>
                 <th scope="col" className="numeric">
                   TCP
                 </th>
@@ -116,6 +119,9 @@ function EdgeTable({
                     </td>
                     <td className="numeric">{e.protocol === 'http' ? formatRps(e.rps) : '-'}</td>
                     <td className="numeric">{formatLatencyMs(e.latencyP99Ms)}</td>
+                    <td className="numeric" data-column="overhead">
+                      {formatOverheadMs(e.overheadMs)}
+                    </td>
                     <td className="numeric">{formatCount(e.tcpConnections)}</td>
                     <td className="numeric">{formatBytesPerSec(e.readBytesPerSec)}</td>
                     <td className="numeric">{formatBytesPerSec(e.writeBytesPerSec)}</td>

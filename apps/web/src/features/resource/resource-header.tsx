@@ -10,7 +10,7 @@ import { describeApiError } from '../../lib/api-error';
 import { detailHref, type DetailKind } from '../../lib/links';
 import { liveQueryOptions } from '../../lib/query-client';
 import { useTRPC } from '../../lib/trpc';
-import { formatBytesPerSec, formatCount, formatLatencyMs, formatRps } from '../metrics/format';
+import { formatBytesPerSec, formatCount, formatLatencyMs, formatOverheadMs, formatRps } from '../metrics/format';
 import type { MetricsWindow } from '../metrics/window';
 import { meshedStatus } from './resource-edges';
 
@@ -79,6 +79,10 @@ export function ResourceHeader({ kind, namespace, name, window }: ResourceHeader
           <div>
             <dt>P99</dt>
             <dd>{formatLatencyMs(row.latencyMs.p99)}</dd>
+          </div>
+          <div>
+            <dt title="Time the proxies themselves add (signalbox_proxy_overhead_ms)">Mesh adds p50/p99</dt>
+            <dd data-overhead>{formatOverheadMs(row.overheadMs)}</dd>
           </div>
           <div>
             <dt>TCP</dt>

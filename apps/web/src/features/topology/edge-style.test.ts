@@ -34,6 +34,7 @@ describe('edge texts', () => {
       'Not secured: Not provided by service discovery',
     ]);
     expect(edgeSummary(byDst('cache'))[1]).toBe('TCP only (no HTTP requests)');
+    expect(edgeSummary({ ...byDst('books'), overheadMs: { p50: 0.21, p99: 1.4 } })[2]).toBe('mesh adds p50/p99 0.21 / 1.4 ms (both proxies)');
   });
 
   it('says why an edge is or is not secured', () => {

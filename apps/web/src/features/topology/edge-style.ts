@@ -1,7 +1,7 @@
 // How an edge and a node look and read: width by RPS, colour by success rate, and always a second cue besides
 // colour (dashes for TCP-only, a warning glyph and the percentage when requests fail, a lock or open lock for TLS).
 import { successRateLevel, type Edge, type SuccessRateLevel } from '@signalbox/shared';
-import { formatBytesPerSec, formatCount, formatLatencyMs, formatPercent, formatRps } from '../metrics/format';
+import { NO_VALUE, formatBytesPerSec, formatCount, formatLatencyMs, formatOverheadMs, formatPercent, formatRps } from '../metrics/format';
 
 export type EdgeLevel = SuccessRateLevel | 'tcp';
 
@@ -49,11 +49,13 @@ export function securityText(edge: Pick<Edge, 'secured' | 'noTlsReason' | 'serve
 /** The lines of an edge's hover card (and its accessible label). */
 export function edgeSummary(edge: Edge): string[] {
   const lines = [`${edge.src.deployment} → ${edge.dst.deployment}`];
-  if (edge.protocol === 'http')
+  if (edge.protocol === 'http') {
     lines.push(
       `${formatRps(edge.rps)} rps · ${formatPercent(edge.successRate)} success · p99 ${formatLatencyMs(edge.latencyP99Ms)}`,
     );
-  else lines.push('TCP only (no HTTP requests)');
+    const overhead = formatOverheadMs(edge.overheadMs);
+    if (overhead !== NO_VALUE) lines.push(`mesh adds p50/p99 ${overhead} (both proxies)`);
+  } else lines.push('TCP only (no HTTP requests)');
   lines.push(
     `${formatCount(edge.tcpConnections)} conn · read ${formatBytesPerSec(edge.readBytesPerSec)} · write ${formatBytesPerSec(edge.writeBytesPerSec)}`,
   );
