@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run demo`: the whole mesh on this machine, until Ctrl-C, which stops every process it started.
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { logTail } from '@signalbox/launch';
 import { startDemoMesh } from './mesh.js';
@@ -14,6 +14,8 @@ const { values } = parseArgs({
     rps: { type: 'string', default: '5' },
     'no-web': { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
+    // For end-to-end tests: where the mesh is (URLs, run dir, PIDs) as JSON, e.g. to pause Prometheus by its PID.
+    'state-file': { type: 'string' },
   },
 });
 const port = (name: string, value: string | undefined) => {
@@ -41,6 +43,12 @@ const mesh = await startDemoMesh({
   process.exit(1);
 });
 
+if (values['state-file']) {
+  const pids = Object.fromEntries(mesh.processes.map((p) => [p.name, p.pid]));
+  const state = { dir: mesh.dir, apiUrl: mesh.apiUrl, prometheusUrl: mesh.prometheusUrl, webUrl: mesh.webUrl, pids };
+  writeFileSync(values['state-file'], `${JSON.stringify(state, null, 2)}\n`);
+}
+
 for (const p of mesh.processes)
   void p.exited.then((code) => {
     if (!stopping) console.error(`${p.name} exited unexpectedly (${code}):\n${logTail(p.logFile)}`);
@@ -62,6 +70,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const)
     console.log('\nStopping the demo mesh…');
     void mesh.stop().then(() => {
       if (!values.keep) rmSync(mesh.dir, { recursive: true, force: true });
+      if (values['state-file']) rmSync(values['state-file'], { force: true });
       process.exit(0);
     });
   });
