@@ -71,7 +71,7 @@ export class TapSocket {
     };
     ws.onmessage = (m: MessageEvent) => {
       this.#attempt = 0;
-      if (typeof m.data === 'string') this.#handle(m.data);
+      if (typeof m.data === 'string') deliverTapMessage(m.data, this.sink);
     };
     ws.onclose = (e: CloseEvent) => {
       if (this.#ws !== ws) return; // stopped or replaced meanwhile
@@ -86,21 +86,6 @@ export class TapSocket {
     };
   }
 
-  #handle(text: string): void {
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      return;
-    }
-    const parsed = tapMessageSchema.safeParse(json);
-    if (!parsed.success) return;
-    const m = parsed.data;
-    if (m.type === 'event') this.sink.addEvent(m.event);
-    else if (m.type === 'dropped') this.sink.addDropped(m.count);
-    else this.sink.addNotice({ code: m.code, message: m.message, ...(m.pod ? { pod: m.pod } : {}), at: Date.now() });
-  }
-
   #teardown(): void {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
@@ -113,4 +98,20 @@ export class TapSocket {
     this.#state = state;
     for (const l of this.#listeners) l();
   }
+}
+
+/** One relay message → the sink: validated against the shared schema; anything else is ignored. */
+export function deliverTapMessage(text: string, sink: TapSink): void {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return;
+  }
+  const parsed = tapMessageSchema.safeParse(json);
+  if (!parsed.success) return;
+  const m = parsed.data;
+  if (m.type === 'event') sink.addEvent(m.event);
+  else if (m.type === 'dropped') sink.addDropped(m.count);
+  else sink.addNotice({ code: m.code, message: m.message, ...(m.pod ? { pod: m.pod } : {}), at: Date.now() });
 }

@@ -11,6 +11,8 @@ import { useTRPC } from '../../lib/trpc';
 import { LiveStatus } from '../metrics/live-status';
 import type { MetricsWindow } from '../metrics/window';
 import { filterGraph } from './filter-graph';
+import { liveTrafficRequests } from './live-dots';
+import { LiveTraffic } from './live-traffic';
 import { TopologyGraph } from './topology-graph';
 import { hopChoices, parseTopologyParams, withTopologyParams, type TopologyParams } from './topology-params';
 import { toGraph } from './to-graph';
@@ -52,6 +54,14 @@ export function NamespaceTopology({ namespace, window }: { namespace: string; wi
     [graph, params.search, params.hideIdle, params.focus, params.hops],
   );
   const failed = edges.isError ? edges : stat.isError ? stat : null;
+  const liveLinks = visible?.links;
+  const live = useMemo(
+    () =>
+      params.live && liveLinks
+        ? { requests: liveTrafficRequests(namespace, liveLinks), links: new Map(liveLinks.map((l) => [l.id, { source: l.source, target: l.target }])) }
+        : null,
+    [params.live, liveLinks, namespace],
+  );
 
   return (
     <section className="panel" aria-label="Topology">
@@ -76,6 +86,10 @@ export function NamespaceTopology({ namespace, window }: { namespace: string; wi
               </option>
             ))}
           </select>
+        </label>
+        <label className="checkbox">
+          <input type="checkbox" checked={params.live} onChange={(e) => update({ live: e.target.checked })} />
+          <span>Live traffic</span>
         </label>
         <label>
           <span>Hops</span>
@@ -109,7 +123,13 @@ export function NamespaceTopology({ namespace, window }: { namespace: string; wi
               No workload matches these filters.
             </p>
           ) : (
-            <TopologyGraph graph={visible} window={window} view={params.view} onViewChange={(view) => update({ view })} />
+            <TopologyGraph
+              graph={visible}
+              window={window}
+              view={params.view}
+              onViewChange={(view) => update({ view })}
+              overlay={live ? (positions) => <LiveTraffic requests={live.requests} positions={positions} links={live.links} /> : undefined}
+            />
           )}
           <TopologyLegend />
         </>
@@ -136,6 +156,9 @@ export function TopologyLegend() {
         <span className="swatch dashed" /> TCP only
       </li>
       <li>Width: requests/s</li>
+      <li>
+        <span className="swatch-dot ok" /> / <span className="swatch-dot fail" /> live traffic: a request that succeeded / failed
+      </li>
       <li>
         <LockIcon secured /> mTLS · <LockIcon secured={false} /> not secured (hover for why)
       </li>

@@ -5,7 +5,7 @@
 // Zoom with the wheel or the buttons, pan by dragging the background; the parent keeps the view in the URL.
 import { successRateLevel } from '@signalbox/shared';
 import { useRouter } from 'next/navigation';
-import { useEffect, useRef, useState, type MouseEvent, type PointerEvent as ReactPointerEvent } from 'react';
+import { useEffect, useRef, useState, type MouseEvent, type PointerEvent as ReactPointerEvent, type ReactNode } from 'react';
 import { formatPercent, formatRps } from '../metrics/format';
 import { detailHref, tapHref } from '../../lib/links';
 import { edgeLook, edgeSummary, securityText, type EdgeLevel } from './edge-style';
@@ -31,9 +31,11 @@ export interface TopologyGraphProps {
   readonly onViewChange?: (view: View | null) => void;
   /** Pixels; by default 480, or 360 on narrow screens. */
   readonly height?: number;
+  /** Drawn above the edges, in graph coordinates (live traffic dots). */
+  readonly overlay?: (positions: ReadonlyMap<string, Point>) => ReactNode;
 }
 
-export function TopologyGraph({ graph, window, view, onViewChange, height: fixedHeight }: TopologyGraphProps) {
+export function TopologyGraph({ graph, window, view, onViewChange, height: fixedHeight, overlay }: TopologyGraphProps) {
   const router = useRouter();
   const positions = useForceLayout(graph.nodes, graph.links);
   const containerRef = useRef<HTMLDivElement>(null);
@@ -158,6 +160,7 @@ export function TopologyGraph({ graph, window, view, onViewChange, height: fixed
               />
             ))}
           </g>
+          {overlay?.(positions)}
           <g className="topology-nodes">
             {graph.nodes.map((node) => (
               <NodeView

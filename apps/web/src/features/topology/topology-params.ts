@@ -1,5 +1,5 @@
 // The topology's state in the URL, so a view is a shareable link: `q` (search), `idle=hide`, `focus=<ns/name>`,
-// `hops` (1–3) and `view=k,x,y` (zoom and pan). Other parameters (the window) are left as they are.
+// `hops` (1–3), `view=k,x,y` (zoom and pan) and `live=1` (live traffic dots). Other parameters (the window) are left as they are.
 import { formatView, parseView, type View } from './view';
 
 export interface TopologyParams {
@@ -8,6 +8,8 @@ export interface TopologyParams {
   readonly focus: string | null;
   readonly hops: number;
   readonly view: View | null;
+  /** Animate tapped requests along the edges. Off by default: it opens tap streams. */
+  readonly live: boolean;
 }
 
 export const hopChoices = [1, 2, 3] as const;
@@ -20,6 +22,7 @@ export function parseTopologyParams(params: URLSearchParams): TopologyParams {
     focus: params.get('focus') || null,
     hops: (hopChoices as readonly number[]).includes(hops) ? hops : 1,
     view: parseView(params.get('view')),
+    live: params.get('live') === '1',
   };
 }
 
@@ -32,5 +35,6 @@ export function withTopologyParams(current: URLSearchParams, patch: Partial<Topo
   if (patch.focus !== undefined) set('focus', patch.focus);
   if (patch.hops !== undefined) set('hops', patch.hops === 1 ? null : String(patch.hops));
   if (patch.view !== undefined) set('view', patch.view === null ? null : formatView(patch.view));
+  if (patch.live !== undefined) set('live', patch.live ? '1' : null);
   return next.toString();
 }

@@ -41,16 +41,17 @@ describe('view', () => {
 
 describe('topology params', () => {
   it('reads defaults from an empty query', () => {
-    expect(parseTopologyParams(new URLSearchParams())).toEqual({ search: '', hideIdle: false, focus: null, hops: 1, view: null });
+    expect(parseTopologyParams(new URLSearchParams())).toEqual({ search: '', hideIdle: false, focus: null, hops: 1, view: null, live: false });
   });
 
   it('reads every parameter and ignores bad hops', () => {
-    expect(parseTopologyParams(new URLSearchParams('q=bo&idle=hide&focus=demo/web&hops=2&view=2,5,6'))).toEqual({
+    expect(parseTopologyParams(new URLSearchParams('q=bo&idle=hide&focus=demo/web&hops=2&view=2,5,6&live=1'))).toEqual({
       search: 'bo',
       hideIdle: true,
       focus: 'demo/web',
       hops: 2,
       view: { k: 2, x: 5, y: 6 },
+      live: true,
     });
     expect(parseTopologyParams(new URLSearchParams('hops=9')).hops).toBe(1);
     expect(hopChoices).toEqual([1, 2, 3]);
@@ -62,5 +63,7 @@ describe('topology params', () => {
       'window=10m&idle=hide&focus=demo%2Fweb&view=1%2C2%2C3',
     );
     expect(withTopologyParams(current, { focus: null, view: null })).toBe('window=10m&q=bo&hops=2');
+    expect(withTopologyParams(current, { live: true })).toBe('window=10m&q=bo&hops=2&live=1');
+    expect(withTopologyParams(new URLSearchParams('live=1'), { live: false })).toBe('');
   });
 });
