@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import tls from 'node:tls';
-import { generateCa, identityDirPaths, issueLeaf, loadIssuer, type Issuer } from '@signalbox/api';
+import { identityDirPaths, loadIssuer, type Issuer } from '@signalbox/api';
 import { eventually, freeAddr, makeRunDir, startControlPlane, type ManagedProcess } from '@signalbox/launch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
@@ -17,6 +17,7 @@ import { parseClientHello } from '../../src/tls/client-hello.js';
 import { connectMeshTls } from '../../src/tls/client.js';
 import { MeshTlsError } from '../../src/tls/context.js';
 import { createMeshTlsServer } from '../../src/tls/server.js';
+import { strangerIssuer, testMaterial } from '../support/identity.js';
 
 const id = (sa: string) => `${sa}.demo.serviceaccount.identity.signalbox.cluster.local`;
 const tokens = { books: 'books-token-0123456789abcdef', web: 'web-token-0123456789abcdefgh' };
@@ -67,31 +68,8 @@ function certManager(sa: keyof typeof tokens, clock: Clock = systemClock): CertM
 }
 
 /** Material signed by `by` (default: the real issuer), valid from `now` for `lifetimeMs`. */
-async function material(identity: string, { by = issuer, now = new Date(), lifetimeMs = 3_600_000 } = {}): Promise<CertMaterial> {
-  const { webcrypto } = await import('node:crypto');
-  const keys = await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify']);
-  const leaf = await issueLeaf(by, { identity, publicKey: keys.publicKey, now, lifetimeMs });
-  const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey)).toString('base64');
-  return {
-    identity,
-    keyPem: `-----BEGIN PRIVATE KEY-----\n${pkcs8.replace(/(.{64})/g, '$1\n')}\n-----END PRIVATE KEY-----\n`,
-    leafPem: `${leaf.toString('pem')}\n`,
-    chainPem: [by.certPem],
-    trustAnchorsPem: by.trustAnchorsPem,
-    notBefore: leaf.notBefore,
-    notAfter: leaf.notAfter,
-  };
-}
-
-async function otherIssuer(): Promise<Issuer> {
-  const other = makeRunDir('signalbox-other-ca-');
-  const ca = await generateCa();
-  const p = identityDirPaths(other);
-  writeFileSync(p.trustAnchorsFile, ca.trustAnchorPem);
-  writeFileSync(p.issuerCertFile, ca.issuerPem);
-  writeFileSync(p.issuerKeyFile, ca.issuerKeyPem, { mode: 0o600 });
-  return loadIssuer(p);
-}
+const material = (identity: string, { by = issuer, now = new Date(), lifetimeMs = 3_600_000 } = {}): Promise<CertMaterial> => testMaterial(by, identity, { now, lifetimeMs });
+const otherIssuer = strangerIssuer;
 
 type Accepted = { kind: 'terminated'; clientIdentity: string; socket: tls.TLSSocket } | { kind: 'refused'; error: MeshTlsError } | { kind: 'not-tls'; sni?: undefined };
 
