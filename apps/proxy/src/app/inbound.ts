@@ -74,22 +74,21 @@ interface Served {
 
 export function createInbound(deps: InboundDeps) {
   const { telemetry } = deps;
+  // Pooled connections to the app are shared by every client: counted without a client identity.
+  const connectApp = async (t: EndpointTarget) => {
+    const socket = await connect(t.host, t.port, deps.connectTimeoutMs);
+    const { tls: _client, ...shared } = t.tcp;
+    telemetry.tcp.track(socket, shared, 'dst');
+    return socket;
+  };
   const pool = new ConnectionPool<EndpointTarget>({
-    connect: async (t) => {
-      const socket = await connect(t.host, t.port, deps.connectTimeoutMs);
-      telemetry.tcp.track(socket, t.tcp, 'dst');
-      return socket;
-    },
+    connect: connectApp,
     idleTimeoutMs: deps.poolIdleTimeoutMs,
     maxIdlePerEndpoint: 100,
   });
   // h2c to the app when the client spoke h2c: one session per app, shared by every stream.
   const sessions = new H2Sessions<EndpointTarget>({
-    connect: async (t) => {
-      const socket = await connect(t.host, t.port, deps.connectTimeoutMs);
-      telemetry.tcp.track(socket, t.tcp, 'dst');
-      return socket;
-    },
+    connect: connectApp,
     idleTimeoutMs: deps.poolIdleTimeoutMs,
   });
   const h2 = createH2Server<Served>({
@@ -114,12 +113,13 @@ export function createInbound(deps: InboundDeps) {
     return stack;
   }
 
-  /** The app as a meshed client reaches it: request metrics labelled `tls="true",client_id`. Connections to the app are shared, so `tcp` stays the app's. */
+  /** The app as a meshed client reaches it: request metrics (and tap) labelled `tls="true",client_id`. */
   function forClient(stack: AppStack, clientId: string): EndpointTarget {
     let t = stack.clients.get(clientId);
     if (!t) {
       if (stack.clients.size >= maxClientTargets) stack.clients.clear();
-      t = { ...stack.app, http: telemetry.http.forTarget({ ...stack.app.tcp, tls: { clientId } }) };
+      const tcp: MetricTarget = { ...stack.app.tcp, tls: { clientId } };
+      t = { ...stack.app, tcp, http: telemetry.http.forTarget(tcp) };
       stack.clients.set(clientId, t);
     }
     return t;

@@ -82,6 +82,16 @@ describe('TapRegistry', () => {
     expect(events[0]).toMatchObject({ source: { meta: { tls: 'no_tls_from_remote' } }, destination: { addr: '127.0.0.1:7101', meta: { pod: 'books-1' } } });
   });
 
+  it('says tls=true on an mTLS hop, with the peer identity', () => {
+    const tap = new TapRegistry();
+    const { sub, events } = subscriber();
+    tap.add(sub, { pod: 'web-0' });
+    tap.requestInit(exchange(), { ...inbound, tls: { clientId: 'web.demo' } });
+    tap.requestInit(exchange(), { ...outbound, tls: { serverId: 'books.demo' } });
+    expect(events[0]).toMatchObject({ source: { meta: { tls: 'true', client_id: 'web.demo' } } });
+    expect(events[1]).toMatchObject({ destination: { meta: { tls: 'true', server_id: 'books.demo', pod: 'books-1' } } });
+  });
+
   it('redacts sensitive headers, and only sends headers to subscribers that asked', () => {
     const tap = new TapRegistry({ redactHeaders: ['X-Api-Key'] });
     const withHeaders = subscriber({ headers: true });

@@ -63,12 +63,14 @@ export class TapRegistry {
 
   /**
    * Hook 1, when a request is dispatched to an endpoint (where, as in Linkerd, both peers are known). `target` is
-   * the endpoint's metric target: direction, address, discovery labels and the no-TLS reason. Returns undefined
+   * the endpoint's metric target: direction, address, discovery labels and the TLS state. Returns undefined
    * unless some subscriber wants the request.
    */
   requestInit(ex: Pick<Exchange, 'head' | 'client' | 'startedAt'>, target: MetricTarget): TappedRequest | undefined {
     const self = this.#self;
-    const remote: Record<string, string> = { ...target.dst, tls: target.noTlsReason };
+    // As Linkerd's tap: `tls` is "true" on an mTLS hop (the peer identity alongside), else why it is not.
+    const remote: Record<string, string> = { ...target.dst, tls: target.tls && target.tls !== 'opaque' ? 'true' : target.noTlsReason };
+    if (target.tls && target.tls !== 'opaque') remote[target.direction === 'inbound' ? 'client_id' : 'server_id'] = 'clientId' in target.tls ? target.tls.clientId : target.tls.serverId;
     const client: TapPeer = { addr: remoteAddr(ex.client), meta: target.direction === 'inbound' ? remote : { ...self } };
     const server: TapPeer = { addr: target.addr, meta: target.direction === 'inbound' ? { ...self } : remote };
     const { authority, path } = requestLine(ex.head);
