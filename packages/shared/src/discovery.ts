@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { hostPortSchema } from './address.js';
 import { identityNameSchema, identityTokenRefSchema } from './identity.js';
+import { profileSchema, servicePolicySchema } from './policy.js';
 import { resourceNameSchema } from './resources.js';
 
 // === Registry file ===
@@ -50,6 +51,8 @@ export const registryServiceSchema = z.strictObject({
   ports: z.array(z.strictObject({ port: z.number().int().min(1).max(65535), targetPort: z.number().int().min(1).max(65535).optional() })).optional(),
   /** The pods behind the service by name (Kubernetes: its EndpointSlices' pods); absent: every pod of `deployment`. */
   pods: z.array(resourceNameSchema).optional(),
+  /** Traffic policy (Linkerd's ServiceProfile): routes, retries, timeouts, failure accrual, traffic split. */
+  policy: servicePolicySchema.optional(),
 });
 
 export const registryNamespaceSchema = z
@@ -67,6 +70,18 @@ export const registryNamespaceSchema = z
         code: 'custom',
         path: ['services', i, 'name'],
         message: `duplicate service name "${ns.services[i]?.name}"`,
+      }),
+    );
+    // A split backend in this namespace must exist; one in another namespace is checked by the registry below.
+    const names = new Set(ns.services.map((s) => s.name));
+    ns.services.forEach((s, i) =>
+      s.policy?.backends?.forEach((b, j) => {
+        if (b.namespace === undefined && !names.has(b.service))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['services', i, 'policy', 'backends', j, 'service'],
+            message: `backend service "${b.service}" is not a service of namespace "${ns.name}"`,
+          });
       }),
     );
   });
@@ -121,9 +136,14 @@ function duplicates(values: readonly string[]): number[] {
 
 // === Destination stream (control plane → proxy) ===
 
-/** The query of `GET /v1/destination`: the proxy's first (and only) message. */
+/**
+ * The query of `GET /v1/destination`: the proxy's first (and only) message. `v=1`: endpoint updates only. `v=2`:
+ * also `profile` messages (the service's traffic policy), the first before any endpoint update and then one on
+ * every change; a v=1 stream never carries one, so proxies that predate policy keep working.
+ */
+export const destinationVersions = [1, 2] as const;
 export const destinationGetSchema = z.strictObject({
-  v: z.literal(1),
+  v: z.union([z.literal(1), z.literal(2)]),
   /** `service.namespace:port`, optionally with `.svc.cluster.local`. */
   authority: z.string().min(1).max(255),
 });
@@ -161,7 +181,11 @@ export const destinationUpdateSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('remove'), addrs: z.array(hostPortSchema).min(1) }),
   /** `exists: false`: no such service; `exists: true`: the service exists but has no endpoints now. */
   z.strictObject({ type: z.literal('noEndpoints'), exists: z.boolean() }),
+  /** v=2 only: the service's whole profile, replacing the previous one (Linkerd's DestinationProfile stream). */
+  z.strictObject({ type: z.literal('profile'), profile: profileSchema }),
 ]);
+/** The updates a v=1 stream carries. */
+export type EndpointUpdate = Exclude<DestinationUpdate, { type: 'profile' }>;
 export type DestinationUpdate = z.infer<typeof destinationUpdateSchema>;
 
 export const destinationPath = '/v1/destination';

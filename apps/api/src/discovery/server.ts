@@ -1,5 +1,6 @@
-// `GET /v1/destination?v=1&authority=…`: one long-lived NDJSON response per watched authority, one
-// DestinationUpdate per line. Streams are tracked so shutdown can end them.
+// `GET /v1/destination?v=1|2&authority=…`: one long-lived NDJSON response per watched authority, one
+// DestinationUpdate per line; v=2 adds `profile` messages (docs/architecture.md). Streams are tracked so shutdown
+// can end them.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { destinationGetSchema, parseServiceAuthority, type DestinationUpdate } from '@signalbox/shared';
 import type { DiscoveryWatcher } from './watcher.js';
@@ -39,7 +40,7 @@ export function createDestinationServer({ watcher, onStreamsChanged }: Destinati
       };
       streams.add(res);
       onStreamsChanged?.(streams.size);
-      const unsubscribe = watcher.subscribe(authority, send);
+      const unsubscribe = watcher.subscribe(authority, send, request.data.v);
       res.once('close', () => {
         unsubscribe();
         streams.delete(res);

@@ -37,3 +37,31 @@ describe('createDiscoveryWatcher', () => {
     expect(watcher.registry().namespaces[0]?.pods).toEqual([]);
   });
 });
+
+describe('createDiscoveryWatcher, v=2 profiles', () => {
+  const withPolicy = (timeout: string | undefined): Registry => ({
+    namespaces: [
+      {
+        name: 'demo',
+        pods: [{ name: 'books-1', deployment: 'books', serviceAccount: 'default', app: '127.0.0.1:7001' }],
+        services: [{ name: 'books', port: 7000, deployment: 'books', ...(timeout ? { policy: { routes: [{ name: 'r', match: {}, retryable: false, timeout: Number.parseInt(timeout) }] } } : {}) }],
+      },
+    ],
+  });
+
+  it('sends the profile first, again only when it changes, and never to v=1 streams', () => {
+    const watcher = createDiscoveryWatcher(withPolicy(undefined));
+    const v2: DestinationUpdate[] = [];
+    const v1: DestinationUpdate[] = [];
+    watcher.subscribe({ service: 'books', namespace: 'demo', port: 7000 }, (u) => v2.push(...u), 2);
+    watcher.subscribe({ service: 'books', namespace: 'demo', port: 7000 }, (u) => v1.push(...u), 1);
+    watcher.update(withPolicy('500'));
+    watcher.update(withPolicy('500'));
+    expect(v2.map((u) => (u.type === 'profile' ? `profile ${u.profile.routes.map((r) => r.timeoutMs).join()}` : u.type))).toEqual([
+      'profile ',
+      'add',
+      'profile 500',
+    ]);
+    expect(v1.map((u) => u.type)).toEqual(['add']);
+  });
+});

@@ -1,7 +1,8 @@
 // Discovery state: the registry in force and the streams watching an authority in it. A new registry is
 // translated into per-subscriber diffs here; the HTTP layer (discovery/server.ts) only manages streams. Where the
 // registry comes from is a DiscoverySource: the registry file on one machine, the Kubernetes API in a cluster.
-import type { DestinationUpdate, Registry, ServiceAuthority } from '@signalbox/shared';
+import type { DestinationUpdate, Profile, Registry, ServiceAuthority } from '@signalbox/shared';
+import { resolveProfile, sameProfile } from './profile-translator.js';
 import { resolveAuthority, translate, type Resolution } from './translator.js';
 
 export type DestinationListener = (updates: readonly DestinationUpdate[]) => void;
@@ -11,8 +12,11 @@ export interface DiscoveryWatcher {
   registry(): Registry;
   /** Applies a new registry and sends every subscriber what changed for its authority. */
   update(registry: Registry): void;
-  /** Calls `listener` at once with the current state (never empty), then with each diff; returns unsubscribe. */
-  subscribe(authority: ServiceAuthority, listener: DestinationListener): () => void;
+  /**
+   * Calls `listener` at once with the current state (never empty), then with each diff; returns unsubscribe.
+   * `version` 2 streams also get the service's profile: first, and again whenever it changes.
+   */
+  subscribe(authority: ServiceAuthority, listener: DestinationListener, version?: 1 | 2): () => void;
   readonly subscriberCount: number;
 }
 
@@ -20,6 +24,8 @@ interface Subscription {
   readonly authority: ServiceAuthority;
   readonly listener: DestinationListener;
   last: Resolution;
+  /** v=2 streams only. */
+  profile: Profile | undefined;
 }
 
 /** `trustDomain` names the identities endpoints must prove (default `cluster.local`). */
@@ -32,15 +38,23 @@ export function createDiscoveryWatcher(initial: Registry, trustDomain?: string):
       current = registry;
       for (const sub of subscriptions) {
         const next = resolveAuthority(registry, sub.authority, trustDomain);
-        const updates = translate(sub.last, next);
+        const updates: DestinationUpdate[] = [];
+        if (sub.profile) {
+          const profile = resolveProfile(registry, sub.authority);
+          if (!sameProfile(sub.profile, profile)) updates.push({ type: 'profile', profile });
+          sub.profile = profile;
+        }
+        updates.push(...translate(sub.last, next));
         sub.last = next;
         if (updates.length > 0) sub.listener(updates);
       }
     },
-    subscribe(authority, listener) {
-      const sub: Subscription = { authority, listener, last: resolveAuthority(current, authority, trustDomain) };
+    subscribe(authority, listener, version = 1) {
+      const profile = version === 2 ? resolveProfile(current, authority) : undefined;
+      const sub: Subscription = { authority, listener, last: resolveAuthority(current, authority, trustDomain), profile };
       subscriptions.add(sub);
-      listener(translate(undefined, sub.last));
+      // The profile first: a proxy then routes the very first request by it.
+      listener([...(profile ? [{ type: 'profile' as const, profile }] : []), ...translate(undefined, sub.last)]);
       return () => void subscriptions.delete(sub);
     },
     get subscriberCount() {

@@ -14,6 +14,15 @@ export const metricNames = {
   identityCertRefreshCount: 'identity_cert_refresh_count',
   inboundTcpAuthzDenyTotal: 'inbound_tcp_authz_deny_total',
   inboundTcpErrorsTotal: 'inbound_tcp_errors_total',
+  // ServiceProfile route metrics (outbound): per logical request, and per attempt (`actual`, retries included).
+  routeRequestTotal: 'route_request_total',
+  routeResponseTotal: 'route_response_total',
+  routeResponseLatencyMs: 'route_response_latency_ms',
+  routeActualRequestTotal: 'route_actual_request_total',
+  routeActualResponseTotal: 'route_actual_response_total',
+  routeActualResponseLatencyMs: 'route_actual_response_latency_ms',
+  /** Retries a retryable route wanted but did not make: `skipped="no_budget"`. */
+  routeRetryableTotal: 'route_retryable_total',
   /**
    * Signalbox's own (Linkerd has no equivalent, hence the prefix): time a request spends inside the proxy itself,
    * request head in → forwarded upstream plus response head in → forwarded to the client. Labels as
@@ -43,6 +52,11 @@ export const labelNames = {
   dstDeployment: 'dst_deployment',
   dstPod: 'dst_pod',
   dstServiceAccount: 'dst_serviceaccount',
+  /** Route metrics: the logical authority `host:port` (the service asked for, before any traffic split). */
+  dst: 'dst',
+  /** Route metrics: the profile route's name; empty (absent to Prometheus) for unmatched requests, viz's `[DEFAULT]`. */
+  rtRoute: 'rt_route',
+  skipped: 'skipped',
   // Added by Prometheus from the scrape target, never by the proxy (as Linkerd's viz does).
   namespace: 'namespace',
   deployment: 'deployment',
