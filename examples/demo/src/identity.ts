@@ -4,7 +4,9 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { DemoPod } from './topology.js';
+import { identityDirPaths } from '@signalbox/api';
+import { parseHostPort } from '@signalbox/shared';
+import { DEMO_NAMESPACE, type DemoPod } from './topology.js';
 
 export const demoIdentityDir = (dir: string): string => path.join(dir, 'identity');
 
@@ -23,4 +25,21 @@ export function withIdentityTokens<P extends DemoPod>(pods: readonly P[], dir: s
     writeFileSync(file, `${randomBytes(24).toString('base64url')}\n`, { mode: 0o600 });
     return { ...p, pod: { ...p.pod, identityToken: { file } } };
   });
+}
+
+/**
+ * A pod's proxy flags for mTLS: its identity (serviceaccount + namespace), the token file that proves it, the run's
+ * trust anchor (written by the control plane on its first start, before any proxy), and, when the registry says the
+ * pod requires identity, its app port.
+ */
+export function demoProxyIdentityArgs(dir: string, p: DemoPod): string[] {
+  const args = [
+    `--identity-serviceaccount=${p.pod.serviceAccount}`,
+    `--identity-namespace=${DEMO_NAMESPACE}`,
+    `--identity-token-file=${demoTokenFile(dir, p.pod.name)}`,
+    `--identity-trust-anchors-file=${identityDirPaths(demoIdentityDir(dir)).trustAnchorsFile}`,
+  ];
+  const port = parseHostPort(p.pod.app)?.port;
+  if (p.pod.requireIdentity && port !== undefined) args.push(`--require-identity-ports=${port}`);
+  return args;
 }

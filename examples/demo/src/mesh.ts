@@ -18,7 +18,7 @@ import {
   waitForTcp,
   type ManagedProcess,
 } from '@signalbox/launch';
-import { demoIdentityApiArgs, demoIdentityDir, withIdentityTokens } from './identity.js';
+import { demoIdentityApiArgs, demoIdentityDir, demoProxyIdentityArgs, withIdentityTokens } from './identity.js';
 import { demoPodNames, demoPods, demoRegistry, serviceAuthority, type DemoPod, type PodAddrs } from './topology.js';
 
 export interface DemoMeshOptions {
@@ -117,6 +117,8 @@ export async function startDemoMesh(options: DemoMeshOptions = {}): Promise<Demo
             controlPlaneUrl: apiUrl,
             extraArgs: [
               `--tap-token=${tapToken}`,
+              // Every meshed hop is mTLS: each proxy certifies its pod's identity with the pod's token.
+              ...demoProxyIdentityArgs(dir, p),
               ...(stockListeners.has(p.pod.name) ? [`--outbound-tcp=${stockListeners.get(p.pod.name)}=${serviceAuthority('stock')}`] : []),
               ...(options.proxyArgs ?? []),
             ],

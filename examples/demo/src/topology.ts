@@ -10,12 +10,14 @@ export interface DemoWorkload {
   /** The mesh service in front of the workload; none for a pure client. */
   readonly service?: { readonly name: string; readonly port: number };
   readonly role: DemoRole;
+  /** The registry's inbound policy: only meshed (mTLS) clients may connect. */
+  readonly requireIdentity?: boolean;
 }
 
 export type DemoRole = 'web' | 'books' | 'authors' | 'ratings' | 'feed' | 'stock' | 'traffic';
 
 /**
- * traffic → web → books ×2 (HTTP/1.1) → stock (opaque TCP); web → authors (HTTP/1.1), ratings (gRPC over HTTP/2)
+ * traffic → web → books ×2 (HTTP/1.1) → stock (opaque TCP, identity required); web → authors (HTTP/1.1), ratings (gRPC over HTTP/2)
  * and feed (a WebSocket). books fails one request in ten and varies its latency, ratings fails one call in twenty,
  * so success rate, latency percentiles, balancing and every protocol the mesh carries show on the dashboard.
  */
@@ -25,7 +27,7 @@ export const demoWorkloads: readonly DemoWorkload[] = [
   { deployment: 'authors', replicas: 1, service: { name: 'authors', port: 7002 }, role: 'authors' },
   { deployment: 'ratings', replicas: 1, service: { name: 'ratings', port: 7003 }, role: 'ratings' },
   { deployment: 'feed', replicas: 1, service: { name: 'feed', port: 7004 }, role: 'feed' },
-  { deployment: 'stock', replicas: 1, service: { name: 'stock', port: 7005 }, role: 'stock' },
+  { deployment: 'stock', replicas: 1, service: { name: 'stock', port: 7005 }, role: 'stock', requireIdentity: true },
   { deployment: 'traffic', replicas: 1, role: 'traffic' },
 ];
 
@@ -54,7 +56,14 @@ export function demoPods(addrs: (podName: string) => PodAddrs): DemoPod[] {
       const { app, inbound, outbound, admin } = addrs(name);
       return {
         role: w.role,
-        pod: { name, deployment: w.deployment, serviceAccount: w.deployment, app, proxy: { inbound, outbound, admin } },
+        pod: {
+          name,
+          deployment: w.deployment,
+          serviceAccount: w.deployment,
+          app,
+          proxy: { inbound, outbound, admin },
+          ...(w.requireIdentity ? { requireIdentity: true } : {}),
+        },
       };
     }),
   );

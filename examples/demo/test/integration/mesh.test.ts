@@ -1,6 +1,10 @@
 // The walking skeleton end to end: traffic → web's proxies → books' and authors' proxies → apps, scraped by a real
 // Prometheus, answered by the control plane's `stat` — and what it reports must match the traffic the demo sends.
-import { eventually } from '@signalbox/launch';
+import { execFile } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { eventually, repoRoot } from '@signalbox/launch';
 import type { AppRouter } from '@signalbox/api/router';
 import { statResultSchema, type StatRow } from '@signalbox/shared';
 import { createTRPCClient, httpBatchLink } from '@trpc/client';
@@ -43,7 +47,9 @@ describe('demo mesh', () => {
       expect(line).toContain('dst_namespace="demo"');
       expect(line).toContain('dst_service="books"');
       expect(line).toMatch(/dst_pod="books-[01]"/);
-      expect(line).toContain('tls="no_identity"');
+      // mTLS to the peer's inbound proxy, whose certificate named the identity discovery expected.
+      expect(line).toContain('tls="true"');
+      expect(line).toContain('server_id="books.demo.serviceaccount.identity.signalbox.cluster.local"');
       expect(line).toMatch(/target_addr="127\.0\.0\.1:\d+"/);
     });
   });
@@ -145,5 +151,49 @@ describe('demo mesh', () => {
       },
       { timeoutMs: 30_000, intervalMs: 500 },
     );
+  });
+
+  it('runs every hop between meshed workloads over mTLS: metrics on both sides, edges, check', async () => {
+    const api = createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: `${mesh.apiUrl}/trpc` })] });
+    await eventually(
+      async () => {
+        // Every caller is meshed: every outbound and inbound series carried mTLS, with the peer's identity.
+        const outbound = await query('sum(response_total{direction="outbound",namespace="demo"}) by (tls, dst_deployment, server_id)');
+        expect(outbound.map((s) => s.labels.dst_deployment).sort()).toEqual(['authors', 'books', 'feed', 'ratings', 'web']);
+        for (const s of outbound) expect(s.labels).toMatchObject({ tls: 'true', server_id: `${s.labels.dst_deployment}.demo.serviceaccount.identity.signalbox.cluster.local` });
+        const inbound = await query('sum(response_total{direction="inbound",namespace="demo",deployment="books"}) by (tls, client_id)');
+        expect(inbound.map((s) => s.labels)).toEqual([{ tls: 'true', client_id: 'web.demo.serviceaccount.identity.signalbox.cluster.local' }]);
+        const opaque = await query('sum(tcp_open_total{direction="inbound",namespace="demo",deployment="stock",peer="src"}) by (tls, client_id)');
+        expect(opaque.map((s) => s.labels)).toEqual([{ tls: 'true', client_id: 'books.demo.serviceaccount.identity.signalbox.cluster.local' }]);
+        const { edges } = await api.edges.query({ namespace: 'demo', window: '30s' });
+        expect(edges.length).toBeGreaterThanOrEqual(6);
+        for (const e of edges) expect(e).toMatchObject({ secured: true, noTlsReason: null, serverId: expect.stringMatching(/\.demo\.serviceaccount\.identity\.signalbox\.cluster\.local$/) });
+      },
+      { timeoutMs: 45_000, intervalMs: 1000 },
+    );
+    // `signalbox check` exits 0: CA valid, every proxy's certificate chains to the anchor, every proxy scraped.
+    await eventually(
+      async () => {
+        const { stdout } = await promisify(execFile)(process.execPath, [path.join(repoRoot, 'apps/cli/dist/main.js'), 'check', '-o', 'json'], {
+          env: { ...process.env, SIGNALBOX_API_URL: mesh.apiUrl },
+        });
+        expect(JSON.parse(stdout)).toMatchObject({ ok: true });
+      },
+      { timeoutMs: 30_000, intervalMs: 1000 },
+    );
+  });
+
+  it('still serves an unmeshed client (plaintext to an inbound listener) where identity is not required', async () => {
+    const res = await fetch(`http://${pod('books-0').proxy.inbound}/books`);
+    expect([200, 500]).toContain(res.status); // books fails one request in ten
+    await eventually(async () => expect(await metrics('books-0')).toMatch(/^response_total\{[^}]*direction="inbound"[^}]*tls="no_identity",no_tls_reason="no_tls_from_remote"/m));
+  });
+
+  it('refuses plaintext where the registry requires identity (stock), and counts it', async () => {
+    const socket = net.connect(Number(pod('stock-0').proxy.inbound.split(':')[1]), '127.0.0.1');
+    socket.on('error', () => {});
+    socket.write('PING\r\n');
+    await new Promise((r) => socket.once('close', r));
+    await eventually(async () => expect(await metrics('stock-0')).toMatch(/^inbound_tcp_authz_deny_total\{[^}]*tls="no_identity"[^}]*\} 1$/m));
   });
 });
