@@ -37,8 +37,10 @@ test.describe('topology', () => {
     const topology = await openTopologyWithTraffic(page);
     for (const node of ['web', 'books', 'authors', 'traffic']) await expect(topology.locator(`[data-node="${node}"]`)).toBeVisible();
     await expect(topology.locator('[data-edge="web>books"]')).toHaveAttribute('data-protocol', 'http');
-    // Today nothing is mTLS: every edge carries an open lock whose tooltip says why.
-    await expect(topology.locator('[data-edge="web>books"] [data-lock="open"] title')).toHaveText(/^Not secured: /);
+    // Every hop between meshed workloads is mTLS: a closed lock naming the server's identity.
+    await expect(topology.locator('[data-edge="web>books"] [data-lock="closed"] title')).toHaveText(
+      'Secured (mTLS), server books.demo.serviceaccount.identity.signalbox.cluster.local',
+    );
 
     await topology.locator('[data-edge="web>books"] .edge-line').hover();
     const card = page.getByRole('tooltip');
@@ -96,7 +98,7 @@ test.describe('topology', () => {
 
     const edges = section(page, 'Edges');
     await expect(edges.locator('[data-direction="inbound"] tr[data-peer="web"]')).toBeVisible();
-    await expect(edges.locator('[data-direction="inbound"] tr[data-peer="web"] td[data-secured="false"]')).toContainText('no:');
+    await expect(edges.locator('[data-direction="inbound"] tr[data-peer="web"] td[data-secured="true"]')).toContainText('yes');
     await expect(section(page, 'Live calls')).toContainText('tap');
     await snap(page, testInfo, 'deployment-detail');
 

@@ -11,7 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWorkspace } from '../../../../apps/api/test/support/build.js';
 import { request } from '../../../../apps/proxy/test/support/client.js';
 import { openTap, upgradeStatus, type TapClient } from '../../../../apps/proxy/test/support/tap-client.js';
+import { demoProxyIdentityArgs } from '../../src/identity.js';
 import { startDemoMesh, type DemoMesh } from '../../src/mesh.js';
+import type { DemoPod } from '../../src/topology.js';
 
 const AUTH = 'tap-auth-token-for-the-tests';
 let mesh: DemoMesh;
@@ -75,7 +77,8 @@ describe('tap through the control plane', () => {
     for (const req of requests(events)) {
       expect(req).toMatchObject({
         direction: 'inbound',
-        source: { meta: { tls: 'no_tls_from_remote' } },
+        // web's proxy calls books over mTLS: the inbound side knows who called.
+        source: { meta: { tls: 'true', client_id: 'web.demo.serviceaccount.identity.signalbox.cluster.local' } },
         destination: { meta: { namespace: 'demo', deployment: 'books' } },
         requestInit: { method: 'GET', scheme: 'http', authority: 'books.demo:7001', path: '/books' },
       });
@@ -111,9 +114,9 @@ describe('tap through the control plane', () => {
       () => {
         expect(requests(authors.events()).length).toBeGreaterThan(5);
         expect(requests(toBooks.events()).length).toBeGreaterThan(5);
-        // web sees inbound `/` and outbound `/books` and `/authors`.
+        // web sees inbound `/` and outbound `/books`, `/authors` and the ratings gRPC call (h2 streams are tapped too).
         expect(new Set(requests(all.events()).map((r) => `${r.direction} ${r.requestInit.path}`))).toEqual(
-          new Set(['inbound /', 'outbound /books', 'outbound /authors']),
+          new Set(['inbound /', 'outbound /books', 'outbound /authors', 'outbound /signalbox.demo.Ratings/Get']),
         );
       },
       { timeoutMs: 30_000, intervalMs: 200 },
@@ -122,7 +125,8 @@ describe('tap through the control plane', () => {
       expect([r.direction, r.requestInit.path, r.destination.meta.deployment]).toEqual(['outbound', '/authors', 'authors']);
     for (const r of requests(toBooks.events()))
       expect([r.direction, r.requestInit.path, r.destination.meta.deployment, r.source.meta.pod]).toEqual(['outbound', '/books', 'books', 'web-0']);
-    expect(posts.events()).toEqual([]);
+    // The only POSTs web sends are the ratings gRPC calls.
+    for (const r of requests(posts.events())) expect([r.requestInit.method, r.requestInit.path]).toEqual(['POST', '/signalbox.demo.Ratings/Get']);
     for (const c of [authors, toBooks, posts, all]) c.close();
   });
 
@@ -176,7 +180,8 @@ describe('tap through the control plane', () => {
         ...books0.proxy,
         app: books0.app,
         controlPlaneUrl: mesh.apiUrl,
-        extraArgs: [`--tap-token=${mesh.tapToken}`],
+        // Its identity too: web's proxy reaches books-0 over mTLS only.
+        extraArgs: [`--tap-token=${mesh.tapToken}`, ...demoProxyIdentityArgs(mesh.dir, mesh.pods.find((p) => p.pod.name === 'books-0') as DemoPod)],
       }),
     );
     await eventually(() => expect(seen().some((r) => !oldBases.has(r.id.base))).toBe(true), { timeoutMs: 30_000, intervalMs: 200 });
@@ -272,7 +277,7 @@ describe('signalbox tap', () => {
   it('prints Linkerd’s tap lines', async () => {
     const { out, code } = await runCli(['tap', 'deploy/books', '-n', 'demo', '--max-rps', '10'], 12);
     expect(code).toBe(0);
-    const flow = 'proxy=in  src=127\\.0\\.0\\.1:\\d+ dst=127\\.0\\.0\\.1:\\d+ tls=no_tls_from_remote';
+    const flow = 'proxy=in  src=127\\.0\\.0\\.1:\\d+ dst=127\\.0\\.0\\.1:\\d+ tls=true';
     const patterns = [
       new RegExp(`^req id=\\d+:\\d+ ${flow} :method=GET :authority=books\\.demo:7001 :path=/books$`),
       new RegExp(`^rsp id=\\d+:\\d+ ${flow} :status=(200|500) latency=\\d+µs$`),
