@@ -28,7 +28,7 @@ export async function wrkMax(core: number, target: Target, seconds: number, conn
   const args = ['-c', String(core), 'wrk', '-t1', `-c${connections}`, `-d${seconds}s`, '--latency'];
   if (target.host) args.push('-H', `Host: ${target.host}`);
   args.push(target.url);
-  const { stdout } = await run('taskset', args, { maxBuffer: 1 << 20 });
+  const { stdout } = await run('taskset', args, { maxBuffer: 1 << 20, timeout: (seconds + 30) * 1000, killSignal: 'SIGKILL' });
   const requests = Number(/(\d+) requests in ([\d.]+)(\w+)/.exec(stdout)?.[1] ?? 0);
   const secs = duration(/requests in ([\d.]+\w+)/.exec(stdout)?.[1] ?? '0s');
   const errs = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(stdout);
@@ -57,10 +57,15 @@ export async function h2load(
   args.push(`-m${options.streams ?? 1}`, `--log-file=${options.logFile}`);
   if (options.rps) args.push(`--rps=${options.rps}`);
   if (options.h1) args.push('--h1');
-  if (target.host) args.push('-H', `host: ${target.host}`);
+  // h2load adds its own Host from the URL; ':authority' replaces it (and is Host under --h1).
+  if (target.host) args.push('-H', `:authority: ${target.host}`);
   args.push(target.url);
   rmSync(options.logFile, { force: true });
-  const { stdout } = await run('taskset', args, { maxBuffer: 1 << 20 });
+  const { stdout } = await run('taskset', args, {
+    maxBuffer: 1 << 20,
+    timeout: (options.seconds + 30) * 1000,
+    killSignal: 'SIGKILL',
+  });
   const m = /requests: (\d+) total, (\d+) started, (\d+) done, (\d+) succeeded, (\d+) failed, (\d+) errored/.exec(stdout);
   const times: number[] = [];
   let bad = 0;

@@ -19,7 +19,6 @@ http {
   scgi_temp_path ${dir}/nginx-tmp/scgi;
   keepalive_requests 10000000;
   keepalive_timeout 300s;
-  http2_max_requests 10000000;
 `;
 
 /** The backend: a fixed 100-byte 200 on an HTTP/1.1 port and an h2c (prior knowledge) port. */
@@ -54,7 +53,7 @@ export function nginxProxy(dir: string, h1Port: number, h2Port: number, backendH
 /** haproxy forwarding bytes, one thread: the opaque-TCP reference. */
 export function haproxyTcp(listenPort: number, backendPort: number): string {
   return `global
-  maxconn 20000
+  maxconn 4096
   nbthread 1
 defaults
   mode tcp

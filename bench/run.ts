@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { freePort, startProcess, stopAll, type ManagedProcess } from '@signalbox/launch';
 import { endpoint, startFakeControlPlane } from '../apps/proxy/test/support/fake-control-plane.js';
 import { h2load, wrkMax, type LoadResult, type Target } from './load.js';
+import { mtlsPairs } from './mtls.js';
 import { haproxyTcp, nginxBackend, nginxProxy } from './peers.js';
 import { cpuSeconds, peakRssMb } from './proc.js';
 
@@ -192,6 +193,7 @@ async function main(): Promise<void> {
     },
   });
   subjects.push(hop('http1'), pair('http1'), pair('http2'));
+  subjects.push(...mtlsPairs({ dir, backendPort: backendH1, core: subjectCore, proxyMain }));
   subjects.push(direct('h2c', backendH2), nginx('h2c'), hop('h2c'));
   subjects.push(direct('tcp', backendH1), {
     name: 'haproxy mode tcp',
@@ -211,7 +213,13 @@ async function main(): Promise<void> {
   for (const s of subjects) {
     if (only && !s.name.includes(only) && s.role !== 'direct') continue;
     process.stderr.write(`bench: ${s.name} …\n`);
-    const running = await s.start();
+    let running: Running;
+    try {
+      running = await s.start();
+    } catch (err) {
+      process.stderr.write(`bench: ${s.name} did not start: ${(err as Error).message}\n`);
+      continue;
+    }
     try {
       rows.push(await measure(s, running));
     } catch (err) {
