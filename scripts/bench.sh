@@ -8,5 +8,5 @@ cd "$(dirname "$0")/.."
 if [ "$(nproc)" -lt 2 ]; then echo "bench: needs at least 2 cores (found $(nproc))" >&2; exit 1; fi
 bash scripts/ensure-system.sh nginx wrk nghttp2-client haproxy
 bash scripts/ensure-deps.sh
-npx tsc -b packages/shared packages/launch apps/proxy
+npx tsc -b packages/shared packages/launch apps/proxy apps/api
 exec node --import tsx bench/run.ts "$@"
