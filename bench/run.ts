@@ -14,7 +14,6 @@ import { freePort, startProcess, stopAll, type ManagedProcess } from '@signalbox
 import { endpoint, startFakeControlPlane } from '../apps/proxy/test/support/fake-control-plane.js';
 import { h2load, wrkMax, type LoadResult, type Target } from './load.js';
 import { mtlsPairs } from './mtls.js';
-import { mtlsPairs } from './mtls.js';
 import { haproxyTcp, nginxBackend, nginxProxy } from './peers.js';
 import { cpuSeconds, peakRssMb } from './proc.js';
 
@@ -194,7 +193,6 @@ async function main(): Promise<void> {
     },
   });
   subjects.push(hop('http1'), pair('http1'), pair('http2'));
-  subjects.push(...mtlsPairs({ dir, backendPort: backendH1, core: subjectCore, proxyMain }));
   subjects.push(...mtlsPairs({ dir, backendPort: backendH1, core: subjectCore, proxyMain }));
   subjects.push(direct('h2c', backendH2), nginx('h2c'), hop('h2c'));
   subjects.push(direct('tcp', backendH1), {
