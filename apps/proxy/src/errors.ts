@@ -15,7 +15,11 @@ export type ProxyErrorCode =
   | 'bad-response'
   | 'upstream-busy'
   /** mTLS to a meshed endpoint failed: untrusted or wrong identity, handshake error, or no certificate of ours yet. */
-  | 'upstream-tls';
+  | 'upstream-tls'
+  /** The route's timeout passed before a response (retries included): 504. */
+  | 'timeout'
+  /** Every endpoint is unavailable (failure accrual): the balancer fails fast. */
+  | 'failfast';
 
 const statusOf: Record<ProxyErrorCode, number> = {
   'bad-request': 400,
@@ -31,6 +35,8 @@ const statusOf: Record<ProxyErrorCode, number> = {
   'bad-response': 502,
   'upstream-busy': 503,
   'upstream-tls': 502,
+  timeout: 504,
+  failfast: 503,
 };
 
 export class ProxyError extends Error {

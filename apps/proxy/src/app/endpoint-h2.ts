@@ -17,10 +17,22 @@ import type { TappedRequest, TapRegistry } from '../tap/registry.js';
 import type { TargetHttpMetrics } from '../telemetry/http-metrics.js';
 import { respondError, type EndpointTarget } from './endpoint.js';
 
-/** The balancer pick's completion: time to the response head (ms), 'error' when none came, or nothing. */
-export type PickDone = (outcome?: number | 'error') => void;
+/**
+ * The balancer pick's completion: time to the response head (ms), 'error' when none came, or nothing; with the
+ * response status when there was one (failure accrual).
+ */
+export type PickDone = (outcome?: number | 'error', status?: number) => void;
 
-function hooks(m: TargetHttpMetrics, startedAt: number, done: PickDone | undefined, tapped: TappedRequest | undefined): StreamHooks {
+/** The logical stage's view of an exchange (route metrics): its final status, error, gRPC status and time to head. */
+export type ExchangeReport = (status: number, error: string, grpc: number | undefined, headMs: number | undefined) => void;
+
+function hooks(
+  m: TargetHttpMetrics,
+  startedAt: number,
+  done: PickDone | undefined,
+  tapped: TappedRequest | undefined,
+  report?: ExchangeReport,
+): StreamHooks {
   let headAt = -1;
   let requestLeg = 0;
   let headIn = 0;
@@ -32,7 +44,7 @@ function hooks(m: TargetHttpMetrics, startedAt: number, done: PickDone | undefin
       headIn = performance.now();
       headAt = headIn - startedAt;
       m.latency(status, headAt);
-      done?.(headAt);
+      done?.(headAt, status);
       tapped?.responseInit(status, responseHeaders(headers));
     },
     onResponseSent() {
@@ -40,6 +52,7 @@ function hooks(m: TargetHttpMetrics, startedAt: number, done: PickDone | undefin
     },
     onEnd(status, error, grpc, bytes) {
       m.response(status, error, grpc);
+      report?.(status, error, grpc, headAt < 0 ? undefined : headAt);
       if (headAt < 0) done?.(error ? 'error' : undefined);
       if (!tapped) return;
       // A response the proxy made itself (no endpoint head): init and end at once, as endpoint.ts does.
@@ -65,10 +78,11 @@ export function forwardStreamToEndpoint(
   headers: OutgoingHttpHeaders,
   tap: TapRegistry,
   done?: PickDone,
+  report?: ExchangeReport,
 ): Promise<void> {
   target.http.request();
   const tapped = tap.active ? tapStream(tap, req, target) : undefined;
-  return forwardH2(sessions, target, req, headers, hooks(target.http, req.startedAt, done, tapped));
+  return forwardH2(sessions, target, req, headers, hooks(target.http, req.startedAt, done, tapped, report));
 }
 
 /** h2 stream a peer multiplexed (`signalbox-orig-proto`) → HTTP/1.1 to the app. */
@@ -93,11 +107,13 @@ export async function multiplexToEndpoint(
   drop: ReadonlySet<string>,
   tap: TapRegistry,
   done?: PickDone,
+  report?: ExchangeReport,
 ): Promise<ExchangeResult> {
   const m = target.http;
   m.request();
   const tapped = tap.active ? tap.requestInit(ex, target.tcp) : undefined;
   let headSeen = false;
+  let headMs: number | undefined;
   let requestLeg = 0;
   let headIn = 0;
   try {
@@ -107,24 +123,28 @@ export async function multiplexToEndpoint(
         headSeen = true;
         headIn = performance.now();
         const ms = headIn - ex.startedAt;
+        headMs = ms;
         m.latency(status, ms);
-        done?.(ms);
+        done?.(ms, status);
         tapped?.responseInit(status, responseHeaders(headers));
       },
       onResponseSent: () => m.overhead(requestLeg + (performance.now() - headIn)),
     });
     if (outcome.kind === 'aborted') {
       m.response(outcome.status, outcome.error);
+      report?.(outcome.status, outcome.error, undefined, headMs);
       if (!headSeen) done?.('error');
       tapped?.responseEnd(outcome.bytes, outcome.error);
       return { close: true };
     }
     m.response(outcome.status, '');
+    report?.(outcome.status, '', undefined, headMs);
     tapped?.responseEnd(outcome.bytes);
     return outcome.result;
   } catch (err) {
     const e = upstreamError(err, target.addr);
     m.response(e.status, e.code);
+    report?.(e.status, e.code, undefined, undefined);
     done?.('error');
     tapped?.proxyResponse(e.status, e.code, Buffer.byteLength(`${e.message}\n`));
     return respondError(ex, e);

@@ -3,7 +3,7 @@
 // share of the exchange (signalbox_proxy_overhead_ms): head in → sent upstream, plus response head in → sent on.
 import type { PickOutcome } from '../balance/balancer.js';
 import { closesConnection, upstreamError, type ProxyError } from '../errors.js';
-import { forward } from '../http/client.js';
+import { forward, type ForwardOptions } from '../http/client.js';
 import type { ConnectionPool } from '../http/pool.js';
 import { formatPlainResponse } from '../http/response.js';
 import type { Exchange, ExchangeResult } from '../http/server.js';
@@ -31,8 +31,35 @@ export async function forwardToEndpoint(
   requestHead: string,
   tap: TapRegistry,
   /** The balancer pick to settle: RTT to the response head, 'error' when none came (balanced requests only). */
-  done?: (outcome?: PickOutcome) => void,
+  done?: (outcome?: PickOutcome, status?: number) => void,
 ): Promise<ExchangeResult> {
+  const outcome = await attemptEndpoint(pool, target, ex, requestHead, tap, done);
+  if (outcome.kind === 'failed') return respondError(ex, outcome.error);
+  return outcome.kind === 'response' ? outcome.result : { close: true };
+}
+
+/** How one attempt on an endpoint ended, for the logical stage (retries, route metrics). */
+export type EndpointAttempt =
+  /** A response reached the client (`error` set when its body was cut short: the client connection is gone). */
+  | { readonly kind: 'response'; readonly status: number; readonly error: string; readonly result: ExchangeResult }
+  /** `admit` refused the response head: nothing reached the client. */
+  | { readonly kind: 'discarded'; readonly status: number }
+  /** No response head (connect failure, reset, timeout): nothing reached the client, the caller answers. */
+  | { readonly kind: 'failed'; readonly error: ProxyError };
+
+/**
+ * One attempt of `ex` on `target`, counted under the endpoint's metrics (Linkerd's endpoint metrics are per
+ * attempt), without answering the client on failure. `options` carries what retries need (forward()'s).
+ */
+export async function attemptEndpoint(
+  pool: ConnectionPool<EndpointTarget>,
+  target: EndpointTarget,
+  ex: Exchange,
+  requestHead: string,
+  tap: TapRegistry,
+  done?: (outcome?: PickOutcome, status?: number) => void,
+  options?: ForwardOptions,
+): Promise<EndpointAttempt> {
   const m = target.http;
   m.request();
   const sentAt = done ? performance.now() : 0;
@@ -40,34 +67,61 @@ export async function forwardToEndpoint(
   const tapped = tap.active ? tap.requestInit(ex, target.tcp) : undefined;
   let requestLeg = 0;
   let headIn = 0;
+  const admit = options?.admit;
+  const opts: ForwardOptions | undefined = admit
+    ? {
+        ...options,
+        // A refused head is still this endpoint's response: counted, sampled and tapped before it is dropped.
+        admit: (status, head) => {
+          if (admit(status, head)) return true;
+          const now = performance.now();
+          m.latency(status, now - ex.startedAt);
+          done?.(now - sentAt, status);
+          tapped?.responseInit(status, head.headers);
+          return false;
+        },
+      }
+    : options;
   try {
-    const outcome = await forward(pool, target, ex, requestHead, {
-      onRequestSent: () => (requestLeg = performance.now() - ex.startedAt),
-      onResponseHead: (status, head) => {
-        const now = performance.now();
-        headIn = now;
-        m.latency(status, now - ex.startedAt);
-        done?.(now - sentAt);
-        tapped?.responseInit(status, head.headers);
+    const outcome = await forward(
+      pool,
+      target,
+      ex,
+      requestHead,
+      {
+        onRequestSent: () => (requestLeg = performance.now() - ex.startedAt),
+        onResponseHead: (status, head) => {
+          const now = performance.now();
+          headIn = now;
+          m.latency(status, now - ex.startedAt);
+          done?.(now - sentAt, status);
+          tapped?.responseInit(status, head.headers);
+        },
+        onResponseSent: () => m.overhead(requestLeg + (performance.now() - headIn)),
       },
-      onResponseSent: () => m.overhead(requestLeg + (performance.now() - headIn)),
-    });
+      opts,
+    );
+    if (outcome.kind === 'discarded') {
+      m.response(outcome.status, '');
+      tapped?.responseEnd(0);
+      return outcome;
+    }
     if (outcome.kind === 'aborted') {
       // After the head the pick is settled already; before it, the client left: no sample either way.
       done?.();
       m.response(outcome.status, outcome.error);
       tapped?.responseEnd(outcome.bytes, outcome.error);
-      return { close: true };
+      return { kind: 'response', status: outcome.status, error: outcome.error, result: { close: true } };
     }
     m.response(outcome.status, '');
     tapped?.responseEnd(outcome.bytes);
-    return outcome.result;
+    return { kind: 'response', status: outcome.status, error: '', result: outcome.result };
   } catch (err) {
     const e = upstreamError(err, target.addr);
     done?.('error');
     m.response(e.status, e.code);
     tapped?.proxyResponse(e.status, e.code, Buffer.byteLength(`${e.message}\n`));
-    return respondError(ex, e);
+    return { kind: 'failed', error: e };
   }
 }
 

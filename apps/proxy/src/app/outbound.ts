@@ -1,10 +1,12 @@
 // Outbound composition root, in flow order: accept (the app's HTTP proxy listener | a fixed-destination TCP
-// listener) → detect → http server (CONNECT opens a tunnel whose content is detected again) → logical (authority)
-// → concrete (discovery + balancer, failfast | direct IP forward) → endpoint (pool, metrics; mTLS to meshed peers
-// when identity is on: app/endpoint-connect.ts) | opaque forward (to a meshed peer: mTLS + transport header).
+// listener) → detect → http server (CONNECT opens a tunnel whose content is detected again) → logical (authority;
+// profile routes, retries, timeouts, traffic split: app/logical.ts) → concrete (discovery + balancer with failure
+// accrual, failfast | direct IP forward) → endpoint (pool, metrics; mTLS to meshed peers when identity is on:
+// app/endpoint-connect.ts) | opaque forward (to a meshed peer: mTLS + transport header).
 import type net from 'node:net';
 import { parseHostPort, parseServiceAuthority, type Endpoint } from '@signalbox/shared';
-import type { Balancer, BalancerKind, Pick } from '../balance/balancer.js';
+import { AccrualBalancer } from '../balance/accrual.js';
+import type { Balancer, BalancerKind } from '../balance/balancer.js';
 import { chooseEndpoint } from '../balance/failfast.js';
 import { P2c } from '../balance/p2c.js';
 import { RoundRobin } from '../balance/round-robin.js';
@@ -36,7 +38,8 @@ import { canMultiplex, origProto } from '../http2/orig-proto.js';
 import { createH2Server, type H2Request } from '../http2/server.js';
 import { forwardToEndpoint, respondError, type EndpointTarget } from './endpoint.js';
 import { createEndpointConnect } from './endpoint-connect.js';
-import { forwardStreamToEndpoint, multiplexToEndpoint, respondStreamError, type PickDone } from './endpoint-h2.js';
+import { forwardStreamToEndpoint, respondStreamError } from './endpoint-h2.js';
+import { createLogical } from './logical.js';
 import { forwardOpaque } from './opaque.js';
 
 export interface OutboundDeps {
@@ -97,6 +100,18 @@ export function createOutbound(deps: OutboundDeps) {
   const endpointTargets = new WeakMap<Endpoint, EndpointTarget>();
   const directTargets = new Map<string, EndpointTarget>();
   const serverOptions: ServerOptions = { isDraining: deps.drain.isDraining, deadlines: deps.deadlines };
+  const routes = createLogical({
+    telemetry,
+    tap: deps.tap,
+    failfastTimeoutMs: deps.failfastTimeoutMs,
+    pool,
+    sessions,
+    resolve: (authority) => discovery.resolve(authority),
+    balancerFor: (resolution) => balancerFor(resolution),
+    endpointTarget: (e, authority) => endpointTarget(e, authority),
+    failfastMetrics: (logical) => logicalMetrics(logical),
+    owned: outboundOwned,
+  });
   const accepted = (addr: string) => ({ direction: 'outbound' as const, addr, noTlsReason: tlsReasons.outboundAccepted });
 
   // === accept → detect: the app's HTTP proxy listener ===
@@ -166,7 +181,7 @@ export function createOutbound(deps: OutboundDeps) {
       head = `${ex.head.method} ${originForm(ex.head.target)} HTTP/1.1\r\n${formatHeaders(endToEnd(h, fixedOwned), lines)}`;
     }
     if (isIpLiteral(logical.host)) return forwardToEndpoint(pool, directTarget(logical), ex, head, deps.tap);
-    return concrete(ex, logical, head, !fixed && deps.peerProtocol === 'http2' && canMultiplex(ex));
+    return routes.http1(ex, logical, resolve(logical), head, !fixed && deps.peerProtocol === 'http2' && canMultiplex(ex));
   }
 
   // === CONNECT: resolve first (so failures are HTTP answers), then 200 and the tunnel's content is detected ===
@@ -209,41 +224,14 @@ export function createOutbound(deps: OutboundDeps) {
     let balancer = balancers.get(resolution);
     if (!balancer) {
       // A removed endpoint drains: its in-flight requests finish, its idle connections close, no new picks.
-      const b = deps.balancer === 'round-robin' ? new RoundRobin() : new P2c({ onRemoved: (e) => pool.retire(e.addr) });
+      const inner = deps.balancer === 'round-robin' ? new RoundRobin() : new P2c({ onRemoved: (e) => pool.retire(e.addr) });
+      // Failure accrual as the service's own profile configures it (off without one), around either balancer.
+      const b = new AccrualBalancer(inner, { options: () => resolution.profile?.failureAccrual });
       b.update(resolution.endpoints);
       resolution.subscribe(() => b.update(resolution.endpoints));
       balancers.set(resolution, (balancer = b));
     }
     return balancer;
-  }
-
-  /** `multiplex`: a meshed endpoint gets the request as a stream of the shared h2 session (peer protocol http2). */
-  async function concrete(ex: Exchange, logical: RequestAuthority, head: string, multiplex = false): Promise<ExchangeResult> {
-    const resolution = resolve(logical);
-    let pick: Pick;
-    try {
-      pick = await chooseEndpoint(balancerFor(resolution), resolution, deps.failfastTimeoutMs);
-    } catch (err) {
-      const e = err as ProxyError;
-      const m = telemetry.http.forTarget({
-        direction: 'outbound',
-        authority: logical.authority,
-        addr: logical.authority,
-        noTlsReason: tlsReasons.outboundEndpoint,
-      });
-      m.request();
-      m.response(e.status, e.code);
-      return respondError(ex, e);
-    }
-    if (ex.client.destroyed) {
-      pick.done();
-      return { close: true };
-    }
-    const endpoint = pick.endpoint;
-    const target = endpointTarget(endpoint, logical.authority);
-    // The pick is pending load until the response head, whose RTT is its peak-EWMA sample.
-    if (multiplex && endpoint.meshed) return multiplexToEndpoint(sessions, target, ex, logical, outboundOwned, deps.tap, (o) => pick.done(o));
-    return forwardToEndpoint(pool, target, ex, head, deps.tap, (o) => pick.done(o));
   }
 
   // === HTTP/2: per stream, logical (:authority) → concrete → endpoint, with HTTP/1's failfast and errors ===
@@ -254,19 +242,7 @@ export function createOutbound(deps: OutboundDeps) {
     // With a fixed destination the client's :authority passes unchanged, as Host does on HTTP/1.
     const headers = fixed ? forwardableH2(h, fixedOwned) : { ...forwardableH2(h, outboundOwned), ':authority': logical.authority };
     if (isIpLiteral(logical.host)) return forwardStreamToEndpoint(sessions, directTarget(logical), req, headers, deps.tap);
-    const resolution = resolve(logical);
-    let done: PickDone;
-    let endpoint: Endpoint;
-    try {
-      const pick = await chooseEndpoint(balancerFor(resolution), resolution, deps.failfastTimeoutMs);
-      done = (outcome) => pick.done(outcome);
-      endpoint = pick.endpoint;
-    } catch (err) {
-      return respondStreamError(logicalMetrics(logical), req, err as ProxyError);
-    }
-    // A client that reset the stream meanwhile (rapid reset) costs no upstream stream.
-    if (req.stream.destroyed || req.stream.closed) return done();
-    return forwardStreamToEndpoint(sessions, endpointTarget(endpoint, logical.authority), req, headers, deps.tap, done);
+    return routes.h2(req, logical, resolve(logical), headers);
   }
 
   /** Metrics for requests that never reached an endpoint (failfast): labelled by the authority alone. */

@@ -11,8 +11,11 @@ export type PickOutcome = number | 'error';
 
 export interface Pick {
   readonly endpoint: Endpoint;
-  /** Ends this pick's pending load and records its outcome. Later calls are ignored. */
-  done(outcome?: PickOutcome): void;
+  /**
+   * Ends this pick's pending load and records its outcome; `status` is the response's HTTP status when one came
+   * (failure accrual counts 5xx). Later calls are ignored.
+   */
+  done(outcome?: PickOutcome, status?: number): void;
 }
 
 export interface Balancer {
@@ -20,6 +23,10 @@ export interface Balancer {
   update(endpoints: readonly Endpoint[]): void;
   /** An endpoint for the next request or connection, or undefined when the set is empty. */
   choose(): Pick | undefined;
+  /** Hears when an endpoint becomes available without the set changing (a penalty ended: accrual.ts). */
+  subscribe?(listener: () => void): () => void;
+  /** Why nothing can be chosen although the set is not empty (failfast's error message). */
+  unavailableReason?(): string | undefined;
 }
 
 export type BalancerKind = 'p2c' | 'round-robin';

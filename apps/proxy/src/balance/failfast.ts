@@ -8,7 +8,9 @@ import type { Balancer, Pick } from './balancer.js';
 export const maxQueued = 10_000;
 let queued = 0;
 
-export function failfastError(resolution: Resolution): ProxyError {
+export function failfastError(resolution: Resolution, balancer?: Balancer): ProxyError {
+  const unavailable = balancer?.unavailableReason?.();
+  if (unavailable !== undefined) return new ProxyError('failfast', `${resolution.authority}: ${unavailable}`);
   if (resolution.status === 'resolved') {
     return resolution.exists
       ? new ProxyError('no-endpoints', `${resolution.authority} has no endpoints`)
@@ -21,23 +23,26 @@ export function failfastError(resolution: Resolution): ProxyError {
 export function chooseEndpoint(balancer: Balancer, resolution: Resolution, timeoutMs: number): Promise<Pick> {
   const now = balancer.choose();
   if (now) return Promise.resolve(now);
-  if (queued >= maxQueued) return Promise.reject(failfastError(resolution));
+  if (queued >= maxQueued) return Promise.reject(failfastError(resolution, balancer));
   queued++;
   return new Promise((resolve, reject) => {
     const done = () => {
       queued--;
       clearTimeout(timer);
       unsubscribe();
+      unsubscribeBalancer?.();
     };
-    const unsubscribe = resolution.subscribe(() => {
+    const retry = () => {
       const e = balancer.choose();
       if (!e) return;
       done();
       resolve(e);
-    });
+    };
+    const unsubscribe = resolution.subscribe(retry);
+    const unsubscribeBalancer = balancer.subscribe?.(retry);
     const timer = setTimeout(() => {
       done();
-      reject(failfastError(resolution));
+      reject(failfastError(resolution, balancer));
     }, timeoutMs);
   });
 }

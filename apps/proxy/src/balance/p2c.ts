@@ -49,7 +49,7 @@ class P2cPick implements Pick {
     return this.slot.endpoint;
   }
 
-  done(outcome?: PickOutcome): void {
+  done(outcome?: PickOutcome, _status?: number): void {
     if (!this.#open) return;
     this.#open = false;
     this.balancer.settle(this.slot, this.at, outcome);

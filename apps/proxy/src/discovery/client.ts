@@ -1,6 +1,7 @@
-// One destination stream: GET {controlPlane}/v1/destination?v=1&authority=… answered with NDJSON updates. Each
-// line is parsed with the shared schema (bad lines are skipped and logged); the stream reconnects with backoff
-// whenever it ends or fails, and the Resolution keeps its stale set until the next first message.
+// One destination stream: GET {controlPlane}/v1/destination?v=2&authority=… answered with NDJSON updates: endpoint
+// updates and (v=2) the service's profile. Each line is parsed with the shared schema (bad lines are skipped and
+// logged); the stream reconnects with backoff whenever it ends or fails, and the Resolution keeps its stale set
+// until the next first message.
 import { destinationPath, destinationUpdateSchema } from '@signalbox/shared';
 import { backoffDelay } from './backoff.js';
 import type { Resolution } from './resolution.js';
@@ -31,7 +32,7 @@ export class DestinationStream {
 
   async #run(): Promise<void> {
     const url = new URL(destinationPath, this.options.controlPlaneUrl);
-    url.searchParams.set('v', '1');
+    url.searchParams.set('v', '2');
     url.searchParams.set('authority', this.resolution.authority);
     try {
       const res = await fetch(url, { signal: this.#abort.signal });
@@ -66,8 +67,13 @@ export class DestinationStream {
           this.options.log(`destination: skipping bad update for ${this.resolution.authority}: ${parsed.error}`);
           continue;
         }
-        this.resolution.apply(parsed.data, first);
-        first = false;
+        const update = parsed.data;
+        // The profile comes first on each connection; the first *endpoint* message is what replaces the set.
+        if (update.type === 'profile') this.resolution.applyProfile(update.profile);
+        else {
+          this.resolution.apply(update, first);
+          first = false;
+        }
         this.#attempt = 0;
       }
       // A line longer than this is not an update we would accept anyway; don't let it grow without bound.

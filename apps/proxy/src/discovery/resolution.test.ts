@@ -1,4 +1,4 @@
-import type { DestinationUpdate, Endpoint } from '@signalbox/shared';
+import type { EndpointUpdate, Endpoint } from '@signalbox/shared';
 import { describe, expect, it } from 'vitest';
 import { Resolution } from './resolution.js';
 
@@ -7,10 +7,10 @@ const ep = (addr: string): Endpoint => ({
   meshed: true,
   labels: { namespace: 'demo', service: 'web', deployment: 'web', pod: addr, serviceaccount: 'default' },
 });
-const add = (...addrs: string[]): DestinationUpdate => ({ type: 'add', endpoints: addrs.map(ep) });
+const add = (...addrs: string[]): EndpointUpdate => ({ type: 'add', endpoints: addrs.map(ep) });
 
 describe('Resolution', () => {
-  it.each<[string, [DestinationUpdate, boolean][], string[], boolean]>([
+  it.each<[string, [EndpointUpdate, boolean][], string[], boolean]>([
     ['add then add merges', [[add('a:1'), true], [add('b:1'), false]], ['a:1', 'b:1'], true],
     ['add replaces an endpoint with the same addr', [[add('a:1'), true], [add('a:1'), false]], ['a:1'], true],
     ['remove', [[add('a:1', 'b:1'), true], [{ type: 'remove', addrs: ['a:1'] }, false]], ['b:1'], true],

@@ -1,7 +1,8 @@
 // The endpoint set of one authority, as the destination stream describes it (Linkerd's Destination.Get
 // semantics): the first message after each (re)connect replaces the set; until it arrives the stale set keeps
-// serving. Pure state plus change listeners; the stream lives in client.ts.
-import type { DestinationUpdate, Endpoint } from '@signalbox/shared';
+// serving. It also holds the service's profile (v=2 `profile` messages: routes, retries, split), replaced whole by
+// each one. Pure state plus change listeners; the stream lives in client.ts.
+import type { EndpointUpdate, Endpoint, Profile } from '@signalbox/shared';
 
 export type ResolutionStatus =
   /** Nothing heard yet and no error yet. */
@@ -16,6 +17,7 @@ export class Resolution {
   #status: ResolutionStatus = 'pending';
   #exists = false;
   #snapshot: readonly Endpoint[] = [];
+  #profile: Profile | undefined;
 
   constructor(readonly authority: string) {}
 
@@ -32,8 +34,19 @@ export class Resolution {
     return this.#snapshot;
   }
 
-  /** `first`: the first message on this stream connection, which replaces whatever we had. */
-  apply(update: DestinationUpdate, first: boolean): void {
+  /** The last profile the control plane sent; undefined until one came (a v=1 control plane sends none). */
+  get profile(): Profile | undefined {
+    return this.#profile;
+  }
+
+  /** A new profile replaces the old one; the logical stage reads it on its next request. */
+  applyProfile(profile: Profile): void {
+    this.#profile = profile;
+    this.#notify();
+  }
+
+  /** `first`: the first endpoint message on this stream connection, which replaces whatever we had. */
+  apply(update: EndpointUpdate, first: boolean): void {
     if (first) this.#endpoints.clear();
     switch (update.type) {
       case 'add':

@@ -2,7 +2,9 @@
 // connection from the pool, read the response head (forwarding interim 1xx), then stream the response body back
 // to the client. Failures before the response head become coded errors the caller answers with; failures after
 // it abort the client connection (the status line is already gone). A 101 to an upgrade request splices both
-// connections as bytes.
+// connections as bytes. For retries (app/logical.ts) the caller may replay a buffered body, judge the response
+// head before the client sees it (a discarded response is drained so its connection can be reused), and cancel
+// the attempt with a signal (the route's timeout) until a head is admitted.
 import { ProxyError, upstreamError } from '../errors.js';
 import { splice } from '../tcp/forward.js';
 import { BodyReader } from './body.js';
@@ -23,13 +25,29 @@ export interface ForwardHooks {
   onResponseSent?(): void;
 }
 
+/** What the logical stage may ask of one attempt (all optional: a plain forward uses none). */
+export interface ForwardOptions {
+  /** The request body, buffered for replay: sent instead of reading the client's. */
+  readonly body?: Buffer | undefined;
+  /** Aborting fails the attempt with the signal's reason (a ProxyError) unless a response head was admitted. */
+  readonly signal?: AbortSignal | undefined;
+  /** Judges the final response head before it reaches the client: false discards it (the caller retries). */
+  readonly admit?: ((status: number, head: ResponseHead) => boolean) | undefined;
+}
+
 export type ForwardOutcome =
   | { readonly kind: 'response'; readonly status: number; readonly result: ExchangeResult; readonly bytes: number }
   /** The response started but did not complete, or the client went away: the client connection is gone. */
   | { readonly kind: 'aborted'; readonly status: number; readonly error: string; readonly bytes: number };
 
+/** `admit` refused the head: nothing reached the client, which is still the caller's to answer. */
+export type AttemptOutcome = ForwardOutcome | { readonly kind: 'discarded'; readonly status: number };
+
 const EMPTY = Buffer.alloc(0);
 const idempotent = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
+/** A discarded response body up to this size is read to its end so the connection is reused; a larger one closes it. */
+const maxDrainBytes = 64 * 1024;
+const discardSink = { write: () => true, once: () => undefined };
 
 /**
  * Forwards `ex` to `target` with `requestHead` (already rewritten, ending in CRLFCRLF). Rejects with a
@@ -41,10 +59,11 @@ export async function forward<T extends PoolTarget>(
   ex: Exchange,
   requestHead: string,
   hooks: ForwardHooks,
-): Promise<ForwardOutcome> {
+  options: ForwardOptions = {},
+): Promise<AttemptOutcome> {
   const conn = await pool.acquire(target).catch((err: unknown) => Promise.reject(upstreamError(err, target.addr)));
   try {
-    return await new Attempt(conn, ex, requestHead, hooks, pool).run();
+    return await new Attempt(conn, ex, requestHead, hooks, pool, options).run();
   } catch (err) {
     // The standard keep-alive race: a pooled socket the server had just closed. Re-sending is safe only when the
     // server cannot have seen the request (nothing came back) and it has no body we would have to replay.
@@ -53,7 +72,7 @@ export async function forward<T extends PoolTarget>(
       .acquire(target, true)
       .catch((e: unknown) => Promise.reject(upstreamError(e, target.addr)));
     try {
-      return await new Attempt(fresh, ex, requestHead, hooks, pool).run();
+      return await new Attempt(fresh, ex, requestHead, hooks, pool, options).run();
     } catch (e) {
       throw e instanceof RetryableError ? e.cause : e;
     }
@@ -73,7 +92,9 @@ class Attempt implements UpstreamOwner {
   #bodySent = false;
   #spare = false;
   #done = false;
-  #resolve!: (o: ForwardOutcome) => void;
+  /** `admit` refused the head: the body is being drained, the client is not ours any more. */
+  #discarded = false;
+  #resolve!: (o: AttemptOutcome) => void;
   #reject!: (e: unknown) => void;
 
   constructor(
@@ -82,13 +103,26 @@ class Attempt implements UpstreamOwner {
     private readonly requestHead: string,
     private readonly hooks: ForwardHooks,
     private readonly pool: IdleSink,
+    private readonly options: ForwardOptions,
   ) {}
 
-  run(): Promise<ForwardOutcome> {
-    const promise = new Promise<ForwardOutcome>((resolve, reject) => {
+  run(): Promise<AttemptOutcome> {
+    let promise = new Promise<AttemptOutcome>((resolve, reject) => {
       this.#resolve = resolve;
       this.#reject = reject;
     });
+    const signal = this.options.signal;
+    if (signal) {
+      if (signal.aborted) {
+        this.pool.release(this.conn); // never used: as good as idle
+        return Promise.reject(signal.reason as Error);
+      }
+      const onAbort = () => {
+        if (!this.#response) this.#fail(signal.reason as Error);
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      promise = promise.finally(() => signal.removeEventListener('abort', onAbort));
+    }
     if (!this.conn.alive) {
       this.#fail(new ProxyError('upstream-reset', `connection to ${this.conn.addr} closed`));
       return promise;
@@ -97,7 +131,12 @@ class Attempt implements UpstreamOwner {
     this.ex.onClientGone = () => this.#abort('client-gone');
     // Body bytes read with the head are queued in the body reader: they leave with the head, in one write.
     const sink = new HeadFirstSink(this.conn.socket, this.requestHead);
-    this.ex.body.pipe(sink, () => (this.#bodySent = true));
+    const body = this.options.body;
+    if (body === undefined) this.ex.body.pipe(sink, () => (this.#bodySent = true));
+    else {
+      if (body.length > 0) sink.write(body);
+      this.#bodySent = true;
+    }
     sink.flush();
     this.hooks.onRequestSent?.();
     return promise;
@@ -149,6 +188,7 @@ class Attempt implements UpstreamOwner {
     const framing = responseFraming(this.ex.head.method, head);
     if (framing.kind === 'error')
       return this.#fail(new ProxyError('bad-response', `invalid response from ${this.conn.addr}: ${framing.reason}`));
+    if (this.options.admit && !this.options.admit(head.status, head)) return this.#discard(head, framing);
     this.#response = head;
     this.hooks.onResponseHead(head.status, head);
     const dechunk = this.ex.head.minor === 0 && framing.kind === 'chunked';
@@ -164,6 +204,35 @@ class Attempt implements UpstreamOwner {
     else if (rest.length > 0) this.#spare = true;
     sink.flush();
     this.hooks.onResponseSent?.();
+  }
+
+  /** The caller retries: read the unwanted body to its end (small) and pool the connection, or close it. */
+  #discard(head: ResponseHead, framing: Framing): void {
+    this.#discarded = true;
+    this.#response = head;
+    this.ex.onClientGone = undefined;
+    const drainable =
+      this.#bodySent &&
+      !wantsClose(head.headers, head.minor) &&
+      (framing.kind === 'none' || framing.kind === 'chunked' || (framing.kind === 'length' && framing.length <= maxDrainBytes));
+    if (!drainable) {
+      this.#done = true;
+      this.conn.owner = undefined;
+      this.conn.socket.destroy();
+    } else {
+      const body = new BodyReader(framing, this.conn.socket);
+      this.#body = body;
+      const rest = this.#buf;
+      this.#buf = EMPTY;
+      if (rest.length > 0 && body.feed(rest) < rest.length) this.#spare = true;
+      body.pipe(discardSink, () => {
+        if (this.#done) return;
+        this.#done = true;
+        if (this.#spare) this.conn.socket.destroy();
+        else this.pool.release(this.conn);
+      });
+    }
+    this.#resolve({ kind: 'discarded', status: head.status });
   }
 
   #feedBody(d: Buffer): void {
@@ -187,8 +256,8 @@ class Attempt implements UpstreamOwner {
     if (this.#done) return;
     if (this.#response) return this.#abort('upstream-reset');
     const e = upstreamError(err ?? Object.assign(new Error('closed'), { code: 'ECONNRESET' }), this.conn.addr);
-    const retryable =
-      this.conn.reused && this.#buf.length === 0 && this.ex.body.framing.kind === 'none' && idempotent.has(this.ex.head.method);
+    const replayable = this.ex.body.framing.kind === 'none' || this.options.body !== undefined;
+    const retryable = this.conn.reused && this.#buf.length === 0 && replayable && idempotent.has(this.ex.head.method);
     this.#fail(retryable ? new RetryableError(e) : e);
   }
 
@@ -221,6 +290,12 @@ class Attempt implements UpstreamOwner {
   #abort(reason: string): void {
     if (this.#done) return;
     this.#done = true;
+    if (this.#discarded) {
+      // Draining a discarded response went wrong: only the upstream connection is lost.
+      this.conn.owner = undefined;
+      this.conn.socket.destroy();
+      return;
+    }
     this.conn.owner = undefined;
     this.conn.socket.destroy();
     this.ex.client.destroy();

@@ -1,0 +1,325 @@
+// The outbound logical stage (Linkerd's http/logical with a ServiceProfile), between the HTTP server and the
+// concrete balancers: match the request to a profile route, count it in the route metrics, pick a backend by
+// weight (traffic split), and for retryable routes retry failed attempts within the retry budget, with backoff,
+// under the route's timeout (which covers every attempt and the waits between them). The profile comes with the
+// logical authority's discovery stream and is re-read on every request, so a change applies to the next one.
+// HTTP/1 gets everything; h2 streams get routes, metrics and the split (their bodies are never buffered).
+import type { OutgoingHttpHeaders } from 'node:http2';
+import { maxRetryBodyBytes, type Endpoint, type Profile } from '@signalbox/shared';
+import type { Balancer, Pick, PickOutcome } from '../balance/balancer.js';
+import { chooseEndpoint } from '../balance/failfast.js';
+import { pickWeighted } from '../balance/weighted.js';
+import type { Resolution } from '../discovery/resolution.js';
+import { ProxyError } from '../errors.js';
+import type { RequestAuthority } from '../http/authority.js';
+import type { ConnectionPool } from '../http/pool.js';
+import { RetryBudget, retryDelayMs } from '../http/retry.js';
+import { compileRoutes, matchRoute, type Route } from '../http/route.js';
+import type { Exchange, ExchangeResult } from '../http/server.js';
+import type { H2Sessions } from '../http2/client.js';
+import type { H2Request } from '../http2/server.js';
+import type { TapRegistry } from '../tap/registry.js';
+import type { TargetHttpMetrics } from '../telemetry/http-metrics.js';
+import type { RouteSeries } from '../telemetry/route-metrics.js';
+import type { Telemetry } from '../telemetry/registry.js';
+import { attemptEndpoint, respondError, type EndpointTarget } from './endpoint.js';
+import { forwardStreamToEndpoint, multiplexToEndpoint, respondStreamError } from './endpoint-h2.js';
+
+export interface LogicalDeps {
+  readonly telemetry: Telemetry;
+  readonly tap: TapRegistry;
+  readonly failfastTimeoutMs: number;
+  readonly pool: ConnectionPool<EndpointTarget>;
+  readonly sessions: H2Sessions<EndpointTarget>;
+  /** Discovery's (shared, live) resolution of a canonical `service.namespace:port` authority. */
+  readonly resolve: (authority: string) => Resolution;
+  readonly balancerFor: (resolution: Resolution) => Balancer;
+  readonly endpointTarget: (endpoint: Endpoint, authority: string) => EndpointTarget;
+  /** Endpoint-level metrics for requests that never reached an endpoint (failfast), by the authority alone. */
+  readonly failfastMetrics: (logical: RequestAuthority) => TargetHttpMetrics;
+  /** Request fields the outbound side owns (dropped when an HTTP/1 request is multiplexed over h2). */
+  readonly owned: ReadonlySet<string>;
+  /** Uniform in [0, 1): backend weights and backoff jitter. */
+  readonly random?: () => number;
+}
+
+// === impl Logical: one logical authority's compiled profile ===
+
+class Logical {
+  #profile: Profile | undefined;
+  #compiled = false;
+  routes: readonly Route[] = [];
+  budget: RetryBudget | undefined;
+  #budgetKey = '';
+  backends: readonly string[] = [];
+  weights: readonly number[] = [];
+  readonly #series = new Map<string, RouteSeries>();
+
+  constructor(
+    readonly resolution: Resolution,
+    private readonly deps: LogicalDeps,
+  ) {}
+
+  /** Recompiles when the control plane sent a new profile (identity check: once per request, nearly free). */
+  refresh(): this {
+    const profile = this.resolution.profile;
+    if (this.#compiled && profile === this.#profile) return this;
+    this.#compiled = true;
+    this.#profile = profile;
+    this.routes = compileRoutes(profile?.routes ?? []);
+    const b = profile?.retryBudget;
+    const key = b ? `${b.retryRatio}|${b.minRetriesPerSecond}|${b.ttlMs}` : '';
+    // The budget's window survives profile changes that leave it alone.
+    if (key !== this.#budgetKey) {
+      this.#budgetKey = key;
+      this.budget = b ? new RetryBudget(b) : undefined;
+    }
+    const overrides = profile?.dstOverrides ?? [];
+    this.backends = overrides.map((o) => o.authority);
+    this.weights = overrides.map((o) => o.weight);
+    // Resolve every backend now, weight 0 included, so moving weight later finds its endpoints already known.
+    for (const a of this.backends) this.deps.resolve(a);
+    return this;
+  }
+
+  series(route: Route): RouteSeries {
+    let s = this.#series.get(route.name);
+    if (!s) this.#series.set(route.name, (s = this.deps.telemetry.routes.forRoute(this.resolution.authority, route.name)));
+    return s;
+  }
+
+  /** The concrete resolution for one request: a backend by weight, or the logical authority itself. */
+  backend(random: () => number): Resolution {
+    if (this.backends.length === 0) return this.resolution;
+    const i = pickWeighted(this.weights, random);
+    return i < 0 ? this.resolution : this.deps.resolve(this.backends[i] as string);
+  }
+}
+
+export function createLogical(deps: LogicalDeps) {
+  const random = deps.random ?? Math.random;
+  const logicals = new WeakMap<Resolution, Logical>();
+  const logicalFor = (resolution: Resolution): Logical => {
+    let l = logicals.get(resolution);
+    if (!l) logicals.set(resolution, (l = new Logical(resolution, deps)));
+    return l.refresh();
+  };
+
+  /** Waits for an endpoint of `concrete` (failfast), or for the route's timeout, whichever comes first. */
+  function pickFrom(concrete: Resolution, signal: AbortSignal | undefined): Promise<Pick> {
+    const picked = chooseEndpoint(deps.balancerFor(concrete), concrete, deps.failfastTimeoutMs);
+    return signal ? untilAborted(picked, signal) : picked;
+  }
+
+  // === HTTP/1 ===
+
+  /**
+   * `multiplex`: a meshed endpoint may get the request as a stream of the shared h2 session (peer protocol http2);
+   * retried and timed requests always go over pooled HTTP/1, where a response head can be judged before it is sent.
+   */
+  async function http1(ex: Exchange, logical: RequestAuthority, resolution: Resolution, head: string, multiplex: boolean): Promise<ExchangeResult> {
+    const state = logicalFor(resolution);
+    const route = matchRoute(state.routes, ex.head.method, logical.path);
+    const series = state.series(route);
+    series.logical.requests++;
+    const finish = (err: ProxyError): ExchangeResult => {
+      series.logical.response(err.status, 'failure', err.code, undefined, performance.now() - ex.startedAt);
+      return respondError(ex, err);
+    };
+
+    // Only a body we can send again makes a request retryable: none, or one small enough to buffer (Linkerd: 64 KiB).
+    let body: Buffer | undefined;
+    let retryable = route.retryable;
+    const framing = ex.body.framing;
+    if (retryable && framing.kind !== 'none') {
+      if (framing.kind === 'length' && framing.length <= maxRetryBodyBytes) {
+        body = await readBody(ex);
+        if (body === undefined) return { close: true };
+      } else retryable = false;
+    }
+    const budget = retryable ? state.budget : undefined;
+    budget?.deposit();
+
+    let timer: NodeJS.Timeout | undefined;
+    let signal: AbortSignal | undefined;
+    if (route.timeoutMs !== undefined) {
+      const controller = new AbortController();
+      signal = controller.signal;
+      const ms = route.timeoutMs;
+      const left = Math.max(0, ms - (performance.now() - ex.startedAt));
+      timer = setTimeout(() => controller.abort(new ProxyError('timeout', `no response from ${logical.authority} within ${ms} ms`)), left);
+    }
+    try {
+      for (let retry = 0; ; retry++) {
+        let pick: Pick;
+        try {
+          pick = await pickFrom(state.backend(random), signal);
+        } catch (err) {
+          const e = err as ProxyError;
+          if (e.code !== 'timeout') {
+            const m = deps.failfastMetrics(logical);
+            m.request();
+            m.response(e.status, e.code);
+          }
+          return finish(e);
+        }
+        if (ex.client.destroyed) {
+          pick.done();
+          series.logical.response(0, 'failure', 'client-gone', undefined, undefined);
+          return { close: true };
+        }
+        const target = deps.endpointTarget(pick.endpoint, logical.authority);
+        const sentAt = performance.now();
+        let headAt: number | undefined;
+        const done = (outcome?: PickOutcome, status?: number) => {
+          if (typeof outcome === 'number') headAt = performance.now();
+          pick.done(outcome, status);
+        };
+        series.actual.requests++;
+
+        if (multiplex && pick.endpoint.meshed && !retryable && signal === undefined)
+          return await multiplexToEndpoint(deps.sessions, target, ex, logical, deps.owned, deps.tap, done, (status, error, _grpc, headMs) => {
+            series.actual.response(status, route.classify(status, undefined, error), error, undefined, headMs);
+            series.logical.response(status, route.classify(status, undefined, error), error, undefined, headMs);
+          });
+
+        const admit = retryable
+          ? (status: number) => {
+              if (!route.retriesOn(status, undefined, '')) return true;
+              if (budget && budget.withdraw()) return false;
+              series.noBudget++;
+              return true;
+            }
+          : undefined;
+        const outcome = await attemptEndpoint(deps.pool, target, ex, head, deps.tap, done, { body, signal, admit });
+        const attemptMs = headAt === undefined ? undefined : headAt - sentAt;
+        if (outcome.kind === 'response') {
+          const { status, error } = outcome;
+          series.actual.response(status, route.classify(status, undefined, error), error, undefined, attemptMs);
+          series.logical.response(status, route.classify(status, undefined, error), error, undefined, headAt === undefined ? undefined : headAt - ex.startedAt);
+          return outcome.result;
+        }
+        if (outcome.kind === 'discarded') {
+          series.actual.response(outcome.status, route.classify(outcome.status, undefined, ''), '', undefined, attemptMs);
+        } else {
+          const e = outcome.error;
+          series.actual.response(e.status, 'failure', e.code, undefined, undefined);
+          if (signal?.aborted || !retryable || !route.retriesOn(0, undefined, e.code)) return finish(e);
+          if (!budget?.withdraw()) {
+            series.noBudget++;
+            return finish(e);
+          }
+        }
+        try {
+          await sleep(retryDelayMs(retry, random), signal);
+        } catch (err) {
+          return finish(err as ProxyError);
+        }
+        if (ex.client.destroyed) {
+          series.logical.response(0, 'failure', 'client-gone', undefined, undefined);
+          return { close: true };
+        }
+      }
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  // === HTTP/2 streams: routes, route metrics and the split ===
+
+  async function h2(req: H2Request, logical: RequestAuthority, resolution: Resolution, headers: OutgoingHttpHeaders): Promise<void> {
+    const state = logicalFor(resolution);
+    const method = typeof req.headers[':method'] === 'string' ? req.headers[':method'] : 'GET';
+    const route = matchRoute(state.routes, method, logical.path);
+    const series = state.series(route);
+    series.logical.requests++;
+    let pick: Pick;
+    try {
+      pick = await pickFrom(state.backend(random), undefined);
+    } catch (err) {
+      const e = err as ProxyError;
+      series.logical.response(e.status, 'failure', e.code, undefined, undefined);
+      return respondStreamError(deps.failfastMetrics(logical), req, e);
+    }
+    // A client that reset the stream meanwhile (rapid reset) costs no upstream stream.
+    if (req.stream.destroyed || req.stream.closed) return pick.done();
+    series.actual.requests++;
+    return forwardStreamToEndpoint(
+      deps.sessions,
+      deps.endpointTarget(pick.endpoint, logical.authority),
+      req,
+      headers,
+      deps.tap,
+      (outcome, status) => pick.done(outcome, status),
+      (status, error, grpc, headMs) => {
+        const c = route.classify(status, grpc, error);
+        series.actual.response(status, c, error, grpc, headMs);
+        series.logical.response(status, c, error, grpc, headMs);
+      },
+    );
+  }
+
+  return { http1, h2 };
+}
+
+/** Buffers a request body (its framing said it is small) for replay; undefined when the client went away first. */
+function readBody(ex: Exchange): Promise<Buffer | undefined> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    ex.onClientGone = () => resolve(undefined);
+    ex.body.pipe(
+      {
+        // Copied: the bytes may be a view of the connection's read buffer, reused after this exchange.
+        write: (chunk) => (chunks.push(Buffer.from(chunk)), true),
+        once: () => undefined,
+      },
+      () => {
+        ex.onClientGone = undefined;
+        resolve(Buffer.concat(chunks));
+      },
+    );
+  });
+}
+
+/** `picked`, unless `signal` aborts first (its reason rejects); a pick that arrives too late is released. */
+function untilAborted(picked: Promise<Pick>, signal: AbortSignal): Promise<Pick> {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const onAbort = () => {
+      settled = true;
+      reject(signal.reason as Error);
+    };
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    picked.then(
+      (pick) => {
+        signal.removeEventListener('abort', onAbort);
+        if (settled) return pick.done();
+        settled = true;
+        resolve(pick);
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        if (settled) return;
+        settled = true;
+        reject(err as Error);
+      },
+    );
+  });
+}
+
+/** Resolves after `ms`; rejects with the signal's reason if it aborts first. */
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason as Error);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason as Error);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
