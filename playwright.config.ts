@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import { demoStateFile } from './apps/web/e2e/support/demo-state';
 
 // End-to-end tests run against the whole demo mesh (control plane, proxies, services, traffic, a real Prometheus
 // and the dashboard), started by the same launcher as `npm run demo`, on ports of their own so a demo the user
@@ -22,7 +23,8 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `node examples/demo/dist/main.js --web-port=${webPort} --api-port=${webPort + 1} --prometheus-port=${webPort + 2}`,
+    // --state-file: the PIDs and URLs the tap and error-state specs need (apps/web/e2e/support/demo-state.ts).
+    command: `node examples/demo/dist/main.js --web-port=${webPort} --api-port=${webPort + 1} --prometheus-port=${webPort + 2} --state-file=${demoStateFile(webPort)}`,
     url: `http://127.0.0.1:${webPort}/healthz`,
     reuseExistingServer: false,
     timeout: 120_000,

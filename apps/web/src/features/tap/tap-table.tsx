@@ -137,7 +137,7 @@ const TapRowGroup = memo(function TapRowGroup({
   const statusText = v.status === null ? (v.outcome === 'failure' ? 'reset' : '…') : String(v.status);
   return (
     <>
-      <tr className="tap-row" data-outcome={v.outcome} data-direction={v.direction} data-path={v.path}>
+      <tr className="tap-row" data-key={row.key} data-outcome={v.outcome} data-direction={v.direction} data-path={v.path}>
         <td>
           <button
             type="button"
