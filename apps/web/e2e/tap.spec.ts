@@ -117,6 +117,14 @@ test.describe('tap', () => {
     await expectRows(tapRows(page), 1);
   });
 
+  test('is usable 390 px wide (only the table scrolls sideways)', async ({ page }, testInfo) => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto('/tap?resource=deploy/web&namespace=demo');
+    await expectRows(tapRows(page), 1);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await snap(page, testInfo, 'tap-390');
+  });
+
   test('a refused tap says why and offers a restart', async ({ page }, testInfo) => {
     await page.goto('/tap?resource=deploy/ghost&namespace=demo');
     const banner = section(page, 'Tap').locator('.error-banner[data-kind="tap-ended"]');
