@@ -118,6 +118,7 @@ export function createLogical(deps: LogicalDeps) {
    * retried and timed requests always go over pooled HTTP/1, where a response head can be judged before it is sent.
    */
   async function http1(ex: Exchange, logical: RequestAuthority, resolution: Resolution, head: string, multiplex: boolean): Promise<ExchangeResult> {
+    if (resolution.status === 'pending' && resolution.profile === undefined) await firstAnswer(resolution, deps.failfastTimeoutMs);
     const state = logicalFor(resolution);
     const route = matchRoute(state.routes, ex.head.method, logical.path);
     const series = state.series(route);
@@ -228,6 +229,7 @@ export function createLogical(deps: LogicalDeps) {
   // === HTTP/2 streams: routes, route metrics and the split ===
 
   async function h2(req: H2Request, logical: RequestAuthority, resolution: Resolution, headers: OutgoingHttpHeaders): Promise<void> {
+    if (resolution.status === 'pending' && resolution.profile === undefined) await firstAnswer(resolution, deps.failfastTimeoutMs);
     const state = logicalFor(resolution);
     const method = typeof req.headers[':method'] === 'string' ? req.headers[':method'] : 'GET';
     const route = matchRoute(state.routes, method, logical.path);
@@ -260,6 +262,22 @@ export function createLogical(deps: LogicalDeps) {
   }
 
   return { http1, h2 };
+}
+
+/**
+ * Waits (at most `timeoutMs`) for a new authority's first message, the profile on a v=2 stream, so that the first
+ * requests are routed by it too (Linkerd also resolves the profile before routing). Failfast follows if nothing came.
+ */
+function firstAnswer(resolution: Resolution, timeoutMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const finish = () => {
+      clearTimeout(timer);
+      unsubscribe();
+      resolve();
+    };
+    const unsubscribe = resolution.subscribe(finish);
+    const timer = setTimeout(finish, timeoutMs);
+  });
 }
 
 /** Buffers a request body (its framing said it is small) for replay; undefined when the client went away first. */

@@ -1,14 +1,24 @@
-// A fake control plane speaking the real destination wire schema: tests set an authority's endpoints and every
-// open stream for it gets the update, as the real watcher would publish it.
+// A fake control plane speaking the real destination wire schema: tests set an authority's endpoints (and, for v=2
+// streams, its profile) and every open stream for it gets the update, as the real watcher would publish it.
 import http from 'node:http';
 import type net from 'node:net';
-import { destinationGetSchema, destinationPath, destinationUpdateSchema, type DestinationUpdate, type Endpoint } from '@signalbox/shared';
+import {
+  defaultRetryBudget,
+  destinationGetSchema,
+  destinationPath,
+  destinationUpdateSchema,
+  type DestinationUpdate,
+  type Endpoint,
+  type Profile,
+} from '@signalbox/shared';
 
 export interface FakeControlPlane {
   readonly url: string;
   /** Replaces the endpoint set (an empty list → noEndpoints{exists:true}). */
   endpoints(authority: string, endpoints: readonly Endpoint[]): void;
   remove(authority: string, addrs: readonly string[]): void;
+  /** Replaces the authority's profile; v=2 streams get it at once (and first on subscribe). */
+  profile(authority: string, profile: Partial<Profile>): void;
   /** Streams opened so far for `authority`. */
   subscriptions(authority: string): number;
   close(): Promise<void>;
@@ -17,6 +27,8 @@ export interface FakeControlPlane {
 export async function startFakeControlPlane(listen: string): Promise<FakeControlPlane> {
   const sets = new Map<string, Map<string, Endpoint>>();
   const streams = new Map<string, Set<http.ServerResponse>>();
+  const profiles = new Map<string, Profile>();
+  const v2 = new WeakSet<http.ServerResponse>();
   const opened = new Map<string, number>();
   const sockets = new Set<net.Socket>();
 
@@ -32,6 +44,11 @@ export async function startFakeControlPlane(listen: string): Promise<FakeControl
     const authority = q.data.authority;
     opened.set(authority, (opened.get(authority) ?? 0) + 1);
     res.writeHead(200, { 'content-type': 'application/x-ndjson' });
+    if (q.data.v === 2) {
+      v2.add(res);
+      const profile = profiles.get(authority);
+      if (profile) send(res, { type: 'profile', profile });
+    }
     const set = sets.get(authority);
     if (set && set.size > 0) send(res, { type: 'add', endpoints: [...set.values()] });
     else send(res, { type: 'noEndpoints', exists: set !== undefined });
@@ -66,6 +83,11 @@ export async function startFakeControlPlane(listen: string): Promise<FakeControl
       const set = sets.get(authority);
       for (const a of addrs) set?.delete(a);
       for (const res of streams.get(authority) ?? []) send(res, { type: 'remove', addrs: [...addrs] });
+    },
+    profile(authority, partial) {
+      const profile: Profile = { fqn: authority, routes: [], retryBudget: { ...defaultRetryBudget }, dstOverrides: [], ...partial };
+      profiles.set(authority, profile);
+      for (const res of streams.get(authority) ?? []) if (v2.has(res)) send(res, { type: 'profile', profile });
     },
     subscriptions: (authority) => opened.get(authority) ?? 0,
     async close() {
