@@ -86,7 +86,7 @@ describe('destination stream', () => {
 
   it.each([
     ['?authority=books.demo:7000', /v: /],
-    ['?v=2&authority=books.demo:7000', /v: /],
+    ['?v=3&authority=books.demo:7000', /v: /],
     ['?v=1', /authority: /],
     ['?v=1&authority=not-an-authority', /authority "not-an-authority"/],
   ])('refuses %s with 400', async (query, message) => {

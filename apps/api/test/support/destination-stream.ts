@@ -10,9 +10,10 @@ export interface DestinationStream {
   close(): void;
 }
 
-export async function openDestinationStream(apiAddr: string, authority: string): Promise<DestinationStream> {
+/** `version` 2 streams also carry `profile` messages. */
+export async function openDestinationStream(apiAddr: string, authority: string, version: 1 | 2 = 1): Promise<DestinationStream> {
   const abort = new AbortController();
-  const url = `http://${apiAddr}${destinationPath}?v=1&authority=${encodeURIComponent(authority)}`;
+  const url = `http://${apiAddr}${destinationPath}?v=${version}&authority=${encodeURIComponent(authority)}`;
   const res = await fetch(url, { signal: abort.signal });
   if (res.status !== 200 || !res.body) throw new Error(`${url} answered ${res.status}: ${await res.text()}`);
   if (res.headers.get('content-type') !== 'application/x-ndjson') throw new Error('not NDJSON');

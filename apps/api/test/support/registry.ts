@@ -7,7 +7,7 @@ export type RegistryInput = {
   namespaces: {
     name: string;
     pods?: { name: string; deployment: string; app: string; serviceAccount?: string; proxy?: { inbound: string; outbound: string; admin: string } }[];
-    services?: { name: string; port: number; deployment: string }[];
+    services?: { name: string; port: number; deployment: string; policy?: Record<string, unknown> }[];
   }[];
 };
 
