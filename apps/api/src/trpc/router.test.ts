@@ -1,6 +1,6 @@
 // Procedures through createCallerFactory on an inner context, with a recording Prometheus double: the queries
 // sent are the shared builders' exact strings, and Prometheus failures surface as typed tRPC errors.
-import { apiErrorCodes, edgeQueries, statQueries, timeseriesQueries, type Matrix, type Registry, type Vector } from '@signalbox/shared';
+import { apiErrorCodes, edgeOverheadQueries, edgeQueries, routeQueries, statOverheadQueries, statQueries, timeseriesQueries, type Matrix, type Registry, type Vector } from '@signalbox/shared';
 import { TRPCError } from '@trpc/server';
 import { describe, expect, it } from 'vitest';
 import { PrometheusQueryError, PrometheusUnavailableError } from '../metrics/errors.js';
@@ -38,7 +38,7 @@ function recordingPrometheus(
 const callerFor = (prometheus: PrometheusClient) => createCallerFactory(appRouter)({ registry: () => registry, prometheus });
 
 describe('stat procedure', () => {
-  it('sends the seven golden queries and reduces their answers', async () => {
+  it('sends the golden and overhead queries and reduces their answers', async () => {
     const prometheus = recordingPrometheus((q) =>
       q.startsWith('sum(increase(response_total')
         ? [{ metric: { namespace: 'demo', deployment: 'books', classification: 'success', tls: 'true' }, value: [0, '120'] }]
@@ -46,8 +46,9 @@ describe('stat procedure', () => {
     );
     const result = await callerFor(prometheus).stat({ kind: 'deployment', namespace: 'demo' });
     const q = statQueries({ kind: 'deployment', namespace: 'demo', window: '1m' });
+    const o = statOverheadQueries({ kind: 'deployment', namespace: 'demo', window: '1m' });
     expect(prometheus.queries.sort()).toEqual(
-      [q.responses, q.latencyP50, q.latencyP95, q.latencyP99, q.tcpConnections, q.tcpReadBytes, q.tcpWriteBytes].sort(),
+      [q.responses, q.latencyP50, q.latencyP95, q.latencyP99, q.tcpConnections, q.tcpReadBytes, q.tcpWriteBytes, o.p50, o.p99].sort(),
     );
     expect(result.window).toBe('1m');
     expect(result.rows.map((r) => [r.name, r.meshedPods, r.totalPods, r.rps, r.successRate])).toEqual([
@@ -97,7 +98,10 @@ describe('edges procedure', () => {
     );
     const result = await callerFor(prometheus).edges({ namespace: 'demo', window: '10s' });
     const q = edgeQueries({ namespace: 'demo', window: '10s' });
-    expect(prometheus.queries.sort()).toEqual([q.responses, q.latencyP99, q.tcpConnections, q.tcpReadBytes, q.tcpWriteBytes].sort());
+    const o = edgeOverheadQueries({ namespace: 'demo', window: '10s' });
+    expect(prometheus.queries.sort()).toEqual(
+      [q.responses, q.latencyP99, q.tcpConnections, q.tcpReadBytes, q.tcpWriteBytes, o.outbound.p50, o.outbound.p99, o.inbound.p50, o.inbound.p99].sort(),
+    );
     expect(result.edges).toEqual([
       expect.objectContaining({ src: { namespace: 'demo', deployment: 'books' }, dst: { namespace: 'demo', deployment: 'db' }, protocol: 'tcp' }),
     ]);
@@ -157,6 +161,31 @@ describe('namespaces procedure', () => {
   it('summarises the registry', async () => {
     expect(await callerFor(recordingPrometheus(() => [])).namespaces()).toEqual([
       { name: 'demo', deployments: ['books', 'web'], meshedPods: 1, totalPods: 2 },
+    ]);
+  });
+});
+
+describe('routes procedure', () => {
+  it('sends the five route queries and answers a row per profile route plus [DEFAULT]', async () => {
+    const withPolicy: Registry = {
+      namespaces: [
+        {
+          ...(registry.namespaces[0] as Registry['namespaces'][number]),
+          services: [{ name: 'books', port: 7001, deployment: 'books', policy: { routes: [{ name: 'GET /books', match: { method: 'GET' }, retryable: true }] } }],
+        },
+      ],
+    };
+    const prometheus = recordingPrometheus((q) =>
+      q.startsWith('sum(increase(route_response_total')
+        ? [{ metric: { rt_route: 'GET /books', dst: 'books.demo:7001', classification: 'success' }, value: [0, '60'] }]
+        : [],
+    );
+    const result = await createCallerFactory(appRouter)({ registry: () => withPolicy, prometheus }).routes({ namespace: 'demo', service: 'books' });
+    const q = routeQueries({ namespace: 'demo', service: 'books', window: '1m' });
+    expect(prometheus.queries.sort()).toEqual([q.effective, q.actual, q.latencyP50, q.latencyP95, q.latencyP99].sort());
+    expect(result.rows.map((r) => [r.route, r.effective.rps, r.effective.successRate, r.actual.successRate])).toEqual([
+      ['GET /books', 1, 1, null],
+      ['[DEFAULT]', 0, null, null],
     ]);
   });
 });

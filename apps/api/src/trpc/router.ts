@@ -6,6 +6,7 @@ import { checkRouter } from './routers/check.js';
 import { edgesRouter } from './routers/edges.js';
 import { namespacesRouter } from './routers/namespaces.js';
 import { resourcesRouter } from './routers/resources.js';
+import { routesRouter } from './routers/routes.js';
 import { statRouter } from './routers/stat.js';
 import { timeseriesRouter } from './routers/timeseries.js';
 
@@ -16,6 +17,7 @@ export const appRouter = createTRPCRouter({
   ...timeseriesRouter,
   ...resourcesRouter,
   ...checkRouter,
+  ...routesRouter,
 });
 
 export type AppRouter = typeof appRouter;
