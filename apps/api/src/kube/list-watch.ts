@@ -34,6 +34,11 @@ export interface ListWatchOptions<T extends KubernetesObject> {
   /** Asks the server to end each watch after this many seconds (client-go: random 5–10 min), so a silently dead watch cannot last. */
   readonly watchTimeoutSeconds?: () => number;
   readonly random?: () => number;
+  /**
+   * A watch that ends sooner than this having delivered nothing counts as a failure and backs off, so a server
+   * that closes watches at once is not hammered (client-go's "very short watch" rule, 1 s).
+   */
+  readonly shortWatchMs?: number;
 }
 
 export interface ListWatchStats {
@@ -70,9 +75,6 @@ export class KubeStatusError extends Error {
 
 type WatchOutcome = { readonly kind: 'ended'; readonly events: number; readonly durationMs: number } | { readonly kind: 'expired' };
 
-/** A watch that ends sooner than this having delivered nothing counts as a failure (so a server closing at once is not hammered). */
-const MIN_HEALTHY_WATCH_MS = 1000;
-
 export function objectKey(obj: KubernetesObject): string {
   return `${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}`;
 }
@@ -86,6 +88,7 @@ export function createListWatch<T extends KubernetesObject>({
   backoff = defaultBackoff,
   watchTimeoutSeconds = () => 300 + Math.floor(Math.random() * 300),
   random = Math.random,
+  shortWatchMs = 1000,
 }: ListWatchOptions<T>): ListWatch<T> {
   let cache = new Map<string, T>();
   let resourceVersion: string | undefined;
@@ -196,7 +199,8 @@ export function createListWatch<T extends KubernetesObject>({
           needList = true;
           continue;
         }
-        if (outcome.events === 0 && outcome.durationMs < MIN_HEALTHY_WATCH_MS) throw new Error(`${path}: watch ended at once`);
+        if (outcome.events === 0 && outcome.durationMs < shortWatchMs)
+          throw new Error(`${path}: very short watch: it ended within ${shortWatchMs} ms having delivered nothing`);
         attempt = 0;
       } catch (err) {
         if (closed) return;
