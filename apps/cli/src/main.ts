@@ -3,6 +3,8 @@
 import { Command } from 'commander';
 import { addCheckCommand } from './commands/check.js';
 import { addIdentityCommand } from './commands/identity.js';
+import { addProfileCommand } from './commands/profile.js';
+import { addRoutesCommand } from './commands/routes.js';
 import { addStatCommand } from './commands/stat.js';
 import { addTapCommand } from './commands/tap.js';
 import { addTopCommand } from './commands/top.js';
@@ -16,6 +18,8 @@ const program = new Command('signalbox')
   });
 
 addStatCommand(program);
+addRoutesCommand(program);
+addProfileCommand(program);
 addTapCommand(program);
 addTopCommand(program);
 addCheckCommand(program);

@@ -54,7 +54,7 @@ export function addStatCommand(program: Command): void {
     });
 }
 
-function parseWindow(value: string): string {
+export function parseWindow(value: string): string {
   const parsed = windowSchema.safeParse(value);
   if (!parsed.success) throw new InvalidArgumentError(parsed.error.issues[0]?.message ?? 'bad window');
   return value;
