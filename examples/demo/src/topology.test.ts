@@ -25,6 +25,15 @@ describe('demo topology', () => {
     ]);
   });
 
+  it('gives books a retryable GET route, in the launcher’s registry and the compose one alike', () => {
+    const launched = registrySchema.parse(demoRegistry(demoPods(addrsFor)));
+    const compose = registrySchema.parse(parse(readFileSync(new URL('../compose/registry.yaml', import.meta.url), 'utf8')));
+    for (const registry of [launched, compose]) {
+      const books = registry.namespaces[0]?.services.find((s) => s.name === 'books');
+      expect(books?.policy?.routes).toEqual([{ name: 'GET /books', match: { method: 'GET', pathPrefix: '/books' }, retryable: true, timeout: 2000 }]);
+    }
+  });
+
   it('names services by mesh authority, and refuses a role without one', () => {
     expect(serviceAuthority('books')).toBe('books.demo:7001');
     expect(() => serviceAuthority('traffic')).toThrow(/no service/);

@@ -1,6 +1,6 @@
 // The demo mesh's shape, and the registry it yields once every listener has an address. Pure: addresses come from
 // the caller, so the launcher can use free ports and tests can use fixed ones.
-import type { Registry, RegistryPod } from '@signalbox/shared';
+import type { Registry, RegistryPod, ServicePolicy } from '@signalbox/shared';
 
 export const DEMO_NAMESPACE = 'demo';
 
@@ -69,6 +69,14 @@ export function demoPods(addrs: (podName: string) => PodAddrs): DemoPod[] {
   );
 }
 
+/**
+ * books fails one request in ten; its GET route is idempotent, so the mesh retries it (default budget: 20 % extra
+ * load, 10 retries/s): web's calls succeed ~100 % (effective) while books itself still answers ~90 % (actual).
+ */
+export const booksPolicy: ServicePolicy = {
+  routes: [{ name: 'GET /books', match: { method: 'GET', pathPrefix: '/books' }, retryable: true, timeout: 2000 }],
+};
+
 export function demoRegistry(pods: readonly DemoPod[]): Registry {
   return {
     namespaces: [
@@ -76,7 +84,9 @@ export function demoRegistry(pods: readonly DemoPod[]): Registry {
         name: DEMO_NAMESPACE,
         pods: pods.map((p) => p.pod),
         services: demoWorkloads.flatMap((w) =>
-          w.service ? [{ name: w.service.name, port: w.service.port, deployment: w.deployment }] : [],
+          w.service
+            ? [{ name: w.service.name, port: w.service.port, deployment: w.deployment, ...(w.role === 'books' ? { policy: booksPolicy } : {}) }]
+            : [],
         ),
       },
     ],

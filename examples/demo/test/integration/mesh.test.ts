@@ -6,7 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { eventually, repoRoot } from '@signalbox/launch';
 import type { AppRouter } from '@signalbox/api/router';
-import { statResultSchema, type StatRow } from '@signalbox/shared';
+import { routesResultSchema, statResultSchema, type StatRow } from '@signalbox/shared';
 import { createTRPCClient, httpBatchLink } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoMesh, type DemoMesh } from '../../src/mesh.js';
@@ -25,6 +25,7 @@ const pod = (name: string) => {
   return found.pod;
 };
 const metrics = async (podName: string) => (await fetch(`http://${pod(podName).proxy.admin}/metrics`)).text();
+const row = (rows: readonly StatRow[], name: string) => rows.find((r) => r.name === name);
 
 /** An instant query's series as label sets with their values. */
 async function query(promql: string): Promise<{ labels: Record<string, string>; value: number }[]> {
@@ -89,7 +90,6 @@ describe('demo mesh', () => {
 
   it('answers tRPC stat with the failure rate the demo produces', async () => {
     const api = createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: `${mesh.apiUrl}/trpc` })] });
-    const row = (rows: readonly StatRow[], name: string) => rows.find((r) => r.name === name);
     await eventually(
       async () => {
         const result = statResultSchema.parse(await api.stat.query({ kind: 'deployment', namespace: 'demo', window: '30s' }));
@@ -104,6 +104,29 @@ describe('demo mesh', () => {
         expect(authors?.successRate).toBe(1);
         // traffic only calls out: nothing arrives at its inbound proxy.
         expect(row(result.rows, 'traffic')?.successRate).toBeNull();
+      },
+      { timeoutMs: 45_000, intervalMs: 1000 },
+    );
+  });
+
+  it('retries books’ GET route: effective success ~100 % at web, actual and books’ own ~90 %', async () => {
+    const api = createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: `${mesh.apiUrl}/trpc` })] });
+    await eventually(
+      async () => {
+        const routes = routesResultSchema.parse(await api.routes.query({ namespace: 'demo', service: 'books', window: '30s' }));
+        const get = routes.rows.find((r) => r.route === 'GET /books');
+        expect(routes.rows.map((r) => r.route)).toEqual(['GET /books', '[DEFAULT]']);
+        // One in ten attempts fails, and each failure is retried within the budget (20 % extra load at 10 rps).
+        expect(get?.effective.successRate).toBeGreaterThan(0.98);
+        expect(get?.actual.successRate).toBeGreaterThan(0.84);
+        expect(get?.actual.successRate).toBeLessThan(0.95);
+        expect(get?.actual.rps).toBeGreaterThan(get?.effective.rps ?? Infinity);
+        expect(get?.latencyMs.p50).not.toBeNull();
+        const stat = statResultSchema.parse(await api.stat.query({ kind: 'deployment', namespace: 'demo', window: '30s' }));
+        // books still answers one request in ten with a 500 (every attempt reaches it)…
+        expect(row(stat.rows, 'books')?.successRate).toBeLessThan(0.95);
+        // …while web, whose pages need books, no longer fails because of it.
+        expect(row(stat.rows, 'web')?.successRate).toBeGreaterThan(0.97);
       },
       { timeoutMs: 45_000, intervalMs: 1000 },
     );
