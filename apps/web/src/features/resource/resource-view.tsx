@@ -1,7 +1,7 @@
 'use client';
 // A resource's detail page body: header (meshed status, numbers, pods), charts over the chosen range, inbound and
-// outbound edges and the live-calls section. The `resource` query is shared (react-query dedupes it) so the edge
-// tables know which workloads stand behind a pod or a service.
+// outbound edges, the routes of the services behind it and the live-calls section. The `resource` query is shared
+// (react-query dedupes it) so the edge and route tables know which workloads and services stand behind the resource.
 import { useQuery } from '@tanstack/react-query';
 import type { DetailKind } from '../../lib/links';
 import { liveQueryOptions } from '../../lib/query-client';
@@ -10,6 +10,7 @@ import { LiveCalls, type LiveCallsTarget } from './live-calls';
 import { ResourceCharts } from './resource-charts';
 import { ResourceEdgesTables } from './resource-edges-tables';
 import { ResourceHeader } from './resource-header';
+import { ResourceRoutes } from './resource-routes';
 import type { TimeRange } from './time-range';
 
 export function ResourceView({ kind, namespace, name, range }: { kind: DetailKind; namespace: string; name: string; range: TimeRange }) {
@@ -32,6 +33,7 @@ export function ResourceView({ kind, namespace, name, range }: { kind: DetailKin
       <ResourceHeader kind={kind} namespace={namespace} name={name} window={range.window} />
       <ResourceCharts kind={kind} namespace={namespace} name={name} range={range} />
       <ResourceEdgesTables namespace={namespace} deployments={deployments} window={range.window} note={note} />
+      <ResourceRoutes namespace={namespace} services={kind === 'service' ? [name] : resource.data?.services} window={range.window} />
       <LiveCalls target={liveTarget} />
     </div>
   );
