@@ -45,6 +45,11 @@ export const edgeSchema = z.strictObject({
   /** The client's and server's TLS identities when known (mTLS); null until identities are issued. */
   clientId: z.string().nullable(),
   serverId: z.string().nullable(),
+  /**
+   * Traffic split: the destination is a backend of `service`'s split (its policy's `backends`), configured to get
+   * `share` (0–1) of that service's requests. The measured share is this edge's RPS against its siblings'.
+   */
+  split: z.strictObject({ service: z.string(), share: z.number().min(0).max(1) }).optional(),
 });
 export type Edge = z.infer<typeof edgeSchema>;
 

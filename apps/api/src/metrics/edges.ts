@@ -1,6 +1,7 @@
 // The `edges` use case: the edge queries fanned out to Prometheus in parallel, reduced to one row per workload pair.
-import { edgeOverheadQueries, edgeQueries, windowSeconds, type EdgesResult } from '@signalbox/shared';
+import { edgeOverheadQueries, edgeQueries, windowSeconds, type EdgesResult, type Registry } from '@signalbox/shared';
 import { edgeRows } from './edge-rows.js';
+import { splitShares, withSplits } from './edge-split.js';
 import type { PrometheusClient } from './prometheus.js';
 
 export interface EdgesRequest {
@@ -8,7 +9,8 @@ export interface EdgesRequest {
   readonly window: string;
 }
 
-export async function edges(request: EdgesRequest, prometheus: PrometheusClient): Promise<EdgesResult> {
+/** `registry` names traffic splits (edges to split backends carry the configured share); absent: none. */
+export async function edges(request: EdgesRequest, prometheus: PrometheusClient, registry?: Registry): Promise<EdgesResult> {
   const seconds = windowSeconds(request.window);
   if (seconds === null) throw new Error(`bad window ${request.window}`); // edgesInputSchema already refused it
   const q = edgeQueries(request);
@@ -26,10 +28,13 @@ export async function edges(request: EdgesRequest, prometheus: PrometheusClient)
   ]);
   return {
     window: request.window,
-    edges: edgeRows({
-      windowSeconds: seconds,
-      vectors: { responses, latencyP99, tcpConnections, tcpReadBytes, tcpWriteBytes },
-      overhead: { outboundP50: outP50, outboundP99: outP99, inboundP50: inP50, inboundP99: inP99 },
-    }),
+    edges: withSplits(
+      edgeRows({
+        windowSeconds: seconds,
+        vectors: { responses, latencyP99, tcpConnections, tcpReadBytes, tcpWriteBytes },
+        overhead: { outboundP50: outP50, outboundP99: outP99, inboundP50: inP50, inboundP99: inP99 },
+      }),
+      registry ? splitShares(registry) : new Map(),
+    ),
   };
 }

@@ -9,5 +9,5 @@ export const edgesRouter = {
   edges: publicProcedure
     .input(edgesInputSchema)
     .output(edgesResultSchema)
-    .query(({ input, ctx }) => edges(input, ctx.prometheus)),
+    .query(({ input, ctx }) => edges(input, ctx.prometheus, ctx.registry())),
 } satisfies TRPCRouterRecord;

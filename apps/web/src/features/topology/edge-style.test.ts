@@ -1,6 +1,6 @@
 import { edgesResultSchema } from '@signalbox/shared';
 import { describe, expect, it } from 'vitest';
-import { edgeLook, edgeSummary, edgeWidth, securityText, tlsReasonText } from './edge-style';
+import { edgeLook, edgeSummary, edgeWidth, securityText, splitLabel, tlsReasonText } from './edge-style';
 import edgesJson from './fixtures/demo-edges.json';
 
 const { edges } = edgesResultSchema.parse(edgesJson);
@@ -22,6 +22,16 @@ describe('edgeLook', () => {
     expect(edgeWidth(9)).toBeCloseTo(3.5);
     expect(edgeWidth(1e9)).toBe(8);
     expect(edgeWidth(-1)).toBe(1.5);
+  });
+});
+
+describe('traffic split', () => {
+  it('labels an edge to a split backend with its configured share, and says so on the hover card', () => {
+    const toV2 = { ...byDst('books'), split: { service: 'books', share: 0.1 } };
+    expect(splitLabel(toV2)).toBe('10%');
+    expect(splitLabel({ split: { service: 'books', share: 1 / 3 } })).toBe('33.3%');
+    expect(splitLabel(byDst('books'))).toBeNull();
+    expect(edgeSummary(toV2).at(-1)).toBe('traffic split of svc/books: 10% of its requests');
   });
 });
 

@@ -46,6 +46,13 @@ export function securityText(edge: Pick<Edge, 'secured' | 'noTlsReason' | 'serve
   return `Not secured: ${tlsReasonText(edge.noTlsReason)}`;
 }
 
+/** The configured share of a traffic split drawn on the edge to each backend ("10%"), or null for other edges. */
+export function splitLabel(edge: Pick<Edge, 'split'>): string | null {
+  if (!edge.split) return null;
+  const pct = edge.split.share * 100;
+  return `${Number.isInteger(pct) ? pct : pct.toFixed(1)}%`;
+}
+
 /** The lines of an edge's hover card (and its accessible label). */
 export function edgeSummary(edge: Edge): string[] {
   const lines = [`${edge.src.deployment} → ${edge.dst.deployment}`];
@@ -60,5 +67,7 @@ export function edgeSummary(edge: Edge): string[] {
     `${formatCount(edge.tcpConnections)} conn · read ${formatBytesPerSec(edge.readBytesPerSec)} · write ${formatBytesPerSec(edge.writeBytesPerSec)}`,
   );
   lines.push(securityText(edge));
+  const split = splitLabel(edge);
+  if (split !== null && edge.split) lines.push(`traffic split of svc/${edge.split.service}: ${split} of its requests`);
   return lines;
 }

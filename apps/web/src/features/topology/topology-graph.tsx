@@ -8,7 +8,7 @@ import { useRouter } from 'next/navigation';
 import { useEffect, useRef, useState, type MouseEvent, type PointerEvent as ReactPointerEvent, type ReactNode } from 'react';
 import { formatPercent, formatRps } from '../metrics/format';
 import { detailHref, tapHref } from '../../lib/links';
-import { edgeLook, edgeSummary, securityText, type EdgeLevel } from './edge-style';
+import { edgeLook, edgeSummary, securityText, splitLabel, type EdgeLevel } from './edge-style';
 import type { FilteredGraph } from './filter-graph';
 import type { Point } from './force-layout';
 import type { GraphLink, GraphNode } from './to-graph';
@@ -263,6 +263,7 @@ function EdgeView({
   const { path, mid } = edgePath(a, b, radius(link.source) + 3, radius(link.target) + 5, curved);
   const href = tapHref(link.edge.src, link.edge.dst);
   const summary = edgeSummary(link.edge);
+  const split = splitLabel(link.edge);
   return (
     <a
       href={href}
@@ -270,6 +271,7 @@ function EdgeView({
       data-edge={`${link.edge.src.deployment}>${link.edge.dst.deployment}`}
       data-protocol={link.edge.protocol}
       data-secured={link.edge.secured}
+      data-split={split ?? undefined}
       aria-label={`${summary.join('. ')}. Open a tap of this edge.`}
       onClick={onNavigate(href)}
       onMouseEnter={() => onHover(link)}
@@ -283,6 +285,11 @@ function EdgeView({
       {look.badge && (
         <text x={mid.x} y={mid.y - 10} textAnchor="middle" className="edge-badge">
           {look.badge}
+        </text>
+      )}
+      {split !== null && (
+        <text x={mid.x} y={mid.y + 16} textAnchor="middle" className="edge-badge edge-split">
+          split {split}
         </text>
       )}
     </a>
