@@ -1,13 +1,16 @@
 // Traffic policy through a real outbound proxy and real backends, the profile pushed by the fake control plane on
 // the v=2 destination stream: retries within the budget, non-retryable routes, timeouts, failure accrual, traffic
-// split and a live weight change. Counts are asserted, never timings (timeouts get a generous margin).
+// split and a live weight change over HTTP/1; routes and the split over h2. Counts are asserted, never timings
+// (timeouts get a generous margin).
 import http from 'node:http';
+import http2 from 'node:http2';
 import { eventually, freeAddr } from '@signalbox/launch';
 import type { Profile } from '@signalbox/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningProxy } from '../../src/app/proxy.js';
 import { request, type Reply } from '../support/client.js';
 import { endpoint, startFakeControlPlane, type FakeControlPlane } from '../support/fake-control-plane.js';
+import { h2Request, startH2Server } from '../support/h2-server.js';
 import { startInProcessProxy } from '../support/mesh.js';
 
 interface Backend {
@@ -50,7 +53,7 @@ async function backend(name: string): Promise<Backend> {
   return b;
 }
 
-const unmeshed = (b: Backend, service: string) => ({ ...endpoint(b.addr, b.name, service), meshed: false });
+const unmeshed = (b: Pick<Backend, 'addr' | 'name'>, service: string) => ({ ...endpoint(b.addr, b.name, service), meshed: false });
 const route = (r: Partial<Profile['routes'][number]> & { name: string }): Profile['routes'][number] => ({ retryable: false, ...r });
 
 let cp: FakeControlPlane;
@@ -320,5 +323,37 @@ describe('traffic split', () => {
     expect(replies.filter((r) => r.status !== 200)).toEqual([]);
     expect(replies.slice(changedAt).every((r) => r.headers['x-served-by'] === 'live-b')).toBe(true);
     expect(replies.some((r) => r.headers['x-served-by'] === 'live-a')).toBe(true);
+  });
+});
+
+describe('h2 streams', () => {
+  it('are routed by the profile, counted per route, and split by weight', async () => {
+    const one = await startH2Server(await freeAddr(), 'h2-one');
+    const two = await startH2Server(await freeAddr(), 'h2-two');
+    cp.endpoints('h2.demo:80', [unmeshed({ addr: one.addr, name: 'h2-one' }, 'h2')]);
+    cp.endpoints('h2-two.demo:80', [unmeshed({ addr: two.addr, name: 'h2-two' }, 'h2-two')]);
+    cp.profile('h2.demo:80', {
+      routes: [route({ name: 'GET /items', method: 'GET', pathPrefix: '/items' })],
+      dstOverrides: [
+        { authority: 'h2.demo:80', weight: 50 },
+        { authority: 'h2-two.demo:80', weight: 50 },
+      ],
+    });
+    const session = http2.connect(`http://${proxy.outboundAddr}`);
+    session.on('error', () => {});
+    try {
+      const servers = new Set<string>();
+      for (let i = 0; i < 60; i++) {
+        const r = await h2Request(session, { ':method': 'GET', ':path': '/items/1', ':authority': 'h2.demo:80' });
+        expect(r.status).toBe(200);
+        servers.add((JSON.parse(r.body.toString()) as { server: string }).server);
+      }
+      expect(servers).toEqual(new Set(['h2-one', 'h2-two']));
+      expect(await metric('route_response_total', { dst: 'h2.demo:80', rt_route: 'GET /items', classification: 'success' })).toBe(60);
+    } finally {
+      session.destroy();
+      await one.close();
+      await two.close();
+    }
   });
 });
