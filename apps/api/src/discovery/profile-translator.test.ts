@@ -1,9 +1,9 @@
 // The registry's `policy` → the profile a proxy applies; table of registries → exact profiles.
-import { registrySchema, type Profile, type RegistryService } from '@signalbox/shared';
+import { registrySchema, type Profile } from '@signalbox/shared';
 import { describe, expect, it } from 'vitest';
 import { resolveProfile } from './profile-translator.js';
 
-const registry = (books: Partial<RegistryService> & Record<string, unknown>) =>
+const registry = (books: Record<string, unknown>) =>
   registrySchema.parse({
     namespaces: [
       {
