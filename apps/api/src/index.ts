@@ -22,3 +22,9 @@ export { createTapHub, type TapHub, type TapSession, type TapSessionStats } from
 export { connectProxyTap, type ProxyTap } from './tap/proxy-client.js';
 export { proxyMatch, splitMaxRps, tapTargets } from './tap/targets.js';
 export { createTapEndpoint, type TapEndpoint } from './tap/ws.js';
+export { kubernetesRegistry, podOwner, proxyContainerName, proxyPorts } from './discovery/sources/kubernetes-model.js';
+export { createKubernetesSource } from './discovery/sources/kubernetes.js';
+export { createStaticFileSource } from './discovery/sources/static-file.js';
+export { startDiscovery, type DiscoverySource } from './discovery/watcher.js';
+export { createTokenReviewValidator, identityTokenAudience } from './identity/validator-tokenreview.js';
+export { KubeConfigError, kubeServer, loadKubeConfig } from './kube/config.js';

@@ -8,6 +8,9 @@ import { addRoutesCommand } from './commands/routes.js';
 import { addStatCommand } from './commands/stat.js';
 import { addTapCommand } from './commands/tap.js';
 import { addTopCommand } from './commands/top.js';
+import { addInjectCommand } from './inject/command.js';
+import { addInstallCommand } from './install/command.js';
+import { addUninstallCommand } from './uninstall/command.js';
 
 const program = new Command('signalbox')
   .description('Signalbox service mesh command line')
@@ -24,5 +27,8 @@ addTapCommand(program);
 addTopCommand(program);
 addCheckCommand(program);
 addIdentityCommand(program);
+addInstallCommand(program);
+addUninstallCommand(program);
+addInjectCommand(program);
 
 await program.parseAsync(process.argv);

@@ -41,8 +41,8 @@ export function pod({ namespace = 'demo', name, ip, owner, serviceAccount = 'def
       name: 'signalbox-proxy',
       image: 'signalbox/proxy:dev',
       ports: [
-        { name: 'signalbox-outbound', containerPort: 4140 },
-        { name: 'signalbox-inbound', containerPort: 4143 },
+        { name: 'signalbox-out', containerPort: 4140 },
+        { name: 'signalbox-in', containerPort: 4143 },
         { name: 'signalbox-admin', containerPort: 4191 },
       ],
     });

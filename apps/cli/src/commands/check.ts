@@ -2,14 +2,18 @@
 // and every proxy's certificate (from its admin `/identity`). ✔/✖ per check, exit 1 on any failure, `-o json`.
 import { proxyIdentityPath, proxyIdentityStatusSchema, type ProxyIdentityStatus } from '@signalbox/shared';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import type { CheckStatus } from '@signalbox/api';
+import { KubeConfigError, loadKubeConfig, type CheckStatus } from '@signalbox/api';
 import { createApiClient } from '../api-client.js';
-import { evaluateChecks, formatChecks, type CheckFacts } from '../check/evaluate.js';
+import { evaluateChecks, formatChecks, type CheckFacts, type CheckResult } from '../check/evaluate.js';
+import { evaluateKubeChecks, gatherKubeFacts } from '../check/kubernetes.js';
+import { defaultNamespace } from '../kube/mesh.js';
 
 interface CheckOptions {
   api: string;
   output: 'table' | 'json';
   expiryWarningDays: number;
+  kubeconfig?: string;
+  namespace: string;
 }
 
 export function addCheckCommand(program: Command): void {
@@ -19,9 +23,21 @@ export function addCheckCommand(program: Command): void {
     .option('--expiry-warning-days <days>', 'fail when the trust anchor or issuer expires within this many days', parseDays, 60)
     .addOption(new Option('-o, --output <format>', 'output format').choices(['table', 'json']).default('table'))
     .addOption(new Option('--api <url>', 'Signalbox API URL').env('SIGNALBOX_API_URL').default('http://127.0.0.1:8085'))
-    .action(async (options: CheckOptions) => {
-      const facts = await gather(options);
-      const results = evaluateChecks(facts);
+    .option('--kubeconfig <file>', 'check the mesh on Kubernetes too (default when in a pod or KUBECONFIG is set)')
+    .option('--namespace <ns>', 'the control plane’s namespace on Kubernetes', defaultNamespace)
+    .action(async (options: CheckOptions, command: Command) => {
+      const results: CheckResult[] = [];
+      // On Kubernetes the API is usually not on this machine: its checks run only when --api is given.
+      const kube = options.kubeconfig ?? (process.env.KUBERNETES_SERVICE_HOST || process.env.KUBECONFIG ? '' : undefined);
+      if (kube !== undefined) {
+        try {
+          results.push(...evaluateKubeChecks(await gatherKubeFacts(loadKubeConfig(kube || undefined), options.namespace)));
+        } catch (err) {
+          if (!(err instanceof KubeConfigError)) throw err;
+          results.push({ name: 'Kubernetes API is reachable', ok: false, detail: err.message });
+        }
+      }
+      if (kube === undefined || command.getOptionValueSource('api') !== 'default') results.push(...evaluateChecks(await gather(options)));
       process.stdout.write(options.output === 'json' ? `${JSON.stringify({ ok: results.every((r) => r.ok), checks: results }, null, 2)}\n` : formatChecks(results));
       if (results.some((r) => !r.ok)) process.exitCode = 1;
     });

@@ -8,8 +8,8 @@ import { formatHostPort, type Registry, type RegistryNamespace, type RegistryPod
 export const proxyContainerName = 'signalbox-proxy';
 /** The proxy's ports, named on its container so a changed port is read, not assumed (Linkerd reads its inbound port the same way). */
 export const proxyPorts = {
-  outbound: { name: 'signalbox-outbound', default: 4140 },
-  inbound: { name: 'signalbox-inbound', default: 4143 },
+  outbound: { name: 'signalbox-out', default: 4140 },
+  inbound: { name: 'signalbox-in', default: 4143 },
   admin: { name: 'signalbox-admin', default: 4191 },
 } as const;
 

@@ -1,0 +1,58 @@
+// `signalbox inject [files|dirs|-]…`: prints the manifests with the proxy added to every workload's pod template
+// (pipe it to `kubectl apply -f -`); a line per workload on stderr. Invalid input: exit 1, nothing on stdout.
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { defaultImageRegistry, defaultNamespace } from '../kube/mesh.js';
+import { injectManifests, ManifestError, readManifestInputs } from './manifests.js';
+import { parsePortList } from './proxy-spec.js';
+
+interface InjectOptions {
+  namespace: string;
+  imageRegistry: string;
+  trustDomain: string;
+  skipInboundPorts: string[];
+  skipOutboundPorts: string[];
+}
+
+export function addInjectCommand(program: Command): void {
+  program
+    .command('inject')
+    .description('Add the Signalbox proxy to the workloads in Kubernetes manifests (files, directories or stdin) and print them')
+    .argument('[paths...]', 'manifest files or directories; "-" or none reads stdin')
+    .option('--skip-inbound-ports <ports>', 'ports (or ranges) whose inbound traffic bypasses the proxy', ports, [])
+    .option('--skip-outbound-ports <ports>', 'ports (or ranges) whose outbound traffic bypasses the proxy', ports, [])
+    .option('--namespace <ns>', 'the control plane’s namespace', defaultNamespace)
+    .option('--trust-domain <domain>', 'trust domain of the identities', 'cluster.local')
+    .addOption(new Option('--image-registry <prefix>', 'where the proxy images come from').default(defaultImageRegistry))
+    .action(async (paths: string[], options: InjectOptions) => {
+      try {
+        const inputs = await readManifestInputs(paths, readStdin);
+        const { yaml, report } = injectManifests(inputs, {
+          controlPlaneNamespace: options.namespace,
+          imageRegistry: options.imageRegistry,
+          trustDomain: options.trustDomain,
+          skipInboundPorts: options.skipInboundPorts,
+          skipOutboundPorts: options.skipOutboundPorts,
+        });
+        process.stdout.write(yaml);
+        for (const r of report) if (r.outcome !== 'not a workload') process.stderr.write(`${r.name} ${r.outcome}\n`);
+      } catch (err) {
+        if (!(err instanceof ManifestError)) throw err;
+        process.stderr.write(`signalbox inject: ${err.message}\n`);
+        process.exitCode = 1;
+      }
+    });
+}
+
+function ports(value: string, previous: string[]): string[] {
+  try {
+    return [...previous, ...parsePortList(value)];
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}

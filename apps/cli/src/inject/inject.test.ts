@@ -1,0 +1,113 @@
+// Injection per workload kind, idempotence, the opt-out, untouched documents, and refusals with document numbers.
+import { describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { injectObject } from './inject.js';
+import { injectManifests, ManifestError } from './manifests.js';
+import { iptablesScript, parsePortList, type ProxySpecOptions } from './proxy-spec.js';
+
+const options: ProxySpecOptions = { controlPlaneNamespace: 'signalbox', imageRegistry: 'r', trustDomain: 'cluster.local', skipInboundPorts: [], skipOutboundPorts: ['3306'] };
+const podSpec = { containers: [{ name: 'app', image: 'a', ports: [{ containerPort: 7000 }] }] };
+const template = { metadata: { labels: { app: 'x' } }, spec: podSpec };
+
+type Injected = { spec: { containers: { name: string; env?: { name: string; value?: string }[] }[]; initContainers: { name: string }[]; volumes: { name: string }[] }; metadata: { labels?: Record<string, string> } };
+
+describe('injectObject', () => {
+  it.each([
+    ['Deployment', { spec: { template } }, (o: unknown) => (o as { spec: { template: Injected } }).spec.template, 'signalbox.io/proxy-deployment'],
+    ['StatefulSet', { spec: { template } }, (o: unknown) => (o as { spec: { template: Injected } }).spec.template, 'signalbox.io/proxy-statefulset'],
+    ['DaemonSet', { spec: { template } }, (o: unknown) => (o as { spec: { template: Injected } }).spec.template, 'signalbox.io/proxy-daemonset'],
+    ['ReplicaSet', { spec: { template } }, (o: unknown) => (o as { spec: { template: Injected } }).spec.template, 'signalbox.io/proxy-replicaset'],
+    ['Job', { spec: { template } }, (o: unknown) => (o as { spec: { template: Injected } }).spec.template, 'signalbox.io/proxy-job'],
+    ['CronJob', { spec: { jobTemplate: { spec: { template } } } }, (o: unknown) => (o as { spec: { jobTemplate: { spec: { template: Injected } } } }).spec.jobTemplate.spec.template, 'signalbox.io/proxy-cronjob'],
+    ['Pod', { spec: podSpec }, (o: unknown) => o as Injected, undefined],
+  ])('%s: proxy first, init container, token volume, owner label', (kind, body, templateOf, label) => {
+    const input = { apiVersion: 'x', kind, metadata: { name: 'w' }, ...structuredClone(body) };
+    const before = structuredClone(input);
+    const { object, report } = injectObject(input, options);
+    expect(input).toEqual(before);
+    expect(report).toEqual([{ name: `${kind.toLowerCase()}/w`, outcome: 'injected' }]);
+    const t = templateOf(object);
+    expect(t.spec.containers.map((c) => c.name)).toEqual(['signalbox-proxy', 'app']);
+    expect(t.spec.containers[0]?.env?.find((e) => e.name === 'SIGNALBOX_APP_ADDR')?.value).toBe('127.0.0.1:7000');
+    expect(t.spec.initContainers.map((c) => c.name)).toEqual(['signalbox-init']);
+    expect(t.spec.volumes.map((v) => v.name)).toEqual(['signalbox-identity-token']);
+    if (label) expect(t.metadata.labels?.[label]).toBe('w');
+    else expect(Object.keys(t.metadata.labels ?? {}).filter((k) => k.startsWith('signalbox.io/'))).toEqual([]);
+  });
+
+  it('is idempotent, honours signalbox.io/inject: disabled, and leaves other kinds alone', () => {
+    const deployment = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'w' }, spec: { template } };
+    const once = injectObject(deployment, options).object;
+    const twice = injectObject(once, options);
+    expect(twice.object).toBe(once);
+    expect(twice.report[0]?.outcome).toBe('already injected');
+    const optedOut = { ...deployment, spec: { template: { ...template, metadata: { annotations: { 'signalbox.io/inject': 'disabled' } } } } };
+    expect(injectObject(optedOut, options)).toEqual({ object: optedOut, report: [{ name: 'deployment/w', outcome: 'disabled by annotation' }] });
+    const svc = { apiVersion: 'v1', kind: 'Service', metadata: { name: 's' } };
+    expect(injectObject(svc, options).object).toBe(svc);
+  });
+
+  it('injects the items of a List', () => {
+    const list = { apiVersion: 'v1', kind: 'List', items: [{ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: podSpec }, { apiVersion: 'v1', kind: 'Service', metadata: { name: 's' } }] };
+    const { object, report } = injectObject(list, options);
+    expect(report.map((r) => r.outcome)).toEqual(['injected', 'not a workload']);
+    expect((object as typeof list).items[1]).toBe(list.items[1]);
+  });
+});
+
+describe('injectManifests', () => {
+  const text = '# a comment kept\napiVersion: v1\nkind: ConfigMap\nmetadata: { name: c }\n---\napiVersion: v1\nkind: Pod\nmetadata: { name: p }\nspec: { containers: [{ name: app, image: a }] }\n---\n';
+
+  it('prints documents left alone as read and injected ones re-serialised; a second pass changes nothing', () => {
+    const once = injectManifests([{ source: 'in.yaml', text }], options).yaml;
+    expect(once.startsWith('---\n# a comment kept\napiVersion: v1\nkind: ConfigMap\nmetadata: { name: c }\n---\n')).toBe(true);
+    expect(parseAllDocuments(once)).toHaveLength(2);
+    expect(injectManifests([{ source: 'out.yaml', text: once }], options).yaml).toBe(once);
+  });
+
+  it.each([
+    ['bad YAML', 'apiVersion: v1\nkind: Pod\n---\nkind: [unclosed\n', 2, /document 2: /],
+    ['a scalar document', 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n---\njust words\n', 2, /not a Kubernetes object/],
+    ['no kind', 'apiVersion: v1\nmetadata: {name: p}\n', 1, /missing "kind"/],
+    ['no apiVersion', 'kind: Pod\n', 1, /missing "apiVersion"/],
+  ])('refuses %s with the document number and reason', (_what, input, document, reason) => {
+    let error: unknown;
+    try {
+      injectManifests([{ source: 'in.yaml', text: input }], options);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ManifestError);
+    expect((error as ManifestError).document).toBe(document);
+    expect((error as ManifestError).message).toMatch(reason);
+    expect((error as ManifestError).message).toMatch(/^in\.yaml: /);
+  });
+});
+
+describe('iptablesScript', () => {
+  it('redirects inbound TCP to 4143 and outbound to 4140, skipping the proxy UID, loopback, the admin port and skipped ports', () => {
+    const script = iptablesScript({ skipInboundPorts: ['22', '8000-8010'], skipOutboundPorts: ['3306'] });
+    expect(script).toContain('iptables -t nat -A SIGNALBOX_IN_REDIRECT -p tcp -j REDIRECT --to-port 4143');
+    expect(script).toContain('iptables -t nat -A SIGNALBOX_INBOUND -p tcp -m multiport --dports 4191,22,8000:8010 -j RETURN');
+    expect(script).toContain('iptables -t nat -A SIGNALBOX_OUT_REDIRECT -p tcp -j REDIRECT --to-port 4140');
+    expect(script).toContain('iptables -t nat -A SIGNALBOX_OUTPUT -m owner --uid-owner 2102 -j RETURN');
+    expect(script).toContain('iptables -t nat -A SIGNALBOX_OUTPUT -o lo -j RETURN');
+    expect(script).toContain('iptables -t nat -A SIGNALBOX_OUTPUT -p tcp -m multiport --dports 3306 -j RETURN');
+    expect(script.indexOf('--uid-owner')).toBeLessThan(script.indexOf('-j SIGNALBOX_OUT_REDIRECT'));
+    // Chain names fit iptables' 28-character limit.
+    for (const chain of script.matchAll(/-N (\S+)/g)) expect(chain[1]?.length).toBeLessThanOrEqual(28);
+  });
+
+  it('splits long port lists into rules of at most 15 ports (multiport’s limit)', () => {
+    const ports = Array.from({ length: 20 }, (_, i) => String(1000 + i));
+    const rules = iptablesScript({ skipInboundPorts: [], skipOutboundPorts: ports }).split('\n').filter((l) => l.includes('SIGNALBOX_OUTPUT -p tcp -m multiport'));
+    expect(rules).toHaveLength(2);
+  });
+
+  it.each([['25,3306, 8000-8010', ['25', '3306', '8000-8010']], ['', []]])('parsePortList(%j)', (input, expected) => {
+    expect(parsePortList(input)).toEqual(expected);
+  });
+  it.each(['0', '70000', '10-5', 'http'])('parsePortList refuses %j', (input) => {
+    expect(() => parsePortList(input)).toThrow(input);
+  });
+});

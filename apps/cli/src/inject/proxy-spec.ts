@@ -1,0 +1,163 @@
+// What injection adds to a pod template (Linkerd's proxy + proxy-init): the `signalbox-proxy` sidecar (named
+// ports, identity from a projected ServiceAccount token bound to identity.signalbox.io, probes, resources, its
+// own UID on a read-only root) and the `signalbox-init` container whose iptables rules send inbound TCP to 4143 and
+// outbound TCP to 4140, except the proxy's own traffic (UID 2102) and the ports the user skips.
+import type { V1Container, V1Volume } from '@kubernetes/client-node';
+import {
+  apiPort,
+  apiService,
+  identityTokenAudience,
+  image,
+  initContainerName,
+  proxyContainerName,
+  proxyPorts,
+  proxyUid,
+} from '../kube/mesh.js';
+
+export interface ProxySpecOptions {
+  /** The control plane's namespace (where the api Service is). */
+  readonly controlPlaneNamespace: string;
+  readonly imageRegistry: string;
+  readonly trustDomain: string;
+  /** Ports or ranges (`8000-8010`) whose inbound / outbound traffic bypasses the proxy. */
+  readonly skipInboundPorts: readonly string[];
+  readonly skipOutboundPorts: readonly string[];
+}
+
+export const identityTokenVolume = 'signalbox-identity-token';
+const identityTokenDir = '/var/run/secrets/signalbox.io/serviceaccount';
+
+/** `25,3306, 8000-8010` → `['25', '3306', '8000-8010']`; throws naming the bad entry. */
+export function parsePortList(value: string): string[] {
+  const ports = value
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
+  for (const p of ports) {
+    const m = /^(\d{1,5})(?:-(\d{1,5}))?$/.exec(p);
+    const lo = Number(m?.[1]);
+    const hi = m?.[2] === undefined ? lo : Number(m[2]);
+    if (!m || lo < 1 || hi > 65535 || hi < lo) throw new Error(`"${p}" is not a port or a range like 8000-8010`);
+  }
+  return ports;
+}
+
+const INBOUND = 'SIGNALBOX_INBOUND';
+const INBOUND_REDIRECT = 'SIGNALBOX_IN_REDIRECT';
+const OUTPUT = 'SIGNALBOX_OUTPUT';
+const OUTPUT_REDIRECT = 'SIGNALBOX_OUT_REDIRECT';
+
+/** iptables' multiport takes at most 15 ports per rule (a range counts twice). */
+function multiport(ports: readonly string[]): string[][] {
+  const rules: string[][] = [];
+  let current: string[] = [];
+  let weight = 0;
+  for (const p of ports) {
+    const w = p.includes('-') ? 2 : 1;
+    if (weight + w > 15) {
+      rules.push(current);
+      current = [];
+      weight = 0;
+    }
+    current.push(p.replace('-', ':'));
+    weight += w;
+  }
+  if (current.length > 0) rules.push(current);
+  return rules;
+}
+
+/**
+ * The init container's rules, as one shell script (Linkerd's proxy-init, nat table): re-runnable, since a
+ * restarted init container finds its chains already there. Inbound: every TCP connection to the pod goes to the
+ * proxy's inbound port, except the proxy's admin port and skipped ports. Outbound: every TCP connection the pod
+ * makes goes to the proxy's outbound port, except the proxy's own (by UID), loopback and skipped ports.
+ */
+export function iptablesScript({ skipInboundPorts, skipOutboundPorts }: Pick<ProxySpecOptions, 'skipInboundPorts' | 'skipOutboundPorts'>): string {
+  const nat = (rule: string) => `iptables -t nat ${rule}`;
+  const chain = (name: string) => `${nat(`-N ${name}`)} 2>/dev/null || ${nat(`-F ${name}`)}`;
+  const inboundSkips = [String(proxyPorts.admin.default), ...skipInboundPorts];
+  const lines = [
+    'set -eu',
+    chain(INBOUND_REDIRECT),
+    nat(`-A ${INBOUND_REDIRECT} -p tcp -j REDIRECT --to-port ${proxyPorts.inbound.default}`),
+    chain(INBOUND),
+    ...multiport(inboundSkips).map((ports) => nat(`-A ${INBOUND} -p tcp -m multiport --dports ${ports.join(',')} -j RETURN`)),
+    nat(`-A ${INBOUND} -p tcp -j ${INBOUND_REDIRECT}`),
+    `${nat(`-C PREROUTING -j ${INBOUND}`)} 2>/dev/null || ${nat(`-A PREROUTING -j ${INBOUND}`)}`,
+    chain(OUTPUT_REDIRECT),
+    nat(`-A ${OUTPUT_REDIRECT} -p tcp -j REDIRECT --to-port ${proxyPorts.outbound.default}`),
+    chain(OUTPUT),
+    nat(`-A ${OUTPUT} -m owner --uid-owner ${proxyUid} -j RETURN`),
+    nat(`-A ${OUTPUT} -o lo -j RETURN`),
+    ...multiport(skipOutboundPorts).map((ports) => nat(`-A ${OUTPUT} -p tcp -m multiport --dports ${ports.join(',')} -j RETURN`)),
+    nat(`-A ${OUTPUT} -p tcp -j ${OUTPUT_REDIRECT}`),
+    `${nat(`-C OUTPUT -j ${OUTPUT}`)} 2>/dev/null || ${nat(`-A OUTPUT -j ${OUTPUT}`)}`,
+    'iptables -t nat -S',
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+export function initContainer(o: ProxySpecOptions): V1Container {
+  return {
+    name: initContainerName,
+    image: image(o.imageRegistry, 'proxy-init'),
+    command: ['/bin/sh', '-c'],
+    args: [iptablesScript(o)],
+    resources: { requests: { cpu: '10m', memory: '10Mi' }, limits: { cpu: '100m', memory: '20Mi' } },
+    // iptables needs root with NET_ADMIN/NET_RAW in the pod's network namespace; nothing else.
+    securityContext: {
+      runAsUser: 0,
+      runAsNonRoot: false,
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ['ALL'], add: ['NET_ADMIN', 'NET_RAW'] },
+    },
+  };
+}
+
+/** `appPort`: where the inbound proxy hands plaintext traffic when no original destination is known. */
+export function proxyContainer(o: ProxySpecOptions, appPort: number): V1Container {
+  const admin = proxyPorts.admin;
+  return {
+    name: proxyContainerName,
+    image: image(o.imageRegistry, 'proxy'),
+    ports: [
+      { name: proxyPorts.outbound.name, containerPort: proxyPorts.outbound.default },
+      { name: proxyPorts.inbound.name, containerPort: proxyPorts.inbound.default },
+      { name: admin.name, containerPort: admin.default },
+    ],
+    env: [
+      { name: 'SIGNALBOX_OUTBOUND_ADDR', value: `127.0.0.1:${proxyPorts.outbound.default}` },
+      { name: 'SIGNALBOX_INBOUND_ADDR', value: `0.0.0.0:${proxyPorts.inbound.default}` },
+      { name: 'SIGNALBOX_ADMIN_ADDR', value: `0.0.0.0:${admin.default}` },
+      { name: 'SIGNALBOX_APP_ADDR', value: `127.0.0.1:${appPort}` },
+      { name: 'SIGNALBOX_CONTROL_PLANE_URL', value: `http://${apiService(o.controlPlaneNamespace)}:${apiPort}` },
+      { name: 'SIGNALBOX_IDENTITY_SERVICEACCOUNT', valueFrom: { fieldRef: { fieldPath: 'spec.serviceAccountName' } } },
+      { name: 'SIGNALBOX_IDENTITY_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+      { name: 'SIGNALBOX_IDENTITY_TRUST_DOMAIN', value: o.trustDomain },
+      { name: 'SIGNALBOX_IDENTITY_TOKEN_FILE', value: `${identityTokenDir}/token` },
+    ],
+    readinessProbe: { httpGet: { path: '/ready', port: admin.name }, initialDelaySeconds: 2, timeoutSeconds: 1 },
+    livenessProbe: { httpGet: { path: '/live', port: admin.name }, initialDelaySeconds: 10, timeoutSeconds: 1 },
+    // Linkerd's HA proxy values.
+    resources: { requests: { cpu: '100m', memory: '20Mi' }, limits: { memory: '250Mi' } },
+    securityContext: {
+      runAsUser: proxyUid,
+      runAsGroup: proxyUid,
+      runAsNonRoot: true,
+      readOnlyRootFilesystem: true,
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] },
+      seccompProfile: { type: 'RuntimeDefault' },
+    },
+    volumeMounts: [{ name: identityTokenVolume, mountPath: identityTokenDir, readOnly: true }],
+  };
+}
+
+/** The ServiceAccount token the proxy proves its identity with, bound to our audience and rotated by the kubelet. */
+export function identityTokenVolumeSpec(): V1Volume {
+  return {
+    name: identityTokenVolume,
+    projected: { sources: [{ serviceAccountToken: { audience: identityTokenAudience, expirationSeconds: 86_400, path: 'token' } }] },
+  };
+}

@@ -1,0 +1,30 @@
+// What `install`, `inject`, `uninstall` and `check` agree on: names, images, ports and labels of the mesh on
+// Kubernetes (Linkerd's shapes with signalbox.io for linkerd.io).
+import { identityTokenAudience, proxyContainerName, proxyPorts } from '@signalbox/api';
+
+export const defaultNamespace = 'signalbox';
+export const version = '0.1.0';
+/** Images the project's Dockerfiles build; `--image-registry` changes the prefix. */
+export const defaultImageRegistry = 'ghcr.io/signalbox';
+export const image = (registry: string, name: 'api' | 'proxy' | 'proxy-init' | 'web') => `${registry}/${name}:${version}`;
+export const prometheusImage = 'prom/prometheus:v2.42.0';
+
+export const apiPort = 8085;
+export const webPort = 3000;
+export const prometheusPort = 9090;
+export { identityTokenAudience, proxyContainerName, proxyPorts };
+export const initContainerName = 'signalbox-init';
+/** The proxy's UID (Linkerd's 2102): iptables lets its own traffic out unredirected. */
+export const proxyUid = 2102;
+export const controlPlaneUid = 2103;
+
+/** Every object we create carries it, so `uninstall` and `check` find them. */
+export const partOfLabel = 'signalbox.io/control-plane-ns';
+export const componentLabel = 'signalbox.io/control-plane-component';
+/** `signalbox.io/inject: disabled` on a workload or its pod template opts it out. */
+export const injectAnnotation = 'signalbox.io/inject';
+export const proxyVersionAnnotation = 'signalbox.io/proxy-version';
+/** `signalbox.io/proxy-deployment: books` etc. on injected pods: Prometheus relabels them to `deployment`. */
+export const ownerLabelPrefix = 'signalbox.io/proxy-';
+
+export const apiService = (namespace: string) => `signalbox-api.${namespace}.svc.cluster.local`;
