@@ -1,7 +1,7 @@
 // Subscribers get the current state at once, then only what changed for their authority.
 import type { DestinationUpdate, Registry } from '@signalbox/shared';
 import { describe, expect, it } from 'vitest';
-import { createDiscoveryWatcher } from './watcher.js';
+import { createDiscoveryWatcher, startDiscovery } from './watcher.js';
 
 const registry = (...pods: [string, string][]): Registry => ({
   namespaces: [
@@ -63,5 +63,35 @@ describe('createDiscoveryWatcher, v=2 profiles', () => {
       'profile 500',
     ]);
     expect(v1.map((u) => u.type)).toEqual(['add']);
+  });
+});
+
+describe('startDiscovery', () => {
+  it('starts from the source’s first model, applies later ones, and an update during start supersedes the first', async () => {
+    const model = (pods: string[]) => ({
+      namespaces: [{ name: 'demo', pods: pods.map((name) => ({ name, deployment: 'books', serviceAccount: 'default', app: `127.0.0.1:700${name.at(-1) ?? ''}` })), services: [{ name: 'books', port: 80, deployment: 'books' }] }],
+    });
+    let push: (r: ReturnType<typeof model>) => void = () => {};
+    let closed = false;
+    const discovery = await startDiscovery(
+      {
+        description: 'test',
+        async start({ onUpdate }) {
+          push = onUpdate;
+          onUpdate(model(['books-1', 'books-2']));
+          return model(['books-1']);
+        },
+        close: () => void (closed = true),
+      },
+      { onError: () => {} },
+    );
+    const seen: unknown[] = [];
+    discovery.watcher.subscribe({ service: 'books', namespace: 'demo', port: 80 }, (u) => seen.push(...u));
+    expect(seen).toHaveLength(1);
+    expect((seen[0] as { endpoints: unknown[] }).endpoints).toHaveLength(2);
+    push(model(['books-2']));
+    expect(seen[1]).toEqual({ type: 'remove', addrs: ['127.0.0.1:7001'] });
+    discovery.close();
+    expect(closed).toBe(true);
   });
 });
