@@ -14,6 +14,7 @@ import { freePort, startProcess, stopAll, type ManagedProcess } from '@signalbox
 import { endpoint, startFakeControlPlane } from '../apps/proxy/test/support/fake-control-plane.js';
 import { h2load, wrkMax, type LoadResult, type Target } from './load.js';
 import { mtlsPairs } from './mtls.js';
+import { subscribeTap, tapFlags } from './tap.js';
 import { haproxyTcp, nginxBackend, nginxProxy } from './peers.js';
 import { cpuSeconds, peakRssMb } from './proc.js';
 
@@ -157,6 +158,28 @@ async function main(): Promise<void> {
       return { target: { url: url(ports.inbound) }, pgids: [proc.pid], stop: () => stop(proc) };
     },
   });
+  // Tap enabled: nobody subscribed (the per-request cost must be one flag check), then one subscriber at 100 rps.
+  const tappedHop = (subscribed: boolean): Subject => ({
+    name: `signalbox hop (http1, tap ${subscribed ? '1 subscriber' : 'no subscriber'})`,
+    protocol: 'http1',
+    async start() {
+      const { proc, ports } = await signalbox('signalbox-hop-tap', {
+        app: `127.0.0.1:${backendH1}`,
+        'control-plane': unusedControlPlane,
+        ...tapFlags,
+      });
+      const tap = subscribed ? await subscribeTap(ports.admin) : undefined;
+      return {
+        target: { url: url(ports.inbound) },
+        pgids: [proc.pid],
+        async stop() {
+          if (tap) process.stderr.write(`bench: tap subscriber received ${tap.events()} events\n`);
+          tap?.close();
+          await stop(proc);
+        },
+      };
+    },
+  });
   const pair = (peerProtocol: 'http1' | 'http2'): Subject => ({
     name: `signalbox pair (peer ${peerProtocol})`,
     protocol: 'http1',
@@ -192,7 +215,7 @@ async function main(): Promise<void> {
       return { target: { url: url(port) }, pgids: [p.pid], stop: () => stop(p) };
     },
   });
-  subjects.push(hop('http1'), pair('http1'), pair('http2'));
+  subjects.push(hop('http1'), tappedHop(false), tappedHop(true), pair('http1'), pair('http2'));
   subjects.push(...mtlsPairs({ dir, backendPort: backendH1, core: subjectCore, proxyMain }));
   subjects.push(direct('h2c', backendH2), nginx('h2c'), hop('h2c'));
   subjects.push(direct('tcp', backendH1), {
@@ -330,6 +353,13 @@ function print(rows: readonly Row[]): void {
   const h2 = row('signalbox hop (h2c)');
   const ng2 = row('nginx (h2c)');
   if (h2 && ng2) check('h2c hop CPU/req ÷ nginx h2c ≤ 3', h2.cpuUs / ng2.cpuUs, h2.cpuUs / ng2.cpuUs <= 3);
+  const t0 = row('signalbox hop (http1, tap no subscriber)');
+  const t1 = row('signalbox hop (http1, tap 1 subscriber)');
+  if (hop && t0)
+    console.log(
+      `  tap, no subscriber (target: no measurable cost): CPU/req ÷ untapped hop ${f(t0.cpuUs / hop.cpuUs, 2)}, req/s ÷ untapped hop ${f(t0.max.rps / hop.max.rps, 2)}`,
+    );
+  if (t0 && t1) check('tap, 1 subscriber at 100 rps: req/s loss vs no subscriber ≤ 10 %', 1 - t1.max.rps / t0.max.rps, 1 - t1.max.rps / t0.max.rps <= 0.1);
   const p1 = row('signalbox pair (peer http1)');
   const p2 = row('signalbox pair (peer http2)');
   if (p1 && p2)
