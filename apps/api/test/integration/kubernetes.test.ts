@@ -128,6 +128,19 @@ describe('api --discovery=kubernetes', () => {
     );
   });
 
+  it('resolves a ReplicaSet not named by the Deployment convention through its ownerReferences', async () => {
+    fake.apply({ apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { namespace: 'demo', name: 'web-custom', ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', uid: 'u', controller: true }] } });
+    fake.apply(pod({ name: 'web-x', ip: '10.1.0.7', owner: 'ReplicaSet/web-custom', serviceAccount: 'web' }));
+    fake.apply(service({ name: 'web', ports: [{ port: 80, targetPort: 8080 }] }));
+    fake.apply(endpointSlice({ service: 'web', endpoints: [{ pod: 'web-x', ip: '10.1.0.7' }] }));
+    const web = await open('web.demo:80');
+    await eventually(async () => {
+      const update = await web.next();
+      expect(update).toMatchObject({ type: 'add', endpoints: [{ addr: '10.1.0.7:4143', labels: { deployment: 'web', pod: 'web-x' } }] });
+    });
+    expect(fake.requests.some((r) => r.path === '/apis/apps/v1/namespaces/demo/replicasets/web-custom')).toBe(true);
+  });
+
   it('follows the cluster: a pod turning unready, a new pod, a deleted and re-created EndpointSlice', async () => {
     const books = await open('books.demo:80');
     await books.next();

@@ -13,7 +13,9 @@ import path from 'node:path';
 export interface KubeObject {
   apiVersion?: string | undefined;
   kind?: string | undefined;
-  metadata?: { name?: string | undefined; namespace?: string | undefined; labels?: Record<string, string> | undefined; resourceVersion?: string | undefined; uid?: string | undefined } | undefined;
+  metadata?:
+    | { name?: string | undefined; namespace?: string | undefined; labels?: Record<string, string> | undefined; resourceVersion?: string | undefined; uid?: string | undefined; ownerReferences?: unknown[] | undefined }
+    | undefined;
 }
 
 interface ResourceType {
