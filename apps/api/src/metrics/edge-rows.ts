@@ -136,7 +136,7 @@ export function edgeRows({ windowSeconds, vectors, overhead }: EdgeRowsArgs): Ed
         secured,
         // The most specific reason wins: the proxy's no_tls_reason, else the tls label itself ("no_identity").
         noTlsReason: secured ? null : ([...e.reasons].sort()[0] ?? unsecured[0] ?? null),
-        // TODO(identity): the client's id comes with mTLS (its proxy's certificate, from its service account).
+        // Outbound series do not carry the caller's own identity: edge-identity.ts fills it from the registry.
         clientId: null,
         serverId: secured ? ([...e.serverIds].sort()[0] ?? null) : null,
       };

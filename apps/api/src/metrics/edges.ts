@@ -1,5 +1,6 @@
 // The `edges` use case: the edge queries fanned out to Prometheus in parallel, reduced to one row per workload pair.
 import { edgeOverheadQueries, edgeQueries, windowSeconds, type EdgesResult, type Registry } from '@signalbox/shared';
+import { withClientIds } from './edge-identity.js';
 import { edgeRows } from './edge-rows.js';
 import { splitShares, withSplits } from './edge-split.js';
 import type { PrometheusClient } from './prometheus.js';
@@ -26,15 +27,13 @@ export async function edges(request: EdgesRequest, prometheus: PrometheusClient,
     prometheus.query(o.inbound.p50),
     prometheus.query(o.inbound.p99),
   ]);
+  const rows = edgeRows({
+    windowSeconds: seconds,
+    vectors: { responses, latencyP99, tcpConnections, tcpReadBytes, tcpWriteBytes },
+    overhead: { outboundP50: outP50, outboundP99: outP99, inboundP50: inP50, inboundP99: inP99 },
+  });
   return {
     window: request.window,
-    edges: withSplits(
-      edgeRows({
-        windowSeconds: seconds,
-        vectors: { responses, latencyP99, tcpConnections, tcpReadBytes, tcpWriteBytes },
-        overhead: { outboundP50: outP50, outboundP99: outP99, inboundP50: inP50, inboundP99: inP99 },
-      }),
-      registry ? splitShares(registry) : new Map(),
-    ),
+    edges: registry ? withClientIds(withSplits(rows, splitShares(registry)), registry) : rows,
   };
 }

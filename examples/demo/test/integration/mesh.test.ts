@@ -192,7 +192,7 @@ describe('demo mesh', () => {
         expect(opaque.map((s) => s.labels)).toEqual([{ tls: 'true', client_id: 'books.demo.serviceaccount.identity.signalbox.cluster.local' }]);
         const { edges } = await api.edges.query({ namespace: 'demo', window: '30s' });
         expect(edges.length).toBeGreaterThanOrEqual(6);
-        for (const e of edges) expect(e).toMatchObject({ secured: true, noTlsReason: null, serverId: expect.stringMatching(/\.demo\.serviceaccount\.identity\.signalbox\.cluster\.local$/) });
+        for (const e of edges) expect(e).toMatchObject({ secured: true, noTlsReason: null, serverId: expect.stringMatching(/\.demo\.serviceaccount\.identity\.signalbox\.cluster\.local$/), clientId: expect.stringMatching(/\.demo\.serviceaccount\.identity\.signalbox\.cluster\.local$/) });
       },
       { timeoutMs: 45_000, intervalMs: 1000 },
     );

@@ -1,0 +1,46 @@
+import { registrySchema, type Edge } from '@signalbox/shared';
+import { describe, expect, it } from 'vitest';
+import { withClientIds } from './edge-identity.js';
+
+const proxy = (n: number) => ({ inbound: `127.0.0.1:${n + 1}`, outbound: `127.0.0.1:${n + 2}`, admin: `127.0.0.1:${n + 3}` });
+const registry = registrySchema.parse({
+  namespaces: [
+    {
+      name: 'demo',
+      pods: [
+        { name: 'web-0', deployment: 'web', serviceAccount: 'web-sa', app: '127.0.0.1:100', proxy: proxy(100) },
+        { name: 'mixed-0', deployment: 'mixed', serviceAccount: 'a', app: '127.0.0.1:200', proxy: proxy(200) },
+        { name: 'mixed-1', deployment: 'mixed', serviceAccount: 'b', app: '127.0.0.1:300', proxy: proxy(300) },
+        { name: 'plain-0', deployment: 'plain', serviceAccount: 'plain', app: '127.0.0.1:400' },
+      ],
+    },
+  ],
+});
+const booksId = 'books.demo.serviceaccount.identity.signalbox.example.org';
+const edge = (src: string, secured: boolean): Edge => ({
+  src: { namespace: 'demo', deployment: src },
+  dst: { namespace: 'demo', deployment: 'books' },
+  protocol: 'http',
+  rps: 1,
+  successRate: 1,
+  latencyP99Ms: 1,
+  tcpConnections: 1,
+  readBytesPerSec: 0,
+  writeBytesPerSec: 0,
+  secured,
+  noTlsReason: secured ? null : 'not_provided_by_service_discovery',
+  clientId: null,
+  serverId: secured ? booksId : null,
+});
+
+describe('client identity of an edge', () => {
+  it.each([
+    ['a secured edge from a meshed workload: its account, in the server’s trust domain', edge('web', true), 'web-sa.demo.serviceaccount.identity.signalbox.example.org'],
+    ['an unsecured edge: none', edge('web', false), null],
+    ['pods with different accounts: ambiguous, none', edge('mixed', true), null],
+    ['an unmeshed source: none', edge('plain', true), null],
+    ['a source the registry does not know: none', edge('ghost', true), null],
+  ])('%s', (_name, input, clientId) => {
+    expect(withClientIds([input], registry)[0]?.clientId).toBe(clientId);
+  });
+});
