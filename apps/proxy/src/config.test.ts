@@ -40,6 +40,14 @@ describe('parseConfig', () => {
     expect(() => parseConfig(['--peer-protocol=h3'], {})).toThrow('--peer-protocol');
   });
 
+  it('takes --intercept alone or with a value, and SIGNALBOX_INTERCEPT', () => {
+    expect(parseConfig([], {}).intercept).toBe(false);
+    expect(parseConfig(['--intercept', '--admin', '127.0.0.1:1'], {})).toMatchObject({ intercept: true, admin: '127.0.0.1:1' });
+    expect(parseConfig(['--intercept=false'], { SIGNALBOX_INTERCEPT: 'true' }).intercept).toBe(false);
+    expect(parseConfig([], { SIGNALBOX_INTERCEPT: '1' }).intercept).toBe(true);
+    expect(() => parseConfig(['--intercept=maybe'], {})).toThrow(/--intercept \(SIGNALBOX_INTERCEPT\)/);
+  });
+
   it("has Linkerd's detection defaults and parses the port list", () => {
     const c = parseConfig([], {});
     expect([c.detectTimeout, c.opaquePorts, c.headerTimeout]).toEqual([10_000, [25, 587, 3306, 4444, 5432, 6379, 9300, 11211], 10_000]);

@@ -92,6 +92,12 @@ export const configSchema = z.strictObject({
   identityTrustAnchorsFile: z.string().min(1).optional(),
   /** App ports whose inbound refuses clients without a mesh identity (the registry's `requireIdentity`). */
   requireIdentityPorts: portList.default([]),
+  /**
+   * Transparent interception (iptables REDIRECT, as `signalbox inject`'s init container sets up): outbound takes
+   * an accepted connection's original destination as its target (HTTP still routes by Host when it names a mesh
+   * service); inbound hands each connection to the local app on its original destination port.
+   */
+  intercept: z.union([z.boolean(), z.stringbool()]).default(false),
 }).superRefine((c, ctx) => {
   if (c.identity === 'off') return;
   const named = c.identityName !== undefined;
@@ -157,10 +163,14 @@ const options: Record<string, [keyof ProxyConfig, string]> = {
   'identity-token-file': ['identityTokenFile', 'SIGNALBOX_IDENTITY_TOKEN_FILE'],
   'identity-trust-anchors-file': ['identityTrustAnchorsFile', 'SIGNALBOX_IDENTITY_TRUST_ANCHORS_FILE'],
   'require-identity-ports': ['requireIdentityPorts', 'SIGNALBOX_REQUIRE_IDENTITY_PORTS'],
+  intercept: ['intercept', 'SIGNALBOX_INTERCEPT'],
 };
 
 /** Flags that may be given more than once (the env var then holds a comma-separated list). */
 const repeatable = new Set<keyof ProxyConfig>(['outboundTcp', 'inboundRoutes']);
+
+/** Flags that may stand alone (`--intercept` is `--intercept=true`). */
+const booleans = new Set<keyof ProxyConfig>(['intercept']);
 
 const flagOf = Object.fromEntries(Object.entries(options).map(([flag, [key, env]]) => [key, `--${flag} (${env})`]));
 
@@ -178,7 +188,7 @@ export function parseConfig(argv: readonly string[], env: Readonly<Record<string
     const m = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
     const opt = m && options[m[1] as string];
     if (!m || !opt) throw new ConfigError(`unknown argument ${arg}`);
-    const value = m[2] ?? argv[++i];
+    const value = m[2] ?? (booleans.has(opt[0]) ? 'true' : argv[++i]);
     if (value === undefined) throw new ConfigError(`--${m[1]} needs a value`);
     const key = opt[0];
     if (!repeatable.has(key)) raw[key] = value;

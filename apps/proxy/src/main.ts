@@ -18,6 +18,7 @@ async function main(): Promise<void> {
   }
   const proxy = await createProxy(config, log);
   log(`outbound ${proxy.outboundAddr} inbound ${proxy.inboundAddr} admin ${proxy.adminAddr} app ${config.app}`);
+  if (proxy.intercept) log('intercept: on (original destinations of redirected connections are their targets)');
   for (const r of proxy.inboundRoutes) log(`inbound ${r.addr} app ${r.app}`);
   for (const m of proxy.outboundTcp) log(`outbound tcp ${m.addr} → ${m.authority}`);
   const stop = (signal: string) => {

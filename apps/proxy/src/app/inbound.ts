@@ -1,4 +1,5 @@
-// Inbound composition root, in flow order: accept (meshed peers, plaintext clients; one listener per local app)
+// Inbound composition root, in flow order: accept (meshed peers, plaintext clients; one listener per local app,
+// or with --intercept one listener for every app port: a redirected connection's original destination port names it)
 // → TLS detect (identity on: a ClientHello for our identity is terminated, mTLS, and the client's identity known;
 // TLS for another name passes through opaque; plaintext is served unless the port requires identity) → opaque
 // transport header (mTLS with ALPN signalbox.transport/v1: the app port named) | detect (skipped for opaque ports)
@@ -30,6 +31,7 @@ import { origProto } from '../http2/orig-proto.js';
 import { createH2Server, type H2Request } from '../http2/server.js';
 import { forwardToEndpoint, respondError, type EndpointTarget } from './endpoint.js';
 import { forwardStreamToEndpoint, restoreHttp1ToEndpoint } from './endpoint-h2.js';
+import type { OriginalDst } from '../intercept/original-dst.js';
 import { forwardOpaque } from './opaque.js';
 
 export interface InboundDeps {
@@ -123,6 +125,25 @@ export function createInbound(deps: InboundDeps) {
       stack.clients.set(clientId, t);
     }
     return t;
+  }
+
+  /**
+   * Transparent interception: one listener (iptables REDIRECTs every inbound TCP connection to it) for every local
+   * app, chosen by the original destination port on `defaultApp`'s host. A connection that was not redirected (a
+   * peer proxy dialling the inbound port itself) goes to `defaultApp`.
+   */
+  function forInterceptedApps(defaultApp: string, originalDst: OriginalDst): (socket: net.Socket) => void {
+    const hp = parseHostPort(defaultApp) as { host: string; port: number };
+    const fallback = forApp(defaultApp);
+    const byPort = new Map<number, (socket: net.Socket) => void>([[hp.port, fallback]]);
+    return (socket) => {
+      const orig = originalDst(socket);
+      const port = orig === undefined ? undefined : parseHostPort(orig)?.port;
+      if (port === undefined) return fallback(socket);
+      let accept = byPort.get(port);
+      if (!accept) byPort.set(port, (accept = forApp(hp.host.includes(':') ? `[${hp.host}]:${port}` : `${hp.host}:${port}`)));
+      accept(socket);
+    };
   }
 
   /**
@@ -225,5 +246,5 @@ export function createInbound(deps: InboundDeps) {
     return forwardStreamToEndpoint(sessions, app, req, forwardableH2(req.headers, drop), deps.tap);
   }
 
-  return { forApp, pool, sessions };
+  return { forApp, forInterceptedApps, pool, sessions };
 }

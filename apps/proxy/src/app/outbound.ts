@@ -1,5 +1,5 @@
-// Outbound composition root, in flow order: accept (the app's HTTP proxy listener | a fixed-destination TCP
-// listener) → detect → http server (CONNECT opens a tunnel whose content is detected again) → logical (authority;
+// Outbound composition root, in flow order: accept (the app's HTTP proxy listener | a connection iptables
+// redirected here, whose original destination is its target (--intercept) | a fixed-destination TCP listener) → detect → http server (CONNECT opens a tunnel whose content is detected again) → logical (authority;
 // profile routes, retries, timeouts, traffic split: app/logical.ts) → concrete (discovery + balancer with failure
 // accrual, failfast | direct IP forward) → endpoint (pool, metrics; mTLS to meshed peers when identity is on:
 // app/endpoint-connect.ts) | opaque forward (to a meshed peer: mTLS + transport header).
@@ -40,6 +40,7 @@ import { forwardToEndpoint, respondError, type EndpointTarget } from './endpoint
 import { createEndpointConnect } from './endpoint-connect.js';
 import { forwardStreamToEndpoint, respondStreamError } from './endpoint-h2.js';
 import { createLogical } from './logical.js';
+import type { OriginalDst } from '../intercept/original-dst.js';
 import { forwardOpaque } from './opaque.js';
 
 export interface OutboundDeps {
@@ -66,7 +67,22 @@ export interface OutboundDeps {
    * over mTLS (`tls="true",server_id`); absent, everything is plaintext (`not_provided_by_service_discovery`).
    */
   readonly material?: () => TlsMaterial | undefined;
+  /**
+   * Transparent interception: a redirected connection's original destination (SO_ORIGINAL_DST). Absent: only
+   * HTTP, which names its authority, is served on the main listener.
+   */
+  readonly originalDst?: OriginalDst;
 }
+
+/**
+ * Where a connection's requests go: `fixed` (tunnel, TCP listener) is every request's target; `orig` (intercepted)
+ * is theirs unless a request's Host (:authority) names a mesh service; neither: each request's Host.
+ */
+interface Via {
+  readonly fixed?: RequestAuthority;
+  readonly orig?: RequestAuthority;
+}
+const byHost: Via = {};
 
 /** Headers the outbound side owns: Host is rewritten to the authority; proxy credentials are for us only. */
 const outboundOwned = new Set(['host', 'proxy-authorization', origProto]);
@@ -89,8 +105,8 @@ export function createOutbound(deps: OutboundDeps) {
     connect: (t) => connectEndpoint(t, 'h2'),
     idleTimeoutMs: deps.poolIdleTimeoutMs,
   });
-  const h2 = createH2Server<RequestAuthority | undefined>({
-    handle: (req, fixed) => void stream(req, fixed),
+  const h2 = createH2Server<Via>({
+    handle: (req, via) => void stream(req, via),
     drain: deps.drain,
     idleTimeoutMs: deps.deadlines.idleTimeoutMs,
   });
@@ -116,15 +132,38 @@ export function createOutbound(deps: OutboundDeps) {
 
   // === accept → detect: the app's HTTP proxy listener ===
   function accept(socket: net.Socket): void {
+    const orig = deps.originalDst?.(socket);
+    if (orig !== undefined) return intercepted(socket, orig);
     telemetry.tcp.track(socket, accepted(deps.listenAddr), 'src');
-    // No destination is known here (no iptables): only HTTP, which names its authority, can be served.
+    // No destination is known here (not redirected): only HTTP, which names its authority, can be served.
     detect(socket, 0, deps.detect, (d) => {
-      if (d.protocol === 'http1') return serveHttp(socket, d.first, undefined);
+      if (d.protocol === 'http1') return serveHttp(socket, d.first, byHost);
       if (d.protocol === 'http2') {
         replay(socket, d.first);
-        return h2(socket, undefined);
+        return h2(socket, byHost);
       }
       socket.destroy();
+    });
+  }
+
+  // === accept → detect: a connection iptables redirected here; its original destination is its target ===
+  function intercepted(socket: net.Socket, origAddr: string): void {
+    const orig = normaliseAuthority(origAddr) as RequestAuthority;
+    telemetry.tcp.track(socket, accepted(orig.authority), 'src');
+    const via: Via = { orig };
+    // Opaque ports are the original destination's (server-speaks-first protocols skip detection).
+    detect(socket, orig.port, deps.detect, (d) => {
+      switch (d.protocol) {
+        case 'http1':
+          return serveHttp(socket, d.first, via);
+        case 'http2':
+          replay(socket, d.first);
+          return h2(socket, via);
+        case 'tls':
+        case 'opaque':
+          // An IP: forwarded as is, unmeshed (no_tls_reason not_provided_by_service_discovery).
+          void opaque(socket, orig, d.first);
+      }
     });
   }
 
@@ -147,10 +186,10 @@ export function createOutbound(deps: OutboundDeps) {
       (d) => {
         switch (d.protocol) {
           case 'http1':
-            return serveHttp(socket, d.first, logical);
+            return serveHttp(socket, d.first, { fixed: logical });
           case 'http2':
             replay(socket, d.first);
-            return h2(socket, logical);
+            return h2(socket, { fixed: logical });
           case 'tls':
           case 'opaque':
             void opaque(socket, logical, d.first);
@@ -160,15 +199,21 @@ export function createOutbound(deps: OutboundDeps) {
     );
   }
 
-  function serveHttp(socket: net.Socket, first: Buffer, fixed: RequestAuthority | undefined): void {
-    const handler = fixed ? (ex: Exchange) => handle(ex, fixed) : handle;
-    deps.drain.add(new ServerConnection(socket, handler, serverOptions, first));
+  function serveHttp(socket: net.Socket, first: Buffer, via: Via): void {
+    deps.drain.add(new ServerConnection(socket, (ex) => handle(ex, via), serverOptions, first));
+  }
+
+  /** Intercepted: a Host naming a mesh service wins (discovery routes it); else the original destination. */
+  function interceptedTarget(named: RequestAuthority | string, orig: RequestAuthority): RequestAuthority | undefined {
+    return typeof named !== 'string' && parseServiceAuthority(named.authority) ? undefined : orig;
   }
 
   // === logical ===
-  async function handle(ex: Exchange, fixed?: RequestAuthority): Promise<ExchangeResult> {
+  async function handle(ex: Exchange, via: Via): Promise<ExchangeResult> {
     if (ex.head.method === 'CONNECT') return connectTunnel(ex);
-    const logical = fixed ?? requestAuthority(ex.head);
+    const named = requestAuthority(ex.head);
+    const fixed = via.orig ? interceptedTarget(named, via.orig) : via.fixed;
+    const logical = fixed ?? named;
     if (typeof logical === 'string') return respondError(ex, new ProxyError('bad-request', logical));
     const h = ex.head.headers;
     const lines = framingLines(ex.body.framing, h);
@@ -235,9 +280,11 @@ export function createOutbound(deps: OutboundDeps) {
   }
 
   // === HTTP/2: per stream, logical (:authority) → concrete → endpoint, with HTTP/1's failfast and errors ===
-  async function stream(req: H2Request, fixed: RequestAuthority | undefined): Promise<void> {
+  async function stream(req: H2Request, via: Via): Promise<void> {
     const h = req.headers;
-    const logical = fixed ?? normaliseAuthority(headerString(h[':authority']) ?? headerString(h.host) ?? '', headerString(h[':path']));
+    const named = normaliseAuthority(headerString(h[':authority']) ?? headerString(h.host) ?? '', headerString(h[':path']));
+    const fixed = via.orig ? interceptedTarget(named, via.orig) : via.fixed;
+    const logical = fixed ?? named;
     if (typeof logical === 'string') return respondStreamError(undefined, req, new ProxyError('bad-request', logical));
     // With a fixed destination the client's :authority passes unchanged, as Host does on HTTP/1.
     const headers = fixed ? forwardableH2(h, fixedOwned) : { ...forwardableH2(h, outboundOwned), ':authority': logical.authority };

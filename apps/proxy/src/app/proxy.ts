@@ -21,6 +21,7 @@ import { createTelemetry, type Telemetry } from '../telemetry/registry.js';
 import { createMeshTlsServer } from '../tls/server.js';
 import { createAdmin } from './admin.js';
 import { createInbound } from './inbound.js';
+import { loadOriginalDst, type OriginalDst } from '../intercept/original-dst.js';
 import { createOutbound } from './outbound.js';
 
 export interface RunningProxy {
@@ -35,6 +36,8 @@ export interface RunningProxy {
   readonly tap: TapRegistry;
   /** The cert manager when identity is on. */
   readonly identity: CertManager | undefined;
+  /** Whether transparent interception is on (asked for, and the original-destination addon loaded). */
+  readonly intercept: boolean;
   /** Stop accepting, finish in-flight requests (bounded by shutdownGrace), close everything. */
   shutdown(): Promise<void>;
 }
@@ -66,6 +69,14 @@ export async function createProxy(config: ProxyConfig, log: (msg: string) => voi
     : undefined;
   const material = manager ? () => manager.current() : undefined;
 
+  // === transparent interception: a missing addon turns it off, with the reason, never stops the proxy ===
+  let originalDst: OriginalDst | undefined;
+  if (config.intercept) {
+    const loaded = loadOriginalDst();
+    if (loaded.ok) originalDst = loaded.originalDst;
+    else log(`intercept: OFF: ${loaded.reason}; only HTTP-proxy and fixed-destination traffic is served`);
+  }
+
   const outbound = createOutbound({
     listenAddr: config.outbound,
     discovery,
@@ -80,6 +91,7 @@ export async function createProxy(config: ProxyConfig, log: (msg: string) => voi
     peerProtocol: config.peerProtocol,
     balancer: config.balancer,
     material,
+    ...(originalDst ? { originalDst } : {}),
   });
   const inbound = createInbound({
     telemetry,
@@ -105,7 +117,10 @@ export async function createProxy(config: ProxyConfig, log: (msg: string) => voi
   });
 
   const adminAddr = await listenHttp(admin, config.admin);
-  const inboundListener = await listen(config.inbound, inbound.forApp(config.app));
+  const inboundListener = await listen(
+    config.inbound,
+    originalDst ? inbound.forInterceptedApps(config.app, originalDst) : inbound.forApp(config.app),
+  );
   const outboundListener = await listen(config.outbound, outbound.accept);
   const routeListeners: Listener[] = [];
   for (const r of config.inboundRoutes) routeListeners.push(await listen(r.listen, inbound.forApp(r.app)));
@@ -146,6 +161,7 @@ export async function createProxy(config: ProxyConfig, log: (msg: string) => voi
     telemetry,
     tap,
     identity: manager,
+    intercept: originalDst !== undefined,
     shutdown: () => (stopping ??= shutdown()),
   };
 }

@@ -1,0 +1,48 @@
+// Transparent interception: where a connection iptables REDIRECTed to one of our listeners was really going.
+// SO_ORIGINAL_DST (IPv4) / IP6T_SO_ORIGINAL_DST (IPv6) through a small N-API addon (native/original_dst.c, built
+// by the package's build). Without the addon (not built, not Linux) interception is off, never a crash: the
+// loader says why and the proxy logs it.
+import { createRequire } from 'node:module';
+import type net from 'node:net';
+
+interface Addon {
+  originalDst(fd: number): { family: 4 | 6; address: string; port: number } | null;
+}
+
+/** `ip:port` (`[v6]:port`) of the connection's original destination; undefined when it was not redirected. */
+export type OriginalDst = (socket: net.Socket) => string | undefined;
+
+export type OriginalDstLoad = { readonly ok: true; readonly originalDst: OriginalDst } | { readonly ok: false; readonly reason: string };
+
+/** The addon, relative to this file in src/intercept or dist/intercept alike. */
+const addonPath = '../../native/build/Release/original_dst.node';
+
+export function loadOriginalDst(path = addonPath): OriginalDstLoad {
+  if (process.platform !== 'linux') return { ok: false, reason: `SO_ORIGINAL_DST is Linux-only (this is ${process.platform})` };
+  let addon: Addon;
+  try {
+    addon = createRequire(import.meta.url)(path) as Addon;
+  } catch (err) {
+    return { ok: false, reason: `the original-destination addon did not load (${(err as Error).message.split('\n')[0]}); build it with npm run build -w @signalbox/proxy` };
+  }
+  return { ok: true, originalDst: (socket) => originalDst(addon, socket) };
+}
+
+function originalDst(addon: Addon, socket: net.Socket): string | undefined {
+  const fd = (socket as unknown as { _handle?: { fd?: number } })._handle?.fd;
+  if (typeof fd !== 'number' || fd < 0) return undefined;
+  let dst: ReturnType<Addon['originalDst']>;
+  try {
+    dst = addon.originalDst(fd);
+  } catch {
+    return undefined; // no conntrack (no nat rule ever loaded), a closed socket: not redirected
+  }
+  if (!dst) return undefined;
+  // A connection made straight to the listener has a conntrack entry too, naming the listener itself.
+  if (dst.port === socket.localPort && sameHost(dst.address, socket.localAddress)) return undefined;
+  return dst.family === 6 ? `[${dst.address}]:${dst.port}` : `${dst.address}:${dst.port}`;
+}
+
+function sameHost(a: string, b: string | undefined): boolean {
+  return b !== undefined && (a === b || `::ffff:${a}` === b);
+}
