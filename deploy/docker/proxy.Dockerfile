@@ -5,6 +5,9 @@
 
 # --- build: the whole workspace (npm ci needs every workspace's package.json to match package-lock.json) ---
 FROM node:20-bookworm-slim AS build
+# The SO_ORIGINAL_DST addon (apps/proxy/native, built by node-gyp with the npm-bundled copy) needs a C toolchain:
+# build stage only; the runtime stage gets the compiled .node file and nothing else.
+RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 ENV NEXT_TELEMETRY_DISABLED=1
 COPY package.json package-lock.json tsconfig.json ./
@@ -13,9 +16,10 @@ COPY apps/ apps/
 COPY examples/ examples/
 COPY deploy/docker/ deploy/docker/
 RUN npm ci --no-audit --no-fund
-RUN npx tsc -b apps/proxy
+RUN npm run build -w @signalbox/proxy
 # Only this image's workspaces, their built output and their production dependencies (see runtime-tree.mjs).
-RUN node deploy/docker/runtime-tree.mjs /out packages/shared apps/proxy
+# runtime-tree.mjs fails when a listed path is missing: a failed addon build fails the image, not --intercept at run time.
+RUN node deploy/docker/runtime-tree.mjs /out packages/shared apps/proxy=dist,native/build/Release/original_dst.node
 
 # --- runtime: node, the built output, production node_modules; no npm, no compiler ---
 FROM node:20-bookworm-slim AS runtime
