@@ -1,5 +1,5 @@
 // The namespace topology, the pods and services tables and the resource detail page, against the running demo mesh
-// (traffic → web → books ×2, authors). Screenshots of each page are attached to the report and kept in
+// (traffic → web → books ×2 → stock over TCP, authors, ratings, feed). Screenshots of each page are attached to the report and kept in
 // test-results/ (testInfo.outputPath).
 import { expect, test, type Locator, type Page, type TestInfo } from '@playwright/test';
 
@@ -32,11 +32,13 @@ async function openTopologyWithTraffic(page: Page, query = ''): Promise<Locator>
 test.describe('topology', () => {
   test.setTimeout(120_000);
 
-  test('shows the demo workloads and their HTTP edges, with a hover card', async ({ page }, testInfo) => {
+  test('shows the demo workloads and their HTTP and TCP edges, with a hover card', async ({ page }, testInfo) => {
     await page.setViewportSize({ width: 1280, height: 800 });
     const topology = await openTopologyWithTraffic(page);
-    for (const node of ['web', 'books', 'authors', 'traffic']) await expect(topology.locator(`[data-node="${node}"]`)).toBeVisible();
+    for (const node of ['web', 'books', 'authors', 'traffic', 'stock']) await expect(topology.locator(`[data-node="${node}"]`)).toBeVisible();
     await expect(topology.locator('[data-edge="web>books"]')).toHaveAttribute('data-protocol', 'http');
+    // books holds an opaque TCP connection to stock: a TCP-only link, which Linkerd's graph leaves out.
+    await expect(topology.locator('[data-edge="books>stock"]')).toHaveAttribute('data-protocol', 'tcp');
     // Every hop between meshed workloads is mTLS: a closed lock naming the server's identity.
     await expect(topology.locator('[data-edge="web>books"] [data-lock="closed"] title')).toHaveText(
       'Secured (mTLS), server books.demo.serviceaccount.identity.signalbox.cluster.local',
