@@ -2,15 +2,18 @@
 # Installs the Debian packages the demo and tests run for real, when their command is missing:
 #   prometheus (metrics store), chromium (end-to-end tests), docker-compose (validates docker-compose.yml);
 #   redis-server (a real opaque-TCP peer in the proxy's integration tests);
-#   nginx, wrk, nghttp2-client (h2load), haproxy: the peers and load generators of `npm run bench`.
+#   nginx, wrk, nghttp2-client (h2load), haproxy: the peers and load generators of `npm run bench`;
+#   iproute2 (ip netns), iptables: the proxy's transparent-interception test (a netns with nat REDIRECT rules).
 # Usage: scripts/ensure-system.sh prometheus chromium docker-compose
 set -euo pipefail
 
 declare -A command_of=([prometheus]=prometheus [chromium]=chromium [docker-compose]=docker-compose
-  [redis-server]=redis-server [nginx]=nginx [wrk]=wrk [nghttp2-client]=h2load [haproxy]=haproxy)
+  [redis-server]=redis-server [nginx]=nginx [wrk]=wrk [nghttp2-client]=h2load [haproxy]=haproxy
+  [iproute2]=ip [iptables]=iptables)
 declare -A flags_of=([prometheus]=--no-install-recommends [docker-compose]=--no-install-recommends [chromium]=
   [nginx]=--no-install-recommends [wrk]=--no-install-recommends [nghttp2-client]=--no-install-recommends
-  [haproxy]=--no-install-recommends [redis-server]=--no-install-recommends)
+  [haproxy]=--no-install-recommends [redis-server]=--no-install-recommends
+  [iproute2]=--no-install-recommends [iptables]=--no-install-recommends)
 
 missing=()
 for pkg in "$@"; do

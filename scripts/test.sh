@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export NEXT_TELEMETRY_DISABLED=1
-bash scripts/ensure-system.sh prometheus chromium docker-compose redis-server
+bash scripts/ensure-system.sh prometheus chromium docker-compose redis-server iproute2 iptables
 bash scripts/ensure-deps.sh
 
 results=$(mktemp -d)

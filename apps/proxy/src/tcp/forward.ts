@@ -38,9 +38,13 @@ function oneWay(src: net.Socket, dst: net.Socket, first: Buffer, closed: () => v
       dst.once('drain', resume);
     }
   });
-  src.on('end', () => {
+  const ended = () => {
     if (!dst.destroyed) dst.end();
-  });
+  };
+  // A FIN right behind the first chunk (a client that writes and half-closes at once) is emitted as 'end' while
+  // the socket sits paused after detection, before any listener of ours: pass it on now, or it is lost.
+  if (src.readableEnded) ended();
+  else src.on('end', ended);
   src.once('close', (hadError: boolean) => {
     closed();
     if (dst.destroyed) return;
