@@ -139,7 +139,8 @@ export function createInbound(deps: InboundDeps) {
     return (socket) => {
       const orig = originalDst(socket);
       const port = orig === undefined ? undefined : parseHostPort(orig)?.port;
-      if (port === undefined) return fallback(socket);
+      // Not redirected, or sent to the inbound port itself (a peer proxy dialling podIP:4143): the default app.
+      if (port === undefined || port === socket.localPort) return fallback(socket);
       let accept = byPort.get(port);
       if (!accept) byPort.set(port, (accept = forApp(hp.host.includes(':') ? `[${hp.host}]:${port}` : `${hp.host}:${port}`)));
       accept(socket);
