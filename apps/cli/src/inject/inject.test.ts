@@ -29,6 +29,7 @@ describe('injectObject', () => {
     const t = templateOf(object);
     expect(t.spec.containers.map((c) => c.name)).toEqual(['signalbox-proxy', 'app']);
     expect(t.spec.containers[0]?.env?.find((e) => e.name === 'SIGNALBOX_APP_ADDR')?.value).toBe('127.0.0.1:7000');
+    expect(t.spec.containers[0]?.env?.find((e) => e.name === 'SIGNALBOX_INTERCEPT')?.value).toBe('true');
     expect(t.spec.initContainers.map((c) => c.name)).toEqual(['signalbox-init']);
     expect(t.spec.volumes.map((v) => v.name)).toEqual(['signalbox-identity-token']);
     if (label) expect(t.metadata.labels?.[label]).toBe('w');

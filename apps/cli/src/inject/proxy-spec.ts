@@ -132,6 +132,8 @@ export function proxyContainer(o: ProxySpecOptions, appPort: number): V1Containe
       { name: 'SIGNALBOX_ADMIN_ADDR', value: `0.0.0.0:${admin.default}` },
       { name: 'SIGNALBOX_APP_ADDR', value: `127.0.0.1:${appPort}` },
       { name: 'SIGNALBOX_CONTROL_PLANE_URL', value: `http://${apiService(o.controlPlaneNamespace)}:${apiPort}` },
+      // The init container's iptables rules redirect the pod's traffic here: recover each connection's destination.
+      { name: 'SIGNALBOX_INTERCEPT', value: 'true' },
       { name: 'SIGNALBOX_IDENTITY_SERVICEACCOUNT', valueFrom: { fieldRef: { fieldPath: 'spec.serviceAccountName' } } },
       { name: 'SIGNALBOX_IDENTITY_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
       { name: 'SIGNALBOX_IDENTITY_TRUST_DOMAIN', value: o.trustDomain },
