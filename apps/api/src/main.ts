@@ -2,6 +2,7 @@
 // Control plane entry: config → discovery source (the registry file, failing fast when it is bad; or the Kubernetes
 // API, listening once it is listed) → discovery state → HTTP server; then follow the source, keeping the last good
 // model when a registry edit is broken. SIGTERM/SIGINT end streams and exit 0.
+import { tapServiceIdentity } from '@signalbox/shared';
 import { parseConfig, type ApiConfig } from './config.js';
 import { writeFileSd } from './discovery/file-sd.js';
 import { createDestinationServer } from './discovery/server.js';
@@ -15,6 +16,7 @@ import { KubeConfigError, loadKubeConfig } from './kube/config.js';
 import { createPrometheusClient } from './metrics/prometheus.js';
 import { createApiServer } from './server.js';
 import { createTapHub } from './tap/hub.js';
+import { createTapCertSource, type TapCertSource } from './tap/identity.js';
 import { createTapEndpoint } from './tap/ws.js';
 import { createTelemetry } from './telemetry.js';
 
@@ -86,7 +88,18 @@ async function main(): Promise<void> {
     }
   const destination = createDestinationServer({ watcher, onStreamsChanged: (n) => telemetry.destinationStreams.set(n) });
   const prometheus = createPrometheusClient({ url: config.prometheusUrl });
-  const tapHub = createTapHub({ registry: watcher.registry, proxyToken: config.tapToken });
+  // The control plane's own tap identity, issued by its CA in-process: proxies with identity on accept only it.
+  let tapCert: TapCertSource | undefined;
+  if (identity && config.identity) {
+    tapCert = createTapCertSource({ issuer: identity.issuer, identity: tapServiceIdentity(identity.trustDomain), lifetimeMs: config.identity.certLifetimeMs, log });
+    const first = await tapCert.ready.catch((err: unknown) => fail(`tap identity: ${String(err)}`));
+    log(`tap identity ${first.identity} valid until ${first.notAfter.toISOString()}`);
+  }
+  const tapHub = createTapHub({
+    registry: watcher.registry,
+    proxyToken: config.tapToken,
+    ...(tapCert && identity ? { tls: { material: tapCert.current, trustDomain: identity.trustDomain } } : {}),
+  });
   const tap = createTapEndpoint({ hub: tapHub, authToken: config.tapAuthToken });
   const server = createApiServer({
     context: { registry: watcher.registry, prometheus, ...(identity ? { identity: { trustDomain: identity.trustDomain, trustAnchorsPem: identity.issuer.trustAnchorsPem, issuerCertPem: identity.issuer.certPem } } : {}) },
@@ -113,6 +126,7 @@ async function main(): Promise<void> {
     destination.closeAll();
     tap.closeAll();
     tapHub.closeAll();
+    tapCert?.close();
     server.close(() => process.exit(0));
     server.closeIdleConnections();
     // A client that never lets go of its socket must not hold the shutdown forever.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { meshIdentity, parseConfig } from './config.js';
+import { meshIdentity, parseConfig, tapClientIdentity } from './config.js';
 
 describe('parseConfig', () => {
   it('uses Linkerd-like defaults', () => {
@@ -97,6 +97,16 @@ describe('parseConfig', () => {
       [['--require-identity-ports=7001'], '--require-identity-ports'],
     ])('rejects %j naming %s', (argv, flag) => {
       expect(() => parseConfig(argv, {})).toThrow(flag);
+    });
+
+    it('serves tap over mTLS on --tap-listen to the tap service (default) or --tap-identity, only with an identity', () => {
+      const c = parseConfig([`--identity-name=${books}`, '--identity-token-file=/t', '--identity-trust-domain=example.org', '--tap-listen=127.0.0.1:4190'], {});
+      expect(c.tapListen).toBe('127.0.0.1:4190');
+      expect(tapClientIdentity(c)).toBe('tap.signalbox.serviceaccount.identity.signalbox.example.org');
+      const web = 'web.demo.serviceaccount.identity.signalbox.cluster.local';
+      expect(tapClientIdentity(parseConfig([`--identity-name=${books}`, '--identity-token-file=/t', `--tap-identity=${web}`], {}))).toBe(web);
+      expect(() => parseConfig(['--tap-listen=127.0.0.1:4190'], {})).toThrow(/--tap-listen .*needs an identity/);
+      expect(() => parseConfig([`--identity-name=${books}`, '--identity-token-file=/t', '--tap-identity=tap'], {})).toThrow(/--tap-identity/);
     });
 
     it('parses the ports that require identity', () => {

@@ -1,5 +1,5 @@
 // Proxy configuration: flags (`--inbound=host:port`) win over environment variables, parsed once with zod.
-import { defaultTrustDomain, hostPortSchema, identityName, identityNameSchema, resourceNameSchema, trustDomainSchema } from '@signalbox/shared';
+import { defaultTrustDomain, hostPortSchema, identityName, identityNameSchema, resourceNameSchema, tapServiceIdentity, trustDomainSchema } from '@signalbox/shared';
 import { z } from 'zod';
 import { defaultOpaquePorts } from './detect/detect.js';
 
@@ -72,6 +72,13 @@ export const configSchema = z.strictObject({
   inboundRoutes: z.array(inboundRouteFlag).default([]),
   /** The token the control plane presents to subscribe to tap; absent: tap is disabled. */
   tapToken: z.string().min(16, 'the tap token must be at least 16 characters').optional(),
+  /**
+   * With identity on: where tap is served over mTLS (Linkerd's control port 4190). Only a client certificate from
+   * the trust anchor naming `--tap-identity` may subscribe; the admin `/tap` path and the token are then refused.
+   */
+  tapListen: hostPortSchema.optional(),
+  /** The tap service's identity; default `tap.signalbox.serviceaccount.identity.signalbox.<trust domain>`. */
+  tapIdentity: identityNameSchema.optional(),
   /** Header names tap shows without their value, besides Authorization, Cookie, Set-Cookie, Proxy-Authorization. */
   tapRedactHeaders: z
     .union([z.string().transform((v) => v.split(',')), z.array(z.string())])
@@ -99,6 +106,8 @@ export const configSchema = z.strictObject({
    */
   intercept: z.union([z.boolean(), z.stringbool()]).default(false),
 }).superRefine((c, ctx) => {
+  if (c.tapListen !== undefined && meshIdentity(c) === undefined)
+    ctx.addIssue({ code: 'custom', path: ['tapListen'], message: 'the mTLS tap listener needs an identity of our own (without one, tap is on the admin listener)' });
   if (c.identity === 'off') return;
   const named = c.identityName !== undefined;
   const parts = c.identityServiceaccount !== undefined || c.identityNamespace !== undefined;
@@ -133,6 +142,11 @@ export function meshIdentity(c: ProxyConfig): MeshIdentityConfig | undefined {
   return name === undefined ? undefined : { name, tokenFile: c.identityTokenFile, trustAnchorsFile: c.identityTrustAnchorsFile };
 }
 
+/** Who may subscribe to tap when identity is on: `--tap-identity`, else the control plane's tap service. */
+export function tapClientIdentity(c: ProxyConfig): string {
+  return c.tapIdentity ?? tapServiceIdentity(c.identityTrustDomain);
+}
+
 /** flag name → [config key, env var] */
 const options: Record<string, [keyof ProxyConfig, string]> = {
   outbound: ['outbound', 'SIGNALBOX_OUTBOUND_ADDR'],
@@ -155,6 +169,8 @@ const options: Record<string, [keyof ProxyConfig, string]> = {
   'inbound-route': ['inboundRoutes', 'SIGNALBOX_INBOUND_ROUTES'],
   'tap-token': ['tapToken', 'SIGNALBOX_TAP_TOKEN'],
   'tap-redact-headers': ['tapRedactHeaders', 'SIGNALBOX_TAP_REDACT_HEADERS'],
+  'tap-listen': ['tapListen', 'SIGNALBOX_TAP_LISTEN_ADDR'],
+  'tap-identity': ['tapIdentity', 'SIGNALBOX_TAP_IDENTITY'],
   identity: ['identity', 'SIGNALBOX_IDENTITY'],
   'identity-name': ['identityName', 'SIGNALBOX_IDENTITY_NAME'],
   'identity-serviceaccount': ['identityServiceaccount', 'SIGNALBOX_IDENTITY_SERVICEACCOUNT'],

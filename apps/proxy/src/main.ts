@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Entry point: parse config, start the proxy, drain on SIGTERM/SIGINT and exit 0.
 import { createProxy } from './app/proxy.js';
-import { ConfigError, parseConfig } from './config.js';
+import { ConfigError, parseConfig, tapClientIdentity } from './config.js';
 
 const log = (msg: string) => console.error(`${new Date().toISOString()} signalbox-proxy ${msg}`);
 
@@ -18,6 +18,7 @@ async function main(): Promise<void> {
   }
   const proxy = await createProxy(config, log);
   log(`outbound ${proxy.outboundAddr} inbound ${proxy.inboundAddr} admin ${proxy.adminAddr} app ${config.app}`);
+  if (proxy.tapAddr) log(`tap (mTLS, ${tapClientIdentity(config)} only) ${proxy.tapAddr}`);
   if (proxy.intercept) log('intercept: on (original destinations of redirected connections are their targets)');
   for (const r of proxy.inboundRoutes) log(`inbound ${r.addr} app ${r.app}`);
   for (const m of proxy.outboundTcp) log(`outbound tcp ${m.addr} → ${m.authority}`);

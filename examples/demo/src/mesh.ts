@@ -60,7 +60,8 @@ export async function startDemoMesh(options: DemoMeshOptions = {}): Promise<Demo
   try {
     const addrs = new Map<string, PodAddrs>();
     for (const name of demoPodNames())
-      addrs.set(name, { app: await freeAddr(), inbound: await freeAddr(), outbound: await freeAddr(), admin: await freeAddr() });
+      // `tap`: every proxy has an identity, so the control plane taps it over mTLS there (Linkerd's port 4190).
+      addrs.set(name, { app: await freeAddr(), inbound: await freeAddr(), outbound: await freeAddr(), admin: await freeAddr(), tap: await freeAddr() });
     // Each pod's proxy proves its identity with a per-run token the registry names.
     const resolved = withIdentityTokens(demoPods((name) => addrs.get(name) as PodAddrs), dir);
 
@@ -71,7 +72,8 @@ export async function startDemoMesh(options: DemoMeshOptions = {}): Promise<Demo
     const prometheusPort = options.prometheusPort ?? Number((await freeAddr()).split(':')[1]);
     const prometheusUrl = `http://127.0.0.1:${prometheusPort}`;
 
-    // Only the control plane may tap the proxies; on one machine a per-run token stands in for its mTLS identity.
+    // Only the control plane may tap the proxies: with identity on (always, here) by its tap service's mTLS identity
+    // on each proxy's tap listener; the per-run token is what a proxy started with identity off would check.
     const tapToken = randomBytes(24).toString('base64url');
     await track(
       startControlPlane({ dir, listen: apiListen, registryFile, prometheusUrl, fileSdPath, extraArgs: [`--tap-token=${tapToken}`, ...demoIdentityApiArgs(dir), ...(options.apiArgs ?? [])] }),

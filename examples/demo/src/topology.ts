@@ -37,6 +37,8 @@ export interface PodAddrs {
   readonly inbound: string;
   readonly outbound: string;
   readonly admin: string;
+  /** The proxy's mTLS tap listener (identity on); absent: tap is on admin. */
+  readonly tap?: string;
 }
 
 export interface DemoPod {
@@ -53,7 +55,7 @@ export function demoPods(addrs: (podName: string) => PodAddrs): DemoPod[] {
   return demoWorkloads.flatMap((w) =>
     Array.from({ length: w.replicas }, (_, i) => {
       const name = `${w.deployment}-${i}`;
-      const { app, inbound, outbound, admin } = addrs(name);
+      const { app, inbound, outbound, admin, tap } = addrs(name);
       return {
         role: w.role,
         pod: {
@@ -61,7 +63,7 @@ export function demoPods(addrs: (podName: string) => PodAddrs): DemoPod[] {
           deployment: w.deployment,
           serviceAccount: w.deployment,
           app,
-          proxy: { inbound, outbound, admin },
+          proxy: { inbound, outbound, admin, ...(tap ? { tap } : {}) },
           ...(w.requireIdentity ? { requireIdentity: true } : {}),
         },
       };

@@ -49,6 +49,8 @@ export interface ProxyOptions {
   readonly inbound: string;
   readonly outbound: string;
   readonly admin: string;
+  /** The proxy's mTLS tap listener (`--tap-listen`, identity on); absent: tap is on the admin listener. */
+  readonly tap?: string;
   readonly app: string;
   readonly controlPlaneUrl: string;
   readonly extraArgs?: readonly string[];
@@ -63,6 +65,7 @@ export async function startProxy(options: ProxyOptions): Promise<ManagedProcess>
       `--inbound=${options.inbound}`,
       `--outbound=${options.outbound}`,
       `--admin=${options.admin}`,
+      ...(options.tap ? [`--tap-listen=${options.tap}`] : []),
       `--app=${options.app}`,
       `--control-plane=${options.controlPlaneUrl}`,
       ...(options.extraArgs ?? []),

@@ -15,6 +15,11 @@ export const podProxySchema = z.strictObject({
   outbound: hostPortSchema,
   /** `/metrics`, `/ready`, `/live`: scraped by Prometheus. */
   admin: hostPortSchema,
+  /**
+   * The proxy's mTLS tap listener (its `--tap-listen`; Linkerd's control port 4190), where the control plane
+   * subscribes with its tap identity. Absent: tap is on `admin` (`/tap`, shared token), as when identity is off.
+   */
+  tap: hostPortSchema.optional(),
 });
 
 export const registryPodSchema = z.strictObject({
@@ -122,7 +127,7 @@ export type RegistryPod = z.infer<typeof registryPodSchema>;
 export type RegistryService = z.infer<typeof registryServiceSchema>;
 
 /** The proxy listeners a per-host proxy shares between the pods it serves; each pod keeps its own inbound. */
-const sharedProxyKeys = new Set(['outbound', 'admin']);
+const sharedProxyKeys = new Set(['outbound', 'admin', 'tap']);
 
 /** Pods whose proxy blocks differ only in `inbound` are served by one proxy process (per-host mode). */
 export function sameProxyProcess(a: RegistryPod, b: RegistryPod): boolean {

@@ -31,6 +31,17 @@ export function identityName({ serviceAccount, namespace, trustDomain = defaultT
   return `${serviceAccount}.${namespace}${INFIX}${trustDomain}`;
 }
 
+/** The control plane's namespace in identity names (Linkerd's `linkerd`): its own workloads' identities live there. */
+export const controlPlaneNamespace = 'signalbox';
+
+/**
+ * The identity of the control plane's tap service, the only client a proxy lets subscribe to tap when identity is
+ * on (Linkerd's `LINKERD2_PROXY_TAP_SVC_NAME`): `tap.signalbox.serviceaccount.identity.signalbox.<trust-domain>`.
+ */
+export function tapServiceIdentity(trustDomain: string = defaultTrustDomain): string {
+  return identityName({ serviceAccount: 'tap', namespace: controlPlaneNamespace, trustDomain });
+}
+
 /** The inverse of `identityName`; null for anything else (also names a DNS resolver would accept but we never issue). */
 export function parseIdentityName(name: string): IdentityParts | null {
   if (name.length > 253) return null;

@@ -2,6 +2,7 @@
 // maxRps), merges their streams into one bounded outbox towards the client, and keeps ids unique by giving each
 // proxy connection its own id base. Proxy-side and client-side drops both reach the client as `dropped` notices.
 import {
+  identityName,
   TapOutbox,
   tapErrorCodes,
   type OutboxSend,
@@ -9,7 +10,7 @@ import {
   type TapMessage,
   type TapRequest,
 } from '@signalbox/shared';
-import { connectProxyTap, type ProxyTap, type ProxyTapOptions } from './proxy-client.js';
+import { connectProxyTap, type ProxyTap, type ProxyTapOptions, type ProxyTapTls } from './proxy-client.js';
 import { proxyMatch, splitMaxRps, tapTargets } from './targets.js';
 
 export interface TapSessionStats {
@@ -34,6 +35,11 @@ export interface TapHubOptions {
   readonly registry: () => Registry;
   /** The token proxies require on their tap endpoint. */
   readonly proxyToken: string | undefined;
+  /**
+   * Identity on: the tap service's certificate, presented to every pod whose registry entry names an mTLS tap
+   * listener (`proxy.tap`); the proxy's expected identity comes from its serviceaccount, namespace and this domain.
+   */
+  readonly tls?: { readonly material: ProxyTapTls['material']; readonly trustDomain: string };
   /** Messages a client may have waiting before events are dropped. */
   readonly outboxCap?: number;
   /** For tests: how a proxy stream is opened. */
@@ -65,8 +71,12 @@ export function createTapHub(options: TapHubOptions): TapHub {
         const name = `${p.namespace}/${p.pod.name}`;
         let base = -1;
         let down = false;
+        const tls = options.tls;
         return connect({
-          admin: p.admin,
+          admin: tls && p.tap ? p.tap : p.admin,
+          ...(tls && p.tap
+            ? { tls: { material: tls.material, serverIdentity: identityName({ serviceAccount: p.pod.serviceAccount, namespace: p.namespace, trustDomain: tls.trustDomain }) } }
+            : {}),
           token: options.proxyToken,
           subscription: { v: 1, match, maxRps: rps[i] ?? 1, extractHeaders: request.extractHeaders, labels: p.labels },
           onUp: () => {

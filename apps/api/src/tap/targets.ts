@@ -12,8 +12,10 @@ import {
 export interface TapPod {
   readonly namespace: string;
   readonly pod: RegistryPod;
-  /** The proxy's admin address, where its tap endpoint listens. */
+  /** The proxy's admin address, where its tap endpoint listens when identity is off. */
   readonly admin: string;
+  /** The proxy's mTLS tap listener (the registry's `proxy.tap`), when it has one. */
+  readonly tap?: string;
   /** Meta labels the proxy puts on its own side of each event. */
   readonly labels: Readonly<Record<string, string>>;
 }
@@ -43,6 +45,7 @@ export function tapTargets(registry: Registry, request: TapRequest): TapTargets 
             namespace: request.target.namespace,
             pod,
             admin: pod.proxy.admin,
+            ...(pod.proxy.tap ? { tap: pod.proxy.tap } : {}),
             labels: {
               namespace: request.target.namespace,
               deployment: pod.deployment,

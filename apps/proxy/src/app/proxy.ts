@@ -4,9 +4,10 @@
 // app (`--inbound-route`). With an identity, a cert manager gets the proxy its certificate before it reports ready
 // and renews it; inbound terminates mTLS for that identity and outbound speaks mTLS to meshed endpoints.
 import { readFile } from 'node:fs/promises';
-import type http from 'node:http';
+import type net from 'node:net';
+import { Counter } from 'prom-client';
 import { parseHostPort, transportAlpn } from '@signalbox/shared';
-import { meshIdentity, type ProxyConfig } from '../config.js';
+import { meshIdentity, tapClientIdentity, type ProxyConfig } from '../config.js';
 import { Discovery } from '../discovery/cache.js';
 import { createCertManager, type CertManager } from '../identity/cert-manager.js';
 import { createCertifyClient } from '../identity/certify-client.js';
@@ -15,7 +16,8 @@ import { Drain } from '../listener/drain.js';
 import { listen, type Listener } from '../listener/listen.js';
 import { Sweeper } from '../listener/sweep.js';
 import { TapRegistry } from '../tap/registry.js';
-import { createTapServer } from '../tap/server.js';
+import { createTapTlsListener } from '../tap/listener.js';
+import { createTapServer, type TapRefusal } from '../tap/server.js';
 import { createPolicyMetrics } from '../telemetry/policy-metrics.js';
 import { createTelemetry, type Telemetry } from '../telemetry/registry.js';
 import { createMeshTlsServer } from '../tls/server.js';
@@ -28,6 +30,8 @@ export interface RunningProxy {
   readonly outboundAddr: string;
   readonly inboundAddr: string;
   readonly adminAddr: string;
+  /** The mTLS tap listener's bound address (identity on and `--tap-listen` given). */
+  readonly tapAddr: string | undefined;
   /** Per-host mode: the extra inbound listeners (bound address) and the app each forwards to. */
   readonly inboundRoutes: readonly { readonly addr: string; readonly app: string }[];
   /** The fixed-destination outbound listeners (bound address) and their authority. */
@@ -107,7 +111,19 @@ export async function createProxy(config: ProxyConfig, log: (msg: string) => voi
       ? { identity: { name: id.name, server: createMeshTlsServer({ material: () => manager.current(), handshakeTimeoutMs: config.detectTimeout, alpnProtocols: ['h2', transportAlpn, 'http/1.1'] }) } }
       : {}),
   });
-  const tapServer = createTapServer({ registry: tap, token: config.tapToken });
+  const tapRefused = new Counter({
+    name: 'tap_subscribe_refused_total',
+    help: 'Tap subscribers refused, by reason (token, plaintext, identity, handshake)',
+    labelNames: ['reason'] as const,
+    registers: [telemetry.registry],
+  });
+  const onRefused = (reason: TapRefusal) => tapRefused.inc({ reason });
+  // With identity on, only the tap service's mTLS identity may subscribe (on the tap listener); else the token.
+  const tapServer = createTapServer({ registry: tap, token: config.tapToken, onRefused, ...(manager ? { clientIdentity: tapClientIdentity(config) } : {}) });
+  const tapListener =
+    manager && config.tapListen
+      ? createTapTlsListener({ material: () => manager.current(), tap: tapServer, onRefused, handshakeTimeoutMs: config.detectTimeout })
+      : undefined;
   const admin = createAdmin({
     registry: telemetry.registry,
     // With identity, not ready until the first certificate: meshed peers could not talk to us without it.
@@ -117,6 +133,7 @@ export async function createProxy(config: ProxyConfig, log: (msg: string) => voi
   });
 
   const adminAddr = await listenHttp(admin, config.admin);
+  const tapAddr = tapListener && config.tapListen ? await listenHttp(tapListener, config.tapListen) : undefined;
   const inboundListener = await listen(
     config.inbound,
     originalDst ? inbound.forInterceptedApps(config.app, originalDst) : inbound.forApp(config.app),
@@ -149,13 +166,15 @@ export async function createProxy(config: ProxyConfig, log: (msg: string) => voi
     outbound.sessions.closeAll();
     tapServer.closeAll();
     admin.closeAllConnections();
-    await new Promise<void>((r) => admin.close(() => r()));
+    tapListener?.closeAllConnections();
+    await Promise.all([admin, ...(tapListener ? [tapListener] : [])].map((srv) => new Promise<void>((r) => srv.close(() => r()))));
   }
 
   return {
     outboundAddr: outboundListener.addr,
     inboundAddr: inboundListener.addr,
     adminAddr,
+    tapAddr,
     inboundRoutes: config.inboundRoutes.map((r, i) => ({ addr: (routeListeners[i] as Listener).addr, app: r.app })),
     outboundTcp: config.outboundTcp.map((m, i) => ({ addr: (tcpListeners[i] as Listener).addr, authority: m.authority })),
     telemetry,
@@ -166,7 +185,7 @@ export async function createProxy(config: ProxyConfig, log: (msg: string) => voi
   };
 }
 
-function listenHttp(server: http.Server, addr: string): Promise<string> {
+function listenHttp(server: net.Server, addr: string): Promise<string> {
   const hp = parseHostPort(addr);
   if (!hp) return Promise.reject(new Error(`invalid admin address ${addr}`));
   return new Promise((resolve, reject) => {

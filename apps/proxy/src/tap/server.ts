@@ -1,18 +1,32 @@
-// The proxy's tap endpoint: a WebSocket on the admin listener (`/tap`). Only the control plane may subscribe: it
-// must present the shared tap token (`Authorization: Bearer`), as Linkerd requires the tap service's mTLS
-// identity. The first message is a ProxyTapSubscription; events then flow through a bounded outbox per subscriber.
+// The proxy's tap endpoint: a WebSocket at `/tap`. Only the control plane may subscribe. With identity on, as in
+// Linkerd, it must come over the mTLS tap listener (tap/listener.ts) with a client certificate naming the tap
+// service's identity; the admin listener's `/tap` and the token are then refused. With identity off it must present
+// the shared tap token (`Authorization: Bearer`) on the admin listener. The first message is a
+// ProxyTapSubscription; events then flow through a bounded outbox per subscriber.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type http from 'node:http';
 import type { Duplex } from 'node:stream';
+import { TLSSocket } from 'node:tls';
 import { proxyTapSubscriptionSchema, TapOutbox, tapCloseCodes, tapCloseReason, tapPaths } from '@signalbox/shared';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { RateWindow } from './rate-window.js';
 import type { TapRegistry, TapSubscriber } from './registry.js';
+import { dnsNames } from '../tls/context.js';
+
+/** Why a subscriber was refused (the `reason` label of `tap_subscribe_refused_total`). */
+export type TapRefusal = 'token' | 'plaintext' | 'identity' | 'handshake';
 
 export interface TapServerOptions {
   readonly registry: TapRegistry;
   /** The shared token the control plane presents; without one, tap is disabled (404). */
   readonly token: string | undefined;
+  /**
+   * Identity on: the only client identity allowed (the tap service's). Subscriptions must then arrive over TLS with
+   * a verified client certificate naming it (else 403); the token is not consulted and plaintext is refused.
+   */
+  readonly clientIdentity?: string;
+  /** Each refused subscriber, with why. */
+  readonly onRefused?: (reason: TapRefusal) => void;
   /** Messages a subscriber may have waiting before new events are dropped. */
   readonly outboxCap?: number;
   readonly firstMessageTimeoutMs?: number;
@@ -71,11 +85,25 @@ export function createTapServer(options: TapServerOptions): TapServer {
     handleUpgrade(req, socket, head) {
       const path = (req.url ?? '/').split('?')[0];
       if (path !== tapPaths.proxy) return false;
+      const denied = (status: 401 | 403, reason: TapRefusal, body: string) => {
+        options.onRefused?.(reason);
+        refuse(socket, status, body);
+        return true;
+      };
+      if (options.clientIdentity !== undefined) {
+        const tlsSocket = req.socket instanceof TLSSocket ? req.socket : undefined;
+        if (!tlsSocket) return denied(403, 'plaintext', 'identity is on: tap is served over mTLS on the tap listener only\n');
+        // The listener already refused unverified certificates; checked again so a misconfigured one cannot open tap.
+        const [peer] = tlsSocket.authorized ? dnsNames(tlsSocket.getPeerCertificate()) : [];
+        if (peer !== options.clientIdentity) return denied(403, 'identity', `tap is for ${options.clientIdentity} only\n`);
+        wss.handleUpgrade(req, socket, head, accept);
+        return true;
+      }
       if (!expected) return refuse(socket, 404, 'tap is disabled: the proxy has no --tap-token\n'), true;
       const auth = req.headers.authorization ?? '';
       const presented = /^Bearer (.+)$/i.exec(auth)?.[1];
       if (!presented || !timingSafeEqual(digest(presented), expected))
-        return refuse(socket, 401, 'tap requires the control plane\'s token\n'), true;
+        return denied(401, 'token', 'tap requires the control plane\'s token\n');
       wss.handleUpgrade(req, socket, head, accept);
       return true;
     },
@@ -94,8 +122,8 @@ function digest(token: string): Buffer {
   return createHash('sha256').update(token).digest();
 }
 
-function refuse(socket: Duplex, status: 401 | 404, body: string): void {
-  const text = status === 401 ? 'Unauthorized' : 'Not Found';
+function refuse(socket: Duplex, status: 401 | 403 | 404, body: string): void {
+  const text = status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : 'Not Found';
   const extra = status === 401 ? 'www-authenticate: Bearer realm="signalbox-tap"\r\n' : '';
   socket.end(
     `HTTP/1.1 ${status} ${text}\r\n${extra}content-type: text/plain; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,

@@ -4,9 +4,9 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { createTapEndpoint, createTapHub, parseRegistry, type TapHub } from '@signalbox/api';
+import { createTapCertSource, createTapEndpoint, createTapHub, identityDirPaths, loadIssuer, parseRegistry, type TapCertSource, type TapHub } from '@signalbox/api';
 import { eventually, freeAddr, repoRoot, startProxy, type ManagedProcess } from '@signalbox/launch';
-import { tapEventSchema, type TapEvent } from '@signalbox/shared';
+import { defaultTrustDomain, tapEventSchema, tapServiceIdentity, type TapEvent } from '@signalbox/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWorkspace } from '../../../../apps/api/test/support/build.js';
 import { request } from '../../../../apps/proxy/test/support/client.js';
@@ -48,10 +48,13 @@ describe('tap through the control plane', () => {
   it('refuses unauthorised subscribers at the API and at the proxies', async () => {
     expect(await upgradeStatus(apiTap())).toBe(401);
     expect(await upgradeStatus(apiTap(), 'not-the-token-0123456789')).toBe(401);
+    // Identity is on: tap is served over mTLS on each proxy's tap listener (the registry's `proxy.tap`) to the tap
+    // service's identity only, so the admin listener refuses even the right token (apps/proxy tap-mtls.test.ts
+    // covers the certificates).
+    expect(pod('books-0').proxy.tap).toMatch(/^127\.0\.0\.1:\d+$/);
     const proxyTap = `ws://${pod('books-0').proxy.admin}/tap`;
-    expect(await upgradeStatus(proxyTap)).toBe(401);
-    expect(await upgradeStatus(proxyTap, AUTH)).toBe(401);
-    expect(await upgradeStatus(proxyTap, mesh.tapToken)).toBe(0);
+    expect(await upgradeStatus(proxyTap)).toBe(403);
+    expect(await upgradeStatus(proxyTap, mesh.tapToken)).toBe(403);
   });
 
   it('closes with 1008 on a bad request or an unknown resource', async () => {
@@ -194,13 +197,18 @@ describe('tap through the control plane', () => {
 
 describe('a slow tap client', () => {
   let hub: TapHub;
+  let tapCert: TapCertSource;
   let server: http.Server;
   let addr: string;
   beforeAll(async () => {
     // The hub in-process, against the demo's proxies, so the test can look at its queue.
+    // It taps over mTLS as the control plane does: a tap-service certificate from the run's CA.
+    tapCert = createTapCertSource({ issuer: await loadIssuer(identityDirPaths(mesh.identityDir)), identity: tapServiceIdentity(), lifetimeMs: 3_600_000 });
+    await tapCert.ready;
     hub = createTapHub({
       registry: () => parseRegistry(readFileSync(mesh.registryFile, 'utf8'), mesh.registryFile),
       proxyToken: mesh.tapToken,
+      tls: { material: tapCert.current, trustDomain: defaultTrustDomain },
       outboxCap: 50,
     });
     const endpoint = createTapEndpoint({ hub, authToken: undefined });
@@ -212,6 +220,7 @@ describe('a slow tap client', () => {
   });
   afterAll(async () => {
     hub?.closeAll();
+    tapCert?.close();
     server?.closeAllConnections();
     await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
   });
