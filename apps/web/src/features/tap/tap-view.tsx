@@ -7,7 +7,7 @@ import { useRef, useState, useSyncExternalStore, type ChangeEvent } from 'react'
 import { captureFileName, CAPTURE_MIME, parseCapture, toCapture, type CaptureLineError } from './capture-file';
 import { TapCapture } from './tap-capture';
 import { tapQueryString, tapRequestFor, type TapQuery } from './tap-query';
-import { TapQueryForm } from './tap-query-form';
+import { StartStopButton, TapQueryPanel } from './query-panel';
 import { TapStreamStatus } from './tap-stream-status';
 import { TapTable } from './tap-table';
 import { useTapStream } from './use-tap-stream';
@@ -70,27 +70,12 @@ export function TapView({ query }: { query: TapQuery }) {
 
   return (
     <div className="stack">
-      <section className="panel" aria-label="Tap query">
-        <TapQueryForm query={query} onSubmit={submit} submitLabel={running ? 'Restart' : 'Start'} />
-        {'error' in request && query.resource !== '' && (
-          <p className="form-error" role="alert">
-            {request.error}
-          </p>
-        )}
-      </section>
+      <TapQueryPanel label="Tap query" query={query} request={request} running={running} onSubmit={submit} />
 
       <section className="panel" aria-label="Tap">
         <div className="tap-toolbar">
           <div className="tap-actions">
-            {running ? (
-              <button type="button" className="button" onClick={stream.stop}>
-                Stop
-              </button>
-            ) : (
-              <button type="button" className="button primary" onClick={restart} disabled={'error' in request}>
-                Start
-              </button>
-            )}
+            <StartStopButton running={running} disabled={'error' in request} onStart={restart} onStop={stream.stop} />
             <button type="button" className="button" onClick={() => capture.setPaused(!snapshot.paused)} aria-pressed={snapshot.paused}>
               {snapshot.paused ? 'Resume' : 'Pause'}
             </button>

@@ -4,7 +4,7 @@ import type { TopRow } from '@signalbox/shared';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { tapPageHref, tapQueryString, tapRequestFor, type TapQuery } from '../tap/tap-query';
-import { TapQueryForm } from '../tap/tap-query-form';
+import { StartStopButton, TapQueryPanel } from '../tap/query-panel';
 import { TapStreamStatus } from '../tap/tap-stream-status';
 import { TopTable } from './top-table';
 import { TOP_ROWS_KEPT, TOP_ROWS_SHOWN } from './top-capture';
@@ -25,26 +25,11 @@ export function TopView({ query }: { query: TapQuery }) {
   };
   return (
     <div className="stack">
-      <section className="panel" aria-label="Top query">
-        <TapQueryForm query={query} onSubmit={submit} submitLabel={running ? 'Restart' : 'Start'} />
-        {'error' in request && query.resource !== '' && (
-          <p className="form-error" role="alert">
-            {request.error}
-          </p>
-        )}
-      </section>
+      <TapQueryPanel label="Top query" query={query} request={request} running={running} onSubmit={submit} />
       <section className="panel" aria-label="Live calls">
         <div className="tap-toolbar">
           <div className="tap-actions">
-            {running ? (
-              <button type="button" className="button" onClick={stream.stop}>
-                Stop
-              </button>
-            ) : (
-              <button type="button" className="button primary" onClick={stream.start} disabled={'error' in request}>
-                Start
-              </button>
-            )}
+            <StartStopButton running={running} disabled={'error' in request} onStart={stream.start} onStop={stream.stop} />
             <button type="button" className="button" onClick={clear}>
               Clear
             </button>
