@@ -266,9 +266,14 @@ describe('signalbox tap', () => {
     });
     let text = '';
     let stderr = '';
+    let interrupted = false;
     child.stdout.on('data', (d: Buffer) => {
       text += d.toString();
-      if (text.split('\n').length > lines) child.kill('SIGINT');
+      // Once only: a second Ctrl-C is the user insisting, and the CLI then dies by the signal as any CLI does.
+      if (!interrupted && text.split('\n').length > lines) {
+        interrupted = true;
+        child.kill('SIGINT');
+      }
     });
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     return new Promise((resolve, reject) => {
