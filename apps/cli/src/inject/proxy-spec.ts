@@ -66,35 +66,51 @@ function multiport(ports: readonly string[]): string[][] {
   return rules;
 }
 
+/** One step of the init container's nat setup, as `iptables -t nat` arguments. */
+export type NatStep =
+  /** Create our chain, or flush it when a restarted init container finds it already there. */
+  | { readonly chain: string }
+  /** `-A <chain> …`: append a rule. */
+  | { readonly append: readonly string[] }
+  /** `<built-in chain> -j <ours>`: jump to our chain, appended only when the jump is not there yet. */
+  | { readonly hook: readonly string[] };
+
 /**
- * The init container's rules, as one shell script (Linkerd's proxy-init, nat table): re-runnable, since a
- * restarted init container finds its chains already there. Inbound: every TCP connection to the pod goes to the
- * proxy's inbound port, except the proxy's admin port and skipped ports. Outbound: every TCP connection the pod
- * makes goes to the proxy's outbound port, except the proxy's own (by UID), loopback and skipped ports.
+ * The init container's rules (Linkerd's proxy-init, nat table), as data so tests apply exactly these: inbound, every
+ * TCP connection to the pod goes to the proxy's inbound port, except the proxy's admin port and skipped ports;
+ * outbound, every TCP connection the pod makes goes to the proxy's outbound port, except the proxy's own (by UID),
+ * loopback and skipped ports.
  */
-export function iptablesScript({ skipInboundPorts, skipOutboundPorts }: Pick<ProxySpecOptions, 'skipInboundPorts' | 'skipOutboundPorts'>): string {
-  const nat = (rule: string) => `iptables -t nat ${rule}`;
-  const chain = (name: string) => `${nat(`-N ${name}`)} 2>/dev/null || ${nat(`-F ${name}`)}`;
+export function iptablesRules({ skipInboundPorts, skipOutboundPorts }: Pick<ProxySpecOptions, 'skipInboundPorts' | 'skipOutboundPorts'>): NatStep[] {
+  const rule = (chain: string, ...args: string[]): NatStep => ({ append: ['-A', chain, ...args] });
   const inboundSkips = [String(proxyPorts.admin.default), ...skipInboundPorts];
-  const lines = [
-    'set -eu',
-    chain(INBOUND_REDIRECT),
-    nat(`-A ${INBOUND_REDIRECT} -p tcp -j REDIRECT --to-port ${proxyPorts.inbound.default}`),
-    chain(INBOUND),
-    ...multiport(inboundSkips).map((ports) => nat(`-A ${INBOUND} -p tcp -m multiport --dports ${ports.join(',')} -j RETURN`)),
-    nat(`-A ${INBOUND} -p tcp -j ${INBOUND_REDIRECT}`),
-    `${nat(`-C PREROUTING -j ${INBOUND}`)} 2>/dev/null || ${nat(`-A PREROUTING -j ${INBOUND}`)}`,
-    chain(OUTPUT_REDIRECT),
-    nat(`-A ${OUTPUT_REDIRECT} -p tcp -j REDIRECT --to-port ${proxyPorts.outbound.default}`),
-    chain(OUTPUT),
-    nat(`-A ${OUTPUT} -m owner --uid-owner ${proxyUid} -j RETURN`),
-    nat(`-A ${OUTPUT} -o lo -j RETURN`),
-    ...multiport(skipOutboundPorts).map((ports) => nat(`-A ${OUTPUT} -p tcp -m multiport --dports ${ports.join(',')} -j RETURN`)),
-    nat(`-A ${OUTPUT} -p tcp -j ${OUTPUT_REDIRECT}`),
-    `${nat(`-C OUTPUT -j ${OUTPUT}`)} 2>/dev/null || ${nat(`-A OUTPUT -j ${OUTPUT}`)}`,
-    'iptables -t nat -S',
+  return [
+    { chain: INBOUND_REDIRECT },
+    rule(INBOUND_REDIRECT, '-p', 'tcp', '-j', 'REDIRECT', '--to-port', String(proxyPorts.inbound.default)),
+    { chain: INBOUND },
+    ...multiport(inboundSkips).map((ports) => rule(INBOUND, '-p', 'tcp', '-m', 'multiport', '--dports', ports.join(','), '-j', 'RETURN')),
+    rule(INBOUND, '-p', 'tcp', '-j', INBOUND_REDIRECT),
+    { hook: ['PREROUTING', '-j', INBOUND] },
+    { chain: OUTPUT_REDIRECT },
+    rule(OUTPUT_REDIRECT, '-p', 'tcp', '-j', 'REDIRECT', '--to-port', String(proxyPorts.outbound.default)),
+    { chain: OUTPUT },
+    rule(OUTPUT, '-m', 'owner', '--uid-owner', String(proxyUid), '-j', 'RETURN'),
+    rule(OUTPUT, '-o', 'lo', '-j', 'RETURN'),
+    ...multiport(skipOutboundPorts).map((ports) => rule(OUTPUT, '-p', 'tcp', '-m', 'multiport', '--dports', ports.join(','), '-j', 'RETURN')),
+    rule(OUTPUT, '-p', 'tcp', '-j', OUTPUT_REDIRECT),
+    { hook: ['OUTPUT', '-j', OUTPUT] },
   ];
-  return `${lines.join('\n')}\n`;
+}
+
+/** The rules as the init container's shell script: re-runnable, since a restarted init container finds its chains. */
+export function iptablesScript(o: Pick<ProxySpecOptions, 'skipInboundPorts' | 'skipOutboundPorts'>): string {
+  const nat = (...args: readonly string[]) => `iptables -t nat ${args.join(' ')}`;
+  const lines = iptablesRules(o).map((step) => {
+    if ('chain' in step) return `${nat('-N', step.chain)} 2>/dev/null || ${nat('-F', step.chain)}`;
+    if ('append' in step) return nat(...step.append);
+    return `${nat('-C', ...step.hook)} 2>/dev/null || ${nat('-A', ...step.hook)}`;
+  });
+  return `${['set -eu', ...lines, 'iptables -t nat -S'].join('\n')}\n`;
 }
 
 export function initContainer(o: ProxySpecOptions): V1Container {
