@@ -1,10 +1,11 @@
 // `npm run bench`: on loopback, in one run, the same load through every subject: direct (the limit), nginx,
 // node-http-proxy, one Signalbox hop, a Signalbox pair (outbound → inbound, per peer protocol) for HTTP/1.1; h2c
-// (direct, nginx, Signalbox hop); opaque TCP (direct, haproxy mode tcp, Signalbox opaque hop). The subject runs
+// (direct, nginx, Signalbox hop); opaque TCP (direct, haproxy mode tcp, Signalbox opaque hop); and, for HTTP/1.1
+// and TCP, a bare Node `net` pipe: the floor any Node proxy stands on, next to nginx/haproxy. The subject runs
 // on core 0, the load generator and the nginx backend on core 1. Prints req/s, the subject's CPU time per request
 // (/proc utime+stime over the max-load run ÷ requests), p50/p99 at max load, p50/p99 and the latency it adds at a
 // fixed 1 000 req/s, peak RSS, and ratios to direct and nginx. Options: --seconds=N (max-load run, default 6),
-// --only=<substring of subject names>.
+// --only=<substrings of subject names, comma-separated>.
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -24,7 +25,7 @@ const subjectCore = 0;
 const loadCore = 1;
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const seconds = Number(arg('seconds') ?? 6);
-const only = arg('only');
+const only = arg('only')?.split(',');
 /** The fixed rate for the added-latency measurement: 4 clients × 250 req/s. */
 const fixedClients = 4;
 const fixedRps = 250;
@@ -42,7 +43,7 @@ interface Subject {
   readonly name: string;
   readonly protocol: Protocol;
   /** What the ratios are taken against (per protocol). */
-  readonly role?: 'direct' | 'reference' | 'node-http-proxy' | 'hop';
+  readonly role?: 'direct' | 'reference' | 'node-http-proxy' | 'node-pipe' | 'hop';
   start(): Promise<Running>;
 }
 
@@ -203,7 +204,19 @@ async function main(): Promise<void> {
     },
   });
 
-  subjects.push(direct('http1', backendH1), nginx('http1'));
+  const nodePipe = (protocol: 'http1' | 'tcp'): Subject => ({
+    name: `node net pipe (${protocol})`,
+    protocol,
+    role: 'node-pipe',
+    async start() {
+      const port = await freePort();
+      const p = start('node-pipe', subjectCore, process.execPath, ['bench/node-pipe.mjs', String(port), String(backendH1)]);
+      await waitForPort(port, p);
+      return { target: { url: url(port) }, pgids: [p.pid], stop: () => stop(p) };
+    },
+  });
+
+  subjects.push(direct('http1', backendH1), nginx('http1'), nodePipe('http1'));
   subjects.push({
     name: 'node-http-proxy (http1)',
     protocol: 'http1',
@@ -230,11 +243,11 @@ async function main(): Promise<void> {
       return { target: { url: url(port) }, pgids: [p.pid], stop: () => stop(p) };
     },
   });
-  subjects.push(hop('tcp'));
+  subjects.push(nodePipe('tcp'), hop('tcp'));
 
   const rows: Row[] = [];
   for (const s of subjects) {
-    if (only && !s.name.includes(only) && s.role !== 'direct') continue;
+    if (only && !only.some((o) => s.name.includes(o)) && s.role !== 'direct') continue;
     process.stderr.write(`bench: ${s.name} …\n`);
     let running: Running;
     try {
@@ -300,6 +313,7 @@ function print(rows: readonly Row[]): void {
     'req/s ÷ direct',
     'req/s ÷ nginx',
     'CPU ÷ nginx',
+    'CPU ÷ pipe',
     'errors',
   ];
   const lines: string[][] = [];
@@ -307,6 +321,7 @@ function print(rows: readonly Row[]): void {
     const peers = rows.filter((x) => x.subject.protocol === r.subject.protocol);
     const direct = peers.find((x) => x.subject.role === 'direct');
     const ref = peers.find((x) => x.subject.role === 'reference');
+    const pipe = peers.find((x) => x.subject.role === 'node-pipe');
     lines.push([
       r.subject.name,
       f(r.max.rps),
@@ -322,6 +337,7 @@ function print(rows: readonly Row[]): void {
       direct ? f(r.max.rps / direct.max.rps, 2) : '',
       ref ? f(r.max.rps / ref.max.rps, 2) : '',
       ref && Number.isFinite(r.cpuUs) ? f(r.cpuUs / ref.cpuUs, 2) : '',
+      pipe && Number.isFinite(r.cpuUs) ? f(r.cpuUs / pipe.cpuUs, 2) : '',
       String(r.max.errors + r.fixed.errors),
     ]);
   }
