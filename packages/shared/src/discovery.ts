@@ -1,7 +1,7 @@
 // Discovery: the static registry file (one machine) and the destination stream the control plane sends proxies.
 // The registry is the example users copy; the stream mirrors Linkerd's Destination.Get (add/remove/noEndpoints).
 import { z } from 'zod';
-import { hostPortSchema } from './address.js';
+import { formatHostPort, hostPortSchema } from './address.js';
 import { identityNameSchema, identityTokenRefSchema } from './identity.js';
 import { profileSchema, servicePolicySchema } from './policy.js';
 import { resourceNameSchema } from './resources.js';
@@ -56,6 +56,11 @@ export const registryServiceSchema = z.strictObject({
   ports: z.array(z.strictObject({ port: z.number().int().min(1).max(65535), targetPort: z.number().int().min(1).max(65535).optional() })).optional(),
   /** The pods behind the service by name (Kubernetes: its EndpointSlices' pods); absent: every pod of `deployment`. */
   pods: z.array(resourceNameSchema).optional(),
+  /**
+   * The service's virtual IPs (Kubernetes `spec.clusterIPs`): a connection a proxy intercepts to one of them, on a
+   * port of the service, is a call to the service. Absent: the service is reached by name only.
+   */
+  clusterIPs: z.array(z.union([z.ipv4(), z.ipv6()])).optional(),
   /** Traffic policy (Linkerd's ServiceProfile): routes, retries, timeouts, failure accrual, traffic split. */
   policy: servicePolicySchema.optional(),
 });
@@ -119,6 +124,20 @@ export const registrySchema = z
         }
       }),
     );
+    // An intercepted connection to a cluster IP and port must name one service.
+    const clusterAddrs = new Map<string, string>();
+    registry.namespaces.forEach((ns, n) =>
+      ns.services.forEach((svc, s) =>
+        svc.clusterIPs?.forEach((ip, i) => {
+          for (const { port } of svc.ports ?? [svc]) {
+            const addr = formatHostPort({ host: ip, port });
+            const other = clusterAddrs.get(addr);
+            if (other) ctx.addIssue({ code: 'custom', path: ['namespaces', n, 'services', s, 'clusterIPs', i], message: `${addr} is also service ${other}` });
+            else clusterAddrs.set(addr, `${ns.name}/${svc.name}`);
+          }
+        }),
+      ),
+    );
   });
 
 export type Registry = z.infer<typeof registrySchema>;
@@ -149,7 +168,10 @@ function duplicates(values: readonly string[]): number[] {
 export const destinationVersions = [1, 2] as const;
 export const destinationGetSchema = z.strictObject({
   v: z.union([z.literal(1), z.literal(2)]),
-  /** `service.namespace:port`, optionally with `.svc.cluster.local`. */
+  /**
+   * `service.namespace:port`, optionally with `.svc.cluster.local`; or `ip:port`, an intercepted connection's
+   * original destination, answered with `address` messages only.
+   */
   authority: z.string().min(1).max(255),
 });
 export type DestinationGet = z.infer<typeof destinationGetSchema>;
@@ -188,9 +210,19 @@ export const destinationUpdateSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('noEndpoints'), exists: z.boolean() }),
   /** v=2 only: the service's whole profile, replacing the previous one (Linkerd's DestinationProfile stream). */
   z.strictObject({ type: z.literal('profile'), profile: profileSchema }),
+  /**
+   * The only message of an `ip:port` stream: what the address is, replacing the previous answer (Linkerd's
+   * GetProfile on an IP: `fully_qualified_name` or `endpoint`). `service`: a service's cluster IP and port, to route
+   * as that authority (`books.demo.svc.cluster.local:7001`); `endpoint`: one pod's IP and port, that endpoint alone;
+   * neither: not in the mesh, forwarded as is. Proxies that predate it never open such a stream.
+   */
+  z
+    .strictObject({ type: z.literal('address'), service: z.string().min(1).max(255).optional(), endpoint: endpointSchema.optional() })
+    .refine((a) => a.service === undefined || a.endpoint === undefined, { message: 'an address is a service or an endpoint, not both' }),
 ]);
-/** The updates a v=1 stream carries. */
-export type EndpointUpdate = Exclude<DestinationUpdate, { type: 'profile' }>;
+/** The updates a v=1 service stream carries. */
+export type EndpointUpdate = Exclude<DestinationUpdate, { type: 'profile' | 'address' }>;
+export type AddressUpdate = Extract<DestinationUpdate, { type: 'address' }>;
 export type DestinationUpdate = z.infer<typeof destinationUpdateSchema>;
 
 export const destinationPath = '/v1/destination';

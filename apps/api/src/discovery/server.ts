@@ -1,9 +1,10 @@
 // `GET /v1/destination?v=1|2&authority=…`: one long-lived NDJSON response per watched authority, one
-// DestinationUpdate per line; v=2 adds `profile` messages (docs/architecture.md). Streams are tracked so shutdown
-// can end them.
+// DestinationUpdate per line; v=2 adds `profile` messages; an `ip:port` authority gets `address` messages
+// (docs/architecture.md). Streams are tracked so shutdown can end them.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { destinationGetSchema, parseServiceAuthority, type DestinationUpdate } from '@signalbox/shared';
-import type { DiscoveryWatcher } from './watcher.js';
+import net from 'node:net';
+import { destinationGetSchema, parseHostPort, parseServiceAuthority, type DestinationGet, type DestinationUpdate } from '@signalbox/shared';
+import type { DestinationListener, DiscoveryWatcher } from './watcher.js';
 
 export interface DestinationServer {
   handle(req: IncomingMessage, res: ServerResponse, query: URLSearchParams): void;
@@ -27,9 +28,8 @@ export function createDestinationServer({ watcher, onStreamsChanged }: Destinati
         authority: query.get('authority') ?? undefined,
       });
       if (!request.success) return badRequest(res, `bad destination request: ${request.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-      const authority = parseServiceAuthority(request.data.authority);
-      if (!authority)
-        return badRequest(res, `authority "${request.data.authority}" is not "service.namespace[:port]"`);
+      const subscribe = subscription(watcher, request.data);
+      if (typeof subscribe === 'string') return badRequest(res, subscribe);
 
       res.writeHead(200, { 'content-type': 'application/x-ndjson', 'cache-control': 'no-store' });
       // Discovery waits for no request body; a socket that idles for hours is normal here.
@@ -40,7 +40,7 @@ export function createDestinationServer({ watcher, onStreamsChanged }: Destinati
       };
       streams.add(res);
       onStreamsChanged?.(streams.size);
-      const unsubscribe = watcher.subscribe(authority, send, request.data.v);
+      const unsubscribe = subscribe(send);
       res.once('close', () => {
         unsubscribe();
         streams.delete(res);
@@ -54,6 +54,15 @@ export function createDestinationServer({ watcher, onStreamsChanged }: Destinati
       return streams.size;
     },
   };
+}
+
+/** What a stream watches: a service's endpoints (and profile, v=2), or what an intercepted `ip:port` is. */
+function subscription(watcher: DiscoveryWatcher, { v, authority }: DestinationGet): ((listener: DestinationListener) => () => void) | string {
+  const service = parseServiceAuthority(authority);
+  if (service) return (listener) => watcher.subscribe(service, listener, v);
+  const address = parseHostPort(authority);
+  if (address && net.isIP(address.host) !== 0) return (listener) => watcher.subscribeAddress(address, listener);
+  return `authority "${authority}" is not "service.namespace[:port]" or "ip:port"`;
 }
 
 function badRequest(res: ServerResponse, error: string): void {

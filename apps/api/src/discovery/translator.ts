@@ -35,7 +35,7 @@ export function resolveAuthority(registry: Registry, authority: ServiceAuthority
   };
 }
 
-function servicePorts(service: RegistryService): readonly { port: number; targetPort?: number | undefined }[] {
+export function servicePorts(service: RegistryService): readonly { port: number; targetPort?: number | undefined }[] {
   return service.ports ?? [{ port: service.port }];
 }
 
@@ -103,7 +103,7 @@ export function translate(previous: Resolution | undefined, next: Resolution): D
   return updates;
 }
 
-function sameEndpoint(a: Endpoint, b: Endpoint): boolean {
+export function sameEndpoint(a: Endpoint, b: Endpoint): boolean {
   return (
     a.addr === b.addr &&
     a.meshed === b.meshed &&

@@ -95,3 +95,38 @@ describe('startDiscovery', () => {
     expect(closed).toBe(true);
   });
 });
+
+describe('createDiscoveryWatcher, ip:port streams', () => {
+  const withService = (clusterIPs: string[] | undefined, app = '10.0.0.1:8080'): Registry => ({
+    namespaces: [
+      {
+        name: 'demo',
+        pods: [{ name: 'books-1', deployment: 'books', serviceAccount: 'default', app }],
+        services: [{ name: 'books', port: 80, deployment: 'books', ...(clusterIPs ? { clusterIPs } : {}) }],
+      },
+    ],
+  });
+
+  it('answers at once, then only when the answer changes', () => {
+    const watcher = createDiscoveryWatcher(withService(undefined));
+    const cluster: DestinationUpdate[] = [];
+    const pod: DestinationUpdate[] = [];
+    watcher.subscribeAddress({ host: '10.96.0.10', port: 80 }, (u) => cluster.push(...u));
+    const stop = watcher.subscribeAddress({ host: '10.0.0.1', port: 8080 }, (u) => pod.push(...u));
+    expect(watcher.subscriberCount).toBe(2);
+    watcher.update(withService(['10.96.0.10']));
+    watcher.update(withService(['10.96.0.10']));
+    watcher.update(withService(['10.96.0.10'], '10.0.0.2:8080'));
+    stop();
+    watcher.update(withService(['10.96.0.10']));
+    watcher.update(withService(undefined));
+
+    expect(cluster).toEqual([
+      { type: 'address' },
+      { type: 'address', service: 'books.demo.svc.cluster.local:80' },
+      { type: 'address' },
+    ]);
+    expect(pod.map((u) => (u.type === 'address' ? (u.endpoint?.labels.pod ?? 'none') : u.type))).toEqual(['books-1', 'none']);
+    expect(watcher.subscriberCount).toBe(1);
+  });
+});

@@ -1,7 +1,8 @@
 // Discovery state: the registry in force and the streams watching an authority in it. A new registry is
 // translated into per-subscriber diffs here; the HTTP layer (discovery/server.ts) only manages streams. Where the
 // registry comes from is a DiscoverySource: the registry file on one machine, the Kubernetes API in a cluster.
-import type { DestinationUpdate, Profile, Registry, ServiceAuthority } from '@signalbox/shared';
+import type { AddressUpdate, DestinationUpdate, HostPort, Profile, Registry, ServiceAuthority } from '@signalbox/shared';
+import { addressIndex, sameAddress, type AddressIndex } from './address-index.js';
 import { resolveProfile, sameProfile } from './profile-translator.js';
 import { resolveAuthority, translate, type Resolution } from './translator.js';
 
@@ -17,6 +18,8 @@ export interface DiscoveryWatcher {
    * `version` 2 streams also get the service's profile: first, and again whenever it changes.
    */
   subscribe(authority: ServiceAuthority, listener: DestinationListener, version?: 1 | 2): () => void;
+  /** An intercepted connection's original destination: what it is at once, then each change of answer. */
+  subscribeAddress(address: HostPort, listener: DestinationListener): () => void;
   readonly subscriberCount: number;
 }
 
@@ -28,14 +31,30 @@ interface Subscription {
   profile: Profile | undefined;
 }
 
+interface AddressSubscription {
+  readonly address: HostPort;
+  readonly listener: DestinationListener;
+  last: AddressUpdate;
+}
+
 /** `trustDomain` names the identities endpoints must prove (default `cluster.local`). */
 export function createDiscoveryWatcher(initial: Registry, trustDomain?: string): DiscoveryWatcher {
   let current = initial;
   const subscriptions = new Set<Subscription>();
+  const addressSubscriptions = new Set<AddressSubscription>();
+  // Built on first use after each change: a control plane nobody asks about addresses never builds one.
+  let index: AddressIndex | undefined;
+  const lookup = ({ host, port }: HostPort) => (index ??= addressIndex(current, trustDomain)).lookup(host, port);
   return {
     registry: () => current,
     update(registry) {
       current = registry;
+      index = undefined;
+      for (const sub of addressSubscriptions) {
+        const next = lookup(sub.address);
+        if (!sameAddress(sub.last, next)) sub.listener([next]);
+        sub.last = next;
+      }
       for (const sub of subscriptions) {
         const next = resolveAuthority(registry, sub.authority, trustDomain);
         const updates: DestinationUpdate[] = [];
@@ -57,8 +76,14 @@ export function createDiscoveryWatcher(initial: Registry, trustDomain?: string):
       listener([...(profile ? [{ type: 'profile' as const, profile }] : []), ...translate(undefined, sub.last)]);
       return () => void subscriptions.delete(sub);
     },
+    subscribeAddress(address, listener) {
+      const sub: AddressSubscription = { address, listener, last: lookup(address) };
+      addressSubscriptions.add(sub);
+      listener([sub.last]);
+      return () => void addressSubscriptions.delete(sub);
+    },
     get subscriberCount() {
-      return subscriptions.size;
+      return subscriptions.size + addressSubscriptions.size;
     },
   };
 }

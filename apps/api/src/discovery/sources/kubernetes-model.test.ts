@@ -129,6 +129,28 @@ describe('kubernetesRegistry', () => {
     expect(model.namespaces[0]?.services[0]).toEqual({ name: 'a', port: 80, deployment: '', ports: [{ port: 80, targetPort: 8080 }, { port: 81 }], pods: [] });
   });
 
+  it('keeps a service’s cluster IPs, both families, and none for a headless service', () => {
+    const withIPs = (name: string, spec: { clusterIP?: string; clusterIPs?: string[] }) => {
+      const s = service({ name });
+      s.spec = { ...s.spec, ...spec };
+      return s;
+    };
+    const model = kubernetesRegistry({
+      pods: [],
+      services: [
+        withIPs('dual', { clusterIP: '10.96.0.10', clusterIPs: ['10.96.0.10', 'fd00::a'] }),
+        withIPs('headless', { clusterIP: 'None', clusterIPs: ['None'] }),
+        withIPs('old', { clusterIP: '10.96.0.11' }),
+      ],
+      endpointSlices: [],
+    });
+    expect(model.namespaces[0]?.services.map((s) => [s.name, s.clusterIPs])).toEqual([
+      ['dual', ['10.96.0.10', 'fd00::a']],
+      ['headless', undefined],
+      ['old', ['10.96.0.11']],
+    ]);
+  });
+
   it('reads the proxy’s inbound port from its named container port', () => {
     const p = pod({ name: 'books-1', ip: '10.0.0.1', owner: 'Deployment/books' });
     p.spec!.containers[1]!.ports![1]!.containerPort = 14143;

@@ -144,7 +144,9 @@ export function toRegistryService(service: V1Service, slices: readonly V1Endpoin
     if (owner) counts.set(owner, (counts.get(owner) ?? 0) + 1);
   }
   const deployment = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]?.[0] ?? '';
-  return { name, port: first.port, deployment, ports, pods };
+  // A headless service's clusterIP is "None": it has no virtual IP, its pods are called by their own.
+  const clusterIPs = (service.spec?.clusterIPs ?? [service.spec?.clusterIP ?? '']).filter((ip) => ip !== '' && ip !== 'None');
+  return { name, port: first.port, deployment, ports, pods, ...(clusterIPs.length > 0 ? { clusterIPs } : {}) };
 }
 
 /** The whole model, namespaces and their contents sorted by name so equal clusters give equal models. */

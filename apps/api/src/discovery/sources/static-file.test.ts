@@ -46,6 +46,14 @@ describe('parseRegistry', () => {
     expect(parseRegistry(text, FILE).namespaces[0]?.pods.map((p) => p.proxy?.admin)).toEqual(['127.0.0.1:7301', '127.0.0.1:7301']);
   });
 
+  it('accepts services with cluster IPs, one IP on several services on different ports', () => {
+    const text = good.replace(
+      '      - { name: books, port: 7000, deployment: books }',
+      '      - { name: books, port: 7000, deployment: books, clusterIPs: [10.96.0.10, "fd00::10"] }\n      - { name: shelf, port: 7001, deployment: books, clusterIPs: [10.96.0.10] }',
+    );
+    expect(parseRegistry(text, FILE).namespaces[0]?.services.map((s) => s.clusterIPs)).toEqual([['10.96.0.10', 'fd00::10'], ['10.96.0.10']]);
+  });
+
   it('accepts an empty namespace list', () => {
     expect(parseRegistry('namespaces: []\n', FILE)).toEqual({ namespaces: [] });
   });
@@ -104,6 +112,19 @@ describe('parseRegistry', () => {
       what: "one pod's admin address as another's outbound",
       text: perHost.replace('SECOND', '{ inbound: 127.0.0.1:7102, outbound: 127.0.0.1:7301, admin: 127.0.0.1:7201 }'),
       expected: [/pods\[1\]\.proxy\.outbound: address 127\.0\.0\.1:7301 is also used by demo\/books-1\.admin/, /pods\[1\]\.proxy\.admin: address 127\.0\.0\.1:7201 is also used by demo\/books-1\.outbound/],
+    },
+    {
+      what: 'a cluster IP that is not an IP',
+      text: good.replace('deployment: books }', 'deployment: books, clusterIPs: [books.local] }'),
+      expected: [/^registry \/x\/reg\.yaml: namespaces\[0\]\.services\[0\]\.clusterIPs\[0\]: /],
+    },
+    {
+      what: 'one cluster IP and port for two services',
+      text: good.replace(
+        '      - { name: books, port: 7000, deployment: books }',
+        '      - { name: books, port: 7000, deployment: books, clusterIPs: [10.96.0.10] }\n      - { name: shelf, port: 7000, deployment: books, clusterIPs: [10.96.0.10] }',
+      ),
+      expected: [/^registry \/x\/reg\.yaml: namespaces\[0\]\.services\[1\]\.clusterIPs\[0\]: 10\.96\.0\.10:7000 is also service demo\/books/],
     },
     {
       what: 'a missing field',
