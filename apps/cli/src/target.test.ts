@@ -11,12 +11,14 @@ describe('parseStatTarget', () => {
     ['ns', undefined, { kind: 'namespace', name: undefined }],
     ['NS', 'demo', { kind: 'namespace', name: 'demo' }],
     ['svc/books', undefined, { kind: 'service', name: 'books' }],
+    ['sts/db', undefined, { kind: 'statefulset', name: 'db' }],
+    ['daemonsets', undefined, { kind: 'daemonset', name: undefined }],
   ])('%s %s', (resource, name, expected) => {
     expect(parseStatTarget(resource, name)).toEqual(expected);
   });
 
   it.each([
-    ['sts', undefined, /unknown resource kind "sts"/],
+    ['rc', undefined, /unknown resource kind "rc": use deploy, sts, ds, po, svc or ns/],
     ['deploy/a/b', undefined, /expected <kind> or <kind>\/<name>/],
     ['deploy/a', 'b', /name given twice/],
     ['deploy', 'Bad_Name', /not a resource name/],

@@ -11,7 +11,7 @@ export function parseStatTarget(resource: string, extraName: string | undefined)
   const [kindText = '', slashName, ...rest] = resource.split('/');
   if (rest.length > 0) return { error: `"${resource}": expected <kind> or <kind>/<name>` };
   const kind = parseResourceKind(kindText);
-  if (!kind) return { error: `unknown resource kind "${kindText}": use deploy, po, svc or ns` };
+  if (!kind) return { error: `unknown resource kind "${kindText}": use deploy, sts, ds, po, svc or ns` };
   if (slashName !== undefined && extraName !== undefined)
     return { error: `name given twice: "${resource}" and "${extraName}"` };
   const name = slashName ?? extraName;

@@ -5,6 +5,7 @@ export * from './edges.js';
 export * from './identity.js';
 export * from './mesh-headers.js';
 export * from './metrics/names.js';
+export * from './owner-labels.js';
 export * from './policy.js';
 export * from './prometheus.js';
 export * from './promql/edges.js';

@@ -5,16 +5,21 @@ import { z } from 'zod';
  * `service` is reported from the client side (outbound traffic by `dst_service`), as `linkerd viz stat svc` does:
  * a service has no proxy of its own, so unmeshed clients are invisible.
  */
-export const resourceKinds = ['namespace', 'deployment', 'pod', 'service'] as const;
+export const resourceKinds = ['namespace', 'deployment', 'statefulset', 'daemonset', 'pod', 'service'] as const;
 export const resourceKindSchema = z.enum(resourceKinds);
 export type ResourceKind = z.infer<typeof resourceKindSchema>;
 
 const aliases: Readonly<Record<string, ResourceKind>> = {
   ns: 'namespace', namespace: 'namespace', namespaces: 'namespace',
   deploy: 'deployment', deployment: 'deployment', deployments: 'deployment',
+  sts: 'statefulset', statefulset: 'statefulset', statefulsets: 'statefulset',
+  ds: 'daemonset', daemonset: 'daemonset', daemonsets: 'daemonset',
   po: 'pod', pod: 'pod', pods: 'pod',
   svc: 'service', service: 'service', services: 'service',
 };
+
+/** Kinds whose resources are pods' owners (the registry's `ownerKind`), named by a Prometheus target label. */
+export type WorkloadKind = Extract<ResourceKind, 'deployment' | 'statefulset' | 'daemonset'>;
 
 /** "deploy", "deployments", "po" … → the canonical kind, or null when unknown. */
 export function parseResourceKind(value: string): ResourceKind | null {

@@ -25,6 +25,30 @@ describe('file_sd', () => {
     ]);
   });
 
+  it('names a pod’s owner under its kind’s label, as Prometheus relabels signalbox.io/proxy-<kind> on Kubernetes', () => {
+    const proxy = (n: number) => ({ inbound: `127.0.0.1:${n}1`, outbound: `127.0.0.1:${n}2`, admin: `127.0.0.1:${n}3` });
+    const owned: Registry = {
+      namespaces: [
+        {
+          name: 'demo',
+          pods: [
+            { name: 'db-0', deployment: 'db', ownerKind: 'statefulset', serviceAccount: 'default', app: '127.0.0.1:7001', proxy: proxy(700) },
+            { name: 'agent-x', deployment: 'agent', ownerKind: 'daemonset', serviceAccount: 'default', app: '127.0.0.1:7002', proxy: proxy(701) },
+            { name: 'migrate-1', deployment: 'migrate', ownerKind: 'job', serviceAccount: 'default', app: '127.0.0.1:7003', proxy: proxy(702) },
+            { name: 'debug', deployment: 'debug', ownerKind: 'pod', serviceAccount: 'default', app: '127.0.0.1:7004', proxy: proxy(703) },
+          ],
+          services: [],
+        },
+      ],
+    };
+    expect(fileSdTargets(owned).map((g) => g.labels)).toEqual([
+      { namespace: 'demo', statefulset: 'db', pod: 'db-0' },
+      { namespace: 'demo', daemonset: 'agent', pod: 'agent-x' },
+      { namespace: 'demo', k8s_job: 'migrate', pod: 'migrate-1' },
+      { namespace: 'demo', pod: 'debug' },
+    ]);
+  });
+
   it('emits one target per shared (per-host) proxy, labelled with its host instead of a pod', () => {
     const proxy = (inbound: string) => ({ inbound, outbound: '10.0.0.5:4140', admin: '10.0.0.5:4191' });
     const shared: Registry = {

@@ -1,20 +1,20 @@
 // Prometheus file_sd targets for every meshed pod's proxy admin address, with the target labels viz's queries
-// group by (namespace, deployment, pod). Prometheus re-reads the file on change, so it follows the registry.
+// group by (namespace, the owner under its kind: deployment, statefulset…, pod). Prometheus re-reads the file on change, so it follows the registry.
 //
 // Per-host mode: pods served by one proxy process share its admin address, so targets are deduplicated (one
 // scrape per process, never the same series twice). Such a proxy is not one pod's: it is labelled with its `host`
-// (the admin address's IP) and no `pod`; `namespace` and `deployment` are kept only when every pod it serves
+// (the admin address's IP) and no `pod`; `namespace` and the owner are kept only when every pod it serves
 // agrees on them (an empty label is an absent label to Prometheus). Its inbound metrics stay per app through
 // `target_addr`, which is each pod's own app address.
 import { randomBytes } from 'node:crypto';
 import { rename, writeFile } from 'node:fs/promises';
-import { parseHostPort, type Registry } from '@signalbox/shared';
+import { ownerLabel, parseHostPort, type OwnerLabelKey, type Registry } from '@signalbox/shared';
 
 export interface FileSdGroup {
   readonly targets: string[];
-  readonly labels: {
+  /** The pod's owner under its kind's label (`deployment`, `statefulset`…), as viz relabels `linkerd.io/proxy-<kind>`. */
+  readonly labels: Partial<Record<OwnerLabelKey, string>> & {
     readonly namespace: string;
-    readonly deployment: string;
     readonly pod: string;
     /** Only for a proxy shared by several pods (per-host mode). */
     readonly host?: string;
@@ -22,21 +22,26 @@ export interface FileSdGroup {
 }
 
 export function fileSdTargets(registry: Registry): FileSdGroup[] {
-  const byAdmin = new Map<string, { namespace: string; deployment: string; pod: string }[]>();
+  const byAdmin = new Map<string, { namespace: string; owner: Partial<Record<OwnerLabelKey, string>>; pod: string }[]>();
   for (const ns of registry.namespaces)
     for (const pod of ns.pods) {
       if (!pod.proxy) continue;
       const served = byAdmin.get(pod.proxy.admin) ?? [];
-      served.push({ namespace: ns.name, deployment: pod.deployment, pod: pod.name });
+      served.push({ namespace: ns.name, owner: ownerLabel(pod), pod: pod.name });
       byAdmin.set(pod.proxy.admin, served);
     }
   return [...byAdmin].map(([admin, pods]) => {
     const [first] = pods as [(typeof pods)[number]];
-    if (pods.length === 1) return { targets: [admin], labels: first };
-    const common = (key: 'namespace' | 'deployment') => (pods.every((p) => p[key] === first[key]) ? first[key] : '');
+    if (pods.length === 1) return { targets: [admin], labels: { namespace: first.namespace, ...first.owner, pod: first.pod } };
+    const sameOwner = pods.every((p) => JSON.stringify(p.owner) === JSON.stringify(first.owner));
     return {
       targets: [admin],
-      labels: { namespace: common('namespace'), deployment: common('deployment'), pod: '', host: parseHostPort(admin)?.host ?? admin },
+      labels: {
+        namespace: pods.every((p) => p.namespace === first.namespace) ? first.namespace : '',
+        ...(sameOwner ? first.owner : { deployment: '' }),
+        pod: '',
+        host: parseHostPort(admin)?.host ?? admin,
+      },
     };
   });
 }

@@ -4,6 +4,7 @@ import {
   defaultTrustDomain,
   formatHostPort,
   identityName,
+  ownerLabel,
   parseHostPort,
   type DestinationUpdate,
   type Endpoint,
@@ -39,23 +40,20 @@ export function servicePorts(service: RegistryService): readonly { port: number;
   return service.ports ?? [{ port: service.port }];
 }
 
-/** The label key of a pod's owner kind (Linkerd's GetPodLabels): a Deployment's name goes under `deployment`. */
-const ownerLabel = { statefulset: 'statefulset', daemonset: 'daemonset', replicaset: 'replicaset', job: 'k8s_job' } as const;
-
 /**
  * A meshed pod is reached through its inbound proxy, whose certificate must name the pod's identity (from its
  * serviceaccount and namespace); an unmeshed one directly, in plaintext, with no identity. `targetPort` (a
  * Kubernetes Service port's) replaces the port of the pod's `app` address.
  */
 export function toEndpoint(pod: RegistryPod, namespace: string, service: string, trustDomain = defaultTrustDomain, targetPort?: number): Endpoint {
-  const kind = pod.ownerKind ?? 'deployment';
   const labels: EndpointLabels = {
     namespace,
     service,
-    deployment: kind === 'deployment' ? pod.deployment : '',
+    // Stays "" unless a Deployment owns the pod: `ownerLabel` sets only its owner's kind (Linkerd's GetPodLabels).
+    deployment: '',
     pod: pod.name,
     serviceaccount: pod.serviceAccount,
-    ...(kind !== 'deployment' && kind !== 'pod' ? { [ownerLabel[kind]]: pod.deployment } : {}),
+    ...ownerLabel(pod),
   };
   const app = targetPort === undefined ? pod.app : withPort(pod.app, targetPort);
   if (!pod.proxy) return { addr: app, meshed: false, labels };

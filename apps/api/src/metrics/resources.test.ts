@@ -11,6 +11,7 @@ const registry: Registry = {
         { name: 'books-1', deployment: 'books', serviceAccount: 'default', app: '127.0.0.1:7001', proxy: proxy(700) },
         { name: 'books-2', deployment: 'books', serviceAccount: 'default', app: '127.0.0.1:7002' },
         { name: 'web-1', deployment: 'web', serviceAccount: 'default', app: '127.0.0.1:8001', proxy: proxy(800) },
+        { name: 'db-0', deployment: 'db', ownerKind: 'statefulset', serviceAccount: 'default', app: '127.0.0.1:9001', proxy: proxy(900) },
       ],
       services: [
         { name: 'books', port: 7001, deployment: 'books' },
@@ -27,11 +28,14 @@ describe('knownResources', () => {
     [{ kind: 'deployment' }, [['demo', 'books', 1, 2], ['demo', 'web', 1, 1]]],
     [{ kind: 'deployment', namespace: 'demo', name: 'web' }, [['demo', 'web', 1, 1]]],
     [{ kind: 'deployment', namespace: 'empty' }, []],
-    [{ kind: 'pod', namespace: 'demo' }, [['demo', 'books-1', 1, 1], ['demo', 'books-2', 0, 1], ['demo', 'web-1', 1, 1]]],
+    [{ kind: 'statefulset' }, [['demo', 'db', 1, 1]]],
+    [{ kind: 'statefulset', name: 'books' }, []],
+    [{ kind: 'daemonset' }, []],
+    [{ kind: 'pod', namespace: 'demo' }, [['demo', 'books-1', 1, 1], ['demo', 'books-2', 0, 1], ['demo', 'web-1', 1, 1], ['demo', 'db-0', 1, 1]]],
     [{ kind: 'pod', name: 'books-2' }, [['demo', 'books-2', 0, 1]]],
-    [{ kind: 'namespace' }, [['demo', 'demo', 2, 3], ['empty', 'empty', 0, 0]]],
+    [{ kind: 'namespace' }, [['demo', 'demo', 3, 4], ['empty', 'empty', 0, 0]]],
     [{ kind: 'namespace', name: 'empty' }, [['empty', 'empty', 0, 0]]],
-    [{ kind: 'namespace', namespace: 'demo' }, [['demo', 'demo', 2, 3]]],
+    [{ kind: 'namespace', namespace: 'demo' }, [['demo', 'demo', 3, 4]]],
     [{ kind: 'service', namespace: 'demo' }, [['demo', 'books', 1, 2], ['demo', 'books-v2', 1, 2], ['demo', 'gone', 0, 0]]],
     [{ kind: 'service', name: 'books' }, [['demo', 'books', 1, 2]]],
   ] as const)('%j', (filter, expected) => {
@@ -60,7 +64,8 @@ describe('resourceDetail', () => {
     ['pod', 'books-2', { meshedPods: 0, totalPods: 1, deployments: ['books'], services: ['books', 'books-v2'] }],
     ['service', 'books-v2', { meshedPods: 1, totalPods: 2, deployments: ['books'], services: ['books', 'books-v2'] }],
     ['service', 'gone', { meshedPods: 0, totalPods: 0, deployments: ['nothing'], services: ['gone'] }],
-    ['namespace', 'demo', { meshedPods: 2, totalPods: 3, deployments: ['books', 'web'] }],
+    ['namespace', 'demo', { meshedPods: 3, totalPods: 4, deployments: ['books', 'db', 'web'] }],
+    ['statefulset', 'db', { meshedPods: 1, totalPods: 1, deployments: ['db'], services: [] }],
   ] as const)('describes %s %s', (kind, name, expected) => {
     expect(resourceDetail(registry, kind, 'demo', name)).toMatchObject(expected);
   });
@@ -71,6 +76,8 @@ describe('resourceDetail', () => {
     ['service', 'demo', 'ghost'],
     ['namespace', 'demo', 'other'],
     ['deployment', 'nowhere', 'books'],
+    ['deployment', 'demo', 'db'],
+    ['daemonset', 'demo', 'books'],
   ] as const)('is null for an unknown %s %s/%s', (kind, namespace, name) => {
     expect(resourceDetail(registry, kind, namespace, name)).toBeNull();
   });

@@ -1,6 +1,6 @@
 // Which resources a stat table lists: every one the registry knows, traffic or not (as `linkerd viz stat` lists
 // every deployment in the namespace), with how many of its pods are meshed; and one resource's detail header.
-import type { Registry, RegistryNamespace, RegistryPod, ResourceDetail, ResourceKind } from '@signalbox/shared';
+import type { Registry, RegistryNamespace, RegistryPod, ResourceDetail, ResourceKind, WorkloadKind } from '@signalbox/shared';
 
 export interface KnownResource {
   readonly namespace: string;
@@ -16,8 +16,8 @@ export interface ResourceFilter {
 }
 
 /**
- * Resources of `kind`, optionally in one namespace and with one name; deployments are the ones pods belong to, a
- * service's pods are those of the deployment it selects.
+ * Resources of `kind`, optionally in one namespace and with one name; workloads (deployments, statefulsets,
+ * daemonsets) are the owners pods name, a service's pods are those of the workload it selects.
  */
 export function knownResources(registry: Registry, { kind, namespace, name }: ResourceFilter): KnownResource[] {
   const out: KnownResource[] = [];
@@ -42,10 +42,10 @@ export function knownResources(registry: Registry, { kind, namespace, name }: Re
           out.push({ namespace: ns.name, name: svc.name, ...podCounts(ns.pods.filter((p) => p.deployment === svc.deployment)) });
       continue;
     }
-    const byDeployment = new Map<string, { proxy?: unknown }[]>();
-    for (const pod of ns.pods) byDeployment.set(pod.deployment, [...(byDeployment.get(pod.deployment) ?? []), pod]);
-    for (const [deployment, pods] of byDeployment)
-      if (name === undefined || deployment === name) out.push({ namespace: ns.name, name: deployment, ...podCounts(pods) });
+    const byWorkload = new Map<string, { proxy?: unknown }[]>();
+    for (const pod of ns.pods.filter((p) => ownedBy(p, kind))) byWorkload.set(pod.deployment, [...(byWorkload.get(pod.deployment) ?? []), pod]);
+    for (const [workload, pods] of byWorkload)
+      if (name === undefined || workload === name) out.push({ namespace: ns.name, name: workload, ...podCounts(pods) });
   }
   return out;
 }
@@ -80,8 +80,10 @@ function podsOf(ns: RegistryNamespace, kind: ResourceKind, name: string): Regist
   switch (kind) {
     case 'namespace':
       return name === ns.name ? ns.pods : null;
-    case 'deployment': {
-      const pods = ns.pods.filter((p) => p.deployment === name);
+    case 'deployment':
+    case 'statefulset':
+    case 'daemonset': {
+      const pods = ns.pods.filter((p) => p.deployment === name && ownedBy(p, kind));
       return pods.length > 0 ? pods : null;
     }
     case 'pod': {
@@ -93,6 +95,11 @@ function podsOf(ns: RegistryNamespace, kind: ResourceKind, name: string): Regist
       return svc ? ns.pods.filter((p) => p.deployment === svc.deployment) : null;
     }
   }
+}
+
+/** The registry's `deployment` names a pod's owner of any kind; `ownerKind` says which (absent: a Deployment). */
+function ownedBy(pod: RegistryPod, kind: WorkloadKind): boolean {
+  return (pod.ownerKind ?? 'deployment') === kind;
 }
 
 function serviceDeployments(ns: RegistryNamespace, name: string): string[] {

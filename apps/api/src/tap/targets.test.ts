@@ -11,6 +11,7 @@ const registry = registrySchema.parse({
         { name: 'books-0', deployment: 'books', serviceAccount: 'books', app: '127.0.0.1:2000', proxy: proxy(100) },
         { name: 'books-1', deployment: 'books', app: '127.0.0.1:2001', proxy: proxy(101) },
         { name: 'legacy-0', deployment: 'legacy', app: '127.0.0.1:2002' },
+        { name: 'db-0', deployment: 'db', ownerKind: 'statefulset', app: '127.0.0.1:2003', proxy: proxy(103) },
       ],
     },
   ],
@@ -41,6 +42,12 @@ describe('tapTargets', () => {
     ]);
     const pod = tapTargets(registry, req({ namespace: 'demo', kind: 'pod', name: 'books-1' }));
     expect(pod.ok && pod.pods.map((p) => p.pod.name)).toEqual(['books-1']);
+  });
+
+  it('labels a pod of another owner by its kind, and does not take it for a deployment of that name', () => {
+    const db = tapTargets(registry, req({ namespace: 'demo', kind: 'pod', name: 'db-0' }));
+    expect(db.ok && db.pods.map((p) => p.labels)).toEqual([{ namespace: 'demo', statefulset: 'db', pod: 'db-0', serviceaccount: 'default' }]);
+    expect(tapTargets(registry, req(deploy('db')))).toMatchObject({ ok: false, code: 'SB_TAP_UNKNOWN_RESOURCE' });
   });
 
   it.each<[string, TapRequest, RegExp]>([

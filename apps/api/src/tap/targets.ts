@@ -1,6 +1,7 @@
 // Which proxies a tap request reaches: the target resource's meshed pods, from the registry in force (as Linkerd's
 // tap server lists the resource's pods), and the match each of them gets. Pure, so it is table-tested.
 import {
+  ownerLabel,
   tapErrorCodes,
   type Registry,
   type RegistryPod,
@@ -27,7 +28,7 @@ export type TapTargets =
 function podsOf(registry: Registry, r: TapResource): readonly RegistryPod[] | undefined {
   const ns = registry.namespaces.find((n) => n.name === r.namespace);
   if (!ns) return undefined;
-  const pods = ns.pods.filter((p) => (r.kind === 'pod' ? p.name === r.name : p.deployment === r.name));
+  const pods = ns.pods.filter((p) => (r.kind === 'pod' ? p.name === r.name : p.deployment === r.name && (p.ownerKind ?? 'deployment') === r.kind));
   return pods.length > 0 ? pods : undefined;
 }
 
@@ -48,7 +49,7 @@ export function tapTargets(registry: Registry, request: TapRequest): TapTargets 
             ...(pod.proxy.tap ? { tap: pod.proxy.tap } : {}),
             labels: {
               namespace: request.target.namespace,
-              deployment: pod.deployment,
+              ...ownerLabel(pod),
               pod: pod.name,
               serviceaccount: pod.serviceAccount,
             },

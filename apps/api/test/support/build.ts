@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { repoRoot } from '@signalbox/launch';
 
-export function buildWorkspace(workspace: 'apps/api' | 'apps/cli'): void {
+export function buildWorkspace(workspace: 'apps/api' | 'apps/cli' | 'apps/proxy'): void {
   execFileSync(process.execPath, [path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-b', workspace], {
     cwd: repoRoot,
     stdio: 'inherit',

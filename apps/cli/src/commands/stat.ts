@@ -17,8 +17,8 @@ interface StatOptions {
 export function addStatCommand(program: Command): void {
   program
     .command('stat')
-    .description('Golden metrics (success rate, RPS, latency, TCP connections) of deployments, pods or namespaces')
-    .argument('<resource>', 'deploy, po or ns, optionally with /<name>')
+    .description('Golden metrics (success rate, RPS, latency, TCP connections) of deployments, statefulsets, daemonsets, pods, services or namespaces')
+    .argument('<resource>', 'deploy, sts, ds, po, svc or ns, optionally with /<name>')
     .argument('[name]', 'the resource name')
     .option('-n, --namespace <ns>', 'namespace of the resources', 'default')
     .option('-A, --all-namespaces', 'resources of every namespace', false)

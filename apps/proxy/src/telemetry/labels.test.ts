@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { targetKey, targetLabels } from './labels.js';
+import { endpointLabelNames, targetKey, targetLabels } from './labels.js';
 
 describe('targetLabels', () => {
   it('builds outbound labels in Linkerd order with dst_*', () => {
@@ -25,6 +25,32 @@ describe('targetLabels', () => {
       dst_pod: 'books-1',
       dst_serviceaccount: 'default',
     });
+  });
+
+  it.each([
+    ['statefulset', 'dst_statefulset'],
+    ['daemonset', 'dst_daemonset'],
+    ['replicaset', 'dst_replicaset'],
+    ['k8s_job', 'dst_k8s_job'],
+  ] as const)('names an endpoint owned by a %s as %s, with dst_deployment empty', (owner, label) => {
+    const dst = { namespace: 'demo', service: 'db', deployment: '', pod: 'db-0', serviceaccount: 'db', [owner]: 'db' };
+    const labels = targetLabels({ direction: 'outbound', addr: '10.0.0.1:4143', noTlsReason: 'x', dst });
+    expect(Object.entries(labels).filter(([k]) => k.startsWith('dst_'))).toEqual([
+      ['dst_namespace', 'demo'],
+      ['dst_service', 'db'],
+      ['dst_deployment', ''],
+      ['dst_pod', 'db-0'],
+      ['dst_serviceaccount', 'db'],
+      [label, 'db'],
+    ]);
+    expect(endpointLabelNames).toContain(label);
+  });
+
+  it('keys differ by the endpoint owner’s kind', () => {
+    const dst = { namespace: 'demo', service: 'db', deployment: '', pod: 'db-0', serviceaccount: 'db' };
+    const t = (owner: object) => targetKey({ direction: 'outbound', addr: 'a:1', noTlsReason: 'x', dst: { ...dst, ...owner } });
+    const keys = [t({}), t({ statefulset: 'db' }), t({ daemonset: 'db' }), t({ replicaset: 'db' }), t({ k8s_job: 'db' })];
+    expect(new Set(keys).size).toBe(keys.length);
   });
 
   it('omits authority and dst_* inbound', () => {

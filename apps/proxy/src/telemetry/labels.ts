@@ -45,16 +45,28 @@ export function targetLabels(t: MetricTarget): Labels {
     labels[L.dstDeployment] = t.dst.deployment;
     labels[L.dstPod] = t.dst.pod;
     labels[L.dstServiceAccount] = t.dst.serviceaccount;
+    for (const [key, name] of dstOwnerLabels) {
+      const owner = t.dst[key];
+      if (owner !== undefined) labels[name] = owner;
+    }
   }
   return labels;
 }
+
+/** Discovery's owner labels other than `deployment` (Linkerd's GetPodLabels), which the proxy prefixes with `dst_`. */
+const dstOwnerLabels = [
+  ['statefulset', L.dstStatefulset],
+  ['daemonset', L.dstDaemonset],
+  ['replicaset', L.dstReplicaset],
+  ['k8s_job', L.dstK8sJob],
+] as const satisfies readonly (readonly [keyof EndpointLabels, string])[];
 
 /** A stable key for caching per-target series. */
 export function targetKey(t: MetricTarget): string {
   const d = t.dst;
   const tls = t.tls === undefined ? `-${t.noTlsReason}` : t.tls === 'opaque' ? 'o' : 'clientId' in t.tls ? `c${t.tls.clientId}` : `s${t.tls.serverId}`;
   return `${t.direction}|${t.authority ?? ''}|${t.addr}|${tls}|${
-    d ? `${d.namespace}|${d.service}|${d.deployment}|${d.pod}|${d.serviceaccount}` : ''
+    d ? `${d.namespace}|${d.service}|${d.deployment}|${d.pod}|${d.serviceaccount}|${d.statefulset ?? ''}|${d.daemonset ?? ''}|${d.replicaset ?? ''}|${d.k8s_job ?? ''}` : ''
   }`;
 }
 
@@ -79,4 +91,5 @@ export const endpointLabelNames = [
   L.dstDeployment,
   L.dstPod,
   L.dstServiceAccount,
-] as const;
+  ...dstOwnerLabels.map(([, name]) => name),
+];

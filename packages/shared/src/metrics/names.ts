@@ -52,6 +52,11 @@ export const labelNames = {
   dstDeployment: 'dst_deployment',
   dstPod: 'dst_pod',
   dstServiceAccount: 'dst_serviceaccount',
+  // The endpoint's owner when it is not a Deployment (Linkerd's GetPodLabels, prefixed by the proxy).
+  dstStatefulset: 'dst_statefulset',
+  dstDaemonset: 'dst_daemonset',
+  dstReplicaset: 'dst_replicaset',
+  dstK8sJob: 'dst_k8s_job',
   /** Route metrics: the logical authority `host:port` (the service asked for, before any traffic split). */
   dst: 'dst',
   /** Route metrics: the profile route's name; empty (absent to Prometheus) for unmatched requests, viz's `[DEFAULT]`. */
@@ -60,6 +65,11 @@ export const labelNames = {
   // Added by Prometheus from the scrape target, never by the proxy (as Linkerd's viz does).
   namespace: 'namespace',
   deployment: 'deployment',
+  statefulset: 'statefulset',
+  daemonset: 'daemonset',
+  replicaset: 'replicaset',
+  /** A Job owner; not `job`, which Prometheus sets to the scrape job's name (as viz relabels it). */
+  k8sJob: 'k8s_job',
   pod: 'pod',
 } as const;
 

@@ -35,6 +35,12 @@ describe('statQueries', () => {
       selector: '{direction="inbound",namespace="demo",pod="books-1"}', tcp: '{direction="inbound",namespace="demo",peer="src",pod="books-1"}',
       by: 'namespace, pod',
     },
+    {
+      args: { kind: 'statefulset', namespace: 'demo', name: 'db', window: '1m' },
+      selector: '{direction="inbound",namespace="demo",statefulset="db"}', tcp: '{direction="inbound",namespace="demo",peer="src",statefulset="db"}',
+      by: 'namespace, statefulset',
+    },
+    { args: { kind: 'daemonset', window: '1m' }, selector: '{daemonset!="",direction="inbound"}', tcp: '{daemonset!="",direction="inbound",peer="src"}', by: 'namespace, daemonset' },
     { args: { kind: 'pod', window: '1m' }, selector: '{direction="inbound",pod!=""}', tcp: '{direction="inbound",peer="src",pod!=""}', by: 'namespace, pod' },
     {
       args: { kind: 'service', namespace: 'demo', window: '1m' },

@@ -31,7 +31,9 @@ export function resourceLabel(kind: ResourceKind): string {
     case 'namespace':
       return L.namespace;
     case 'deployment':
-      return L.deployment;
+    case 'statefulset':
+    case 'daemonset':
+      return L[kind];
     case 'pod':
       return L.pod;
     case 'service':

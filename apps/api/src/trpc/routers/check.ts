@@ -48,7 +48,7 @@ export function checkProxies(registry: Registry, trustDomain: string): CheckProx
     group.targets.map((admin) => ({
       namespace: group.labels.namespace,
       pod: group.labels.pod,
-      deployment: group.labels.deployment,
+      deployment: group.labels.deployment ?? '',
       admin,
       identity: identityName({ serviceAccount: serviceAccounts.get(`${group.labels.namespace}/${group.labels.pod}`) ?? 'default', namespace: group.labels.namespace, trustDomain }),
     })),
