@@ -1,10 +1,11 @@
 // Outbound composition root, in flow order: accept (the app's HTTP proxy listener | a connection iptables
-// redirected here, whose original destination is its target (--intercept) | a fixed-destination TCP listener) → detect → http server (CONNECT opens a tunnel whose content is detected again) → logical (authority;
+// redirected here, whose original destination is its target (--intercept): discovery says whether that ip:port is a
+// service, a pod or outside the mesh | a fixed-destination TCP listener) → detect → http server (CONNECT opens a tunnel whose content is detected again) → logical (authority;
 // profile routes, retries, timeouts, traffic split: app/logical.ts) → concrete (discovery + balancer with failure
 // accrual, failfast | direct IP forward) → endpoint (pool, metrics; mTLS to meshed peers when identity is on:
 // app/endpoint-connect.ts) | opaque forward (to a meshed peer: mTLS + transport header).
 import type net from 'node:net';
-import { parseHostPort, parseServiceAuthority, type Endpoint } from '@signalbox/shared';
+import { parseHostPort, parseServiceAuthority, type AddressUpdate, type Endpoint } from '@signalbox/shared';
 import { AccrualBalancer } from '../balance/accrual.js';
 import type { Balancer, BalancerKind } from '../balance/balancer.js';
 import { chooseEndpoint } from '../balance/failfast.js';
@@ -80,9 +81,18 @@ export interface OutboundDeps {
  */
 interface Via {
   readonly fixed?: RequestAuthority;
-  readonly orig?: RequestAuthority;
+  readonly orig?: OrigDst;
 }
 const byHost: Via = {};
+
+/** An intercepted connection's original destination, and discovery's (shared, live) answer about that address. */
+interface OrigDst {
+  readonly authority: RequestAuthority;
+  readonly address: Resolution;
+}
+
+/** What the original destination is: a service's cluster IP (route as that service) or one endpoint (maybe direct). */
+type OrigTarget = { readonly logical: RequestAuthority; readonly endpoint?: never } | { readonly endpoint: EndpointTarget; readonly logical?: never };
 
 /** Headers the outbound side owns: Host is rewritten to the authority; proxy credentials are for us only. */
 const outboundOwned = new Set(['host', 'proxy-authorization', origProto]);
@@ -115,6 +125,8 @@ export function createOutbound(deps: OutboundDeps) {
   const tcpBalancers = new WeakMap<Resolution, Balancer>();
   const endpointTargets = new WeakMap<Endpoint, EndpointTarget>();
   const directTargets = new Map<string, EndpointTarget>();
+  /** A service answer's logical authority, parsed once per answer rather than per connection. */
+  const serviceLogicals = new WeakMap<AddressUpdate, RequestAuthority | string>();
   const serverOptions: ServerOptions = { isDraining: deps.drain.isDraining, deadlines: deps.deadlines };
   const routes = createLogical({
     telemetry,
@@ -148,11 +160,13 @@ export function createOutbound(deps: OutboundDeps) {
 
   // === accept → detect: a connection iptables redirected here; its original destination is its target ===
   function intercepted(socket: net.Socket, origAddr: string): void {
-    const orig = normaliseAuthority(origAddr) as RequestAuthority;
-    telemetry.tcp.track(socket, accepted(orig.authority), 'src');
+    const authority = normaliseAuthority(origAddr) as RequestAuthority;
+    telemetry.tcp.track(socket, accepted(authority.authority), 'src');
+    // Asked now, so the answer (cached per ip:port) is usually in by the time detection is done.
+    const orig: OrigDst = { authority, address: discovery.resolve(authority.authority) };
     const via: Via = { orig };
     // Opaque ports are the original destination's (server-speaks-first protocols skip detection).
-    detect(socket, orig.port, deps.detect, (d) => {
+    detect(socket, authority.port, deps.detect, (d) => {
       switch (d.protocol) {
         case 'http1':
           return serveHttp(socket, d.first, via);
@@ -161,10 +175,27 @@ export function createOutbound(deps: OutboundDeps) {
           return h2(socket, via);
         case 'tls':
         case 'opaque':
-          // An IP: forwarded as is, unmeshed (no_tls_reason not_provided_by_service_discovery).
-          void opaque(socket, orig, d.first);
+          void interceptedOpaque(socket, orig, d.first);
       }
     });
+  }
+
+  /**
+   * Discovery's answer about an original destination (Linkerd's profile lookup on an IP), waited for at most the
+   * failfast timeout: a service's cluster IP routes as that service (balancing, profile, mTLS, authority = its fully
+   * qualified name); a pod's address goes to that endpoint, through its proxy with its identity when meshed;
+   * anything else, or no answer, goes to the original ip:port unmeshed.
+   */
+  async function origTarget(orig: OrigDst): Promise<OrigTarget> {
+    await orig.address.answered(deps.failfastTimeoutMs);
+    const answer = orig.address.address;
+    if (answer?.service !== undefined) {
+      let logical = serviceLogicals.get(answer);
+      if (logical === undefined) serviceLogicals.set(answer, (logical = normaliseAuthority(answer.service)));
+      if (typeof logical !== 'string') return { logical };
+    }
+    if (answer?.endpoint) return { endpoint: endpointTarget(answer.endpoint, orig.authority.authority) };
+    return { endpoint: directTarget(orig.authority) };
   }
 
   /** A listener whose every connection goes to `authority` (`--outbound-tcp`), for clients that cannot say. */
@@ -204,15 +235,16 @@ export function createOutbound(deps: OutboundDeps) {
   }
 
   /** Intercepted: a Host naming a mesh service wins (discovery routes it); else the original destination. */
-  function interceptedTarget(named: RequestAuthority | string, orig: RequestAuthority): RequestAuthority | undefined {
-    return typeof named !== 'string' && parseServiceAuthority(named.authority) ? undefined : orig;
+  function byOrigDst(named: RequestAuthority | string, via: Via): OrigDst | undefined {
+    return typeof named !== 'string' && parseServiceAuthority(named.authority) ? undefined : via.orig;
   }
 
   // === logical ===
   async function handle(ex: Exchange, via: Via): Promise<ExchangeResult> {
     if (ex.head.method === 'CONNECT') return connectTunnel(ex);
     const named = requestAuthority(ex.head);
-    const fixed = via.orig ? interceptedTarget(named, via.orig) : via.fixed;
+    const orig = byOrigDst(named, via);
+    const fixed = orig?.authority ?? via.fixed;
     const logical = fixed ?? named;
     if (typeof logical === 'string') return respondError(ex, new ProxyError('bad-request', logical));
     const h = ex.head.headers;
@@ -224,6 +256,11 @@ export function createOutbound(deps: OutboundDeps) {
     else {
       if (getHeader(h, 'host') === undefined) lines.push(`host: ${logical.authority}`);
       head = `${ex.head.method} ${originForm(ex.head.target)} HTTP/1.1\r\n${formatHeaders(endToEnd(h, fixedOwned), lines)}`;
+    }
+    if (orig) {
+      const target = await origTarget(orig);
+      if (target.logical) return routes.http1(ex, target.logical, resolve(target.logical), head, false);
+      return forwardToEndpoint(pool, target.endpoint, ex, head, deps.tap);
     }
     if (isIpLiteral(logical.host)) return forwardToEndpoint(pool, directTarget(logical), ex, head, deps.tap);
     return routes.http1(ex, logical, resolve(logical), head, !fixed && deps.peerProtocol === 'http2' && canMultiplex(ex));
@@ -283,11 +320,17 @@ export function createOutbound(deps: OutboundDeps) {
   async function stream(req: H2Request, via: Via): Promise<void> {
     const h = req.headers;
     const named = normaliseAuthority(headerString(h[':authority']) ?? headerString(h.host) ?? '', headerString(h[':path']));
-    const fixed = via.orig ? interceptedTarget(named, via.orig) : via.fixed;
+    const orig = byOrigDst(named, via);
+    const fixed = orig?.authority ?? via.fixed;
     const logical = fixed ?? named;
     if (typeof logical === 'string') return respondStreamError(undefined, req, new ProxyError('bad-request', logical));
     // With a fixed destination the client's :authority passes unchanged, as Host does on HTTP/1.
     const headers = fixed ? forwardableH2(h, fixedOwned) : { ...forwardableH2(h, outboundOwned), ':authority': logical.authority };
+    if (orig) {
+      const target = await origTarget(orig);
+      if (target.logical) return routes.h2(req, target.logical, resolve(target.logical), headers);
+      return forwardStreamToEndpoint(sessions, target.endpoint, req, headers, deps.tap);
+    }
     if (isIpLiteral(logical.host)) return forwardStreamToEndpoint(sessions, directTarget(logical), req, headers, deps.tap);
     return routes.h2(req, logical, resolve(logical), headers);
   }
@@ -305,21 +348,25 @@ export function createOutbound(deps: OutboundDeps) {
   // === opaque: per-connection balancing, then bytes both ways ===
   async function opaque(client: net.Socket, logical: RequestAuthority, first: Buffer): Promise<void> {
     client.pause();
-    if (isIpLiteral(logical.host)) return forwardOpaque(deps, client, directTarget(logical), first);
+    if (isIpLiteral(logical.host)) return forwardOpaqueTo(client, directTarget(logical), first);
     const resolution = resolve(logical);
     const pick = await chooseEndpoint(tcpBalancerFor(resolution), resolution, deps.failfastTimeoutMs).catch(() => undefined);
     if (!pick) return void client.destroy();
     if (client.destroyed) return pick.done();
     // The pick is load on its endpoint for as long as the connection is open (P2C on open connections).
-    const target = endpointTarget(pick.endpoint, logical.authority);
-    forwardOpaque(
-      deps,
-      client,
-      target,
-      first,
-      (failed) => pick.done(failed ? 'error' : undefined),
-      target.identity === undefined ? undefined : () => connectEndpoint(target, 'opaque'),
-    );
+    forwardOpaqueTo(client, endpointTarget(pick.endpoint, logical.authority), first, (failed) => pick.done(failed ? 'error' : undefined));
+  }
+
+  async function interceptedOpaque(client: net.Socket, orig: OrigDst, first: Buffer): Promise<void> {
+    client.pause();
+    const target = await origTarget(orig);
+    if (target.logical) return opaque(client, target.logical, first);
+    forwardOpaqueTo(client, target.endpoint, first);
+  }
+
+  /** To a meshed endpoint: mTLS with the opaque transport header; else plain TCP. */
+  function forwardOpaqueTo(client: net.Socket, target: EndpointTarget, first: Buffer, onClosed?: (failed: boolean) => void): void {
+    forwardOpaque(deps, client, target, first, onClosed, target.identity === undefined ? undefined : () => connectEndpoint(target, 'opaque'));
   }
 
   // === endpoint ===

@@ -1,5 +1,5 @@
 // One destination stream: GET {controlPlane}/v1/destination?v=2&authority=… answered with NDJSON updates: endpoint
-// updates and (v=2) the service's profile. Each line is parsed with the shared schema (bad lines are skipped and
+// updates and (v=2) the service's profile, or for an `ip:port` authority what that address is. Each line is parsed with the shared schema (bad lines are skipped and
 // logged); the stream reconnects with backoff whenever it ends or fails, and the Resolution keeps its stale set
 // until the next first message.
 import { destinationPath, destinationUpdateSchema } from '@signalbox/shared';
@@ -70,6 +70,7 @@ export class DestinationStream {
         const update = parsed.data;
         // The profile comes first on each connection; the first *endpoint* message is what replaces the set.
         if (update.type === 'profile') this.resolution.applyProfile(update.profile);
+        else if (update.type === 'address') this.resolution.applyAddress(update);
         else {
           this.resolution.apply(update, first);
           first = false;

@@ -1,5 +1,5 @@
 import type { EndpointUpdate, Endpoint } from '@signalbox/shared';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Resolution } from './resolution.js';
 
 const ep = (addr: string): Endpoint => ({
@@ -38,5 +38,34 @@ describe('Resolution', () => {
     r.subscribe(() => calls++);
     r.failed();
     expect([r.status, calls]).toEqual(['unavailable', 1]);
+  });
+
+  it('holds the last answer about an address, each replacing the previous one', () => {
+    const r = new Resolution('10.96.0.10:80');
+    r.applyAddress({ type: 'address', service: 'web.demo.svc.cluster.local:80' });
+    r.applyAddress({ type: 'address', endpoint: ep('10.0.0.1:4143') });
+    expect([r.status, r.address]).toEqual(['resolved', { type: 'address', endpoint: ep('10.0.0.1:4143') }]);
+  });
+
+  it('answered: at once when resolved, on the first answer or failure, else after the timeout', async () => {
+    vi.useFakeTimers();
+    try {
+      const order: string[] = [];
+      const answered = new Resolution('10.0.0.1:80');
+      const failing = new Resolution('10.0.0.2:80');
+      const silent = new Resolution('10.0.0.3:80');
+      void answered.answered(1000).then(() => order.push('answered'));
+      void failing.answered(1000).then(() => order.push('failed'));
+      void silent.answered(1000).then(() => order.push('timeout'));
+      answered.applyAddress({ type: 'address' });
+      failing.failed();
+      await vi.advanceTimersByTimeAsync(999);
+      expect(order).toEqual(['answered', 'failed']);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(order).toEqual(['answered', 'failed', 'timeout']);
+      await answered.answered(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

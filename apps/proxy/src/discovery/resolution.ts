@@ -1,8 +1,10 @@
 // The endpoint set of one authority, as the destination stream describes it (Linkerd's Destination.Get
 // semantics): the first message after each (re)connect replaces the set; until it arrives the stale set keeps
 // serving. It also holds the service's profile (v=2 `profile` messages: routes, retries, split), replaced whole by
-// each one. Pure state plus change listeners; the stream lives in client.ts.
-import type { EndpointUpdate, Endpoint, Profile } from '@signalbox/shared';
+// each one. An `ip:port` authority (an intercepted connection's original destination) holds instead what that
+// address is: a service, one endpoint, or nothing in the mesh. Pure state plus change listeners; the stream lives
+// in client.ts.
+import type { AddressUpdate, EndpointUpdate, Endpoint, Profile } from '@signalbox/shared';
 
 export type ResolutionStatus =
   /** Nothing heard yet and no error yet. */
@@ -18,6 +20,7 @@ export class Resolution {
   #exists = false;
   #snapshot: readonly Endpoint[] = [];
   #profile: Profile | undefined;
+  #address: AddressUpdate | undefined;
 
   constructor(readonly authority: string) {}
 
@@ -37,6 +40,34 @@ export class Resolution {
   /** The last profile the control plane sent; undefined until one came (a v=1 control plane sends none). */
   get profile(): Profile | undefined {
     return this.#profile;
+  }
+
+  /** `ip:port` authorities only: the control plane's last answer about the address; undefined until one came. */
+  get address(): AddressUpdate | undefined {
+    return this.#address;
+  }
+
+  /** Each answer replaces the previous one whole; connections read it when they are accepted. */
+  applyAddress(address: AddressUpdate): void {
+    this.#address = address;
+    this.#status = 'resolved';
+    this.#notify();
+  }
+
+  /** Resolves once the stream has answered or failed (at once if it has), or after `timeoutMs` in any case. */
+  answered(timeoutMs: number): Promise<void> {
+    if (this.#status !== 'pending') return Promise.resolve();
+    return new Promise((resolve) => {
+      const finish = () => {
+        clearTimeout(timer);
+        unsubscribe();
+        resolve();
+      };
+      const unsubscribe = this.subscribe(() => {
+        if (this.#status !== 'pending') finish();
+      });
+      const timer = setTimeout(finish, timeoutMs);
+    });
   }
 
   /** A new profile replaces the old one; the logical stage reads it on its next request. */

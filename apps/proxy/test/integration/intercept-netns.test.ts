@@ -4,16 +4,12 @@
 // /metrics show each connection counted with target_addr = the original destination. Skipped, with the exact
 // reason, where the machine refuses (not Linux, not root, no `ip`/`iptables`/`setpriv`, no netns, no nat/owner
 // match, the addon not built).
-import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { eventually, logTail, makeRunDir, repoRoot, startProcess, type ManagedProcess } from '@signalbox/launch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadOriginalDst } from '../../src/intercept/original-dst.js';
-
-const run = promisify(execFile);
+import { inNs as inNamespace, netnsPrerequisites, nodeInNs as nodeInNamespace, sh } from '../support/netns.js';
 /** The UID `signalbox inject` runs the proxy as, which its init container's OUTPUT rule exempts (REFERENCE §1.1). */
 const proxyUid = 2102;
 const ns = `sbx-intercept-${process.pid}-${randomBytes(3).toString('hex')}`;
@@ -24,35 +20,12 @@ const processes: ManagedProcess[] = [];
 let nsCreated = false;
 let skipReason: string | undefined;
 
-async function sh(cmd: string, args: readonly string[]): Promise<string> {
-  try {
-    const { stdout } = await run(cmd, [...args], { timeout: 15_000 });
-    return stdout;
-  } catch (err) {
-    const e = err as { stderr?: string; message: string };
-    throw new Error(`${cmd} ${args.join(' ')}: ${(e.stderr || e.message).trim()}`, { cause: err });
-  }
-}
-const inNs = (cmd: string, ...args: string[]) => sh('ip', ['netns', 'exec', ns, cmd, ...args]);
-
-/** Runs a Node script in the namespace as root (so its connections are redirected); its stdout back. */
-async function nodeInNs(name: string, source: string): Promise<string> {
-  const file = path.join(dir, `${name}.mjs`);
-  writeFileSync(file, source);
-  return inNs(process.execPath, file);
-}
-
-async function which(cmd: string): Promise<boolean> {
-  return sh('sh', ['-c', `command -v ${cmd}`]).then(() => true, () => false);
-}
+const inNs = (cmd: string, ...args: string[]) => inNamespace(ns, cmd, ...args);
+const nodeInNs = (name: string, source: string) => nodeInNamespace(ns, dir, name, source);
 
 async function prerequisites(): Promise<string | undefined> {
-  if (process.platform !== 'linux') return `not Linux (${process.platform})`;
-  if (process.getuid?.() !== 0) return `not root (uid ${process.getuid?.()}): ip netns and iptables need CAP_NET_ADMIN`;
-  for (const cmd of ['ip', 'iptables', 'setpriv'])
-    if (!(await which(cmd))) return `${cmd} not installed (scripts/ensure-system.sh iproute2 iptables)`;
-  const addon = loadOriginalDst();
-  if (!addon.ok) return addon.reason;
+  const missing = await netnsPrerequisites();
+  if (missing) return missing;
   try {
     await sh('ip', ['netns', 'add', ns]);
   } catch (err) {
