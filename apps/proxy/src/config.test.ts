@@ -80,12 +80,20 @@ describe('parseConfig', () => {
     });
 
     it('takes a name, or builds it from serviceaccount, namespace and trust domain', () => {
-      expect(meshIdentity(parseConfig([`--identity-name=${books}`, '--identity-token-file=/t'], {}))).toEqual({ name: books, tokenFile: '/t', trustAnchorsFile: undefined });
+      expect(meshIdentity(parseConfig([`--identity-name=${books}`, '--identity-token-file=/t'], {}))).toEqual({ name: books, tokenFile: '/t', trustAnchorsFile: undefined, trustAnchorsPem: undefined });
       const built = parseConfig(['--identity-serviceaccount=books', '--identity-namespace=demo', '--identity-token-file=/t', '--identity-trust-anchors-file=/ca'], {});
-      expect(meshIdentity(built)).toEqual({ name: books, tokenFile: '/t', trustAnchorsFile: '/ca' });
+      expect(meshIdentity(built)).toEqual({ name: books, tokenFile: '/t', trustAnchorsFile: '/ca', trustAnchorsPem: undefined });
       expect(meshIdentity(parseConfig(['--identity-serviceaccount=books', '--identity-namespace=demo', '--identity-trust-domain=example.org', '--identity-token-file=/t'], {}))?.name).toBe(
         'books.demo.serviceaccount.identity.signalbox.example.org',
       );
+    });
+
+    it('takes the trust anchors inline from SIGNALBOX_IDENTITY_TRUST_ANCHORS (as inject gives them), not with a file too', () => {
+      const pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+      const env = { SIGNALBOX_IDENTITY_NAME: books, SIGNALBOX_IDENTITY_TOKEN_FILE: '/t', SIGNALBOX_IDENTITY_TRUST_ANCHORS: pem };
+      expect(meshIdentity(parseConfig([], env))?.trustAnchorsPem).toBe(pem);
+      expect(() => parseConfig(['--identity-trust-anchors-file=/ca'], env)).toThrow(/SIGNALBOX_IDENTITY_TRUST_ANCHORS\): give the trust anchors inline or as a file/);
+      expect(() => parseConfig([], { ...env, SIGNALBOX_IDENTITY_TRUST_ANCHORS: '/var/run/ca.crt' })).toThrow(/must be PEM certificates/);
     });
 
     it.each([

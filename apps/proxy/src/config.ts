@@ -97,6 +97,11 @@ export const configSchema = z.strictObject({
   identityTokenFile: z.string().min(1).optional(),
   /** PEM bundle peers are verified with; absent: taken from the control plane's first certify answer. */
   identityTrustAnchorsFile: z.string().min(1).optional(),
+  /**
+   * The same bundle given inline, as `signalbox inject` does (Linkerd's LINKERD2_PROXY_IDENTITY_TRUST_ANCHORS): a
+   * pod cannot mount the control plane namespace's ConfigMap, so the PEM travels in the pod spec.
+   */
+  identityTrustAnchors: z.string().regex(/-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----/, 'must be PEM certificates').optional(),
   /** App ports whose inbound refuses clients without a mesh identity (the registry's `requireIdentity`). */
   requireIdentityPorts: portList.default([]),
   /**
@@ -108,6 +113,8 @@ export const configSchema = z.strictObject({
 }).superRefine((c, ctx) => {
   if (c.tapListen !== undefined && meshIdentity(c) === undefined)
     ctx.addIssue({ code: 'custom', path: ['tapListen'], message: 'the mTLS tap listener needs an identity of our own (without one, tap is on the admin listener)' });
+  if (c.identityTrustAnchors !== undefined && c.identityTrustAnchorsFile !== undefined)
+    ctx.addIssue({ code: 'custom', path: ['identityTrustAnchors'], message: 'give the trust anchors inline or as a file, not both' });
   if (c.identity === 'off') return;
   const named = c.identityName !== undefined;
   const parts = c.identityServiceaccount !== undefined || c.identityNamespace !== undefined;
@@ -129,6 +136,7 @@ export interface MeshIdentityConfig {
   readonly name: string;
   readonly tokenFile: string;
   readonly trustAnchorsFile: string | undefined;
+  readonly trustAnchorsPem: string | undefined;
 }
 
 /** The proxy's identity, when mTLS is on (the schema has checked that a name and a token file are there). */
@@ -139,7 +147,9 @@ export function meshIdentity(c: ProxyConfig): MeshIdentityConfig | undefined {
     (c.identityServiceaccount && c.identityNamespace
       ? identityName({ serviceAccount: c.identityServiceaccount, namespace: c.identityNamespace, trustDomain: c.identityTrustDomain })
       : undefined);
-  return name === undefined ? undefined : { name, tokenFile: c.identityTokenFile, trustAnchorsFile: c.identityTrustAnchorsFile };
+  return name === undefined
+    ? undefined
+    : { name, tokenFile: c.identityTokenFile, trustAnchorsFile: c.identityTrustAnchorsFile, trustAnchorsPem: c.identityTrustAnchors };
 }
 
 /** Who may subscribe to tap when identity is on: `--tap-identity`, else the control plane's tap service. */
@@ -178,6 +188,7 @@ const options: Record<string, [keyof ProxyConfig, string]> = {
   'identity-trust-domain': ['identityTrustDomain', 'SIGNALBOX_IDENTITY_TRUST_DOMAIN'],
   'identity-token-file': ['identityTokenFile', 'SIGNALBOX_IDENTITY_TOKEN_FILE'],
   'identity-trust-anchors-file': ['identityTrustAnchorsFile', 'SIGNALBOX_IDENTITY_TRUST_ANCHORS_FILE'],
+  'identity-trust-anchors': ['identityTrustAnchors', 'SIGNALBOX_IDENTITY_TRUST_ANCHORS'],
   'require-identity-ports': ['requireIdentityPorts', 'SIGNALBOX_REQUIRE_IDENTITY_PORTS'],
   intercept: ['intercept', 'SIGNALBOX_INTERCEPT'],
 };

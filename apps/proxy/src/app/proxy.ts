@@ -58,7 +58,7 @@ export async function createProxy(config: ProxyConfig, log: (msg: string) => voi
 
   // === identity: certificate first (the proxy is not ready without one), then mTLS both ways ===
   const id = meshIdentity(config);
-  const trustAnchorsPem = id?.trustAnchorsFile ? await readFile(id.trustAnchorsFile, 'utf8') : undefined;
+  const trustAnchorsPem = id?.trustAnchorsPem ?? (id?.trustAnchorsFile ? await readFile(id.trustAnchorsFile, 'utf8') : undefined);
   const manager = id
     ? createCertManager({
         identity: id.name,
