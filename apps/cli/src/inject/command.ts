@@ -1,12 +1,16 @@
 // `signalbox inject [files|dirs|-]…`: prints the manifests with the proxy added to every workload's pod template
 // (pipe it to `kubectl apply -f -`); a line per workload on stderr. Invalid input: exit 1, nothing on stdout.
+import { KubeConfigError, loadKubeConfig } from '@signalbox/api';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { defaultImageRegistry, defaultNamespace } from '../kube/mesh.js';
 import { injectManifests, ManifestError, readManifestInputs } from './manifests.js';
 import { parsePortList } from './proxy-spec.js';
+import { readTrustAnchors, TrustAnchorsError } from './trust-anchors.js';
 
 interface InjectOptions {
   namespace: string;
+  identityTrustAnchorsFile?: string;
+  kubeconfig?: string;
   imageRegistry: string;
   trustDomain: string;
   skipInboundPorts: string[];
@@ -22,12 +26,20 @@ export function addInjectCommand(program: Command): void {
     .option('--skip-outbound-ports <ports>', 'ports (or ranges) whose outbound traffic bypasses the proxy', ports, [])
     .option('--namespace <ns>', 'the control plane’s namespace', defaultNamespace)
     .option('--trust-domain <domain>', 'trust domain of the identities', 'cluster.local')
+    .option('--identity-trust-anchors-file <file>', 'PEM trust anchors given to install (default: read install’s ConfigMap from the cluster)')
+    .option('--kubeconfig <file>', 'the cluster to read the trust anchors from (default: in-cluster, KUBECONFIG, ~/.kube/config)')
     .addOption(new Option('--image-registry <prefix>', 'where the proxy images come from').default(defaultImageRegistry))
     .action(async (paths: string[], options: InjectOptions) => {
       try {
         const inputs = await readManifestInputs(paths, readStdin);
+        const trustAnchorsPem = await readTrustAnchors(
+          options.identityTrustAnchorsFile !== undefined
+            ? { file: options.identityTrustAnchorsFile }
+            : { cluster: () => loadKubeConfig(options.kubeconfig), namespace: options.namespace },
+        );
         const { yaml, report } = injectManifests(inputs, {
           controlPlaneNamespace: options.namespace,
+          trustAnchorsPem,
           imageRegistry: options.imageRegistry,
           trustDomain: options.trustDomain,
           skipInboundPorts: options.skipInboundPorts,
@@ -36,6 +48,11 @@ export function addInjectCommand(program: Command): void {
         process.stdout.write(yaml);
         for (const r of report) if (r.outcome !== 'not a workload') process.stderr.write(`${r.name} ${r.outcome}\n`);
       } catch (err) {
+        if (err instanceof TrustAnchorsError || err instanceof KubeConfigError) {
+          process.stderr.write(`signalbox inject: the proxies need the mesh's trust anchors: ${err.message} (or pass --identity-trust-anchors-file)\n`);
+          process.exitCode = 1;
+          return;
+        }
         if (!(err instanceof ManifestError)) throw err;
         process.stderr.write(`signalbox inject: ${err.message}\n`);
         process.exitCode = 1;

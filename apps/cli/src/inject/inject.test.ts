@@ -1,11 +1,21 @@
 // Injection per workload kind, idempotence, the opt-out, untouched documents, and refusals with document numbers.
+import type { V1Container, V1PodSpec } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { injectObject } from './inject.js';
 import { injectManifests, ManifestError } from './manifests.js';
 import { iptablesScript, parsePortList, type ProxySpecOptions } from './proxy-spec.js';
+import { meshIdentity, parseConfig } from '../../../proxy/src/config.js';
 
-const options: ProxySpecOptions = { controlPlaneNamespace: 'signalbox', imageRegistry: 'r', trustDomain: 'cluster.local', skipInboundPorts: [], skipOutboundPorts: ['3306'] };
+const anchorPem = '-----BEGIN CERTIFICATE-----\nMIIBanchor\n-----END CERTIFICATE-----\n';
+const options: ProxySpecOptions = {
+  controlPlaneNamespace: 'signalbox',
+  imageRegistry: 'r',
+  trustDomain: 'cluster.local',
+  trustAnchorsPem: anchorPem,
+  skipInboundPorts: [],
+  skipOutboundPorts: ['3306'],
+};
 const podSpec = { containers: [{ name: 'app', image: 'a', ports: [{ containerPort: 7000 }] }] };
 const template = { metadata: { labels: { app: 'x' } }, spec: podSpec };
 
@@ -56,6 +66,41 @@ describe('injectObject', () => {
   });
 });
 
+describe('the sidecar’s configuration, as the proxy reads it', () => {
+  type Env = { name: string; value?: string; valueFrom?: { fieldRef?: { fieldPath: string } } };
+  type Container = V1Container & { env: Env[] };
+
+  /** The env a kubelet gives the container of a pod of this template, in namespace `demo`. */
+  function containerEnv(container: Container, spec: V1PodSpec): Record<string, string> {
+    const fields: Record<string, string | undefined> = { 'spec.serviceAccountName': spec.serviceAccountName, 'metadata.namespace': 'demo' };
+    return Object.fromEntries(
+      container.env.map((e) => {
+        const value = e.value ?? fields[e.valueFrom?.fieldRef?.fieldPath ?? ''];
+        if (value === undefined) throw new Error(`${e.name}: no value the kubelet could give`);
+        return [e.name, value];
+      }),
+    );
+  }
+
+  it('parses: identity from the projected token and inline trust anchors, tap on the named port, interception', () => {
+    const input = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'books' }, spec: { template: { spec: { ...podSpec, serviceAccountName: 'books' } } } };
+    const spec = (injectObject(input, options).object as { spec: { template: { spec: V1PodSpec } } }).spec.template.spec;
+    const proxy = spec.containers[0] as Container;
+    const config = parseConfig([], containerEnv(proxy, spec));
+    const identity = meshIdentity(config);
+    expect(identity).toMatchObject({ name: 'books.demo.serviceaccount.identity.signalbox.cluster.local', trustAnchorsPem: anchorPem, trustAnchorsFile: undefined });
+    // The token file is the projected ServiceAccount token, bound to the identity service's audience.
+    const mount = proxy.volumeMounts?.find((m) => identity?.tokenFile.startsWith(`${m.mountPath}/`));
+    const source = spec.volumes?.find((v) => v.name === mount?.name)?.projected?.sources?.[0]?.serviceAccountToken;
+    expect(source && `${mount?.mountPath}/${source.path}`).toBe(identity?.tokenFile);
+    expect(source?.audience).toBe('identity.signalbox.io');
+    expect(config.tapListen).toBe('0.0.0.0:4190');
+    expect(proxy.ports).toContainEqual({ name: 'signalbox-tap', containerPort: 4190 });
+    expect(config).toMatchObject({ intercept: true, app: '127.0.0.1:7000', inbound: '0.0.0.0:4143', admin: '0.0.0.0:4191' });
+    expect(config.controlPlane).toBe('http://signalbox-api.signalbox.svc.cluster.local:8085');
+  });
+});
+
 describe('injectManifests', () => {
   const text = '# a comment kept\napiVersion: v1\nkind: ConfigMap\nmetadata: { name: c }\n---\napiVersion: v1\nkind: Pod\nmetadata: { name: p }\nspec: { containers: [{ name: app, image: a }] }\n---\n';
 
@@ -86,10 +131,10 @@ describe('injectManifests', () => {
 });
 
 describe('iptablesScript', () => {
-  it('redirects inbound TCP to 4143 and outbound to 4140, skipping the proxy UID, loopback, the admin port and skipped ports', () => {
+  it('redirects inbound TCP to 4143 and outbound to 4140, skipping the proxy UID, loopback, the tap and admin ports and skipped ports', () => {
     const script = iptablesScript({ skipInboundPorts: ['22', '8000-8010'], skipOutboundPorts: ['3306'] });
     expect(script).toContain('iptables -t nat -A SIGNALBOX_IN_REDIRECT -p tcp -j REDIRECT --to-port 4143');
-    expect(script).toContain('iptables -t nat -A SIGNALBOX_INBOUND -p tcp -m multiport --dports 4191,22,8000:8010 -j RETURN');
+    expect(script).toContain('iptables -t nat -A SIGNALBOX_INBOUND -p tcp -m multiport --dports 4190,4191,22,8000:8010 -j RETURN');
     expect(script).toContain('iptables -t nat -A SIGNALBOX_OUT_REDIRECT -p tcp -j REDIRECT --to-port 4140');
     expect(script).toContain('iptables -t nat -A SIGNALBOX_OUTPUT -m owner --uid-owner 2102 -j RETURN');
     expect(script).toContain('iptables -t nat -A SIGNALBOX_OUTPUT -o lo -j RETURN');

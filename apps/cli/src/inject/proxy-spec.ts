@@ -19,6 +19,8 @@ export interface ProxySpecOptions {
   readonly controlPlaneNamespace: string;
   readonly imageRegistry: string;
   readonly trustDomain: string;
+  /** PEM: the mesh's trust anchors (install's trust-roots ConfigMap), given to the proxy inline. */
+  readonly trustAnchorsPem: string;
   /** Ports or ranges (`8000-8010`) whose inbound / outbound traffic bypasses the proxy. */
   readonly skipInboundPorts: readonly string[];
   readonly skipOutboundPorts: readonly string[];
@@ -26,6 +28,7 @@ export interface ProxySpecOptions {
 
 export const identityTokenVolume = 'signalbox-identity-token';
 const identityTokenDir = '/var/run/secrets/signalbox.io/serviceaccount';
+const identityTokenPath = 'token';
 
 /** `25,3306, 8000-8010` → `['25', '3306', '8000-8010']`; throws naming the bad entry. */
 export function parsePortList(value: string): string[] {
@@ -83,7 +86,8 @@ export type NatStep =
  */
 export function iptablesRules({ skipInboundPorts, skipOutboundPorts }: Pick<ProxySpecOptions, 'skipInboundPorts' | 'skipOutboundPorts'>): NatStep[] {
   const rule = (chain: string, ...args: string[]): NatStep => ({ append: ['-A', chain, ...args] });
-  const inboundSkips = [String(proxyPorts.admin.default), ...skipInboundPorts];
+  // The proxy's own listeners are reached directly, as Linkerd's proxy-init skips 4190 and 4191.
+  const inboundSkips = [String(proxyPorts.tap.default), String(proxyPorts.admin.default), ...skipInboundPorts];
   return [
     { chain: INBOUND_REDIRECT },
     rule(INBOUND_REDIRECT, '-p', 'tcp', '-j', 'REDIRECT', '--to-port', String(proxyPorts.inbound.default)),
@@ -113,7 +117,7 @@ export function iptablesScript(o: Pick<ProxySpecOptions, 'skipInboundPorts' | 's
   return `${['set -eu', ...lines, 'iptables -t nat -S'].join('\n')}\n`;
 }
 
-export function initContainer(o: ProxySpecOptions): V1Container {
+export function initContainer(o: Omit<ProxySpecOptions, 'trustAnchorsPem'>): V1Container {
   return {
     name: initContainerName,
     image: image(o.imageRegistry, 'proxy-init'),
@@ -141,6 +145,7 @@ export function proxyContainer(o: ProxySpecOptions, appPort: number): V1Containe
       { name: proxyPorts.outbound.name, containerPort: proxyPorts.outbound.default },
       { name: proxyPorts.inbound.name, containerPort: proxyPorts.inbound.default },
       { name: admin.name, containerPort: admin.default },
+      { name: proxyPorts.tap.name, containerPort: proxyPorts.tap.default },
     ],
     env: [
       { name: 'SIGNALBOX_OUTBOUND_ADDR', value: `127.0.0.1:${proxyPorts.outbound.default}` },
@@ -153,7 +158,12 @@ export function proxyContainer(o: ProxySpecOptions, appPort: number): V1Containe
       { name: 'SIGNALBOX_IDENTITY_SERVICEACCOUNT', valueFrom: { fieldRef: { fieldPath: 'spec.serviceAccountName' } } },
       { name: 'SIGNALBOX_IDENTITY_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
       { name: 'SIGNALBOX_IDENTITY_TRUST_DOMAIN', value: o.trustDomain },
-      { name: 'SIGNALBOX_IDENTITY_TOKEN_FILE', value: `${identityTokenDir}/token` },
+      { name: 'SIGNALBOX_IDENTITY_TOKEN_FILE', value: `${identityTokenDir}/${identityTokenPath}` },
+      // Inline, as Linkerd's injector does: the anchors' ConfigMap lives in the control plane's namespace, which
+      // a pod cannot mount from; with them the proxy never trusts an unverified first certify answer.
+      { name: 'SIGNALBOX_IDENTITY_TRUST_ANCHORS', value: o.trustAnchorsPem },
+      // Identity is always on here, so tap is only served over mTLS to the control plane's tap identity.
+      { name: 'SIGNALBOX_TAP_LISTEN_ADDR', value: `0.0.0.0:${proxyPorts.tap.default}` },
     ],
     readinessProbe: { httpGet: { path: '/ready', port: admin.name }, initialDelaySeconds: 2, timeoutSeconds: 1 },
     livenessProbe: { httpGet: { path: '/live', port: admin.name }, initialDelaySeconds: 10, timeoutSeconds: 1 },
@@ -176,6 +186,6 @@ export function proxyContainer(o: ProxySpecOptions, appPort: number): V1Containe
 export function identityTokenVolumeSpec(): V1Volume {
   return {
     name: identityTokenVolume,
-    projected: { sources: [{ serviceAccountToken: { audience: identityTokenAudience, expirationSeconds: 86_400, path: 'token' } }] },
+    projected: { sources: [{ serviceAccountToken: { audience: identityTokenAudience, expirationSeconds: 86_400, path: identityTokenPath } }] },
   };
 }

@@ -12,7 +12,7 @@ import type {
   V1Service,
   V1ServiceAccount,
 } from '@kubernetes/client-node';
-import { apiPort, componentLabel, controlPlaneUid, image, partOfLabel, prometheusPort, webPort } from '../kube/mesh.js';
+import { apiPort, componentLabel, controlPlaneUid, image, partOfLabel, prometheusPort, trustRootsConfigMap, trustRootsKey, webPort } from '../kube/mesh.js';
 
 export interface ControlPlaneOptions {
   readonly namespace: string;
@@ -83,8 +83,8 @@ export function controlPlaneObjects(o: ControlPlaneOptions) {
     {
       apiVersion: 'v1',
       kind: 'ConfigMap',
-      metadata: { name: 'signalbox-identity-trust-roots', namespace, labels: labels('identity') },
-      data: { 'ca-bundle.crt': o.identity.trustAnchorsPem },
+      metadata: { name: trustRootsConfigMap, namespace, labels: labels('identity') },
+      data: { [trustRootsKey]: o.identity.trustAnchorsPem },
     },
     {
       apiVersion: 'apps/v1',
@@ -107,7 +107,7 @@ export function controlPlaneObjects(o: ControlPlaneOptions) {
                     '--discovery=kubernetes',
                     `--prometheus-url=http://signalbox-prometheus.${namespace}.svc.cluster.local:${prometheusPort}`,
                     `--trust-domain=${o.trustDomain}`,
-                    `--trust-anchors-file=${identityMount}/trust-roots/ca-bundle.crt`,
+                    `--trust-anchors-file=${identityMount}/trust-roots/${trustRootsKey}`,
                     `--issuer-cert-file=${identityMount}/issuer/tls.crt`,
                     `--issuer-key-file=${identityMount}/issuer/tls.key`,
                   ],
@@ -125,7 +125,7 @@ export function controlPlaneObjects(o: ControlPlaneOptions) {
               // Group-readable for fsGroup: the key file is owned by root in the volume.
               volumes: [
                 { name: 'issuer', secret: { secretName: 'signalbox-identity-issuer', defaultMode: 0o440 } },
-                { name: 'trust-roots', configMap: { name: 'signalbox-identity-trust-roots' } },
+                { name: 'trust-roots', configMap: { name: trustRootsConfigMap } },
               ],
             },
             'api',

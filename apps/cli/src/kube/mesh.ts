@@ -28,3 +28,7 @@ export const proxyVersionAnnotation = 'signalbox.io/proxy-version';
 export const ownerLabelPrefix = 'signalbox.io/proxy-';
 
 export const apiService = (namespace: string) => `signalbox-api.${namespace}.svc.cluster.local`;
+
+/** The ConfigMap `install` puts the trust anchors in, and its key; `inject` copies them into each proxy's env. */
+export const trustRootsConfigMap = 'signalbox-identity-trust-roots';
+export const trustRootsKey = 'ca-bundle.crt';

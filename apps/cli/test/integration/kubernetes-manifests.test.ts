@@ -24,8 +24,14 @@ type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespa
 const docs = (yaml: string) => parseAllDocuments(yaml).map((d) => d.toJS() as Obj);
 const find = (objects: Obj[], kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name) as Obj & Record<string, never>;
 
-beforeAll(() => {
+/** The anchors a user passes to inject: those of a CA made as install makes one. */
+let anchors: string;
+
+beforeAll(async () => {
   buildWorkspace('apps/cli');
+  const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'signalbox-inject-ca-')), 'ca');
+  await initIdentityDir(dir);
+  anchors = identityDirPaths(dir).trustAnchorsFile;
 });
 
 describe('schema validation helper', () => {
@@ -135,7 +141,7 @@ describe('signalbox uninstall', () => {
 
 describe('signalbox inject', () => {
   it('injects every workload of files and directories, leaves the rest as written, and the output is valid', async () => {
-    const r = run(['inject', path.join(fixtures, 'app.yaml'), fixtures]);
+    const r = run(['inject', '--identity-trust-anchors-file', anchors, path.join(fixtures, 'app.yaml'), fixtures]);
     expect(r.status, r.stderr).toBe(0);
     const out = docs(r.stdout);
     await assertValidKubeObjects(out);
@@ -160,7 +166,9 @@ describe('signalbox inject', () => {
       { name: 'signalbox-out', containerPort: 4140 },
       { name: 'signalbox-in', containerPort: 4143 },
       { name: 'signalbox-admin', containerPort: 4191 },
+      { name: 'signalbox-tap', containerPort: 4190 },
     ]);
+    expect((proxy as unknown as { env: { name: string; value?: string }[] }).env).toContainEqual({ name: 'SIGNALBOX_IDENTITY_TRUST_ANCHORS', value: readFileSync(anchors, 'utf8') });
     expect(proxy.securityContext).toMatchObject({ runAsUser: 2102, runAsNonRoot: true, readOnlyRootFilesystem: true });
     expect(proxy.readinessProbe).toMatchObject({ httpGet: { path: '/ready', port: 'signalbox-admin' } });
     expect(proxy.livenessProbe).toMatchObject({ httpGet: { path: '/live', port: 'signalbox-admin' } });
@@ -174,23 +182,34 @@ describe('signalbox inject', () => {
   });
 
   it('reads stdin, with --skip-outbound-ports, and injecting twice is injecting once', () => {
-    const input = run(['inject', path.join(fixtures, 'app.yaml')]).stdout;
-    const again = run(['inject', '-', '--skip-outbound-ports', '3306,5432'], input);
+    const input = run(['inject', '--identity-trust-anchors-file', anchors, path.join(fixtures, 'app.yaml')]).stdout;
+    const again = run(['inject', '--identity-trust-anchors-file', anchors, '-', '--skip-outbound-ports', '3306,5432'], input);
     expect(again.status).toBe(0);
     expect(again.stdout).toBe(input);
     expect(again.stderr).toContain('deployment/books already injected');
-    const skipping = run(['inject', '--skip-outbound-ports', '3306,5432', '--skip-inbound-ports', '22'], readFileSync(path.join(fixtures, 'app.yaml'), 'utf8'));
+    const skipping = run(['inject', '--identity-trust-anchors-file', anchors, '--skip-outbound-ports', '3306,5432', '--skip-inbound-ports', '22'], readFileSync(path.join(fixtures, 'app.yaml'), 'utf8'));
     expect(skipping.status).toBe(0);
     expect(skipping.stdout).toContain('-A SIGNALBOX_OUTPUT -p tcp -m multiport --dports 3306,5432 -j RETURN');
-    expect(skipping.stdout).toContain('-A SIGNALBOX_INBOUND -p tcp -m multiport --dports 4191,22 -j RETURN');
+    expect(skipping.stdout).toContain('-A SIGNALBOX_INBOUND -p tcp -m multiport --dports 4190,4191,22 -j RETURN');
   });
 
   it('refuses invalid YAML with the document number and reason: exit 1, nothing on stdout', () => {
-    const r = run(['inject'], 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: [oops\n');
+    const r = run(['inject', '--identity-trust-anchors-file', anchors], 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: [oops\n');
     expect(r.status).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/^signalbox inject: stdin: document 2: /);
     const bad = run(['inject', '--skip-inbound-ports', 'http'], '');
     expect(bad.status).toBe(2);
+  });
+
+  it('refuses to inject without trust anchors: no file, no cluster, or a file that is not PEM', () => {
+    const pod = 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: app, image: a}]}\n';
+    const none = spawnSync(process.execPath, [cli, 'inject'], { input: pod, encoding: 'utf8', env: { ...process.env, KUBECONFIG: '', KUBERNETES_SERVICE_HOST: '', HOME: mkdtempSync(path.join(os.tmpdir(), 'no-kube-')) } });
+    expect(none.status).toBe(1);
+    expect(none.stdout).toBe('');
+    expect(none.stderr).toMatch(/^signalbox inject: the proxies need the mesh's trust anchors: no Kubernetes API .*--identity-trust-anchors-file/);
+    const notPem = run(['inject', '--identity-trust-anchors-file', path.join(fixtures, 'app.yaml')], pod);
+    expect(notPem.status).toBe(1);
+    expect(notPem.stderr).toMatch(/app\.yaml: not a PEM certificate/);
   });
 });

@@ -157,6 +157,15 @@ describe('kubernetesRegistry', () => {
     expect(kubernetesRegistry({ pods: [p], services: [], endpointSlices: [] }).namespaces[0]?.pods[0]?.proxy?.inbound).toBe('10.0.0.1:14143');
   });
 
+  it('gives an injected proxy its tap listener from the named port, and none to a proxy without one', () => {
+    const withTap = pod({ name: 'books-1', ip: '10.0.0.1', owner: 'Deployment/books' });
+    withTap.spec!.containers[1]!.ports!.push({ name: 'signalbox-tap', containerPort: 4190 });
+    const without = pod({ name: 'books-2', ip: '10.0.0.2', owner: 'Deployment/books' });
+    const [first, second] = kubernetesRegistry({ pods: [withTap, without], services: [], endpointSlices: [] }).namespaces[0]?.pods ?? [];
+    expect(first?.proxy?.tap).toBe('10.0.0.1:4190');
+    expect(second?.proxy).toEqual({ inbound: '10.0.0.2:4143', outbound: '10.0.0.2:4140', admin: '10.0.0.2:4191' });
+  });
+
   it('is the same model whatever order the API lists objects in', () => {
     const reversed = { pods: [...objects.pods].reverse(), services: [...objects.services].reverse(), endpointSlices: [...objects.endpointSlices].reverse() };
     expect(kubernetesRegistry(reversed)).toEqual(kubernetesRegistry(objects));

@@ -2,7 +2,7 @@
 // the registry file gives (namespaces → pods → services), so everything downstream is shared. Linkerd's
 // destination watcher does the same job (pod owner, meshed, readiness from EndpointSlice conditions).
 import type { V1EndpointSlice, V1OwnerReference, V1Pod, V1Service } from '@kubernetes/client-node';
-import { formatHostPort, type Registry, type RegistryNamespace, type RegistryPod, type RegistryService } from '@signalbox/shared';
+import { formatHostPort, type OwnerKind, type Registry, type RegistryNamespace, type RegistryPod, type RegistryService } from '@signalbox/shared';
 
 /** The sidecar `signalbox inject` adds; a pod with it is meshed. */
 export const proxyContainerName = 'signalbox-proxy';
@@ -11,9 +11,10 @@ export const proxyPorts = {
   outbound: { name: 'signalbox-out', default: 4140 },
   inbound: { name: 'signalbox-in', default: 4143 },
   admin: { name: 'signalbox-admin', default: 4191 },
+  /** The mTLS tap listener (Linkerd's control port 4190), served only by proxies injected with it. */
+  tap: { name: 'signalbox-tap', default: 4190 },
 } as const;
 
-export type OwnerKind = NonNullable<RegistryPod['ownerKind']>;
 export interface Owner {
   readonly kind: OwnerKind;
   readonly name: string;
@@ -74,9 +75,9 @@ export function podOwner(pod: V1Pod, replicaSetOwners: ReplicaSetOwners = new Ma
   }
 }
 
-function containerPort(pod: V1Pod, container: string, portName: string, fallback: number): number {
+function containerPort(pod: V1Pod, container: string, portName: string): number | undefined {
   const c = pod.spec?.containers.find((x) => x.name === container);
-  return c?.ports?.find((p) => p.name === portName)?.containerPort ?? fallback;
+  return c?.ports?.find((p) => p.name === portName)?.containerPort;
 }
 
 /** Readiness per pod (`namespace/name`) from EndpointSlice conditions: ready unless some endpoint says `ready: false`. */
@@ -108,14 +109,18 @@ export function toRegistryPod(pod: V1Pod, owner: Owner, ready: boolean): Registr
   const at = (port: number) => formatHostPort({ host: ip, port });
   const appContainer = pod.spec?.containers.find((c) => c.name !== proxyContainerName);
   const meshed = pod.spec?.containers.some((c) => c.name === proxyContainerName) ?? false;
-  const port = (key: keyof typeof proxyPorts) => containerPort(pod, proxyContainerName, proxyPorts[key].name, proxyPorts[key].default);
+  const port = (key: keyof typeof proxyPorts) => containerPort(pod, proxyContainerName, proxyPorts[key].name) ?? proxyPorts[key].default;
+  // No default: a proxy injected without the tap listener has none (then only its admin `/tap`, identity off, serves tap).
+  const tap = containerPort(pod, proxyContainerName, proxyPorts.tap.name);
   return {
     name,
     deployment: owner.name,
     ...(owner.kind === 'deployment' ? {} : { ownerKind: owner.kind }),
     serviceAccount: pod.spec?.serviceAccountName || 'default',
     app: at(appContainer?.ports?.[0]?.containerPort ?? 80),
-    ...(meshed ? { proxy: { inbound: at(port('inbound')), outbound: at(port('outbound')), admin: at(port('admin')) } } : {}),
+    ...(meshed
+      ? { proxy: { inbound: at(port('inbound')), outbound: at(port('outbound')), admin: at(port('admin')), ...(tap === undefined ? {} : { tap: at(tap) }) } }
+      : {}),
     ready,
   };
 }
