@@ -89,6 +89,7 @@ describe('destination stream', () => {
     ['?v=3&authority=books.demo:7000', /v: /],
     ['?v=1', /authority: /],
     ['?v=1&authority=not-an-authority', /authority "not-an-authority"/],
+    ['?v=1&authority=localhost:7000', /is not "service.namespace\[:port\]" or "ip:port"/],
   ])('refuses %s with 400', async (query, message) => {
     const res = await fetch(`http://${apiAddr}/v1/destination${query}`);
     expect(res.status).toBe(400);
@@ -133,6 +134,34 @@ describe('destination stream', () => {
     expect(await stream.next()).toEqual({ type: 'noEndpoints', exists: false });
     await eventually(() => expect(fileSd()).toEqual([]));
     expect(await metrics()).toMatch(/^signalbox_registry_reloads_total\{result="success"\} 4$/m);
+  });
+
+  it('answers an ip:port stream with what the address is, and again when the registry changes it', async () => {
+    const withClusterIP = (clusterIPs?: string[]): RegistryInput => ({
+      namespaces: [{ name: 'demo', pods: [pods.books1], services: [{ name: 'books', port: 7000, deployment: 'books', ...(clusterIPs ? { clusterIPs } : {}) }] }],
+    });
+    // Opened while the registry (the last test's) has neither the pod nor the service.
+    const pod = await open(pods.books1.app);
+    const cluster = await open('10.96.0.10:7000');
+    expect(await pod.next()).toEqual({ type: 'address' });
+    expect(await cluster.next()).toEqual({ type: 'address' });
+    writeRegistry(registryFile, withClusterIP());
+    expect(await pod.next()).toEqual({
+      type: 'address',
+      endpoint: {
+        addr: pods.books1.proxy?.inbound,
+        meshed: true,
+        labels: { namespace: 'demo', service: '', deployment: 'books', pod: 'books-1', serviceaccount: 'default' },
+        identity: 'default.demo.serviceaccount.identity.signalbox.cluster.local',
+        appPort: Number(pods.books1.app.split(':')[1]),
+      },
+    });
+    // Giving the service its cluster IP: only the stream whose answer changed hears of it.
+    writeRegistry(registryFile, withClusterIP(['10.96.0.10']));
+    expect(await cluster.next()).toEqual({ type: 'address', service: 'books.demo.svc.cluster.local:7000' });
+    writeRegistry(registryFile, registryWith([], false));
+    expect(await cluster.next()).toEqual({ type: 'address' });
+    expect(await pod.next()).toEqual({ type: 'address' });
   });
 
   it('ends streams and exits 0 on SIGTERM', async () => {
