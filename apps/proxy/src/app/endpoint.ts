@@ -28,7 +28,7 @@ export async function forwardToEndpoint(
   pool: ConnectionPool<EndpointTarget>,
   target: EndpointTarget,
   ex: Exchange,
-  requestHead: string,
+  requestHead: string | Buffer,
   tap: TapRegistry,
   /** The balancer pick to settle: RTT to the response head, 'error' when none came (balanced requests only). */
   done?: (outcome?: PickOutcome, status?: number) => void,
@@ -55,7 +55,7 @@ export async function attemptEndpoint(
   pool: ConnectionPool<EndpointTarget>,
   target: EndpointTarget,
   ex: Exchange,
-  requestHead: string,
+  requestHead: string | Buffer,
   tap: TapRegistry,
   done?: (outcome?: PickOutcome, status?: number) => void,
   options?: ForwardOptions,

@@ -12,7 +12,7 @@ import { detect, type Detected, type DetectOptions } from '../detect/detect.js';
 import { replay } from '../detect/peek.js';
 import { ProxyError } from '../errors.js';
 import { originForm } from '../http/authority.js';
-import { endToEnd, formatHeaders, framingLines } from '../http/headers.js';
+import { rewriteHead } from '../http/headers.js';
 import { ConnectionPool } from '../http/pool.js';
 import { ServerConnection, type Deadlines, type Exchange, type ExchangeResult, type ServerOptions } from '../http/server.js';
 import { requestedUpgrade, upgradeLines } from '../http/upgrade.js';
@@ -228,13 +228,14 @@ export function createInbound(deps: InboundDeps) {
   function http({ app, clientId }: Served, ex: Exchange): Promise<ExchangeResult> {
     if (ex.head.method === 'CONNECT')
       return Promise.resolve(respondError(ex, new ProxyError('method-not-allowed', 'CONNECT is for the outbound listener')));
-    // A plaintext client may still send absolute-form; the app gets origin-form.
-    const path = originForm(ex.head.target);
-    const framing = framingLines(ex.body.framing, ex.head.headers);
+    // A plaintext client may still send absolute-form; the app gets origin-form over HTTP/1.1. Otherwise the
+    // request line goes as received.
+    const { method, target, minor } = ex.head;
+    const startLine = minor === 1 && target.charCodeAt(0) === 0x2f ? undefined : `${method} ${originForm(target)} HTTP/1.1`;
     const upgrade = requestedUpgrade(ex.head);
-    const lines = upgrade === undefined ? framing : [...framing, ...upgradeLines(upgrade)];
+    const lines: string[] = upgrade === undefined ? [] : upgradeLines(upgrade);
     if (clientId !== undefined) lines.push(`${meshHeaders.clientId}: ${clientId}`);
-    const head = `${ex.head.method} ${path} HTTP/1.1\r\n${formatHeaders(endToEnd(ex.head.headers, inboundOwned), lines)}`;
+    const head = rewriteHead(ex.wire, startLine, inboundOwned, ex.body.framing.kind === 'chunked', lines);
     return forwardToEndpoint(pool, app, ex, head, deps.tap);
   }
 

@@ -10,8 +10,8 @@ import { splice } from '../tcp/forward.js';
 import { BodyReader } from './body.js';
 import { HeadFirstSink } from './head-first.js';
 import { responseFraming, type Framing } from './framing.js';
-import { endToEnd, formatHeaders, framingLines, wantsClose } from './headers.js';
-import { parseResponseHead, type ResponseHead } from './parse-head.js';
+import { endToEnd, formatHeaders, rewriteHead, wantsClose } from './headers.js';
+import { hopFields, parseResponseHead, type ResponseHead, type Wired } from './parse-head.js';
 import type { ConnectionPool, IdleSink, PoolTarget, UpstreamConn, UpstreamOwner } from './pool.js';
 import type { Exchange, ExchangeResult } from './server.js';
 import { requestedUpgrade, upgradeLines, upgradeOf } from './upgrade.js';
@@ -50,14 +50,14 @@ const maxDrainBytes = 64 * 1024;
 const discardSink = { write: () => true, once: () => undefined };
 
 /**
- * Forwards `ex` to `target` with `requestHead` (already rewritten, ending in CRLFCRLF). Rejects with a
- * ProxyError when no response head could be obtained; the caller then answers the client itself.
+ * Forwards `ex` to `target` with `requestHead` (already rewritten, ending in CRLFCRLF; a string is latin1).
+ * Rejects with a ProxyError when no response head could be obtained; the caller then answers the client itself.
  */
 export async function forward<T extends PoolTarget>(
   pool: ConnectionPool<T>,
   target: T,
   ex: Exchange,
-  requestHead: string,
+  requestHead: string | Buffer,
   hooks: ForwardHooks,
   options: ForwardOptions = {},
 ): Promise<AttemptOutcome> {
@@ -87,7 +87,7 @@ class RetryableError extends Error {
 
 class Attempt implements UpstreamOwner {
   #buf: Buffer = EMPTY;
-  #response: ResponseHead | undefined;
+  #response: Wired<ResponseHead> | undefined;
   #body: BodyReader | undefined;
   #bodySent = false;
   #spare = false;
@@ -100,7 +100,7 @@ class Attempt implements UpstreamOwner {
   constructor(
     private readonly conn: UpstreamConn,
     private readonly ex: Exchange,
-    private readonly requestHead: string,
+    private readonly requestHead: string | Buffer,
     private readonly hooks: ForwardHooks,
     private readonly pool: IdleSink,
     private readonly options: ForwardOptions,
@@ -184,7 +184,7 @@ class Attempt implements UpstreamOwner {
     this.#resolve({ kind: 'response', status: 101, result: { close: false }, bytes: 0 });
   }
 
-  #startBody(head: ResponseHead): void {
+  #startBody(head: Wired<ResponseHead>): void {
     const framing = responseFraming(this.ex.head.method, head);
     if (framing.kind === 'error')
       return this.#fail(new ProxyError('bad-response', `invalid response from ${this.conn.addr}: ${framing.reason}`));
@@ -207,13 +207,13 @@ class Attempt implements UpstreamOwner {
   }
 
   /** The caller retries: read the unwanted body to its end (small) and pool the connection, or close it. */
-  #discard(head: ResponseHead, framing: Framing): void {
+  #discard(head: Wired<ResponseHead>, framing: Framing): void {
     this.#discarded = true;
     this.#response = head;
     this.ex.onClientGone = undefined;
     const drainable =
       this.#bodySent &&
-      !wantsClose(head.headers, head.minor) &&
+      !wantsClose(hopFields(head), head.minor) &&
       (framing.kind === 'none' || framing.kind === 'chunked' || (framing.kind === 'length' && framing.length <= maxDrainBytes));
     if (!drainable) {
       this.#done = true;
@@ -265,14 +265,14 @@ class Attempt implements UpstreamOwner {
     if (this.#done) return;
     this.#done = true;
     this.ex.onClientGone = undefined;
-    const head = this.#response as ResponseHead;
+    const head = this.#response as Wired<ResponseHead>;
     const body = this.#body as BodyReader;
     const reusable =
       this.#bodySent &&
       this.ex.body.ended &&
       !this.#spare &&
       body.framing.kind !== 'close' &&
-      !wantsClose(head.headers, head.minor);
+      !wantsClose(hopFields(head), head.minor);
     if (reusable) this.pool.release(this.conn);
     else this.conn.socket.destroy();
     this.#resolve({ kind: 'response', status: head.status, result: { close: clientClose }, bytes: body.bytes });
@@ -303,10 +303,13 @@ class Attempt implements UpstreamOwner {
   }
 }
 
-function responseHeadFor(head: ResponseHead, framing: Framing, clientMinor: 0 | 1, close: boolean): string {
-  const extra: string[] = [];
-  if (clientMinor === 1) extra.push(...framingLines(framing, head.headers));
-  if (close) extra.push('connection: close');
-  else if (clientMinor === 0) extra.push('connection: keep-alive');
-  return `HTTP/1.1 ${head.status} ${head.reason}\r\n${formatHeaders(endToEnd(head.headers), extra)}`;
+const closeLines = ['connection: close'];
+const keepAliveLines = ['connection: keep-alive'];
+const noFields: ReadonlySet<string> = new Set();
+
+/** The response head for the client: the upstream's bytes, minus hop-by-hop fields, plus our connection decision. */
+function responseHeadFor(head: Wired<ResponseHead>, framing: Framing, clientMinor: 0 | 1, close: boolean): Buffer {
+  const startLine = head.minor === 1 ? undefined : `HTTP/1.1 ${head.status} ${head.reason}`;
+  const extra = close ? closeLines : clientMinor === 0 ? keepAliveLines : undefined;
+  return rewriteHead(head.wire, startLine, noFields, clientMinor === 1 && framing.kind === 'chunked', extra);
 }

@@ -1,6 +1,6 @@
 // Message framing (RFC 9112 §6): how long a body is, decided from the head alone. Requests with ambiguous framing
 // are rejected (the classic smuggling vectors); responses follow the request method and status.
-import type { Header, RequestHead, ResponseHead } from './parse-head.js';
+import { hopFields, type Header, type RequestHead, type ResponseHead } from './parse-head.js';
 
 export type Framing =
   | { readonly kind: 'none' }
@@ -17,8 +17,9 @@ const CLOSE: Framing = { kind: 'close' };
 const DIGITS = /^\d{1,15}$/;
 
 export function requestFraming(head: RequestHead): FramingResult {
-  const te = listValues(head.headers, 'transfer-encoding');
-  const cl = contentLength(head.headers);
+  const fields = hopFields(head);
+  const te = listValues(fields, 'transfer-encoding');
+  const cl = contentLength(fields);
   if (te.length > 0) {
     if (cl !== undefined) return { kind: 'error', reason: 'both Transfer-Encoding and Content-Length' };
     if (head.minor === 0) return { kind: 'error', reason: 'Transfer-Encoding in an HTTP/1.0 request' };
@@ -34,9 +35,10 @@ export function requestFraming(head: RequestHead): FramingResult {
 export function responseFraming(method: string, head: ResponseHead): FramingResult {
   const s = head.status;
   if (method === 'HEAD' || (s >= 100 && s < 200) || s === 204 || s === 304) return NONE;
-  const te = listValues(head.headers, 'transfer-encoding');
+  const fields = hopFields(head);
+  const te = listValues(fields, 'transfer-encoding');
   if (te.length > 0) return te[te.length - 1] === 'chunked' ? CHUNKED : CLOSE;
-  const cl = contentLength(head.headers);
+  const cl = contentLength(fields);
   if (cl === undefined) return CLOSE;
   if (typeof cl === 'string') return { kind: 'error', reason: cl };
   return cl === 0 ? NONE : { kind: 'length', length: cl };

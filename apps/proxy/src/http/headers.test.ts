@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { endToEnd, formatHeaders, framingLines, wantsClose } from './headers.js';
-import type { Header } from './parse-head.js';
+import { endToEnd, formatHeaders, framingLines, rewriteHead, wantsClose } from './headers.js';
+import { parseRequestHead, type Header, type WireHead } from './parse-head.js';
 
 const h = (pairs: [string, string][]): Header[] => pairs.map(([name, value]) => ({ name, lower: name.toLowerCase(), value }));
 const names = (hs: Header[]) => hs.map((x) => x.name);
@@ -36,5 +36,31 @@ describe('formatting', () => {
   it('re-adds Transfer-Encoding only as framing', () => {
     expect(framingLines({ kind: 'chunked' }, h([['Transfer-Encoding', 'gzip, chunked']]))).toEqual(['transfer-encoding: gzip, chunked']);
     expect(framingLines({ kind: 'length', length: 3 }, h([]))).toEqual([]);
+  });
+});
+
+describe('rewriteHead', () => {
+  const wire = (text: string): WireHead => {
+    const r = parseRequestHead(Buffer.from(text, 'latin1'));
+    if (r.kind !== 'ok') throw new Error(`test head did not parse: ${JSON.stringify(r)}`);
+    return r.head.wire;
+  };
+  const start = 'GET / HTTP/1.1\r\n';
+
+  it('forwards a head that needs no change as the received bytes, not a copy', () => {
+    const w = wire(`${start}Host: a\r\nContent-Length: 3\r\nX-Y: z\r\n\r\n`);
+    expect(rewriteHead(w, undefined, new Set(['proxy-authorization']), false)).toBe(w.raw);
+  });
+
+  it.each<[string, string, string[], boolean, string | undefined, string[], string]>([
+    ['hop-by-hop set', 'Connection: keep-alive\r\nKeep-Alive: 5\r\nTE: trailers\r\nUpgrade: h2c\r\nProxy-Connection: x\r\nAccept: */*\r\n', [], false, undefined, [], 'Accept: */*\r\n'],
+    ['fields named by Connection, any case', 'Connection: X-Secret, close\r\nx-secret: 1\r\nX-Public: 2\r\n', [], false, undefined, [], 'X-Public: 2\r\n'],
+    ['caller-owned', 'Host: a\r\nProxy-Authorization: b\r\nSignalbox-Client-Id: c\r\n', ['proxy-authorization', 'signalbox-client-id'], false, undefined, [], 'Host: a\r\n'],
+    ['chunked kept as framing', 'Transfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n', [], true, undefined, [], 'Transfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n'],
+    ['transfer-encoding dropped when not kept', 'Transfer-Encoding: chunked\r\nA: 1\r\n', [], false, undefined, [], 'A: 1\r\n'],
+    ['new start line and extra lines', 'A: 1\r\n', [], false, 'GET /x HTTP/1.1', ['connection: close'], 'A: 1\r\nconnection: close\r\n'],
+  ])('%s', (_n, fields, owned, keepChunked, startLine, extra, expected) => {
+    const out = rewriteHead(wire(`${start}${fields}\r\n`), startLine, new Set(owned), keepChunked, extra);
+    expect(out.toString('latin1')).toBe(`${startLine ? `${startLine}\r\n` : start}${expected}\r\n`);
   });
 });

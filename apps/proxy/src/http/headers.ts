@@ -1,8 +1,11 @@
-// Header rewriting between hops: drop hop-by-hop fields (RFC 9110 §7.6.1) and serialise heads for the next hop.
+// Header rewriting between hops: drop hop-by-hop fields (RFC 9110 §7.6.1) and serialise heads for the next hop,
+// either from fields (heads built here or from h2) or from the received bytes, copying only what changes.
 import { listValues, type Framing } from './framing.js';
-import type { Header } from './parse-head.js';
+import { nameEquals, type Header, type WireHead } from './parse-head.js';
 
-const alwaysHopByHop = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'transfer-encoding', 'upgrade']);
+const hopByHopNames = ['connection', 'keep-alive', 'proxy-connection', 'te', 'transfer-encoding', 'upgrade'];
+const alwaysHopByHop = new Set(hopByHopNames);
+const NONE: readonly string[] = [];
 
 /**
  * The end-to-end headers of a message: everything except the fixed hop-by-hop set, the fields the Connection
@@ -42,4 +45,61 @@ export function formatHeaders(headers: readonly Header[], extra: readonly string
 /** The framing header a forwarded message needs again after hop-by-hop stripping (Transfer-Encoding only). */
 export function framingLines(framing: Framing, headers: readonly Header[]): string[] {
   return framing.kind === 'chunked' ? [`transfer-encoding: ${listValues(headers, 'transfer-encoding').join(', ')}`] : [];
+}
+
+/**
+ * The head for the next hop from the received one: `startLine` (no CRLF) replaces the received start line when
+ * given; hop-by-hop fields, the fields Connection names and `drop` (lower-case names the caller owns) are left out,
+ * except Transfer-Encoding when `keepChunked` (the body is forwarded still chunked, so its framing stays true);
+ * `extra` lines ("name: value") are appended. When nothing changes this is the received bytes themselves, so most
+ * heads cross a hop without being re-serialised or even copied.
+ */
+export function rewriteHead(
+  wire: WireHead,
+  startLine: string | undefined,
+  drop: ReadonlySet<string>,
+  keepChunked: boolean,
+  extra: readonly string[] = NONE,
+): Buffer {
+  const { raw, lines } = wire;
+  let hop = false;
+  for (const h of wire.hop) if (h.lower !== 'content-length' && !(keepChunked && h.lower === 'transfer-encoding')) hop = true;
+  const named = hop ? listValues(wire.hop, 'connection') : NONE;
+  let keptBytes = 0;
+  let keptAll = true;
+  for (let i = 0; i < lines.length; i += 3) {
+    if (isDropped(raw, lines[i] as number, lines[i + 1] as number, hop, keepChunked, named, drop)) keptAll = false;
+    else keptBytes += (lines[i + 2] as number) + 2 - (lines[i] as number);
+  }
+  if (keptAll && startLine === undefined && extra.length === 0) return raw;
+  let size = (startLine === undefined ? wire.startLineEnd : startLine.length) + 2 + keptBytes + 2;
+  for (const line of extra) size += line.length + 2;
+  const out = Buffer.allocUnsafe(size);
+  let at = startLine === undefined ? raw.copy(out, 0, 0, wire.startLineEnd + 2) : out.write(`${startLine}\r\n`, 0, 'latin1');
+  for (let i = 0; i < lines.length; i += 3) {
+    const from = lines[i] as number;
+    if (!keptAll && isDropped(raw, from, lines[i + 1] as number, hop, keepChunked, named, drop)) continue;
+    at += raw.copy(out, at, from, (lines[i + 2] as number) + 2);
+  }
+  for (const line of extra) at += out.write(`${line}\r\n`, at, 'latin1');
+  out.write('\r\n', at, 'latin1');
+  return out;
+}
+
+/** Whether the field line whose name is bytes [from, colon) of `raw` stays behind (see rewriteHead). */
+function isDropped(
+  raw: Buffer,
+  from: number,
+  colon: number,
+  hop: boolean,
+  keepChunked: boolean,
+  named: readonly string[],
+  drop: ReadonlySet<string>,
+): boolean {
+  if (hop && !(keepChunked && nameEquals(raw, from, colon, 'transfer-encoding'))) {
+    for (const n of hopByHopNames) if (nameEquals(raw, from, colon, n)) return true;
+    for (const n of named) if (nameEquals(raw, from, colon, n)) return true;
+  }
+  for (const n of drop) if (nameEquals(raw, from, colon, n)) return true;
+  return false;
 }

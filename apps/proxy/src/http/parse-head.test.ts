@@ -27,6 +27,13 @@ describe('parseRequestHead', () => {
     expect(r.size).toBe(headText.length); // the body is not part of the head
   });
 
+  it('decodes only the framing and hop-by-hop fields up front, the rest when headers are read', () => {
+    const r = req('GET / HTTP/1.1\r\nHost: x\r\nCONNECTION: close\r\nContent-Length: 2\r\nTE: trailers\r\nX: y\r\n\r\n');
+    if (r.kind !== 'ok') throw new Error('did not parse');
+    expect(r.head.wire.hop.map((f) => f.lower)).toEqual(['connection', 'content-length', 'te']);
+    expect(r.head.headers.map((f) => f.name)).toEqual(['Host', 'CONNECTION', 'Content-Length', 'TE', 'X']);
+  });
+
   it.each([
     ['an empty buffer', ''],
     ['a partial request line', 'GET / HT'],

@@ -1,6 +1,7 @@
 // Keep-alive upstream connections per endpoint (Linkerd's HTTP/1 pool): reuse the most recently used idle
 // socket, close idle ones after `idleTimeoutMs` (3 s as Linkerd, below common servers' 5 s so the server is
-// rarely the one to close first), cap idle sockets per endpoint.
+// rarely the one to close first), cap idle sockets per endpoint. Idle deadlines are one coarse sweep per pool
+// (ticks of a quarter of the timeout, so up to 25 % late), not a socket timer armed and cleared per request.
 import type net from 'node:net';
 
 /** Whoever currently uses the connection receives its events; an idle connection has no owner. */
@@ -25,12 +26,13 @@ export class UpstreamConn {
   owner: UpstreamOwner | undefined;
   /** True once the socket served a previous exchange: it may have been closed by the server meanwhile. */
   reused = false;
+  /** The pool's sweep tick when the connection was last released. */
+  idleSince = 0;
   #error: Error | undefined;
   readonly #listeners = {
     data: (d: Buffer) => (this.owner ? this.owner.onData(d) : this.socket.destroy()),
     end: () => (this.owner ? this.owner.onEnd() : this.socket.destroy()),
     error: (err: Error) => (this.#error = err),
-    timeout: () => this.socket.destroy(),
     close: () => {
       this.pool.forget(this);
       this.owner?.onClose(this.#error);
@@ -49,7 +51,6 @@ export class UpstreamConn {
   detach(): net.Socket {
     this.owner = undefined;
     for (const [event, fn] of Object.entries(this.#listeners)) this.socket.off(event, fn);
-    this.socket.setTimeout(0);
     this.socket.pause();
     return this.socket;
   }
@@ -67,11 +68,16 @@ export interface PoolOptions<T extends PoolTarget> {
 
 /** Retired addresses remembered at most (discovery churn must not grow the set forever). */
 const maxRetired = 1024;
+/** Sweep ticks per idle timeout. */
+const ticksPerTimeout = 4;
 
 export class ConnectionPool<T extends PoolTarget> implements IdleSink {
   readonly #idle = new Map<string, UpstreamConn[]>();
   /** Endpoints discovery removed: connections still in use close when released instead of idling. */
   readonly #retired = new Set<string>();
+  #ticks = 0;
+  /** Runs only while some connection is idle. */
+  #sweep: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: PoolOptions<T>) {}
 
@@ -83,7 +89,6 @@ export class ConnectionPool<T extends PoolTarget> implements IdleSink {
       while (list && list.length > 0) {
         const conn = list.pop() as UpstreamConn;
         if (!conn.alive) continue;
-        conn.socket.setTimeout(0);
         conn.socket.resume();
         return conn;
       }
@@ -99,8 +104,31 @@ export class ConnectionPool<T extends PoolTarget> implements IdleSink {
     if (!list) this.#idle.set(conn.addr, (list = []));
     if (list.length >= this.options.maxIdlePerEndpoint) return void conn.socket.destroy();
     conn.reused = true;
-    conn.socket.setTimeout(this.options.idleTimeoutMs);
+    conn.idleSince = this.#ticks;
     list.push(conn);
+    if (!this.#sweep) {
+      this.#sweep = setInterval(() => this.#closeExpired(), Math.max(1, this.options.idleTimeoutMs / ticksPerTimeout));
+      this.#sweep.unref();
+    }
+  }
+
+  #closeExpired(): void {
+    const now = ++this.#ticks;
+    for (const [addr, list] of this.#idle) {
+      // Oldest first: released connections are pushed, reused ones popped.
+      let expired = 0;
+      while (expired < list.length && now - (list[expired] as UpstreamConn).idleSince >= ticksPerTimeout) expired++;
+      if (expired === 0) continue;
+      const gone = list.splice(0, expired);
+      if (list.length === 0) this.#idle.delete(addr);
+      for (const conn of gone) conn.socket.destroy();
+    }
+    if (this.#idle.size === 0) this.#stopSweep();
+  }
+
+  #stopSweep(): void {
+    clearInterval(this.#sweep);
+    this.#sweep = undefined;
   }
 
   forget(conn: UpstreamConn): void {
@@ -124,5 +152,6 @@ export class ConnectionPool<T extends PoolTarget> implements IdleSink {
   closeIdle(): void {
     for (const list of this.#idle.values()) for (const conn of [...list]) conn.socket.destroy();
     this.#idle.clear();
+    this.#stopSweep();
   }
 }

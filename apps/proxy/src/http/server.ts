@@ -9,11 +9,13 @@ import type { Sweepable, Sweeper } from '../listener/sweep.js';
 import { BodyReader, type Flow } from './body.js';
 import { requestFraming } from './framing.js';
 import { wantsClose } from './headers.js';
-import { maxHeadBytes, parseRequestHead, type RequestHead } from './parse-head.js';
+import { hopFields, maxHeadBytes, parseRequestHead, type RequestHead, type WireHead } from './parse-head.js';
 import { formatPlainResponse } from './response.js';
 
 export interface Exchange {
   readonly head: RequestHead;
+  /** The request head as received (`head.wire`, always there for a parsed head), for forwarding it as it came. */
+  readonly wire: WireHead;
   readonly body: BodyReader;
   readonly client: net.Socket;
   /** When the head was parsed (performance.now(), ms). */
@@ -161,9 +163,10 @@ export class ServerConnection implements Flow, Sweepable {
         if (used < 0) return this.#reject(new ProxyError('bad-request', body.error ?? 'bad body'));
         this.#buf = this.#buf.subarray(used);
       }
-      const clientClose = wantsClose(head.headers, head.minor);
+      const clientClose = wantsClose(hopFields(head), head.minor);
       const ex: Exchange = {
         head,
+        wire: head.wire,
         body,
         client: this.socket,
         startedAt: performance.now(),

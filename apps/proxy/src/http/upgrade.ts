@@ -3,7 +3,7 @@
 // bytes (Linkerd's http/upgrade). Upgraded upstream sockets never return to the pool.
 import { listValues } from './framing.js';
 import { getHeader } from './headers.js';
-import type { Header, RequestHead } from './parse-head.js';
+import { hopFields, type Header, type RequestHead } from './parse-head.js';
 
 /**
  * The protocol(s) an HTTP/1.1 request asks to switch to, or undefined. `Upgrade` counts only when `Connection`
@@ -11,7 +11,7 @@ import type { Header, RequestHead } from './parse-head.js';
  */
 export function requestedUpgrade(head: RequestHead): string | undefined {
   if (head.minor !== 1) return undefined;
-  return upgradeOf(head.headers);
+  return upgradeOf(hopFields(head));
 }
 
 /** The `Upgrade` value of a message whose `Connection` header lists `upgrade`. */
