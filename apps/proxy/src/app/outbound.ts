@@ -123,7 +123,11 @@ export function createOutbound(deps: OutboundDeps) {
   const balancers = new WeakMap<Resolution, Balancer>();
   /** Opaque TCP balances connections, not requests: its own P2C over open connections per resolution. */
   const tcpBalancers = new WeakMap<Resolution, Balancer>();
-  const endpointTargets = new WeakMap<Endpoint, EndpointTarget>();
+  /**
+   * Per endpoint, per logical authority: a request's `authority` label is its own (`books.demo:7001` by name, the
+   * FQDN for its cluster IP) even when both reach the same endpoint, and a request allocates nothing to find it.
+   */
+  const endpointTargets = new WeakMap<Endpoint, Map<string, EndpointTarget>>();
   const directTargets = new Map<string, EndpointTarget>();
   /** A service answer's logical authority, parsed once per answer rather than per connection. */
   const serviceLogicals = new WeakMap<AddressUpdate, RequestAuthority | string>();
@@ -371,7 +375,9 @@ export function createOutbound(deps: OutboundDeps) {
 
   // === endpoint ===
   function endpointTarget(e: Endpoint, authority: string): EndpointTarget {
-    let t = endpointTargets.get(e);
+    let byAuthority = endpointTargets.get(e);
+    if (!byAuthority) endpointTargets.set(e, (byAuthority = new Map()));
+    let t = byAuthority.get(authority);
     if (!t) {
       const hp = parseHostPort(e.addr) as { host: string; port: number };
       // mTLS when discovery names the peer's identity and we have one of our own; plaintext otherwise.
@@ -385,7 +391,7 @@ export function createOutbound(deps: OutboundDeps) {
       };
       t = { addr: e.addr, host: hp.host, port: hp.port, tcp, http: telemetry.http.forTarget({ ...tcp, authority }) };
       if (identity !== undefined) t = { ...t, identity, appPort: e.appPort };
-      endpointTargets.set(e, t);
+      byAuthority.set(authority, t);
     }
     return t;
   }

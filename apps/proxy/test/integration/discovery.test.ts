@@ -103,4 +103,17 @@ describe('discovery', () => {
       await late?.close();
     }
   });
+
+  // Both names resolve to one stream and one endpoint; each request is still labelled by the name it used.
+  it.each([
+    ['by name, then by its fully qualified name', 'first', ['first.demo:80', 'first.demo.svc.cluster.local:80']],
+    ['by fully qualified name, then by name', 'second', ['second.demo.svc.cluster.local:80', 'second.demo:80']],
+  ])('labels each request with its own authority when called %s', async (_, service, authorities) => {
+    const app = apps[0] as EchoServer;
+    cp.endpoints(`${service}.demo:80`, [unmeshed(app, service)]);
+    for (const authority of authorities) expect((await request(proxy.outboundAddr, `http://${authority}/`)).status).toBe(200);
+    const text = await scrape(proxy.adminAddr);
+    for (const authority of authorities)
+      expect(text).toMatch(new RegExp(`^response_total\\{direction="outbound",authority="${authority.replaceAll('.', '\\.')}",target_addr="${app.addr}",[^}]*dst_service="${service}"[^}]*status_code="200"[^}]*\\} 1$`, 'm'));
+  });
 });
