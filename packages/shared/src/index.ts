@@ -20,6 +20,7 @@ export * from './resources.js';
 export * from './routes.js';
 export * from './stat.js';
 export * from './tap-outbox.js';
+export * from './tap-target.js';
 export * from './tap.js';
 export * from './timeseries.js';
 export * from './top.js';

@@ -46,9 +46,16 @@ export const redactedValue = '<redacted>';
 
 // === Request: what to tap ===
 
+/**
+ * What tap can target (Linkerd's tap takes the same): a namespace, a pod, or any kind that owns pods (the registry's
+ * `ownerKind`). A namespace's `name` is the namespace; its `namespace` field is not read.
+ */
+export const tapKinds = ['namespace', 'deployment', 'statefulset', 'daemonset', 'replicaset', 'job', 'pod'] as const;
+export type TapKind = (typeof tapKinds)[number];
+
 export const tapResourceSchema = z.strictObject({
   namespace: resourceNameSchema,
-  kind: z.enum(['deployment', 'pod']),
+  kind: z.enum(tapKinds),
   name: resourceNameSchema,
 });
 export type TapResource = z.infer<typeof tapResourceSchema>;

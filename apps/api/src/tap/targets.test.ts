@@ -1,4 +1,4 @@
-import { registrySchema, type TapRequest } from '@signalbox/shared';
+import { registrySchema, type TapKind, type TapRequest } from '@signalbox/shared';
 import { describe, expect, it } from 'vitest';
 import { proxyMatch, splitMaxRps, tapTargets } from './targets.js';
 
@@ -12,8 +12,16 @@ const registry = registrySchema.parse({
         { name: 'books-1', deployment: 'books', app: '127.0.0.1:2001', proxy: proxy(101) },
         { name: 'legacy-0', deployment: 'legacy', app: '127.0.0.1:2002' },
         { name: 'db-0', deployment: 'db', ownerKind: 'statefulset', app: '127.0.0.1:2003', proxy: proxy(103) },
+        { name: 'db-1', deployment: 'db', ownerKind: 'statefulset', app: '127.0.0.1:2004', proxy: proxy(104) },
+        { name: 'agent-x1', deployment: 'agent', ownerKind: 'daemonset', app: '127.0.0.1:2005', proxy: proxy(105) },
+        { name: 'migrate-x2', deployment: 'migrate', ownerKind: 'job', app: '127.0.0.1:2006', proxy: proxy(106) },
+        { name: 'cache-x3', deployment: 'cache', ownerKind: 'replicaset', app: '127.0.0.1:2007', proxy: proxy(107) },
+        // Same name, other kind: a target's kind must match the pod's owner, not only its name.
+        { name: 'agent-0', deployment: 'agent', app: '127.0.0.1:2008', proxy: proxy(108) },
       ],
     },
+    { name: 'shop', pods: [{ name: 'cart-0', deployment: 'cart', app: '127.0.0.1:2009', proxy: proxy(109) }] },
+    { name: 'empty', pods: [{ name: 'old-0', deployment: 'old', app: '127.0.0.1:2010' }] },
   ],
 });
 const req = (target: TapRequest['target'], extra: Partial<TapRequest> = {}): TapRequest => ({ v: 1, target, maxRps: 100, extractHeaders: false, ...extra });
@@ -50,7 +58,29 @@ describe('tapTargets', () => {
     expect(tapTargets(registry, req(deploy('db')))).toMatchObject({ ok: false, code: 'SB_TAP_UNKNOWN_RESOURCE' });
   });
 
+  it.each<[TapKind, string, string[], Record<string, string>]>([
+    ['statefulset', 'db', ['db-0', 'db-1'], { statefulset: 'db' }],
+    ['daemonset', 'agent', ['agent-x1'], { daemonset: 'agent' }],
+    ['job', 'migrate', ['migrate-x2'], { k8s_job: 'migrate' }],
+    ['replicaset', 'cache', ['cache-x3'], { replicaset: 'cache' }],
+    ['deployment', 'agent', ['agent-0'], { deployment: 'agent' }],
+  ])('finds the pods of %s/%s only, labelled by their owner kind', (kind, name, pods, owner) => {
+    const t = tapTargets(registry, req({ namespace: 'demo', kind, name }));
+    expect(t.ok && t.pods.map((p) => p.pod.name)).toEqual(pods);
+    expect(t.ok && t.pods.map((p) => p.labels)).toEqual(pods.map((pod) => ({ namespace: 'demo', ...owner, pod, serviceaccount: 'default' })));
+  });
+
+  it('taps every meshed pod of a namespace, whatever the request’s namespace field says', () => {
+    const demo = tapTargets(registry, req({ namespace: 'demo', kind: 'namespace', name: 'demo' }));
+    expect(demo.ok && demo.pods.map((p) => p.pod.name)).toEqual(['books-0', 'books-1', 'db-0', 'db-1', 'agent-x1', 'migrate-x2', 'cache-x3', 'agent-0']);
+    const shop = tapTargets(registry, req({ namespace: 'demo', kind: 'namespace', name: 'shop' }));
+    expect(shop.ok && shop.pods.map((p) => [p.namespace, p.pod.name, p.labels.namespace])).toEqual([['shop', 'cart-0', 'shop']]);
+  });
+
   it.each<[string, TapRequest, RegExp]>([
+    ['unknown namespace target', req({ namespace: 'demo', kind: 'namespace', name: 'nope' }), /^SB_TAP_UNKNOWN_RESOURCE: no namespace nope$/],
+    ['namespace without meshed pods', req({ namespace: 'empty', kind: 'namespace', name: 'empty' }), /^SB_TAP_NO_MESHED_PODS: namespace empty has no meshed pods$/],
+    ['a statefulset by a deployment’s name', req({ namespace: 'demo', kind: 'statefulset', name: 'books' }), /SB_TAP_UNKNOWN_RESOURCE: no statefulset\/books/],
     ['unknown namespace', req(deploy('books', 'other')), /SB_TAP_UNKNOWN_RESOURCE: no deployment\/books in namespace other/],
     ['unknown deployment', req(deploy('nope')), /SB_TAP_UNKNOWN_RESOURCE/],
     ['unknown --to', req(deploy('books'), { to: deploy('nope') }), /SB_TAP_UNKNOWN_RESOURCE: .*--to/],
@@ -68,5 +98,17 @@ describe('proxyMatch', () => {
     expect(proxyMatch(req(deploy('web'), { to: deploy('books'), match: { method: 'GET' } }))).toEqual({
       all: [{ method: 'GET' }, { destination: { labels: { namespace: 'demo', deployment: 'books' } } }],
     });
+  });
+
+  it.each<[TapRequest['target'], Record<string, string>]>([
+    [{ namespace: 'demo', kind: 'pod', name: 'db-0' }, { namespace: 'demo', pod: 'db-0' }],
+    [{ namespace: 'demo', kind: 'statefulset', name: 'db' }, { namespace: 'demo', statefulset: 'db' }],
+    [{ namespace: 'demo', kind: 'daemonset', name: 'agent' }, { namespace: 'demo', daemonset: 'agent' }],
+    [{ namespace: 'demo', kind: 'replicaset', name: 'cache' }, { namespace: 'demo', replicaset: 'cache' }],
+    // A Job's label is k8s_job on endpoints as on metrics: Prometheus' own `job` is the scrape job.
+    [{ namespace: 'demo', kind: 'job', name: 'migrate' }, { namespace: 'demo', k8s_job: 'migrate' }],
+    [{ namespace: 'demo', kind: 'namespace', name: 'shop' }, { namespace: 'shop' }],
+  ])('--to %j matches the destination labels %j', (to, labels) => {
+    expect(proxyMatch(req(deploy('web'), { to }))).toEqual({ destination: { labels } });
   });
 });

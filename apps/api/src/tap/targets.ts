@@ -2,6 +2,7 @@
 // tap server lists the resource's pods), and the match each of them gets. Pure, so it is table-tested.
 import {
   ownerLabel,
+  ownerLabelKeys,
   tapErrorCodes,
   type Registry,
   type RegistryPod,
@@ -25,16 +26,29 @@ export type TapTargets =
   | { readonly ok: true; readonly pods: readonly TapPod[] }
   | { readonly ok: false; readonly code: string; readonly message: string };
 
+/** A namespace target names itself; every other kind lives in `namespace`. */
+const namespaceOf = (r: TapResource) => (r.kind === 'namespace' ? r.name : r.namespace);
+
+function isOf(r: TapResource, pod: RegistryPod): boolean {
+  switch (r.kind) {
+    case 'namespace':
+      return true;
+    case 'pod':
+      return pod.name === r.name;
+    default:
+      return pod.deployment === r.name && (pod.ownerKind ?? 'deployment') === r.kind;
+  }
+}
+
 function podsOf(registry: Registry, r: TapResource): readonly RegistryPod[] | undefined {
-  const ns = registry.namespaces.find((n) => n.name === r.namespace);
-  if (!ns) return undefined;
-  const pods = ns.pods.filter((p) => (r.kind === 'pod' ? p.name === r.name : p.deployment === r.name && (p.ownerKind ?? 'deployment') === r.kind));
+  const pods = registry.namespaces.find((n) => n.name === namespaceOf(r))?.pods.filter((p) => isOf(r, p)) ?? [];
   return pods.length > 0 ? pods : undefined;
 }
 
-const show = (r: TapResource) => `${r.kind}/${r.name} in namespace ${r.namespace}`;
+const show = (r: TapResource) => (r.kind === 'namespace' ? `namespace ${r.name}` : `${r.kind}/${r.name} in namespace ${r.namespace}`);
 
 export function tapTargets(registry: Registry, request: TapRequest): TapTargets {
+  const namespace = namespaceOf(request.target);
   const pods = podsOf(registry, request.target);
   if (!pods) return { ok: false, code: tapErrorCodes.unknownResource, message: `no ${show(request.target)}` };
   if (request.to && !podsOf(registry, request.to))
@@ -43,12 +57,12 @@ export function tapTargets(registry: Registry, request: TapRequest): TapTargets 
     pod.proxy
       ? [
           {
-            namespace: request.target.namespace,
+            namespace,
             pod,
             admin: pod.proxy.admin,
             ...(pod.proxy.tap ? { tap: pod.proxy.tap } : {}),
             labels: {
-              namespace: request.target.namespace,
+              namespace,
               ...ownerLabel(pod),
               pod: pod.name,
               serviceaccount: pod.serviceAccount,
@@ -62,12 +76,21 @@ export function tapTargets(registry: Registry, request: TapRequest): TapTargets 
   return { ok: true, pods: meshed };
 }
 
+/** The destination meta labels a resource's pods carry (a Job's is `k8s_job`, as on metrics). */
+function destinationLabels(r: TapResource): Record<string, string> {
+  switch (r.kind) {
+    case 'namespace':
+      return { namespace: r.name };
+    case 'pod':
+      return { namespace: r.namespace, pod: r.name };
+    default:
+      return { namespace: r.namespace, [ownerLabelKeys[r.kind]]: r.name };
+  }
+}
+
 /** The request's match with `--to` folded in, as Linkerd turns `--to` into a destination-label match. */
 export function proxyMatch(request: TapRequest): TapMatch | undefined {
-  const to = request.to;
-  const toMatch: TapMatch | undefined = to && {
-    destination: { labels: { namespace: to.namespace, [to.kind]: to.name } },
-  };
+  const toMatch: TapMatch | undefined = request.to && { destination: { labels: destinationLabels(request.to) } };
   if (request.match && toMatch) return { all: [request.match, toMatch] };
   return request.match ?? toMatch;
 }

@@ -12,11 +12,14 @@ interface TapOptions extends TapFlags {
   token: string | undefined;
 }
 
+/** What `tap` and `top` watch: Linkerd's tap targets, in kubectl's short names. */
+export const tapResourceHelp = 'deploy/<name>, sts/<name>, ds/<name>, rs/<name>, job/<name>, po/<name> or ns/<name>';
+
 /** The flags `tap` and `top` share, as linkerd viz has them. */
 export function addTapFlags(command: Command): Command {
   return command
-    .option('-n, --namespace <ns>', 'namespace of the resource', 'default')
-    .option('--to <resource>', 'only requests to this resource (deploy/<name> or po/<name>)')
+    .option('-n, --namespace <ns>', 'namespace of the resource (not read for ns/<name>)', 'default')
+    .option('--to <resource>', 'only requests to this resource (deploy, sts, ds, rs, job, po or ns/<name>)')
     .option('--to-namespace <ns>', 'namespace of the --to resource (default: --namespace)')
     .option('--max-rps <n>', 'maximum requests per second to tap, over all pods', parseRps, 100)
     .option('--method <method>', 'only requests with this HTTP method')
@@ -31,8 +34,8 @@ export function addTapCommand(program: Command): void {
   addTapFlags(
     program
       .command('tap')
-      .description('Watch live requests to and from a deployment or pod, as linkerd viz tap')
-      .argument('<resource>', 'deploy/<name> or po/<name>'),
+      .description('Watch live requests to and from a workload, pod or namespace, as linkerd viz tap')
+      .argument('<resource>', tapResourceHelp),
   )
     .addOption(new Option('-o, --output <format>', 'wide adds resource labels; json prints NDJSON TapEvents').choices(['line', 'wide', 'json']).default('line'))
     .option('--extract-headers', 'include request and response headers (json output)', false)

@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { formatTopTable } from '../tap/format-top.js';
 import { buildTapRequest, type TapFlags } from '../tap/request.js';
 import { openTapStream } from '../tap/stream.js';
-import { addTapFlags, exitWith } from './tap.js';
+import { addTapFlags, exitWith, tapResourceHelp } from './tap.js';
 
 interface TopOptions extends TapFlags {
   api: string;
@@ -19,8 +19,8 @@ export function addTopCommand(program: Command): void {
   addTapFlags(
     program
       .command('top')
-      .description('Live table of the busiest paths of a deployment or pod, as linkerd viz top')
-      .argument('<resource>', 'deploy/<name> or po/<name>'),
+      .description('Live table of the busiest paths of a workload, pod or namespace, as linkerd viz top')
+      .argument('<resource>', tapResourceHelp),
   ).action(async (resource: string, options: TopOptions, command: Command) => {
     const request = buildTapRequest(resource, options);
     if ('error' in request) return command.error(`error: ${request.error}`, { exitCode: 2 });

@@ -18,10 +18,20 @@ describe('buildTapRequest', () => {
     });
   });
 
+  it('takes every tap kind, a namespace named by the resource (as linkerd viz tap ns/emojivoto ignores -n)', () => {
+    expect(buildTapRequest('sts/db', { namespace: 'demo' })).toEqual({ v: 1, target: { namespace: 'demo', kind: 'statefulset', name: 'db' } });
+    expect(buildTapRequest('ns/shop', { namespace: 'demo' })).toEqual({ v: 1, target: { namespace: 'shop', kind: 'namespace', name: 'shop' } });
+  });
+
+  it('takes any tap kind for --to', () => {
+    expect(buildTapRequest('deploy/web', { namespace: 'demo', to: 'sts/db' })).toMatchObject({ to: { namespace: 'demo', kind: 'statefulset', name: 'db' } });
+    expect(buildTapRequest('deploy/web', { namespace: 'demo', to: 'ns/shop', toNamespace: 'other' })).toMatchObject({ to: { namespace: 'shop', kind: 'namespace', name: 'shop' } });
+  });
+
   it.each([
     ['deploy', /expected <kind>\/<name>/],
-    ['ns/demo', /cannot tap "ns"/],
     ['svc/books', /cannot tap "svc"/],
+    ['cronjob/nightly', /cannot tap "cronjob"/],
     ['deploy/Books', /not a resource name/],
   ])('refuses %s', (target, message) => {
     const r = buildTapRequest(target, { namespace: 'demo' });

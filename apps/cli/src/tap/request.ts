@@ -1,6 +1,6 @@
 // `tap`/`top` flags → the TapRequest the control plane takes, as linkerd viz builds its TapByResourceRequest:
 // `--method`, `--scheme`, `--authority` (exact) and `--path` (prefix) all must hold.
-import { parseResourceKind, resourceNameSchema, type TapMatch, type TapRequestInput, type TapResource } from '@signalbox/shared';
+import { parseTapResource, type TapMatch, type TapRequestInput, type TapResource } from '@signalbox/shared';
 
 export interface TapFlags {
   readonly namespace: string;
@@ -12,17 +12,6 @@ export interface TapFlags {
   readonly path?: string | undefined;
   readonly maxRps?: number | undefined;
   readonly extractHeaders?: boolean | undefined;
-}
-
-/** `deploy/books`, `po/books-0` (a name is required: tap watches one resource). */
-export function parseTapResource(text: string, namespace: string): TapResource | { error: string } {
-  const [kindText = '', name, ...rest] = text.split('/');
-  if (rest.length > 0 || name === undefined) return { error: `"${text}": expected <kind>/<name>, e.g. deploy/books` };
-  const kind = parseResourceKind(kindText);
-  if (kind !== 'deployment' && kind !== 'pod') return { error: `cannot tap "${kindText}": use deploy/<name> or po/<name>` };
-  if (!resourceNameSchema.safeParse(name).success) return { error: `"${name}" is not a resource name` };
-  if (!resourceNameSchema.safeParse(namespace).success) return { error: `"${namespace}" is not a namespace name` };
-  return { namespace, kind, name };
 }
 
 export function buildTapRequest(target: string, flags: TapFlags): TapRequestInput | { error: string } {

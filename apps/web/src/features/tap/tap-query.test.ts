@@ -26,6 +26,9 @@ describe('tapRequestFor', () => {
     ['a deployment', { resource: 'deploy/web', namespace: 'demo' }, { v: 1, target: { namespace: 'demo', kind: 'deployment', name: 'web' }, maxRps: 100, extractHeaders: true }],
     ['an edge, the destination in the source’s namespace', { resource: 'deploy/web', namespace: 'demo', to: 'deploy/books' }, { to: { namespace: 'demo', kind: 'deployment', name: 'books' } }],
     ['an edge across namespaces', { resource: 'deploy/web', namespace: 'demo', to: 'po/db-0', toNamespace: 'data' }, { to: { namespace: 'data', kind: 'pod', name: 'db-0' } }],
+    ['a statefulset', { resource: 'sts/db', namespace: 'demo' }, { target: { namespace: 'demo', kind: 'statefulset', name: 'db' } }],
+    ['a daemonset to a job', { resource: 'ds/agent', namespace: 'demo', to: 'job/migrate' }, { target: { kind: 'daemonset', name: 'agent' }, to: { namespace: 'demo', kind: 'job', name: 'migrate' } }],
+    ['a namespace, named by the resource', { resource: 'ns/shop', namespace: 'demo' }, { target: { namespace: 'shop', kind: 'namespace', name: 'shop' } }],
     ['one filter is a leaf', { resource: 'deploy/web', namespace: 'demo', path: '/books' }, { match: { path: { prefix: '/books' } } }],
     [
       'several filters must all hold; method upper-cased, authority exact',
@@ -36,7 +39,7 @@ describe('tapRequestFor', () => {
 
   it.each<[Partial<TapQuery>, RegExp]>([
     [{}, /^Choose a resource/],
-    [{ resource: 'svc/books' }, /^Resource: cannot tap “svc”/],
+    [{ resource: 'svc/books' }, /^Resource: cannot tap "svc"/],
     [{ resource: 'deploy' }, /^Resource: .*expected <kind>\/<name>/],
     [{ resource: 'deploy/Web' }, /not a resource name/],
     [{ resource: 'deploy/web', namespace: 'Demo' }, /not a namespace name/],

@@ -2,8 +2,7 @@
 // and the TapRequest it becomes, as `signalbox tap` builds one: method, scheme and authority exact, path a prefix.
 import {
   defaultTapMaxRps,
-  parseResourceKind,
-  resourceNameSchema,
+  parseTapResource,
   type TapMatch,
   type TapRequestInput,
   type TapResource,
@@ -86,25 +85,14 @@ export function tapQueryString(query: TapQuery): string {
   return parts.join('&');
 }
 
-/** `deploy/books` or `po/books-0` in a namespace; the same words `signalbox tap` takes. */
-export function parseTapTarget(text: string, namespace: string): TapResource | { error: string } {
-  const [kindText = '', name, ...rest] = text.split('/');
-  if (rest.length > 0 || name === undefined || name === '') return { error: `“${text}”: expected <kind>/<name>, e.g. deploy/books` };
-  const kind = parseResourceKind(kindText);
-  if (kind !== 'deployment' && kind !== 'pod') return { error: `cannot tap “${kindText}”: use deploy/<name> or po/<name>` };
-  if (!resourceNameSchema.safeParse(name).success) return { error: `“${name}” is not a resource name` };
-  if (!resourceNameSchema.safeParse(namespace).success) return { error: `“${namespace}” is not a namespace name` };
-  return { namespace, kind, name };
-}
-
 /** The TapRequest for a query, or the first problem with it (shown under the form). */
 export function tapRequestFor(query: TapQuery): TapRequestInput | { error: string } {
   if (query.resource === '') return { error: 'Choose a resource to tap, e.g. deploy/web' };
-  const target = parseTapTarget(query.resource, query.namespace);
+  const target = parseTapResource(query.resource, query.namespace);
   if ('error' in target) return { error: `Resource: ${target.error}` };
   let to: TapResource | undefined;
   if (query.to !== '') {
-    const parsed = parseTapTarget(query.to, query.toNamespace || query.namespace);
+    const parsed = parseTapResource(query.to, query.toNamespace || query.namespace);
     if ('error' in parsed) return { error: `To: ${parsed.error}` };
     to = parsed;
   }
