@@ -7,11 +7,12 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as x509 from '@peculiar/x509';
 import { certifyPath, identityErrorSchema, type DestinationUpdate, type Endpoint } from '@signalbox/shared';
-import { eventually, freeAddr, logTail, makeRunDir, repoRoot, startProcess, waitForHttp, type ManagedProcess } from '@signalbox/launch';
+import { eventually, logTail, makeRunDir, type ManagedProcess } from '@signalbox/launch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWorkspace } from '../support/build.js';
 import { openDestinationStream, type DestinationStream } from '../support/destination-stream.js';
 import { startFakeKubeApi, type FakeKubeApi } from '../support/fake-kube-api.js';
+import { startKubeControlPlane } from '../support/kube-control-plane.js';
 import { endpointSlice, pod, service, type SliceEndpoint } from '../support/kube-objects.js';
 
 x509.cryptoProvider.set(webcrypto as never);
@@ -84,22 +85,7 @@ beforeAll(async () => {
   fake.apply(booksSlice([ready(1), ready(2)]));
   fake.apply(service({ name: 'db', ports: [{ port: 5432, targetPort: 5432 }] }));
   fake.apply(endpointSlice({ service: 'db', endpoints: [{ pod: 'db-0', ip: '10.1.0.9' }], ports: [{ name: '', port: 5432 }] }));
-  apiAddr = await freeAddr();
-  api = startProcess({
-    name: 'api',
-    command: process.execPath,
-    args: [
-      path.join(repoRoot, 'apps', 'api', 'dist', 'main.js'),
-      `--listen=${apiAddr}`,
-      '--discovery=kubernetes',
-      `--kubeconfig=${fake.kubeconfig(dir)}`,
-      '--prometheus-url=http://127.0.0.1:9',
-      `--file-sd=${path.join(dir, 'file-sd.json')}`,
-      `--identity-dir=${path.join(dir, 'identity')}`,
-    ],
-    logFile: path.join(dir, 'api.log'),
-  });
-  await waitForHttp(`http://${apiAddr}/ready`, api);
+  ({ api, addr: apiAddr } = await startKubeControlPlane(fake, dir));
 });
 
 afterAll(async () => {

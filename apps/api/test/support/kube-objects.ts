@@ -11,6 +11,8 @@ export interface PodSpec {
   readonly owner?: string;
   readonly serviceAccount?: string;
   readonly meshed?: boolean;
+  /** The sidecar has the mTLS tap port `signalbox-tap` 4190, as `signalbox inject` adds it now. */
+  readonly tap?: boolean;
   readonly appPort?: number;
   readonly ready?: boolean;
   readonly phase?: string;
@@ -18,7 +20,7 @@ export interface PodSpec {
 
 export const podTemplateHash = '5d8f7c9b4';
 
-export function pod({ namespace = 'demo', name, ip, owner, serviceAccount = 'default', meshed = true, appPort = 8080, ready = true, phase = 'Running' }: PodSpec): V1Pod {
+export function pod({ namespace = 'demo', name, ip, owner, serviceAccount = 'default', meshed = true, tap = false, appPort = 8080, ready = true, phase = 'Running' }: PodSpec): V1Pod {
   let ownerReferences: V1OwnerReference[] | undefined;
   const labels: Record<string, string> = { app: name.split('-')[0] as string };
   if (owner) {
@@ -44,6 +46,7 @@ export function pod({ namespace = 'demo', name, ip, owner, serviceAccount = 'def
         { name: 'signalbox-out', containerPort: 4140 },
         { name: 'signalbox-in', containerPort: 4143 },
         { name: 'signalbox-admin', containerPort: 4191 },
+        ...(tap ? [{ name: 'signalbox-tap', containerPort: 4190 }] : []),
       ],
     });
   return {

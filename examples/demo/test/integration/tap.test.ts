@@ -1,14 +1,13 @@
 // Tap end to end on the demo mesh: real proxies carrying the demo's traffic, the real control plane fanning their
 // streams out over /v1/tap (with --tap-auth-token on), and the built CLI printing Linkerd's lines.
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
-import path from 'node:path';
 import { createTapCertSource, createTapEndpoint, createTapHub, identityDirPaths, loadIssuer, parseRegistry, type TapCertSource, type TapHub } from '@signalbox/api';
-import { eventually, freeAddr, repoRoot, startProxy, type ManagedProcess } from '@signalbox/launch';
+import { eventually, freeAddr, startProxy, type ManagedProcess } from '@signalbox/launch';
 import { defaultTrustDomain, tapEventSchema, tapServiceIdentity, type TapEvent } from '@signalbox/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWorkspace } from '../../../../apps/api/test/support/build.js';
+import { runCliUntil } from '../../../../apps/cli/test/support/run-cli.js';
 import { request } from '../../../../apps/proxy/test/support/client.js';
 import { openTap, upgradeStatus, type TapClient } from '../../../../apps/proxy/test/support/tap-client.js';
 import { demoProxyIdentityArgs } from '../../src/identity.js';
@@ -258,35 +257,8 @@ describe('a slow tap client', () => {
 });
 
 describe('signalbox tap', () => {
-  /** Runs the built CLI until it printed `lines` lines, then stops it with SIGINT (as Ctrl-C would). */
-  function runCli(args: string[], lines: number): Promise<{ out: string[]; code: number | null }> {
-    const child = spawn(process.execPath, [path.join(repoRoot, 'apps/cli/dist/main.js'), ...args], {
-      env: { ...process.env, SIGNALBOX_API_URL: mesh.apiUrl, SIGNALBOX_TAP_AUTH_TOKEN: AUTH },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let text = '';
-    let stderr = '';
-    let interrupted = false;
-    child.stdout.on('data', (d: Buffer) => {
-      text += d.toString();
-      // Once only: a second Ctrl-C is the user insisting, and the CLI then dies by the signal as any CLI does.
-      if (!interrupted && text.split('\n').length > lines) {
-        interrupted = true;
-        child.kill('SIGINT');
-      }
-    });
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        child.kill('SIGKILL');
-        reject(new Error(`signalbox ${args.join(' ')}: no ${lines} lines; stderr: ${stderr}`));
-      }, 30_000);
-      child.on('exit', (code) => {
-        clearTimeout(timer);
-        resolve({ out: text.split('\n').filter(Boolean), code });
-      });
-    });
-  }
+  const runCli = (args: string[], lines: number) =>
+    runCliUntil(args, lines, { SIGNALBOX_API_URL: mesh.apiUrl, SIGNALBOX_TAP_AUTH_TOKEN: AUTH });
 
   it('prints Linkerd’s tap lines', async () => {
     const { out, code } = await runCli(['tap', 'deploy/books', '-n', 'demo', '--max-rps', '10'], 12);
