@@ -40,6 +40,14 @@ describe('parseConfig', () => {
     expect(() => parseConfig(['--peer-protocol=h3'], {})).toThrow('--peer-protocol');
   });
 
+  it('takes the cluster networks as a CIDR list (--cluster-networks, SIGNALBOX_CLUSTER_NETWORKS), Linkerd’s by default', () => {
+    expect(parseConfig([], {}).clusterNetworks).toEqual(['10.0.0.0/8', '100.64.0.0/10', '172.16.0.0/12', '192.168.0.0/16', 'fd00::/8']);
+    expect(parseConfig(['--cluster-networks=10.96.0.0/12, fd00:10::/64'], { SIGNALBOX_CLUSTER_NETWORKS: '127.0.0.0/8' }).clusterNetworks).toEqual(['10.96.0.0/12', 'fd00:10::/64']);
+    expect(parseConfig([], { SIGNALBOX_CLUSTER_NETWORKS: '127.0.0.0/8' }).clusterNetworks).toEqual(['127.0.0.0/8']);
+    expect(() => parseConfig(['--cluster-networks=10.0.0.0/33'], {})).toThrow(/--cluster-networks \(SIGNALBOX_CLUSTER_NETWORKS\)/);
+    expect(() => parseConfig(['--cluster-networks=books.demo'], {})).toThrow(/--cluster-networks/);
+  });
+
   it('takes --intercept alone or with a value, and SIGNALBOX_INTERCEPT', () => {
     expect(parseConfig([], {}).intercept).toBe(false);
     expect(parseConfig(['--intercept', '--admin', '127.0.0.1:1'], {})).toMatchObject({ intercept: true, admin: '127.0.0.1:1' });

@@ -1,5 +1,5 @@
 // Proxy configuration: flags (`--inbound=host:port`) win over environment variables, parsed once with zod.
-import { defaultTrustDomain, hostPortSchema, identityName, identityNameSchema, resourceNameSchema, tapServiceIdentity, trustDomainSchema } from '@signalbox/shared';
+import { cidrListSchema, defaultClusterNetworks, defaultTrustDomain, hostPortSchema, identityName, identityNameSchema, resourceNameSchema, tapServiceIdentity, trustDomainSchema } from '@signalbox/shared';
 import { z } from 'zod';
 import { defaultOpaquePorts } from './detect/detect.js';
 
@@ -110,6 +110,11 @@ export const configSchema = z.strictObject({
    * service); inbound hands each connection to the local app on its original destination port.
    */
   intercept: z.union([z.boolean(), z.stringbool()]).default(false),
+  /**
+   * With `intercept`: the only original destinations discovery is asked about (Linkerd's `clusterNetworks`); any
+   * other address is forwarded as is, unmeshed, without a lookup. A comma list of CIDRs.
+   */
+  clusterNetworks: cidrListSchema.default([...defaultClusterNetworks]),
 }).superRefine((c, ctx) => {
   if (c.tapListen !== undefined && meshIdentity(c) === undefined)
     ctx.addIssue({ code: 'custom', path: ['tapListen'], message: 'the mTLS tap listener needs an identity of our own (without one, tap is on the admin listener)' });
@@ -191,6 +196,7 @@ const options: Record<string, [keyof ProxyConfig, string]> = {
   'identity-trust-anchors': ['identityTrustAnchors', 'SIGNALBOX_IDENTITY_TRUST_ANCHORS'],
   'require-identity-ports': ['requireIdentityPorts', 'SIGNALBOX_REQUIRE_IDENTITY_PORTS'],
   intercept: ['intercept', 'SIGNALBOX_INTERCEPT'],
+  'cluster-networks': ['clusterNetworks', 'SIGNALBOX_CLUSTER_NETWORKS'],
 };
 
 /** Flags that may be given more than once (the env var then holds a comma-separated list). */

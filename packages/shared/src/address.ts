@@ -25,3 +25,14 @@ export function formatHostPort({ host, port }: HostPort): string {
 export const hostPortSchema = z
   .string()
   .refine((v) => parseHostPort(v) !== null, { message: 'expected "host:port" with a port from 1 to 65535' });
+
+/**
+ * Linkerd's default `clusterNetworks`, where meshed pods and services live: every private IPv4 range, carrier-grade
+ * NAT and IPv6 unique local addresses. Proxies ask discovery only about intercepted destinations inside them.
+ */
+export const defaultClusterNetworks: readonly string[] = ['10.0.0.0/8', '100.64.0.0/10', '172.16.0.0/12', '192.168.0.0/16', 'fd00::/8'];
+
+/** A comma list of CIDRs (`10.0.0.0/8,fd00::/8`), or one already split. */
+export const cidrListSchema = z
+  .union([z.string().transform((v) => v.split(',').map((c) => c.trim())), z.array(z.string())])
+  .pipe(z.array(z.union([z.cidrv4(), z.cidrv6()])));

@@ -1,6 +1,7 @@
 // `signalbox inject [files|dirs|-]…`: prints the manifests with the proxy added to every workload's pod template
 // (pipe it to `kubectl apply -f -`); a line per workload on stderr. Invalid input: exit 1, nothing on stdout.
 import { KubeConfigError, loadKubeConfig } from '@signalbox/api';
+import { cidrListSchema, defaultClusterNetworks } from '@signalbox/shared';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { defaultImageRegistry, defaultNamespace } from '../kube/mesh.js';
 import { injectManifests, ManifestError, readManifestInputs } from './manifests.js';
@@ -15,6 +16,7 @@ interface InjectOptions {
   trustDomain: string;
   skipInboundPorts: string[];
   skipOutboundPorts: string[];
+  clusterNetworks: string[];
 }
 
 export function addInjectCommand(program: Command): void {
@@ -24,6 +26,7 @@ export function addInjectCommand(program: Command): void {
     .argument('[paths...]', 'manifest files or directories; "-" or none reads stdin')
     .option('--skip-inbound-ports <ports>', 'ports (or ranges) whose inbound traffic bypasses the proxy', ports, [])
     .option('--skip-outbound-ports <ports>', 'ports (or ranges) whose outbound traffic bypasses the proxy', ports, [])
+    .option('--cluster-networks <cidrs>', 'where the cluster’s pods and services live: proxies ask discovery only about these', cidrs, [...defaultClusterNetworks])
     .option('--namespace <ns>', 'the control plane’s namespace', defaultNamespace)
     .option('--trust-domain <domain>', 'trust domain of the identities', 'cluster.local')
     .option('--identity-trust-anchors-file <file>', 'PEM trust anchors given to install (default: read install’s ConfigMap from the cluster)')
@@ -44,6 +47,7 @@ export function addInjectCommand(program: Command): void {
           trustDomain: options.trustDomain,
           skipInboundPorts: options.skipInboundPorts,
           skipOutboundPorts: options.skipOutboundPorts,
+          clusterNetworks: options.clusterNetworks,
         });
         process.stdout.write(yaml);
         for (const r of report) if (r.outcome !== 'not a workload') process.stderr.write(`${r.name} ${r.outcome}\n`);
@@ -66,6 +70,13 @@ function ports(value: string, previous: string[]): string[] {
   } catch (err) {
     throw new InvalidArgumentError((err as Error).message);
   }
+}
+
+/** A comma list replacing the default (not added to it, unlike the skipped ports): the cluster's own ranges. */
+function cidrs(value: string): string[] {
+  const parsed = cidrListSchema.safeParse(value);
+  if (!parsed.success) throw new InvalidArgumentError(`"${value}" is not a comma list of CIDRs like 10.0.0.0/8,fd00::/8`);
+  return parsed.data;
 }
 
 async function readStdin(): Promise<string> {

@@ -15,6 +15,7 @@ const options: ProxySpecOptions = {
   trustAnchorsPem: anchorPem,
   skipInboundPorts: [],
   skipOutboundPorts: ['3306'],
+  clusterNetworks: ['10.96.0.0/12', 'fd00:10::/64'],
 };
 const podSpec = { containers: [{ name: 'app', image: 'a', ports: [{ containerPort: 7000 }] }] };
 const template = { metadata: { labels: { app: 'x' } }, spec: podSpec };
@@ -97,6 +98,7 @@ describe('the sidecar’s configuration, as the proxy reads it', () => {
     expect(config.tapListen).toBe('0.0.0.0:4190');
     expect(proxy.ports).toContainEqual({ name: 'signalbox-tap', containerPort: 4190 });
     expect(config).toMatchObject({ intercept: true, app: '127.0.0.1:7000', inbound: '0.0.0.0:4143', admin: '0.0.0.0:4191' });
+    expect(config.clusterNetworks).toEqual(['10.96.0.0/12', 'fd00:10::/64']);
     expect(config.controlPlane).toBe('http://signalbox-api.signalbox.svc.cluster.local:8085');
   });
 });

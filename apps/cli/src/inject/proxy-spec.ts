@@ -24,6 +24,8 @@ export interface ProxySpecOptions {
   /** Ports or ranges (`8000-8010`) whose inbound / outbound traffic bypasses the proxy. */
   readonly skipInboundPorts: readonly string[];
   readonly skipOutboundPorts: readonly string[];
+  /** CIDRs where the cluster's pods and services live: the proxy asks discovery only about addresses inside them. */
+  readonly clusterNetworks: readonly string[];
 }
 
 export const identityTokenVolume = 'signalbox-identity-token';
@@ -155,6 +157,7 @@ export function proxyContainer(o: ProxySpecOptions, appPort: number): V1Containe
       { name: 'SIGNALBOX_CONTROL_PLANE_URL', value: `http://${apiService(o.controlPlaneNamespace)}:${apiPort}` },
       // The init container's iptables rules redirect the pod's traffic here: recover each connection's destination.
       { name: 'SIGNALBOX_INTERCEPT', value: 'true' },
+      { name: 'SIGNALBOX_CLUSTER_NETWORKS', value: o.clusterNetworks.join(',') },
       { name: 'SIGNALBOX_IDENTITY_SERVICEACCOUNT', valueFrom: { fieldRef: { fieldPath: 'spec.serviceAccountName' } } },
       { name: 'SIGNALBOX_IDENTITY_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
       { name: 'SIGNALBOX_IDENTITY_TRUST_DOMAIN', value: o.trustDomain },

@@ -193,6 +193,16 @@ describe('signalbox inject', () => {
     expect(skipping.stdout).toContain('-A SIGNALBOX_INBOUND -p tcp -m multiport --dports 4190,4191,22 -j RETURN');
   });
 
+  it('gives the proxies the cluster networks: Linkerd’s by default, --cluster-networks replacing them, a bad CIDR refused', () => {
+    const app = readFileSync(path.join(fixtures, 'app.yaml'), 'utf8');
+    const env = (out: string) => /name: SIGNALBOX_CLUSTER_NETWORKS\n\s+value: (\S+)/.exec(out)?.[1];
+    expect(env(run(['inject', '--identity-trust-anchors-file', anchors], app).stdout)).toBe('10.0.0.0/8,100.64.0.0/10,172.16.0.0/12,192.168.0.0/16,fd00::/8');
+    expect(env(run(['inject', '--identity-trust-anchors-file', anchors, '--cluster-networks', '10.96.0.0/12, fd00:10::/64'], app).stdout)).toBe('10.96.0.0/12,fd00:10::/64');
+    const bad = run(['inject', '--identity-trust-anchors-file', anchors, '--cluster-networks', '10.0.0.0/40'], app);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('is not a comma list of CIDRs');
+  });
+
   it('refuses invalid YAML with the document number and reason: exit 1, nothing on stdout', () => {
     const r = run(['inject', '--identity-trust-anchors-file', anchors], 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: [oops\n');
     expect(r.status).toBe(1);

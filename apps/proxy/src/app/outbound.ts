@@ -41,6 +41,7 @@ import { forwardToEndpoint, respondError, type EndpointTarget } from './endpoint
 import { createEndpointConnect } from './endpoint-connect.js';
 import { forwardStreamToEndpoint, respondStreamError } from './endpoint-h2.js';
 import { createLogical } from './logical.js';
+import type { NetworkMatcher } from '../intercept/networks.js';
 import type { OriginalDst } from '../intercept/original-dst.js';
 import { forwardOpaque } from './opaque.js';
 
@@ -73,6 +74,8 @@ export interface OutboundDeps {
    * HTTP, which names its authority, is served on the main listener.
    */
   readonly originalDst?: OriginalDst;
+  /** With `originalDst`: the original destinations worth asking discovery about (`--cluster-networks`). */
+  readonly inClusterNetworks: NetworkMatcher;
 }
 
 /**
@@ -85,10 +88,13 @@ interface Via {
 }
 const byHost: Via = {};
 
-/** An intercepted connection's original destination, and discovery's (shared, live) answer about that address. */
+/**
+ * An intercepted connection's original destination, and discovery's (shared, live) answer about that address;
+ * none outside the cluster networks, which are never asked about.
+ */
 interface OrigDst {
   readonly authority: RequestAuthority;
-  readonly address: Resolution;
+  readonly address?: Resolution;
 }
 
 /** What the original destination is: a service's cluster IP (route as that service) or one endpoint (maybe direct). */
@@ -167,7 +173,7 @@ export function createOutbound(deps: OutboundDeps) {
     const authority = normaliseAuthority(origAddr) as RequestAuthority;
     telemetry.tcp.track(socket, accepted(authority.authority), 'src');
     // Asked now, so the answer (cached per ip:port) is usually in by the time detection is done.
-    const orig: OrigDst = { authority, address: discovery.resolve(authority.authority) };
+    const orig: OrigDst = deps.inClusterNetworks(authority.host) ? { authority, address: discovery.resolve(authority.authority) } : { authority };
     const via: Via = { orig };
     // Opaque ports are the original destination's (server-speaks-first protocols skip detection).
     detect(socket, authority.port, deps.detect, (d) => {
@@ -188,9 +194,10 @@ export function createOutbound(deps: OutboundDeps) {
    * Discovery's answer about an original destination (Linkerd's profile lookup on an IP), waited for at most the
    * failfast timeout: a service's cluster IP routes as that service (balancing, profile, mTLS, authority = its fully
    * qualified name); a pod's address goes to that endpoint, through its proxy with its identity when meshed;
-   * anything else, or no answer, goes to the original ip:port unmeshed.
+   * anything else, no answer, or an address outside the cluster networks, goes to the original ip:port unmeshed.
    */
   async function origTarget(orig: OrigDst): Promise<OrigTarget> {
+    if (orig.address === undefined) return { endpoint: directTarget(orig.authority) };
     await orig.address.answered(deps.failfastTimeoutMs);
     const answer = orig.address.address;
     if (answer?.service !== undefined) {

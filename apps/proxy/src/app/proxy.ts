@@ -23,6 +23,7 @@ import { createTelemetry, type Telemetry } from '../telemetry/registry.js';
 import { createMeshTlsServer } from '../tls/server.js';
 import { createAdmin } from './admin.js';
 import { createInbound } from './inbound.js';
+import { networkMatcher } from '../intercept/networks.js';
 import { loadOriginalDst, type OriginalDst } from '../intercept/original-dst.js';
 import { createOutbound } from './outbound.js';
 
@@ -96,6 +97,7 @@ export async function createProxy(config: ProxyConfig, log: (msg: string) => voi
     balancer: config.balancer,
     material,
     ...(originalDst ? { originalDst } : {}),
+    inClusterNetworks: networkMatcher(config.clusterNetworks),
   });
   const inbound = createInbound({
     telemetry,
