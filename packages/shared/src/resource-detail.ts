@@ -1,5 +1,6 @@
 // One resource as discovery knows it (`resource`): the detail page's header (meshed pods) and its pods.
 import { z } from 'zod';
+import { registryPodSchema } from './discovery.js';
 import { resourceKindSchema, resourceNameSchema } from './resources.js';
 
 export const resourceInputSchema = z.strictObject({
@@ -11,7 +12,9 @@ export type ResourceInput = z.infer<typeof resourceInputSchema>;
 
 export const resourcePodSchema = z.strictObject({
   name: z.string(),
+  /** The pod's workload, of kind `ownerKind` (`pod`: none, the pod is its own). */
   deployment: z.string(),
+  ownerKind: registryPodSchema.shape.ownerKind.unwrap(),
   serviceAccount: z.string(),
   meshed: z.boolean(),
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseTapKind, parseTapResource } from './tap-target.js';
-import { tapResourceSchema } from './tap.js';
+import { formatTapResource, parseTapKind, parseTapResource } from './tap-target.js';
+import { tapKinds, tapResourceSchema } from './tap.js';
 
 describe('parseTapKind', () => {
   it.each([
@@ -50,4 +50,13 @@ describe('parseTapResource', () => {
     const r = parseTapResource(text, 'demo');
     expect('error' in r && r.error).toMatch(message);
   });
+});
+
+describe('formatTapResource', () => {
+  it.each(tapKinds)('writes %s in words parseTapResource reads back', (kind) => {
+    const resource = { namespace: 'demo', kind, name: 'demo' };
+    expect(parseTapResource(formatTapResource(resource), 'demo')).toEqual(resource);
+  });
+
+  it('uses kubectl’s short names', () => expect(formatTapResource({ kind: 'statefulset', name: 'db' })).toBe('sts/db'));
 });

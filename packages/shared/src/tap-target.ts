@@ -31,3 +31,13 @@ export function parseTapResource(text: string, namespace: string): TapResource |
   if (!resourceNameSchema.safeParse(namespace).success) return { error: `"${namespace}" is not a namespace name` };
   return { namespace, kind, name };
 }
+
+/** The short name of each kind, as kubectl prints it (what links and the tap form show). */
+const shortKinds = {
+  namespace: 'ns', deployment: 'deploy', statefulset: 'sts', daemonset: 'ds', replicaset: 'rs', job: 'job', pod: 'po',
+} as const satisfies Record<TapKind, string>;
+
+/** `sts/db`: the words `parseTapResource` reads back (with the namespace beside it). */
+export function formatTapResource(r: Pick<TapResource, 'kind' | 'name'>): string {
+  return `${shortKinds[r.kind]}/${r.name}`;
+}

@@ -54,8 +54,8 @@ describe('resourceDetail', () => {
       deployments: ['books'],
       services: ['books', 'books-v2'],
       pods: [
-        { name: 'books-1', deployment: 'books', serviceAccount: 'default', meshed: true },
-        { name: 'books-2', deployment: 'books', serviceAccount: 'default', meshed: false },
+        { name: 'books-1', deployment: 'books', ownerKind: 'deployment', serviceAccount: 'default', meshed: true },
+        { name: 'books-2', deployment: 'books', ownerKind: 'deployment', serviceAccount: 'default', meshed: false },
       ],
     });
   });
@@ -65,7 +65,7 @@ describe('resourceDetail', () => {
     ['service', 'books-v2', { meshedPods: 1, totalPods: 2, deployments: ['books'], services: ['books', 'books-v2'] }],
     ['service', 'gone', { meshedPods: 0, totalPods: 0, deployments: ['nothing'], services: ['gone'] }],
     ['namespace', 'demo', { meshedPods: 3, totalPods: 4, deployments: ['books', 'db', 'web'] }],
-    ['statefulset', 'db', { meshedPods: 1, totalPods: 1, deployments: ['db'], services: [] }],
+    ['statefulset', 'db', { meshedPods: 1, totalPods: 1, deployments: ['db'], services: [], pods: [{ name: 'db-0', deployment: 'db', ownerKind: 'statefulset', serviceAccount: 'default', meshed: true }] }],
   ] as const)('describes %s %s', (kind, name, expected) => {
     expect(resourceDetail(registry, kind, 'demo', name)).toMatchObject(expected);
   });

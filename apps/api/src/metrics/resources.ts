@@ -70,7 +70,7 @@ export function resourceDetail(registry: Registry, kind: ResourceKind, namespace
     deployments,
     services,
     pods: pods
-      .map((p) => ({ name: p.name, deployment: p.deployment, serviceAccount: p.serviceAccount, meshed: p.proxy !== undefined }))
+      .map((p) => ({ name: p.name, deployment: p.deployment, ownerKind: p.ownerKind ?? 'deployment', serviceAccount: p.serviceAccount, meshed: p.proxy !== undefined }))
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
   };
 }

@@ -146,7 +146,7 @@ describe('resource procedure', () => {
       totalPods: 1,
       deployments: ['books'],
       services: ['books'],
-      pods: [{ name: 'books-1', deployment: 'books', serviceAccount: 'default', meshed: true }],
+      pods: [{ name: 'books-1', deployment: 'books', ownerKind: 'deployment', serviceAccount: 'default', meshed: true }],
     });
   });
 

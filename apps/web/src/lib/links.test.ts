@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detailHref, isDetailKind, namespaceHref, tapHref } from './links';
+import { detailHref, detailKindOf, isDetailKind, namespaceHref, tapHref } from './links';
 
 describe('links', () => {
   it('builds detail and namespace links, carrying the window', () => {
@@ -19,6 +19,20 @@ describe('links', () => {
   });
 
   it('knows which kinds have a detail page', () => {
-    expect(['deployment', 'pod', 'service', 'namespace', 'deploy'].map(isDetailKind)).toEqual([true, true, true, false, false]);
+    expect(['deployment', 'statefulset', 'daemonset', 'pod', 'service', 'namespace', 'job', 'deploy'].map(isDetailKind)).toEqual([
+      true, true, true, true, true, false, false, false,
+    ]);
   });
+
+  it.each([
+    ['sts', 'statefulset', '/namespaces/demo/statefulset/db'],
+    ['statefulsets', 'statefulset', '/namespaces/demo/statefulset/db'],
+    ['ds', 'daemonset', '/namespaces/demo/daemonset/db'],
+    ['deploy', 'deployment', '/namespaces/demo/deployment/db'],
+  ] as const)('takes %s as the detail page of a %s, linked by its full name', (segment, kind, href) => {
+    expect(detailKindOf(segment)).toBe(kind);
+    expect(detailHref(kind, 'demo', 'db')).toBe(href);
+  });
+
+  it.each(['ns', 'job', 'rs', 'nope'])('has no detail page for %s', (segment) => expect(detailKindOf(segment)).toBeNull());
 });

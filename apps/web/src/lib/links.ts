@@ -1,13 +1,19 @@
 // Where the dashboard links to: a resource's detail page and the tap view for one edge, built in one place so the
 // URL shapes (which Playwright and users bookmark) cannot drift apart.
-import type { ResourceKind, WorkloadRef } from '@signalbox/shared';
+import { parseResourceKind, type ResourceKind, type WorkloadRef } from '@signalbox/shared';
 
-/** Kinds with a detail page (`/namespaces/<ns>/<kind>/<name>`). */
-export const detailKinds = ['deployment', 'pod', 'service'] as const satisfies readonly ResourceKind[];
+/** Kinds with a detail page (`/namespaces/<ns>/<kind>/<name>`): the workloads `stat` reports, pods and services. */
+export const detailKinds = ['deployment', 'statefulset', 'daemonset', 'pod', 'service'] as const satisfies readonly ResourceKind[];
 export type DetailKind = (typeof detailKinds)[number];
 
 export function isDetailKind(kind: string): kind is DetailKind {
   return (detailKinds as readonly string[]).includes(kind);
+}
+
+/** The detail page's `[kind]` segment, full name or alias (`deploy`, `sts`, `ds`, `po`, `svc`); null: no such page. */
+export function detailKindOf(segment: string): DetailKind | null {
+  const kind = parseResourceKind(segment);
+  return kind !== null && isDetailKind(kind) ? kind : null;
 }
 
 /** `/namespaces/demo/deployment/books?window=1m`; the window is carried so the detail opens on the same one. */

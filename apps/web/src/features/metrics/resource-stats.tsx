@@ -1,5 +1,5 @@
 'use client';
-// One golden-metrics table of the namespace page (deployments, pods or services): `stat {kind}` polled every 2 s,
+// One golden-metrics table of the namespace page (deployments, statefulsets, daemonsets, pods or services): `stat {kind}` polled every 2 s,
 // with loading, empty and error states (an error shows a banner above whatever was last received).
 import { useQuery } from '@tanstack/react-query';
 import { ErrorBanner } from '../../components/error-banner';
@@ -13,6 +13,8 @@ import type { MetricsWindow } from './window';
 
 const titles: Record<DetailKind, { title: string; nameHeader: string; plural: string; note?: string }> = {
   deployment: { title: 'Deployments', nameHeader: 'Deployment', plural: 'deployments' },
+  statefulset: { title: 'StatefulSets', nameHeader: 'StatefulSet', plural: 'statefulsets' },
+  daemonset: { title: 'DaemonSets', nameHeader: 'DaemonSet', plural: 'daemonsets' },
   pod: { title: 'Pods', nameHeader: 'Pod', plural: 'pods' },
   service: {
     title: 'Services',
@@ -23,11 +25,20 @@ const titles: Record<DetailKind, { title: string; nameHeader: string; plural: st
   },
 };
 
-export function ResourceStats({ kind, namespace, window }: { kind: DetailKind; namespace: string; window: MetricsWindow }) {
+export interface ResourceStatsProps {
+  readonly kind: DetailKind;
+  readonly namespace: string;
+  readonly window: MetricsWindow;
+  /** Show the table only once it has rows (kinds most namespaces lack, as Linkerd's namespace page hides them). */
+  readonly onlyWhenPresent?: boolean;
+}
+
+export function ResourceStats({ kind, namespace, window, onlyWhenPresent = false }: ResourceStatsProps) {
   const trpc = useTRPC();
   const stat = useQuery(trpc.stat.queryOptions({ kind, namespace, window }, liveQueryOptions));
   const rows = stat.data?.rows;
   const t = titles[kind];
+  if (onlyWhenPresent && !rows?.length) return null;
 
   return (
     <section className="panel" aria-label={t.title} data-kind={kind}>

@@ -1,24 +1,18 @@
 'use client';
 // "Live calls" (Linkerd's TopRoutesTabs → Live Calls): a top table of this resource's requests, streamed from tap
 // through the dashboard's relay and aggregated with the shared `topRows`; reconnects by itself after an outage.
-import type { TapRequestInput, TopRow } from '@signalbox/shared';
+import { formatTapResource, type TapRequestInput, type TapResource, type TopRow } from '@signalbox/shared';
 import Link from 'next/link';
 import { tapPageHref } from '../tap/tap-query';
 import { TapStreamStatus } from '../tap/tap-stream-status';
 import { TopTable } from '../top/top-table';
 import { useTopStream } from '../top/use-top-stream';
 
-/** What to tap for a detail page: the pod itself, else the deployment (a service's workload). */
-export interface LiveCallsTarget {
-  readonly namespace: string;
-  readonly kind: 'deployment' | 'pod';
-  readonly name: string;
-}
-
-export function LiveCalls({ target }: { target: LiveCallsTarget | null }) {
+/** `target`: what the detail page taps (`liveCallsTarget`); null when nothing meshed stands behind it. */
+export function LiveCalls({ target }: { target: TapResource | null }) {
   const request: TapRequestInput | null = target ? { v: 1, target, maxRps: 100 } : null;
   const { snapshot, stream } = useTopStream(request);
-  const resource = target ? `${target.kind === 'pod' ? 'po' : 'deploy'}/${target.name}` : '';
+  const resource = target ? formatTapResource(target) : '';
   const tapHref = (row: TopRow) => tapPageHref({ resource, namespace: target?.namespace ?? '', method: row.method, path: row.path });
   return (
     <section className="panel" aria-label="Live calls" data-state={target ? stream.state.kind : 'no-workload'}>

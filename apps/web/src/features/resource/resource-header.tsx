@@ -7,12 +7,13 @@ import Link from 'next/link';
 import { ErrorBanner } from '../../components/error-banner';
 import { SuccessRate } from '../../components/success-rate';
 import { describeApiError } from '../../lib/api-error';
-import { detailHref, type DetailKind } from '../../lib/links';
+import { detailHref, isDetailKind, type DetailKind } from '../../lib/links';
 import { liveQueryOptions } from '../../lib/query-client';
 import { useTRPC } from '../../lib/trpc';
 import { formatBytesPerSec, formatCount, formatLatencyMs, formatOverheadMs, formatRps } from '../metrics/format';
 import type { MetricsWindow } from '../metrics/window';
 import { meshedStatus } from './resource-edges';
+import { podWorkloads, type Workload } from './resource-workloads';
 
 export interface ResourceHeaderProps {
   readonly kind: DetailKind;
@@ -38,6 +39,7 @@ export function ResourceHeader({ kind, namespace, name, window }: ResourceHeader
     );
 
   const status = detail ? meshedStatus(detail.meshedPods, detail.totalPods) : null;
+  const workloads = detail ? podWorkloads(detail.pods) : [];
   return (
     <section className="panel resource-header" aria-label="Resource">
       {resource.isError && <ErrorBanner error={resource.error} showingStaleData={detail !== undefined} />}
@@ -98,13 +100,13 @@ export function ResourceHeader({ kind, namespace, name, window }: ResourceHeader
       )}
       {detail && (
         <div className="related">
-          {kind !== 'deployment' && detail.deployments.length > 0 && (
+          {(kind === 'pod' || kind === 'service') && workloads.length > 0 && (
             <p>
-              Workload{detail.deployments.length > 1 ? 's' : ''}:{' '}
-              {detail.deployments.map((d, i) => (
-                <span key={d}>
+              Workload{workloads.length > 1 ? 's' : ''}:{' '}
+              {workloads.map((w, i) => (
+                <span key={`${w.kind}/${w.name}`}>
                   {i > 0 && ', '}
-                  <Link href={detailHref('deployment', namespace, d, window)}>{d}</Link>
+                  <WorkloadLink workload={w} namespace={namespace} window={window} />
                 </span>
               ))}
             </p>
@@ -137,7 +139,7 @@ export function ResourceHeader({ kind, namespace, name, window }: ResourceHeader
                       <td>
                         <Link href={detailHref('pod', namespace, p.name, window)}>{p.name}</Link>
                       </td>
-                      <td>{p.deployment}</td>
+                      <td>{p.ownerKind === 'pod' ? '–' : <WorkloadLink workload={{ kind: p.ownerKind, name: p.deployment }} namespace={namespace} window={window} />}</td>
                       <td>{p.serviceAccount}</td>
                       <td>{p.meshed ? '✓ meshed' : '✗ unmeshed'}</td>
                     </tr>
@@ -149,5 +151,16 @@ export function ResourceHeader({ kind, namespace, name, window }: ResourceHeader
         </div>
       )}
     </section>
+  );
+}
+
+/** A workload's name, linked to its page when its kind has one (ReplicaSets and Jobs do not); the title says the kind. */
+function WorkloadLink({ workload, namespace, window }: { workload: Workload; namespace: string; window: MetricsWindow }) {
+  return isDetailKind(workload.kind) ? (
+    <Link href={detailHref(workload.kind, namespace, workload.name, window)} title={workload.kind}>
+      {workload.name}
+    </Link>
+  ) : (
+    <span title={workload.kind}>{workload.name}</span>
   );
 }

@@ -6,35 +6,25 @@ import { useQuery } from '@tanstack/react-query';
 import type { DetailKind } from '../../lib/links';
 import { liveQueryOptions } from '../../lib/query-client';
 import { useTRPC } from '../../lib/trpc';
-import { LiveCalls, type LiveCallsTarget } from './live-calls';
+import { LiveCalls } from './live-calls';
 import { ResourceCharts } from './resource-charts';
 import { ResourceEdgesTables } from './resource-edges-tables';
 import { ResourceHeader } from './resource-header';
 import { ResourceRoutes } from './resource-routes';
+import { edgeDeployments, edgesNote, liveCallsTarget } from './resource-workloads';
 import type { TimeRange } from './time-range';
 
 export function ResourceView({ kind, namespace, name, range }: { kind: DetailKind; namespace: string; name: string; range: TimeRange }) {
   const trpc = useTRPC();
   const resource = useQuery(trpc.resource.queryOptions({ kind, namespace, name }, liveQueryOptions));
-  const deployments = resource.data?.deployments;
-  // Live calls tap the pod itself, the deployment itself, or (for a service) the workload behind it.
-  const liveTarget: LiveCallsTarget | null =
-    kind === 'service'
-      ? deployments?.[0]
-        ? { namespace, kind: 'deployment', name: deployments[0] }
-        : null
-      : { namespace, kind, name };
-  const note =
-    kind === 'deployment' || !deployments
-      ? undefined
-      : `Edges are per workload: these are the edges of deployment ${deployments.join(', ')}.`;
+  const detail = resource.data;
   return (
     <div className="stack">
       <ResourceHeader kind={kind} namespace={namespace} name={name} window={range.window} />
       <ResourceCharts kind={kind} namespace={namespace} name={name} range={range} />
-      <ResourceEdgesTables namespace={namespace} deployments={deployments} window={range.window} note={note} />
-      <ResourceRoutes namespace={namespace} services={kind === 'service' ? [name] : resource.data?.services} window={range.window} />
-      <LiveCalls target={liveTarget} />
+      <ResourceEdgesTables namespace={namespace} deployments={edgeDeployments(detail)} window={range.window} note={edgesNote(kind, detail)} />
+      <ResourceRoutes namespace={namespace} services={kind === 'service' ? [name] : detail?.services} window={range.window} />
+      <LiveCalls target={liveCallsTarget(kind, namespace, name, detail)} />
     </div>
   );
 }

@@ -1,4 +1,5 @@
-// `/namespaces/[ns]`: one namespace's topology and its deployments, pods and services with their golden metrics.
+// `/namespaces/[ns]`: one namespace's topology and its deployments, statefulsets and daemonsets (when it has any), pods
+// and services with their golden metrics.
 // `?window=` as on the overview; the topology keeps its filters and zoom in the URL too.
 import { resourceNameSchema } from '@signalbox/shared';
 import type { Metadata } from 'next';
@@ -35,6 +36,8 @@ export default async function NamespacePage({ params, searchParams }: { params: 
         <div className="stack">
           <NamespaceTopology namespace={namespace} window={window} />
           <ResourceStats kind="deployment" namespace={namespace} window={window} />
+          <ResourceStats kind="statefulset" namespace={namespace} window={window} onlyWhenPresent />
+          <ResourceStats kind="daemonset" namespace={namespace} window={window} onlyWhenPresent />
           <ResourceStats kind="pod" namespace={namespace} window={window} />
           <ResourceStats kind="service" namespace={namespace} window={window} />
         </div>

@@ -1,14 +1,14 @@
-// `/namespaces/[ns]/[kind]/[name]`: one deployment, pod or service: meshed status, charts over a live window
-// (`?window=`) or an absolute range (`?from=&to=`), its edges, and live calls. Kind aliases (deploy, po, svc)
-// are accepted; links use the full names.
-import { parseResourceKind, resourceNameSchema } from '@signalbox/shared';
+// `/namespaces/[ns]/[kind]/[name]`: one deployment, statefulset, daemonset, pod or service: meshed status, charts over
+// a live window (`?window=`) or an absolute range (`?from=&to=`), its edges, and live calls. Kind aliases (deploy,
+// sts, ds, po, svc) are accepted; links use the full names.
+import { resourceNameSchema } from '@signalbox/shared';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { ResourceView } from '../../../../../features/resource/resource-view';
 import { parseTimeRange } from '../../../../../features/resource/time-range';
 import { TimeRangeSelect } from '../../../../../features/resource/time-range-select';
-import { isDetailKind, namespaceHref } from '../../../../../lib/links';
+import { detailKindOf, namespaceHref } from '../../../../../lib/links';
 
 type Params = Promise<{ ns: string; kind: string; name: string }>;
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
@@ -20,8 +20,8 @@ export async function generateMetadata({ params }: { params: Params }): Promise<
 
 export default async function ResourcePage({ params, searchParams }: { params: Params; searchParams: SearchParams }) {
   const { ns, kind: kindParam, name } = await params;
-  const kind = parseResourceKind(kindParam);
-  if (kind === null || !isDetailKind(kind)) notFound();
+  const kind = detailKindOf(kindParam);
+  if (kind === null) notFound();
   const range = parseTimeRange(await searchParams);
   const valid = resourceNameSchema.safeParse(ns).success && resourceNameSchema.safeParse(name).success;
   return (
