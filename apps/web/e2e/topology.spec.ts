@@ -139,6 +139,8 @@ test.describe('namespace tables', () => {
     await expect(services.locator('tr[data-row="books"] td[data-column="successRate"]')).toHaveText(/^\d{1,3}\.\d{2}%$/);
     await expect(services.locator('tr[data-row="books"] td[data-column="meshed"]')).toHaveText('2/2');
     await snap(page, testInfo, 'namespace-page');
+    // The demo runs only Deployments: the StatefulSet and DaemonSet tables stay away.
+    await expect(page.locator('section[aria-label="StatefulSets"], section[aria-label="DaemonSets"]')).toHaveCount(0);
 
     await services.locator('tr[data-row="books"]').getByRole('link', { name: 'books' }).click();
     await expect(page).toHaveURL(/\/namespaces\/demo\/service\/books/);
@@ -147,8 +149,15 @@ test.describe('namespace tables', () => {
 
     await page.goto('/namespaces/demo/pod/books-0');
     await expect(page.locator('.related')).toContainText('Workload: books');
+    // The owner's page by the owner's kind (a StatefulSet's pod would link to /statefulset/).
+    await expect(page.locator('.related p', { hasText: 'Workload' }).getByRole('link')).toHaveAttribute('href', '/namespaces/demo/deployment/books?window=1m');
     await expect(section(page, 'Charts').locator('.recharts-line')).toHaveCount(5, { timeout: 60_000 });
     await snap(page, testInfo, 'pod-detail');
+
+    // `sts` routes to the StatefulSet page, which knows books is not one.
+    await page.goto('/namespaces/demo/sts/books');
+    await expect(page.locator('h1')).toContainText('statefulset books');
+    await expect(page.locator('[data-state="not-found"]')).toHaveText('No statefulset books in namespace demo.');
   });
 
   test('is usable 390 px wide', async ({ page }, testInfo) => {
