@@ -3,11 +3,12 @@
 // share of the exchange (signalbox_proxy_overhead_ms): head in → sent upstream, plus response head in → sent on.
 import type { PickOutcome } from '../balance/balancer.js';
 import { closesConnection, upstreamError, type ProxyError } from '../errors.js';
-import { forward, type ForwardOptions } from '../http/client.js';
+import { forward, type ForwardHooks, type ForwardOptions } from '../http/client.js';
+import type { ResponseHead } from '../http/parse-head.js';
 import type { ConnectionPool } from '../http/pool.js';
 import { formatPlainResponse } from '../http/response.js';
 import type { Exchange, ExchangeResult } from '../http/server.js';
-import type { TapRegistry } from '../tap/registry.js';
+import type { TappedRequest, TapRegistry } from '../tap/registry.js';
 import type { TargetHttpMetrics } from '../telemetry/http-metrics.js';
 import type { MetricTarget } from '../telemetry/labels.js';
 
@@ -62,11 +63,9 @@ export async function attemptEndpoint(
 ): Promise<EndpointAttempt> {
   const m = target.http;
   m.request();
-  const sentAt = done ? performance.now() : 0;
   // Untapped, this is the only tap cost: one boolean.
   const tapped = tap.active ? tap.requestInit(ex, target.tcp) : undefined;
-  let requestLeg = 0;
-  let headIn = 0;
+  const hooks = new EndpointHooks(m, ex, done, tapped);
   const admit = options?.admit;
   const opts: ForwardOptions | undefined = admit
     ? {
@@ -74,33 +73,13 @@ export async function attemptEndpoint(
         // A refused head is still this endpoint's response: counted, sampled and tapped before it is dropped.
         admit: (status, head) => {
           if (admit(status, head)) return true;
-          const now = performance.now();
-          m.latency(status, now - ex.startedAt);
-          done?.(now - sentAt, status);
-          tapped?.responseInit(status, head.headers);
+          hooks.onResponseHead(status, head);
           return false;
         },
       }
     : options;
   try {
-    const outcome = await forward(
-      pool,
-      target,
-      ex,
-      requestHead,
-      {
-        onRequestSent: () => (requestLeg = performance.now() - ex.startedAt),
-        onResponseHead: (status, head) => {
-          const now = performance.now();
-          headIn = now;
-          m.latency(status, now - ex.startedAt);
-          done?.(now - sentAt, status);
-          tapped?.responseInit(status, head.headers);
-        },
-        onResponseSent: () => m.overhead(requestLeg + (performance.now() - headIn)),
-      },
-      opts,
-    );
+    const outcome = await forward(pool, target, ex, requestHead, hooks, opts);
     if (outcome.kind === 'discarded') {
       m.response(outcome.status, '');
       tapped?.responseEnd(0);
@@ -122,6 +101,38 @@ export async function attemptEndpoint(
     m.response(e.status, e.code);
     tapped?.proxyResponse(e.status, e.code, Buffer.byteLength(`${e.message}\n`));
     return { kind: 'failed', error: e };
+  }
+}
+
+/** One attempt's timing hooks: a single object per request rather than a closure per hook. */
+class EndpointHooks implements ForwardHooks {
+  readonly #sentAt: number;
+  #requestLeg = 0;
+  #headIn = 0;
+
+  constructor(
+    private readonly m: TargetHttpMetrics,
+    private readonly ex: Exchange,
+    private readonly done: ((outcome?: PickOutcome, status?: number) => void) | undefined,
+    private readonly tapped: TappedRequest | undefined,
+  ) {
+    this.#sentAt = done ? performance.now() : 0;
+  }
+
+  onRequestSent(): void {
+    this.#requestLeg = performance.now() - this.ex.startedAt;
+  }
+
+  /** Also for a head `admit` refused: still this endpoint's response, counted, sampled and tapped. */
+  onResponseHead(status: number, head: ResponseHead): void {
+    const now = (this.#headIn = performance.now());
+    this.m.latency(status, now - this.ex.startedAt);
+    this.done?.(now - this.#sentAt, status);
+    this.tapped?.responseInit(status, head.headers);
+  }
+
+  onResponseSent(): void {
+    this.m.overhead(this.#requestLeg + (performance.now() - this.#headIn));
   }
 }
 

@@ -12,7 +12,7 @@ import { HeadFirstSink } from './head-first.js';
 import { responseFraming, type Framing } from './framing.js';
 import { endToEnd, formatHeaders, rewriteHead, wantsClose } from './headers.js';
 import { hopFields, parseResponseHead, type ResponseHead, type Wired } from './parse-head.js';
-import type { ConnectionPool, IdleSink, PoolTarget, UpstreamConn, UpstreamOwner } from './pool.js';
+import { UpstreamConn, type ConnectionPool, type IdleSink, type PoolTarget, type UpstreamOwner } from './pool.js';
 import type { Exchange, ExchangeResult } from './server.js';
 import { requestedUpgrade, upgradeLines, upgradeOf } from './upgrade.js';
 
@@ -61,22 +61,27 @@ export async function forward<T extends PoolTarget>(
   hooks: ForwardHooks,
   options: ForwardOptions = {},
 ): Promise<AttemptOutcome> {
-  const conn = await pool.acquire(target).catch((err: unknown) => Promise.reject(upstreamError(err, target.addr)));
+  const acquired = acquire(pool, target, false);
+  const conn = acquired instanceof UpstreamConn ? acquired : await acquired;
   try {
     return await new Attempt(conn, ex, requestHead, hooks, pool, options).run();
   } catch (err) {
     // The standard keep-alive race: a pooled socket the server had just closed. Re-sending is safe only when the
     // server cannot have seen the request (nothing came back) and it has no body we would have to replay.
     if (!(err instanceof RetryableError)) throw err;
-    const fresh = await pool
-      .acquire(target, true)
-      .catch((e: unknown) => Promise.reject(upstreamError(e, target.addr)));
+    const fresh = await acquire(pool, target, true);
     try {
       return await new Attempt(fresh, ex, requestHead, hooks, pool, options).run();
     } catch (e) {
       throw e instanceof RetryableError ? e.cause : e;
     }
   }
+}
+
+/** The pool's connection, with a failure to connect as the coded upstream error. */
+function acquire<T extends PoolTarget>(pool: ConnectionPool<T>, target: T, fresh: boolean): UpstreamConn | Promise<UpstreamConn> {
+  const conn = pool.acquire(target, fresh);
+  return conn instanceof UpstreamConn ? conn : conn.catch((err: unknown) => Promise.reject(upstreamError(err, target.addr)));
 }
 
 class RetryableError extends Error {

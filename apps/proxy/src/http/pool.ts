@@ -81,8 +81,11 @@ export class ConnectionPool<T extends PoolTarget> implements IdleSink {
 
   constructor(private readonly options: PoolOptions<T>) {}
 
-  /** An idle connection to `target` if one is alive (unless `fresh`), else a new one. */
-  async acquire(target: T, fresh = false): Promise<UpstreamConn> {
+  /**
+   * An idle connection to `target` if one is alive (unless `fresh`), else a new one. The idle case returns the
+   * connection itself, not a promise: the common path of a request then allocates and awaits nothing here.
+   */
+  acquire(target: T, fresh = false): UpstreamConn | Promise<UpstreamConn> {
     if (this.#retired.size > 0) this.#retired.delete(target.addr); // in use again (re-added, or a direct target)
     if (!fresh) {
       const list = this.#idle.get(target.addr);
@@ -93,8 +96,7 @@ export class ConnectionPool<T extends PoolTarget> implements IdleSink {
         return conn;
       }
     }
-    const socket = await this.options.connect(target);
-    return new UpstreamConn(socket, target.addr, this);
+    return this.options.connect(target).then((socket) => new UpstreamConn(socket, target.addr, this));
   }
 
   release(conn: UpstreamConn): void {
