@@ -45,14 +45,19 @@ async function tap(target: object, extra: object = {}): Promise<TapClient> {
   return client;
 }
 
-/** web's app calling books and ratings through its outbound proxy, until stopped. */
+/**
+ * web's app calling books and ratings through its outbound proxy, until stopped. Several books calls at once: one at
+ * a time, the peak-EWMA balancer keeps choosing the faster pod until the other's estimate decays (seconds), and a
+ * tap of books would wait that long for the other pod's first request.
+ */
 function sendTraffic(): { stop(): Promise<void> } {
   let running = true;
+  const call = (url: string) => request(webOutbound, url, { absolute: false }).catch(() => undefined);
   const loop = (async () => {
     while (running) {
       await Promise.all([
-        request(webOutbound, 'http://books.demo.svc.cluster.local:80/books', { absolute: false }).catch(() => undefined),
-        request(webOutbound, 'http://ratings.demo:80/ratings', { absolute: false }).catch(() => undefined),
+        ...Array.from({ length: 4 }, () => call('http://books.demo.svc.cluster.local:80/books')),
+        call('http://ratings.demo:80/ratings'),
       ]);
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -68,6 +73,7 @@ function sendTraffic(): { stop(): Promise<void> } {
 beforeAll(async () => {
   buildWorkspace('apps/api');
   buildWorkspace('apps/proxy');
+  buildWorkspace('apps/cli');
   const dir = makeRunDir('signalbox-kube-tap-');
   fake = await startFakeKubeApi();
   for (const p of pods) {
@@ -168,7 +174,6 @@ describe('tap on Kubernetes discovery', () => {
   });
 
   it('runs `signalbox tap deploy/web --to sts/ratings` through the CLI', async () => {
-    buildWorkspace('apps/cli');
     const { out, code } = await runCliUntil(['tap', 'deploy/web', '-n', 'demo', '--to', 'sts/ratings', '-o', 'json'], 6, { SIGNALBOX_API_URL: `http://${apiAddr}` });
     expect(code).toBe(0);
     const events = out.map((line) => tapEventSchema.parse(JSON.parse(line)));
@@ -179,5 +184,14 @@ describe('tap on Kubernetes discovery', () => {
         source: { meta: { pod: 'web-1' } },
         destination: { meta: { tls: 'true', statefulset: 'ratings', pod: 'ratings-0' } },
       });
+  });
+
+  it('runs `signalbox top sts/ratings`: one row per caller and path', async () => {
+    const { out, code } = await runCliUntil(['top', 'sts/ratings', '-n', 'demo'], 8, { SIGNALBOX_API_URL: `http://${apiAddr}` });
+    expect(code).toBe(0);
+    const rows = out.filter((line) => !line.startsWith('(waiting') && !line.startsWith('Source'));
+    expect(rows.length).toBeGreaterThan(0);
+    // The inbound side names its caller by address; web's proxy connects from loopback's own 127.0.0.1, not its pod IP.
+    for (const row of rows) expect(row).toMatch(/^127\.0\.0\.1\s+ratings-0\s+GET\s+\/ratings\s+\d+\s/);
   });
 });
