@@ -20,6 +20,13 @@ export const podProxySchema = z.strictObject({
    * subscribes with its tap identity. Absent: tap is on `admin` (`/tap`, shared token), as when identity is off.
    */
   tap: hostPortSchema.optional(),
+  /**
+   * The pod's inbound traffic is redirected to `inbound` (iptables, as `signalbox inject`'s init container sets up;
+   * every Kubernetes pod it injects): peers then dial the app's own address and the proxy learns the app port from
+   * the connection's original destination, as Linkerd's do, so one pod serves several app ports. Absent: peers dial
+   * `inbound`, whose listener serves `app` alone (one machine; per-host mode gives each app its own).
+   */
+  intercept: z.boolean().optional(),
 });
 
 export const registryPodSchema = z.strictObject({
@@ -108,7 +115,7 @@ export const registrySchema = z
     registry.namespaces.forEach((ns, n) =>
       ns.pods.forEach((pod, p) => {
         const addrs: [string, string][] = [['app', pod.app]];
-        if (pod.proxy) addrs.push(...(Object.entries(pod.proxy) as [string, string][]));
+        if (pod.proxy) addrs.push(...Object.entries(pod.proxy).filter((e): e is [string, string] => typeof e[1] === 'string'));
         for (const [key, addr] of addrs) {
           const where = `${ns.name}/${pod.name}.${key}`;
           const first = seen.get(addr);
@@ -192,7 +199,10 @@ export const endpointLabelsSchema = z.strictObject({
 export type EndpointLabels = z.infer<typeof endpointLabelsSchema>;
 
 export const endpointSchema = z.strictObject({
-  /** Where the outbound proxy connects: the peer's inbound proxy when meshed, else the app itself. */
+  /**
+   * Where the outbound proxy connects: the peer's inbound proxy when meshed (its app address when the pod's inbound
+   * traffic is redirected to it, so the port names the app), else the app itself.
+   */
   addr: hostPortSchema,
   meshed: z.boolean(),
   labels: endpointLabelsSchema,

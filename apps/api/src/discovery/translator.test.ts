@@ -127,7 +127,7 @@ describe('resolveAuthority: what a Kubernetes source adds (several ports, Endpoi
     deployment: 'books',
     serviceAccount: 'books',
     app: `${ip}:80`,
-    proxy: { inbound: `${ip}:4143`, outbound: `${ip}:4140`, admin: `${ip}:4191` },
+    proxy: { inbound: `${ip}:4143`, outbound: `${ip}:4140`, admin: `${ip}:4191`, intercept: true },
     ...extra,
   });
   const registry: Registry = {
@@ -157,13 +157,15 @@ describe('resolveAuthority: what a Kubernetes source adds (several ports, Endpoi
     return r.exists ? r.endpoints : null;
   };
 
+  // A meshed pod is dialled on the target port too: its PREROUTING rule hands the connection to its inbound proxy,
+  // whose original destination names the app; so each port is its own peer address and pool.
   it('takes the pods the service names (not its deployment), ready ones only, on the asked port’s target', () => {
     expect(resolve(80)?.map((e) => [e.labels.pod, e.addr, e.appPort])).toEqual([
-      ['books-a', '10.0.0.1:4143', 8080],
+      ['books-a', '10.0.0.1:8080', 8080],
       ['plain-0', '10.0.0.3:8080', undefined],
     ]);
     expect(resolve(9090)?.map((e) => [e.labels.pod, e.addr, e.appPort])).toEqual([
-      ['books-a', '10.0.0.1:4143', 9091],
+      ['books-a', '10.0.0.1:9091', 9091],
       ['plain-0', '10.0.0.3:9091', undefined],
     ]);
     expect(resolve(81)).toBeNull();
@@ -188,7 +190,7 @@ describe('resolveAuthority: what a Kubernetes source adds (several ports, Endpoi
       { service: 'books', namespace: 'demo', port: 80 },
     );
     const updates = translate(before, after);
-    expect(updates[0]).toEqual({ type: 'remove', addrs: ['10.0.0.1:4143'] });
+    expect(updates[0]).toEqual({ type: 'remove', addrs: ['10.0.0.1:8080'] });
     expect(updates[1]).toMatchObject({ type: 'add', endpoints: [{ addr: '10.0.0.3:8080', labels: { daemonset: 'db', deployment: '' } }] });
     expect(updates).toHaveLength(2);
   });

@@ -43,7 +43,10 @@ export function servicePorts(service: RegistryService): readonly { port: number;
 /**
  * A meshed pod is reached through its inbound proxy, whose certificate must name the pod's identity (from its
  * serviceaccount and namespace); an unmeshed one directly, in plaintext, with no identity. `targetPort` (a
- * Kubernetes Service port's) replaces the port of the pod's `app` address.
+ * Kubernetes Service port's) replaces the port of the pod's `app` address. A pod whose inbound traffic is redirected
+ * to its proxy (`proxy.intercept`) is dialled at that app address: its own rule takes the connection to the inbound
+ * listener, whose original destination port picks the app, so HTTP to each of a pod's ports reaches its own app
+ * and pooled peer connections (keyed by address) never mix them.
  */
 export function toEndpoint(pod: RegistryPod, namespace: string, service: string, trustDomain = defaultTrustDomain, targetPort?: number): Endpoint {
   const labels: EndpointLabels = {
@@ -58,7 +61,7 @@ export function toEndpoint(pod: RegistryPod, namespace: string, service: string,
   const app = targetPort === undefined ? pod.app : withPort(pod.app, targetPort);
   if (!pod.proxy) return { addr: app, meshed: false, labels };
   return {
-    addr: pod.proxy.inbound,
+    addr: pod.proxy.intercept ? app : pod.proxy.inbound,
     meshed: true,
     labels,
     identity: identityName({ serviceAccount: pod.serviceAccount, namespace, trustDomain }),

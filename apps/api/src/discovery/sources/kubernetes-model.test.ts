@@ -3,6 +3,7 @@ import type { V1OwnerReference } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { endpointSlice, pod, podTemplateHash, service } from '../../../test/support/kube-objects.js';
 import { kubernetesRegistry, podOwner, replicaSetToLookUp } from './kubernetes-model.js';
+import { resolveAuthority } from '../translator.js';
 
 describe('podOwner', () => {
   const rsOwners = new Map<string, V1OwnerReference | null>([
@@ -164,6 +165,30 @@ describe('kubernetesRegistry', () => {
     const [first, second] = kubernetesRegistry({ pods: [withTap, without], services: [], endpointSlices: [] }).namespaces[0]?.pods ?? [];
     expect(first?.proxy?.tap).toBe('10.0.0.1:4190');
     expect(second?.proxy).toEqual({ inbound: '10.0.0.2:4143', outbound: '10.0.0.2:4140', admin: '10.0.0.2:4191' });
+  });
+
+  it('marks a pod whose init container redirects its inbound traffic: peers dial each Service port’s own target', () => {
+    const injected = pod({ name: 'books-1', ip: '10.0.0.1', owner: 'Deployment/books' });
+    injected.spec!.initContainers = [{ name: 'signalbox-init', image: 'proxy-init' }];
+    const registry = kubernetesRegistry({
+      pods: [injected, pod({ name: 'books-2', ip: '10.0.0.2', owner: 'Deployment/books' })],
+      services: [service({ name: 'books', ports: [{ name: 'http', port: 80, targetPort: 8080 }, { name: 'admin', port: 9090, targetPort: 9091 }] })],
+      endpointSlices: [
+        endpointSlice({
+          service: 'books',
+          endpoints: [{ pod: 'books-1', ip: '10.0.0.1', ready: true }, { pod: 'books-2', ip: '10.0.0.2', ready: true }],
+          ports: [{ name: 'http', port: 8080 }, { name: 'admin', port: 9091 }],
+        }),
+      ],
+    });
+    expect(registry.namespaces[0]?.pods.map((p) => p.proxy?.intercept)).toEqual([true, undefined]);
+    const at = (port: number) => {
+      const r = resolveAuthority(registry, { service: 'books', namespace: 'demo', port });
+      return r.exists ? r.endpoints.map((e) => [e.addr, e.appPort]) : [];
+    };
+    // The redirected pod is dialled at the app port (its PREROUTING rule hands it to the proxy); the other at 4143.
+    expect(at(80)).toEqual([['10.0.0.1:8080', 8080], ['10.0.0.2:4143', 8080]]);
+    expect(at(9090)).toEqual([['10.0.0.1:9091', 9091], ['10.0.0.2:4143', 9091]]);
   });
 
   it('is the same model whatever order the API lists objects in', () => {

@@ -6,6 +6,8 @@ import { formatHostPort, type OwnerKind, type Registry, type RegistryNamespace, 
 
 /** The sidecar `signalbox inject` adds; a pod with it is meshed. */
 export const proxyContainerName = 'signalbox-proxy';
+/** The init container `signalbox inject` adds: its iptables rules redirect the pod's inbound traffic to the proxy. */
+export const initContainerName = 'signalbox-init';
 /** The proxy's ports, named on its container so a changed port is read, not assumed (Linkerd reads its inbound port the same way). */
 export const proxyPorts = {
   outbound: { name: 'signalbox-out', default: 4140 },
@@ -99,8 +101,10 @@ function podReadyCondition(pod: V1Pod): boolean {
 }
 
 /**
- * A pod with an IP, as the model holds it. Meshed pods are reached on the proxy's inbound port (`podIP:4143`);
- * `app` is the IP with the first port the app declares (80 if none): Service ports override it per port.
+ * A pod with an IP, as the model holds it. Meshed pods are reached through the proxy's inbound port: at
+ * `podIP:appPort` when the init container redirects their inbound traffic to it (`proxy.intercept`, Linkerd's way),
+ * else at `podIP:4143`. `app` is the IP with the first port the app declares (80 if none): Service ports override
+ * it per port.
  */
 export function toRegistryPod(pod: V1Pod, owner: Owner, ready: boolean): RegistryPod | undefined {
   const ip = pod.status?.podIP;
@@ -112,6 +116,7 @@ export function toRegistryPod(pod: V1Pod, owner: Owner, ready: boolean): Registr
   const port = (key: keyof typeof proxyPorts) => containerPort(pod, proxyContainerName, proxyPorts[key].name) ?? proxyPorts[key].default;
   // No default: a proxy injected without the tap listener has none (then only its admin `/tap`, identity off, serves tap).
   const tap = containerPort(pod, proxyContainerName, proxyPorts.tap.name);
+  const intercepted = pod.spec?.initContainers?.some((c) => c.name === initContainerName) ?? false;
   return {
     name,
     deployment: owner.name,
@@ -119,7 +124,7 @@ export function toRegistryPod(pod: V1Pod, owner: Owner, ready: boolean): Registr
     serviceAccount: pod.spec?.serviceAccountName || 'default',
     app: at(appContainer?.ports?.[0]?.containerPort ?? 80),
     ...(meshed
-      ? { proxy: { inbound: at(port('inbound')), outbound: at(port('outbound')), admin: at(port('admin')), ...(tap === undefined ? {} : { tap: at(tap) }) } }
+      ? { proxy: { inbound: at(port('inbound')), outbound: at(port('outbound')), admin: at(port('admin')), ...(tap === undefined ? {} : { tap: at(tap) }), ...(intercepted ? { intercept: true } : {}) } }
       : {}),
     ready,
   };
