@@ -16,9 +16,15 @@ import { proxyUid } from '../../../cli/src/kube/mesh.js';
 import { inNs, netnsPrerequisites, nodeInNs, sh } from '../support/netns.js';
 
 const id = `${process.pid % 100_000}${randomBytes(2).toString('hex')}`;
-const clusterIP = '10.96.0.10';
-/** The app's port in both pods; `skipped` is a second port of the server app that the client's rules leave alone. */
-const ports = { app: 8080, skipped: 8081, api: 8085, inbound: 4143, outbound: 4140, admin: 4191, service: 80 } as const;
+/** Cluster IPs of the server pod's two services: books (its app on 8080) and reviews (a second app, on 8082). */
+const clusterIPs = { books: '10.96.0.10', reviews: '10.96.0.11' } as const;
+/** An address of the server pod outside the cluster networks (TEST-NET-2): reached unmeshed, never looked up. */
+const outsideIP = '198.51.100.2';
+/**
+ * The app's port in both pods; `second` is another app of the server pod behind its own service; `skipped` a port
+ * of the server app that the client's rules leave alone; `unasked` one no call has named before the last test.
+ */
+const ports = { app: 8080, skipped: 8081, second: 8082, unasked: 8083, api: 8085, inbound: 4143, outbound: 4140, admin: 4191, service: 80 } as const;
 const pods = {
   client: { ns: `sbx-client-${id}`, veth: `sbc${id}`, ip: '10.200.0.1', name: 'client-0', sa: 'client' },
   server: { ns: `sbx-server-${id}`, veth: `sbs${id}`, ip: '10.200.0.2', name: 'books-0', sa: 'books' },
@@ -52,6 +58,7 @@ async function network(): Promise<string | undefined> {
     // A pod routes everything out of its one interface; the cluster IP exists on none (kube-proxy's job).
     await inNs(pod.ns, 'ip', 'route', 'add', 'default', 'dev', pod.veth);
   }
+  await inNs(pods.server.ns, 'ip', 'addr', 'add', `${outsideIP}/32`, 'dev', pods.server.veth);
   // The init container's command is `/bin/sh -c <this script>`. The control plane lives in the server's namespace (a
   // cluster has it elsewhere), so its port is skipped inbound there.
   const script = {
@@ -89,8 +96,7 @@ const app = (port) => net.createServer((s) => {
   };
   s.on('data', onData);
 }).listen(port, '0.0.0.0');
-app(${ports.app});
-app(${ports.skipped});
+for (const port of [${ports.app}, ${ports.skipped}, ${ports.second}, ${ports.unasked}]) app(port);
 `;
 
 /** The client app: plain addresses, no proxy settings. */
@@ -102,14 +108,24 @@ const tcp = (host, port) => new Promise((resolve, reject) => {
   let got = '';
   s.on('data', (d) => (got += d)).on('end', () => resolve(got)).on('error', reject);
 });
+// Books and reviews alternate, so each finds the other's pooled peer connection idle: neither may take it.
 console.log(JSON.stringify({
-  service: await get('http://${clusterIP}/books'),
+  service: await get('http://${clusterIPs.books}/books'),
+  second: await get('http://${clusterIPs.reviews}/reviews'),
+  serviceAgain: await get('http://${clusterIPs.books}/books-again'),
+  secondAgain: await get('http://${clusterIPs.reviews}/reviews-again'),
   pod: await get('http://${pods.server.ip}:${ports.app}/direct'),
-  opaque: await tcp('${clusterIP}', ${ports.service}),
+  secondPod: await get('http://${pods.server.ip}:${ports.second}/direct'),
+  opaque: await tcp('${clusterIPs.books}', ${ports.service}),
   skipped: await get('http://${pods.server.ip}:${ports.skipped}/around'),
 }));
 `;
 
+/** Open destination streams, as the control plane counts them. */
+const streams = async () => {
+  const text = await nodeInNs(pods.server.ns, dir, 'scrape-api', `console.log(await (await fetch('http://127.0.0.1:${ports.api}/metrics')).text());`);
+  return Number(/^signalbox_destination_streams (\d+)$/m.exec(text)?.[1]);
+};
 const scrape = (pod: Pod) => nodeInNs(pod.ns, dir, `scrape-${pod.sa}`, `console.log(await (await fetch('http://127.0.0.1:${ports.admin}/metrics')).text());`);
 
 function startIn(pod: Pod, name: string, args: string[]): ManagedProcess {
@@ -129,7 +145,8 @@ beforeAll(async () => {
     deployment: pod.sa,
     serviceAccount: pod.sa,
     app: `${pod.ip}:${ports.app}`,
-    proxy: { inbound: `${pod.ip}:${ports.inbound}`, outbound: `${pod.ip}:${ports.outbound}`, admin: `${pod.ip}:${ports.admin}` },
+    // inject's pods: their inbound traffic is redirected to the proxy, so peers dial the app's own ip:port.
+    proxy: { inbound: `${pod.ip}:${ports.inbound}`, outbound: `${pod.ip}:${ports.outbound}`, admin: `${pod.ip}:${ports.admin}`, intercept: true },
     identityToken: { value: token(pod) },
   });
   const registry = {
@@ -137,7 +154,10 @@ beforeAll(async () => {
       {
         name: 'demo',
         pods: [registryPod(pods.client), registryPod(pods.server)],
-        services: [{ name: 'books', port: ports.service, deployment: 'books', ports: [{ port: ports.service, targetPort: ports.app }], clusterIPs: [clusterIP] }],
+        services: [
+          { name: 'books', port: ports.service, deployment: 'books', ports: [{ port: ports.service, targetPort: ports.app }], clusterIPs: [clusterIPs.books] },
+          { name: 'reviews', port: ports.service, deployment: 'books', ports: [{ port: ports.service, targetPort: ports.second }], clusterIPs: [clusterIPs.reviews] },
+        ],
       },
     ],
   };
@@ -191,16 +211,24 @@ function series(metrics: string, name: string, labels: Record<string, string>): 
 describe('transparent interception between two pods (inject’s iptables rules, discovery by address, mTLS)', () => {
   it('meshes calls to a cluster IP and a pod IP, counted by both proxies; a skipped port goes around the client proxy', async (ctx) => {
     if (skipReason) return ctx.skip(skipReason);
-    const out = JSON.parse(await nodeInNs(pods.client.ns, dir, 'client', client)) as Record<'service' | 'pod' | 'skipped', { port: number; url: string; host: string; clientId: string | null }> & { opaque: string };
-    // The server app saw the client's own Host and the identity mTLS proved.
-    expect(out.service).toEqual({ port: ports.app, url: '/books', host: clusterIP, clientId: identity(pods.client) });
-    expect(out.pod).toEqual({ port: ports.app, url: '/direct', host: `${pods.server.ip}:${ports.app}`, clientId: identity(pods.client) });
+    type Seen = { port: number; url: string; host: string; clientId: string | null };
+    const out = JSON.parse(await nodeInNs(pods.client.ns, dir, 'client', client)) as Record<'service' | 'second' | 'serviceAgain' | 'secondAgain' | 'pod' | 'secondPod' | 'skipped', Seen> & { opaque: string };
+    // The server app saw the client's own Host and the identity mTLS proved; each service's port reached its own app.
+    const meshed = (port: number, url: string, host: string): Seen => ({ port, url, host, clientId: identity(pods.client) });
+    expect(out.service).toEqual(meshed(ports.app, '/books', clusterIPs.books));
+    expect(out.second).toEqual(meshed(ports.second, '/reviews', clusterIPs.reviews));
+    expect(out.serviceAgain).toEqual(meshed(ports.app, '/books-again', clusterIPs.books));
+    expect(out.secondAgain).toEqual(meshed(ports.second, '/reviews-again', clusterIPs.reviews));
+    expect(out.pod).toEqual(meshed(ports.app, '/direct', `${pods.server.ip}:${ports.app}`));
+    expect(out.secondPod).toEqual(meshed(ports.second, '/direct', `${pods.server.ip}:${ports.second}`));
     expect(out.opaque).toBe('ping over opaque tcp\n');
     // Around the client proxy: no identity, but still through the server proxy (PREROUTING), to the port asked.
     expect(out.skipped).toEqual({ port: ports.skipped, url: '/around', host: `${pods.server.ip}:${ports.skipped}`, clientId: null });
 
     const serverId = identity(pods.server);
-    const peer = `${pods.server.ip}:${ports.inbound}`;
+    // Dialled at the app's own ip:port (the server's PREROUTING rule hands it to its inbound proxy), as Linkerd does.
+    const peer = `${pods.server.ip}:${ports.app}`;
+    const secondPeer = `${pods.server.ip}:${ports.second}`;
     const mesh = { tls: 'true', dst_namespace: 'demo', dst_deployment: 'books', dst_pod: 'books-0', dst_serviceaccount: 'books', target_addr: peer, server_id: serverId };
     const clientMetrics = await eventually(async () => {
       const text = await scrape(pods.client);
@@ -208,19 +236,38 @@ describe('transparent interception between two pods (inject’s iptables rules, 
       return text;
     }, { timeoutMs: 10_000 });
     // The cluster IP is the books service: routed and labelled as Linkerd does, by its fully qualified name.
-    expect(series(clientMetrics, 'response_total', { direction: 'outbound', authority: `books.demo.svc.cluster.local:${ports.service}`, dst_service: 'books', status_code: '200', ...mesh })).toEqual([1]);
+    expect(series(clientMetrics, 'response_total', { direction: 'outbound', authority: `books.demo.svc.cluster.local:${ports.service}`, dst_service: 'books', status_code: '200', ...mesh })).toEqual([2]);
+    expect(series(clientMetrics, 'response_total', { direction: 'outbound', authority: `reviews.demo.svc.cluster.local:${ports.service}`, dst_service: 'reviews', status_code: '200', ...mesh, target_addr: secondPeer })).toEqual([2]);
     // The pod IP is that one endpoint, through its proxy with its identity; it belongs to no service.
     expect(series(clientMetrics, 'response_total', { direction: 'outbound', authority: `${pods.server.ip}:${ports.app}`, dst_service: '', status_code: '200', ...mesh })).toEqual([1]);
-    // To the books endpoint over mTLS: the service request's pooled connection and the opaque one (transport header).
+    expect(series(clientMetrics, 'response_total', { direction: 'outbound', authority: secondPeer, dst_service: '', status_code: '200', ...mesh, target_addr: secondPeer })).toEqual([1]);
+    // To the books endpoint over mTLS: one pooled connection both books requests used, and the opaque one
+    // (transport header); reviews has its own.
     expect(series(clientMetrics, 'tcp_open_total', { direction: 'outbound', peer: 'dst', dst_service: 'books', ...mesh })).toEqual([2]);
+    expect(series(clientMetrics, 'tcp_open_total', { direction: 'outbound', peer: 'dst', dst_service: 'reviews', ...mesh, target_addr: secondPeer })).toEqual([1]);
     // Nothing left the client pod unmeshed (the app's own plaintext hop to its proxy is `peer="src"`).
     expect(clientMetrics.split('\n').filter((l) => /^(response_total|tcp_open_total)\{/.test(l) && l.includes('tls="no_identity"') && !l.includes('peer="src"'))).toEqual([]);
 
     const serverMetrics = await scrape(pods.server);
     const fromClient = { direction: 'inbound', tls: 'true', client_id: identity(pods.client), target_addr: `127.0.0.1:${ports.app}` };
-    expect(series(serverMetrics, 'response_total', { ...fromClient, status_code: '200' })).toEqual([2]);
+    expect(series(serverMetrics, 'response_total', { ...fromClient, status_code: '200' })).toEqual([3]);
+    expect(series(serverMetrics, 'response_total', { ...fromClient, target_addr: `127.0.0.1:${ports.second}`, status_code: '200' })).toEqual([3]);
     expect(series(serverMetrics, 'tcp_open_total', { ...fromClient, peer: 'src' }).reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(2);
     // The skipped port: the server's PREROUTING rule sent it to the inbound listener, which picked the app by port.
     expect(series(serverMetrics, 'response_total', { direction: 'inbound', tls: 'no_identity', no_tls_reason: 'no_tls_from_remote', target_addr: `127.0.0.1:${ports.skipped}` })).toEqual([1]);
+  });
+
+  it('opens no discovery stream for an address outside the cluster networks: it goes there unmeshed', async (ctx) => {
+    if (skipReason) return ctx.skip(skipReason);
+    const get = (url: string) => nodeInNs(pods.client.ns, dir, 'client-get', `console.log((await (await fetch('${url}')).json()).port);`);
+    const before = await streams();
+    // The server pod answers on an address outside 10/8 too: the client proxy forwards it as it is, unasked.
+    expect(await get(`http://${outsideIP}:${ports.app}/outside`)).toBe(`${ports.app}\n`);
+    expect(await streams()).toBe(before);
+    // The control: an address inside the networks that no call named before does open one.
+    expect(await get(`http://${pods.server.ip}:${ports.unasked}/inside`)).toBe(`${ports.unasked}\n`);
+    expect(await streams()).toBe(before + 1);
+    const text = await scrape(pods.client);
+    expect(series(text, 'response_total', { direction: 'outbound', authority: `${outsideIP}:${ports.app}`, target_addr: `${outsideIP}:${ports.app}`, tls: 'no_identity', no_tls_reason: 'not_provided_by_service_discovery', status_code: '200' })).toEqual([1]);
   });
 });
