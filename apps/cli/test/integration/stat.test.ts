@@ -87,7 +87,7 @@ describe('signalbox stat', () => {
   });
 
   it('exits 2 on usage errors', async () => {
-    for (const args of [['stat', 'sts'], ['stat', 'deploy', '-t', '1x'], ['stat', 'deploy', '-o', 'yaml'], ['stat']]) {
+    for (const args of [['stat', 'nope'], ['stat', 'deploy', '-t', '1x'], ['stat', 'deploy', '-o', 'yaml'], ['stat']]) {
       const run = await signalbox(...args, '--api', fixture.apiUrl);
       expect(run.code, args.join(' ')).toBe(2);
       expect(run.stderr).toMatch(/error/);
