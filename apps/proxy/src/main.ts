@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // Entry point: parse config, start the proxy, drain on SIGTERM/SIGINT and exit 0.
+import './heap.js'; // first: its V8 settings must hold while everything else loads
 import { createProxy } from './app/proxy.js';
 import { ConfigError, parseConfig, tapClientIdentity } from './config.js';
 

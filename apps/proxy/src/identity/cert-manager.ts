@@ -7,7 +7,6 @@ import type { CertifyResponse, ProxyIdentityStatus } from '@signalbox/shared';
 import type { CertifyClient } from './certify-client.js';
 import type { IdentityMetrics } from './metrics.js';
 import { refreshDelayMs, retryDelayMs } from './refresh.js';
-import { x509 } from './x509.js';
 
 /** What a TLS context needs: all PEM. The key lives in this process only. */
 export interface CertMaterial {
@@ -139,6 +138,9 @@ interface Keys {
 
 /** The key pair and the CSR (SAN DNS and CN = identity), once per process: renewals reuse both, as Linkerd does. */
 async function generateKeys(identity: string): Promise<Keys> {
+  // Loaded here, not at import: @peculiar/x509 and its reflect polyfill cost ~10 MB of heap that a proxy without
+  // identity never needs.
+  const { x509 } = await import('./x509.js');
   const pair = await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify']);
   const csr = await x509.Pkcs10CertificateRequestGenerator.create({
     name: `CN=${identity}`,
