@@ -7,7 +7,7 @@
 // pooled keep-alive) | opaque → forward bytes to the app.
 import type net from 'node:net';
 import type tls from 'node:tls';
-import { meshHeaders, parseHostPort, transportAlpn } from '@signalbox/shared';
+import { formatHostPort, meshHeaders, parseHostPort, transportAlpn } from '@signalbox/shared';
 import { detect, type Detected, type DetectOptions } from '../detect/detect.js';
 import { replay } from '../detect/peek.js';
 import { ProxyError } from '../errors.js';
@@ -68,6 +68,9 @@ interface AppStack {
   readonly clients: Map<string, EndpointTarget>;
 }
 
+/** The local app a transport header's port names; undefined: none, the connection is refused. */
+type AppByPort = (port: number) => AppStack | undefined;
+
 /** What every request on a connection shares: the app, and the client's identity when it came over mTLS. */
 interface Served {
   readonly app: EndpointTarget;
@@ -102,6 +105,7 @@ export function createInbound(deps: InboundDeps) {
 
   /** Apps by port, for the opaque transport header (per-host mode: one proxy, several apps). */
   const appsByPort = new Map<number, AppStack>();
+  const knownApp: AppByPort = (port) => appsByPort.get(port);
   const EMPTY = Buffer.alloc(0);
 
   function appStack(appAddr: string): AppStack {
@@ -130,11 +134,13 @@ export function createInbound(deps: InboundDeps) {
   /**
    * Transparent interception: one listener (iptables REDIRECTs every inbound TCP connection to it) for every local
    * app, chosen by the original destination port on `defaultApp`'s host. A connection that was not redirected (a
-   * peer proxy dialling the inbound port itself) goes to `defaultApp`.
+   * peer proxy dialling the inbound port itself) goes to `defaultApp`. A transport header may name any port but
+   * `ownPorts` (the proxy's listeners) from the first connection: every app port of the pod is behind the redirect.
    */
-  function forInterceptedApps(defaultApp: string, originalDst: OriginalDst): (socket: net.Socket) => void {
+  function forInterceptedApps(defaultApp: string, originalDst: OriginalDst, ownPorts: ReadonlySet<number>): (socket: net.Socket) => void {
     const hp = parseHostPort(defaultApp) as { host: string; port: number };
-    const fallback = forApp(defaultApp);
+    const anyApp: AppByPort = (port) => (ownPorts.has(port) ? undefined : appStack(formatHostPort({ host: hp.host, port })));
+    const fallback = forApp(defaultApp, anyApp);
     const byPort = new Map<number, (socket: net.Socket) => void>([[hp.port, fallback]]);
     return (socket) => {
       const orig = originalDst(socket);
@@ -142,16 +148,17 @@ export function createInbound(deps: InboundDeps) {
       // Not redirected, or sent to the inbound port itself (a peer proxy dialling podIP:4143): the default app.
       if (port === undefined || port === socket.localPort) return fallback(socket);
       let accept = byPort.get(port);
-      if (!accept) byPort.set(port, (accept = forApp(hp.host.includes(':') ? `[${hp.host}]:${port}` : `${hp.host}:${port}`)));
+      if (!accept) byPort.set(port, (accept = forApp(formatHostPort({ host: hp.host, port }), anyApp)));
       accept(socket);
     };
   }
 
   /**
    * The stack of one inbound listener, whose every connection is for `appAddr`. A sidecar has one; a per-host
-   * proxy has one per local app, each with the app as its metrics' target.
+   * proxy has one per local app, each with the app as its metrics' target. `appByPort`: what a transport header
+   * may name (default: the apps this proxy's listeners serve).
    */
-  function forApp(appAddr: string): (socket: net.Socket) => void {
+  function forApp(appAddr: string, appByPort = knownApp): (socket: net.Socket) => void {
     const stack = appStack(appAddr);
     const { app } = stack;
     const identity = deps.identity;
@@ -167,7 +174,7 @@ export function createInbound(deps: InboundDeps) {
     return function accept(socket: net.Socket): void {
       detectClientHello(socket, deps.detect.timeoutMs, (hello) => {
         if (hello.kind === 'closed') return void socket.destroy();
-        if (hello.kind === 'tls' && hello.sni === identity.name) return terminate(identity, socket, stack, hello.bytes);
+        if (hello.kind === 'tls' && hello.sni === identity.name) return terminate(identity, socket, stack, hello.bytes, appByPort);
         const tcp: MetricTarget = hello.kind === 'tls' ? { ...app.tcp, tls: 'opaque' } : app.tcp;
         if (stack.requireIdentity) {
           // Linkerd's deny: no authenticated client, no connection. Counted, then closed without a word.
@@ -184,12 +191,12 @@ export function createInbound(deps: InboundDeps) {
   }
 
   // === tls: terminate, then the decrypted connection is detected again (or carries a transport header) ===
-  function terminate(identity: InboundIdentity, socket: net.Socket, stack: AppStack, hello: Buffer): void {
+  function terminate(identity: InboundIdentity, socket: net.Socket, stack: AppStack, hello: Buffer, appByPort: AppByPort): void {
     identity.server.terminate(socket, hello).then(
       ({ socket: decrypted, clientIdentity }) => {
         // The raw socket is counted: bytes on the wire, TLS records included.
         telemetry.tcp.track(socket, { ...stack.app.tcp, tls: { clientId: clientIdentity } }, 'src');
-        if (decrypted.alpnProtocol === transportAlpn) return transport(decrypted, stack, clientIdentity);
+        if (decrypted.alpnProtocol === transportAlpn) return transport(decrypted, stack, clientIdentity, appByPort);
         const served = { app: forClient(stack, clientIdentity), clientId: clientIdentity };
         detect(decrypted, stack.app.port, deps.detect, (d) => serve(decrypted, served, d));
       },
@@ -198,9 +205,9 @@ export function createInbound(deps: InboundDeps) {
   }
 
   /** Opaque transport (Linkerd's direct inbound): the header names which local app the bytes are for. */
-  function transport(socket: tls.TLSSocket, via: AppStack, clientId: string): void {
+  function transport(socket: tls.TLSSocket, via: AppStack, clientId: string, appByPort: AppByPort): void {
     readTransportHeader(socket, deps.detect.timeoutMs, (r) => {
-      const stack = r.kind === 'header' ? appsByPort.get(r.header.port) : undefined;
+      const stack = r.kind === 'header' ? appByPort(r.header.port) : undefined;
       if (r.kind !== 'header' || !stack) {
         deps.policy.error({ ...via.app.tcp, tls: { clientId } }, 'SB_TRANSPORT_HEADER');
         return void socket.destroy();

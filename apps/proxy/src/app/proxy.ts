@@ -138,7 +138,7 @@ export async function createProxy(config: ProxyConfig, log: (msg: string) => voi
   const tapAddr = tapListener && config.tapListen ? await listenHttp(tapListener, config.tapListen) : undefined;
   const inboundListener = await listen(
     config.inbound,
-    originalDst ? inbound.forInterceptedApps(config.app, originalDst) : inbound.forApp(config.app),
+    originalDst ? inbound.forInterceptedApps(config.app, originalDst, listenerPorts(config)) : inbound.forApp(config.app),
   );
   const outboundListener = await listen(config.outbound, outbound.accept);
   const routeListeners: Listener[] = [];
@@ -198,4 +198,10 @@ function listenHttp(server: net.Server, addr: string): Promise<string> {
       resolve(a.family === 'IPv6' ? `[${a.address}]:${a.port}` : `${a.address}:${a.port}`);
     });
   });
+}
+
+/** The ports this proxy listens on in its pod: never an app's, whatever a peer's transport header names. */
+function listenerPorts(config: ProxyConfig): ReadonlySet<number> {
+  const addrs = [config.inbound, config.outbound, config.admin, config.tapListen, ...config.inboundRoutes.map((r) => r.listen), ...config.outboundTcp.map((t) => t.listen)];
+  return new Set(addrs.flatMap((a) => (a === undefined ? [] : [parseHostPort(a)?.port ?? 0])));
 }

@@ -11,7 +11,7 @@ import { writeFileSync } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
 import { identityDirPaths, loadIssuer, type Issuer } from '@signalbox/api';
 import { eventually, freeAddr, makeRunDir, startControlPlane, type ManagedProcess } from '@signalbox/launch';
-import type { RegistryPod } from '@signalbox/shared';
+import type { RegistryPod, RegistryService } from '@signalbox/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import { stringify } from 'yaml';
@@ -70,6 +70,9 @@ const proxies: Record<string, RunningProxy> = {};
 let stock: TcpServer;
 let greeter: GreeterServer;
 let stockListen: string;
+/** web0's fixed-destination listeners for stock's other ports: its second app, and its proxy's admin port. */
+const stockPorts = { second: '', admin: '' };
+let stockSecond: TcpServer;
 let impostor: net.Server;
 const tokenFor = (pod: string) => `token-of-${pod}-0123456789abcdef`;
 
@@ -103,7 +106,12 @@ beforeAll(async () => {
     ['secure', 7006],
     ['payments', 7007],
     ['legacy', 7008],
-  ].map(([name, port]) => ({ name, port, deployment: name }));
+  ].map(([name, port]): RegistryService => ({ name: name as string, port: port as number, deployment: name as string }));
+  // Two more ports of stock's pod, named to its inbound proxy in the transport header: a second app, and (as no
+  // app may be) the proxy's own admin listener.
+  const stockSecondApp = await freeAddr();
+  const port = (addr: string) => Number(addr.split(':')[1]);
+  services.push({ name: 'stock-ports', port: 7011, deployment: 'stock', ports: [{ port: 7011, targetPort: port(stockSecondApp) }, { port: 7012, targetPort: port(pods.stock.proxy.admin) }] });
   const registryFile = path.join(dir, 'registry.yaml');
   writeFileSync(registryFile, stringify({ namespaces: [{ name: 'demo', pods: Object.values(pods), services }] }));
   api = await startControlPlane({
@@ -119,12 +127,15 @@ beforeAll(async () => {
   servers.push(await startWhoAmI(pods.books.app, 'books'), await startWhoAmI(pods.secure.app, 'secure'), await startWhoAmI(pods.legacy.app, 'legacy'));
   greeter = await startGreeterServer(pods.greeter.app);
   stock = await startTcpEcho(pods.stock.app, 'bye');
+  stockSecond = await startTcpEcho(stockSecondApp, 'second');
   // The impostor: a TLS server with a real-issuer certificate for `web`, where discovery says `payments`.
   const fake = await testMaterial(issuer, id('web'));
   impostor = tls.createServer({ key: fake.keyPem, cert: [fake.leafPem, ...fake.chainPem].join(''), minVersion: 'TLSv1.3' }, (s) => s.end());
   await new Promise<void>((r) => impostor.listen(Number(pods.payments.proxy.inbound.split(':')[1]), '127.0.0.1', () => r()));
 
   stockListen = await freeAddr();
+  stockPorts.second = await freeAddr();
+  stockPorts.admin = await freeAddr();
   const start = async (key: string, pod: (typeof pods)['web0'], overrides: Partial<ProxyConfig> = {}) => {
     const tokenFile = path.join(dir, `${pod.name}.token`);
     writeFileSync(tokenFile, `${tokenFor(pod.name)}\n`, { mode: 0o600 });
@@ -141,11 +152,20 @@ beforeAll(async () => {
     await p.identity?.ready;
   };
   await Promise.all([
-    start('web0', pods.web0, { peerProtocol: 'http1', outboundTcp: [{ listen: stockListen, authority: 'stock.demo:7005' }] }),
+    start('web0', pods.web0, {
+      peerProtocol: 'http1',
+      outboundTcp: [
+        { listen: stockListen, authority: 'stock.demo:7005' },
+        { listen: stockPorts.second, authority: 'stock-ports.demo:7011' },
+        { listen: stockPorts.admin, authority: 'stock-ports.demo:7012' },
+      ],
+    }),
     start('web1', pods.web1, { peerProtocol: 'http2' }),
     start('books', pods.books),
     start('greeter', pods.greeter),
-    start('stock', pods.stock),
+    // Transparent interception on (when the addon loads): nothing redirects here, so its inbound only ever learns
+    // stock's other app ports from the transport header.
+    start('stock', pods.stock, { intercept: true }),
     start('secure', pods.secure, { requireIdentityPorts: [Number(pods.secure.app.split(':')[1])] }),
   ]);
 });
@@ -155,6 +175,7 @@ afterAll(async () => {
   for (const s of servers) await s.close();
   await greeter?.close();
   await stock?.close();
+  await stockSecond?.close();
   await new Promise<void>((r) => (impostor ? impostor.close(() => r()) : r()));
   await api?.stop();
 });
@@ -214,6 +235,26 @@ describe('other protocols between meshed proxies', () => {
       expect(sum(await metrics('web0'), 'tcp_open_total', { direction: 'outbound', peer: 'dst', tls: 'true', server_id: id('stock') })).toBeGreaterThan(0);
       expect(sum(await metrics('stock'), 'tcp_open_total', { direction: 'inbound', peer: 'src', tls: 'true', client_id: id('web') })).toBeGreaterThan(0);
     });
+  });
+
+  it('with --intercept, the transport header reaches any app port from the first connection, never the proxy’s own', async (ctx) => {
+    if (!p('stock').intercept) return ctx.skip('interception is off here (the original-destination addon did not load)');
+    const second = await rawConnect(stockPorts.second);
+    second.socket.write('PING\r\n');
+    await eventually(() => expect(second.received()).toBe('PING\r\n'));
+    second.socket.end();
+    await second.ended;
+    expect(second.received()).toBe('PING\r\nsecond');
+
+    const refusals = async () => sum(await metrics('stock'), 'inbound_tcp_errors_total', { error: 'SB_TRANSPORT_HEADER' });
+    const before = await refusals();
+    const admin = await rawConnect(stockPorts.admin);
+    admin.socket.write('PING\r\n');
+    // The admin server would answer 400 to this; refused, the client only sees its connection ended.
+    await admin.ended;
+    expect(admin.received()).toBe('');
+    admin.socket.end();
+    await eventually(async () => expect(await refusals()).toBe(before + 1));
   });
 
   it('an unmeshed endpoint is still reached, in plaintext, labelled not_provided_by_service_discovery', async () => {
