@@ -21,13 +21,15 @@ export interface MtlsContext {
   /** The core the proxies are pinned to (the subject's). */
   readonly core: number;
   readonly proxyMain: string;
+  /** Appended to the subjects' names (the `--baseline` build's are marked). */
+  readonly mark?: string;
 }
 
 const token = (pod: string) => `bench-token-${pod}-0123456789abcdef`;
 
 export function mtlsPairs(ctx: MtlsContext): MtlsSubject[] {
   return (['http1', 'http2'] as const).map((peerProtocol) => ({
-    name: `signalbox pair mTLS (peer ${peerProtocol})`,
+    name: `signalbox pair mTLS (peer ${peerProtocol})${ctx.mark ?? ''}`,
     protocol: 'http1' as const,
     async start() {
       const dir = join(ctx.dir, `mtls-${peerProtocol}`);

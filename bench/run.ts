@@ -5,7 +5,8 @@
 // on core 0, the load generator and the nginx backend on core 1. Prints req/s, the subject's CPU time per request
 // (/proc utime+stime over the max-load run ÷ requests), p50/p99 at max load, p50/p99 and the latency it adds at a
 // fixed 1 000 req/s, peak RSS, and ratios to direct and nginx. Options: --seconds=N (max-load run, default 6),
-// --only=<substrings of subject names, comma-separated>.
+// --only=<substrings of subject names, comma-separated>, --baseline=<another build's apps/proxy/dist/main.js>
+// (adds its hops and pairs, marked "[baseline]", to the same run: before/after numbers that share the conditions).
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -26,6 +27,7 @@ const loadCore = 1;
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const seconds = Number(arg('seconds') ?? 6);
 const only = arg('only')?.split(',');
+const baseline = arg('baseline');
 /** The fixed rate for the added-latency measurement: 4 clients × 250 req/s. */
 const fixedClients = 4;
 const fixedRps = 250;
@@ -99,11 +101,11 @@ interface Ports {
   readonly admin: number;
 }
 
-function signalbox(name: string, flags: Record<string, string | number>): Promise<{ proc: ManagedProcess; ports: Ports }> {
+function signalbox(name: string, flags: Record<string, string | number>, main = proxyMain): Promise<{ proc: ManagedProcess; ports: Ports }> {
   return (async () => {
     const ports: Ports = { inbound: await freePort(), outbound: await freePort(), admin: await freePort() };
     const args = [
-      proxyMain,
+      main,
       `--inbound=127.0.0.1:${ports.inbound}`,
       `--outbound=127.0.0.1:${ports.outbound}`,
       `--admin=127.0.0.1:${ports.admin}`,
@@ -147,15 +149,18 @@ async function main(): Promise<void> {
       return { target: { url: url(port) }, pgids: [p.pid], stop: () => stop(p) };
     },
   });
-  const hop = (protocol: Protocol): Subject => ({
-    name: protocol === 'tcp' ? 'signalbox opaque hop' : `signalbox hop (${protocol})`,
+  /** `variant`: the build under test, or the baseline build (`--baseline`). */
+  const variants = baseline ? [{ main: proxyMain, mark: '' }, { main: baseline, mark: ' [baseline]' }] : [{ main: proxyMain, mark: '' }];
+  type Variant = (typeof variants)[number];
+  const hop = (protocol: Protocol, { main, mark }: Variant): Subject => ({
+    name: `${protocol === 'tcp' ? 'signalbox opaque hop' : `signalbox hop (${protocol})`}${mark}`,
     protocol,
-    role: 'hop',
+    role: mark ? undefined : 'hop',
     async start() {
       const app = protocol === 'h2c' ? backendH2 : backendH1;
       const flags: Record<string, string | number> = { app: `127.0.0.1:${app}`, 'control-plane': unusedControlPlane };
       if (protocol === 'tcp') flags['opaque-ports'] = app;
-      const { proc, ports } = await signalbox('signalbox-hop', flags);
+      const { proc, ports } = await signalbox('signalbox-hop', flags, main);
       return { target: { url: url(ports.inbound) }, pgids: [proc.pid], stop: () => stop(proc) };
     },
   });
@@ -181,18 +186,18 @@ async function main(): Promise<void> {
       };
     },
   });
-  const pair = (peerProtocol: 'http1' | 'http2'): Subject => ({
-    name: `signalbox pair (peer ${peerProtocol})`,
+  const pair = (peerProtocol: 'http1' | 'http2', { main, mark }: Variant): Subject => ({
+    name: `signalbox pair (peer ${peerProtocol})${mark}`,
     protocol: 'http1',
     async start() {
       const cp = await startFakeControlPlane(`127.0.0.1:${await freePort()}`);
-      const server = await signalbox('signalbox-inbound', { app: `127.0.0.1:${backendH1}`, 'control-plane': cp.url });
+      const server = await signalbox('signalbox-inbound', { app: `127.0.0.1:${backendH1}`, 'control-plane': cp.url }, main);
       cp.endpoints('bench.demo:80', [endpoint(`127.0.0.1:${server.ports.inbound}`, 'bench-1', 'bench', 'demo')]);
       const client = await signalbox('signalbox-outbound', {
         app: `127.0.0.1:${await freePort()}`,
         'control-plane': cp.url,
         'peer-protocol': peerProtocol,
-      });
+      }, main);
       return {
         target: { url: url(client.ports.outbound), host: 'bench.demo' },
         pgids: [client.proc.pid, server.proc.pid],
@@ -228,9 +233,11 @@ async function main(): Promise<void> {
       return { target: { url: url(port) }, pgids: [p.pid], stop: () => stop(p) };
     },
   });
-  subjects.push(hop('http1'), tappedHop(false), tappedHop(true), pair('http1'), pair('http2'));
-  subjects.push(...mtlsPairs({ dir, backendPort: backendH1, core: subjectCore, proxyMain }));
-  subjects.push(direct('h2c', backendH2), nginx('h2c'), hop('h2c'));
+  for (const v of variants) subjects.push(hop('http1', v));
+  subjects.push(tappedHop(false), tappedHop(true));
+  for (const v of variants) subjects.push(pair('http1', v), pair('http2', v));
+  for (const { main, mark } of variants) subjects.push(...mtlsPairs({ dir, backendPort: backendH1, core: subjectCore, proxyMain: main, mark }));
+  subjects.push(direct('h2c', backendH2), nginx('h2c'), ...variants.map((v) => hop('h2c', v)));
   subjects.push(direct('tcp', backendH1), {
     name: 'haproxy mode tcp',
     protocol: 'tcp',
@@ -243,7 +250,7 @@ async function main(): Promise<void> {
       return { target: { url: url(port) }, pgids: [p.pid], stop: () => stop(p) };
     },
   });
-  subjects.push(nodePipe('tcp'), hop('tcp'));
+  subjects.push(nodePipe('tcp'), ...variants.map((v) => hop('tcp', v)));
 
   const rows: Row[] = [];
   for (const s of subjects) {
