@@ -23,7 +23,7 @@ export { connectProxyTap, type ProxyTap, type ProxyTapTls } from './tap/proxy-cl
 export { createTapCertSource, tapRenewDelayMs, type TapCertSource, type TapTlsMaterial } from './tap/identity.js';
 export { proxyMatch, splitMaxRps, tapTargets } from './tap/targets.js';
 export { createTapEndpoint, type TapEndpoint } from './tap/ws.js';
-export { initContainerName, kubernetesRegistry, podOwner, proxyContainerName, proxyPorts } from './discovery/sources/kubernetes-model.js';
+export { initContainerName, kubernetesRegistry, podOwner, proxyContainerName, proxyPorts, skipInboundPortsAnnotation } from './discovery/sources/kubernetes-model.js';
 export { createKubernetesSource } from './discovery/sources/kubernetes.js';
 export { createStaticFileSource } from './discovery/sources/static-file.js';
 export { startDiscovery, type DiscoverySource } from './discovery/watcher.js';

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { formatHostPort, hostPortSchema } from './address.js';
 import { identityNameSchema, identityTokenRefSchema } from './identity.js';
 import { profileSchema, servicePolicySchema } from './policy.js';
+import { portRangeSchema } from './port-ranges.js';
 import { resourceNameSchema } from './resources.js';
 
 // === Registry file ===
@@ -27,6 +28,12 @@ export const podProxySchema = z.strictObject({
    * `inbound`, whose listener serves `app` alone (one machine; per-host mode gives each app its own).
    */
   intercept: z.boolean().optional(),
+  /**
+   * App ports (or ranges, `8000-8010`) whose inbound traffic never passes the proxy (Kubernetes: inject's
+   * `--skip-inbound-ports`, recorded on the pod): peers reach them at the app directly, in plaintext, as Linkerd's
+   * destination serves a skipped port with no identity and no protocol hint.
+   */
+  skipInboundPorts: z.array(portRangeSchema).optional(),
 });
 
 export const registryPodSchema = z.strictObject({

@@ -7,6 +7,7 @@ export * from './mesh-headers.js';
 export * from './metrics/names.js';
 export * from './owner-labels.js';
 export * from './policy.js';
+export * from './port-ranges.js';
 export * from './prometheus.js';
 export * from './promql/edges.js';
 export * from './promql/labels.js';

@@ -108,6 +108,19 @@ describe('resolveAuthority', () => {
     expect(resolved.exists && resolved.endpoints.find((e) => !e.meshed)).not.toHaveProperty('identity');
   });
 
+  it('a meshed pod’s skipped inbound port is served at its app, unmeshed, with no identity; other ports stay meshed', () => {
+    const books = pod('books-1', 'books', '127.0.0.1:7001', '127.0.0.1:7101');
+    const skipping = (ranges: string[]): Registry => ({
+      namespaces: [{ ...registry.namespaces[0]!, pods: [{ ...books, proxy: { ...books.proxy!, skipInboundPorts: ranges } }] }],
+    });
+    const at = (r: Registry) => {
+      const resolved = resolveAuthority(r, { service: 'books', namespace: 'demo', port: 7000 });
+      return resolved.exists ? resolved.endpoints : [];
+    };
+    expect(at(skipping(['25', '7000-7005']))).toEqual([{ addr: '127.0.0.1:7001', meshed: false, labels: ep('books-1', '').labels }]);
+    expect(at(skipping(['25', '7002-7005']))).toEqual([{ ...ep('books-1', '127.0.0.1:7101'), appPort: 7001 }]);
+  });
+
   it.each([
     ['an unknown service', { service: 'nope', namespace: 'demo', port: 7000 }],
     ['an unknown namespace', { service: 'books', namespace: 'other', port: 7000 }],

@@ -6,6 +6,7 @@ import {
   identityName,
   ownerLabel,
   parseHostPort,
+  portInRanges,
   type DestinationUpdate,
   type Endpoint,
   type EndpointLabels,
@@ -42,11 +43,12 @@ export function servicePorts(service: RegistryService): readonly { port: number;
 
 /**
  * A meshed pod is reached through its inbound proxy, whose certificate must name the pod's identity (from its
- * serviceaccount and namespace); an unmeshed one directly, in plaintext, with no identity. `targetPort` (a
- * Kubernetes Service port's) replaces the port of the pod's `app` address. A pod whose inbound traffic is redirected
- * to its proxy (`proxy.intercept`) is dialled at that app address: its own rule takes the connection to the inbound
- * listener, whose original destination port picks the app, so HTTP to each of a pod's ports reaches its own app
- * and pooled peer connections (keyed by address) never mix them.
+ * serviceaccount and namespace); an unmeshed one, or a meshed one's skipped inbound port, directly, in plaintext,
+ * with no identity (the client proxy labels it `no_tls_reason="not_provided_by_service_discovery"`, as Linkerd's).
+ * `targetPort` (a Kubernetes Service port's) replaces the port of the pod's `app` address. A pod whose inbound
+ * traffic is redirected to its proxy (`proxy.intercept`) is dialled at that app address: its own rule takes the
+ * connection to the inbound listener, whose original destination port picks the app, so HTTP to each of a pod's
+ * ports reaches its own app and pooled peer connections (keyed by address) never mix them.
  */
 export function toEndpoint(pod: RegistryPod, namespace: string, service: string, trustDomain = defaultTrustDomain, targetPort?: number): Endpoint {
   const labels: EndpointLabels = {
@@ -59,7 +61,8 @@ export function toEndpoint(pod: RegistryPod, namespace: string, service: string,
     ...ownerLabel(pod),
   };
   const app = targetPort === undefined ? pod.app : withPort(pod.app, targetPort);
-  if (!pod.proxy) return { addr: app, meshed: false, labels };
+  // A skipped port's traffic reaches the app around the proxy, which could not terminate mTLS for it.
+  if (!pod.proxy || portInRanges(portOf(app) ?? 0, pod.proxy.skipInboundPorts ?? [])) return { addr: app, meshed: false, labels };
   return {
     addr: pod.proxy.intercept ? app : pod.proxy.inbound,
     meshed: true,

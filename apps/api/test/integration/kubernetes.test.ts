@@ -127,6 +127,31 @@ describe('api --discovery=kubernetes', () => {
     expect(fake.requests.some((r) => r.path === '/apis/apps/v1/namespaces/demo/replicasets/web-custom')).toBe(true);
   });
 
+  it('serves a port the pod skips (config.signalbox.io/skip-inbound-ports) unmeshed at the app, the others through its proxy', async () => {
+    const cache = pod({ name: 'cache-1', ip: '10.1.0.11', owner: 'Deployment/cache', serviceAccount: 'cache' });
+    cache.spec!.initContainers = [{ name: 'signalbox-init', image: 'proxy-init' }];
+    fake.apply(cache);
+    fake.apply(service({ name: 'cache', ports: [{ name: 'http', port: 80, targetPort: 8080 }, { name: 'redis', port: 6379, targetPort: 6379 }] }));
+    fake.apply(endpointSlice({ service: 'cache', endpoints: [{ pod: 'cache-1', ip: '10.1.0.11' }], ports: [{ name: 'http', port: 8080 }, { name: 'redis', port: 6379 }] }));
+    const labels = { namespace: 'demo', service: 'cache', deployment: 'cache', pod: 'cache-1', serviceaccount: 'cache' };
+    const meshedAt = (port: number): Endpoint => ({ addr: `10.1.0.11:${port}`, meshed: true, labels, identity: id('cache'), appPort: port });
+    const http = await open('cache.demo:80');
+    const redis = await open('cache.demo:6379');
+    expect(await http.next()).toEqual({ type: 'add', endpoints: [meshedAt(8080)] });
+    expect(await redis.next()).toEqual({ type: 'add', endpoints: [meshedAt(6379)] });
+    // Re-injected with --skip-inbound-ports=6379: the pod now carries the ports inject left to the app.
+    const skipping = structuredClone(cache);
+    skipping.metadata!.annotations = { 'config.signalbox.io/skip-inbound-ports': '6379' };
+    fake.apply(skipping);
+    expect(await redis.next()).toEqual({ type: 'add', endpoints: [{ addr: '10.1.0.11:6379', meshed: false, labels }] });
+    const byAddress = await open('10.1.0.11:6379');
+    expect(await byAddress.next()).toEqual({ type: 'address', endpoint: { addr: '10.1.0.11:6379', meshed: false, labels: { ...labels, service: '' } } });
+    expect(await (await open('10.1.0.11:8080')).next()).toEqual({ type: 'address', endpoint: { ...meshedAt(8080), labels: { ...labels, service: '' } } });
+    // The unskipped port's stream was told nothing new: its next update is the one for the next change.
+    fake.remove(cache);
+    expect(await http.next()).toEqual({ type: 'noEndpoints', exists: true });
+  });
+
   it('follows the cluster: a pod turning unready, a new pod, a deleted and re-created EndpointSlice', async () => {
     const books = await open('books.demo:80');
     await books.next();

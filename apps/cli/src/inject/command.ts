@@ -1,11 +1,10 @@
 // `signalbox inject [files|dirs|-]…`: prints the manifests with the proxy added to every workload's pod template
 // (pipe it to `kubectl apply -f -`); a line per workload on stderr. Invalid input: exit 1, nothing on stdout.
 import { KubeConfigError, loadKubeConfig } from '@signalbox/api';
-import { cidrListSchema, defaultClusterNetworks } from '@signalbox/shared';
+import { cidrListSchema, defaultClusterNetworks, parsePortRanges } from '@signalbox/shared';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { defaultImageRegistry, defaultNamespace } from '../kube/mesh.js';
 import { injectManifests, ManifestError, readManifestInputs } from './manifests.js';
-import { parsePortList } from './proxy-spec.js';
 import { readTrustAnchors, TrustAnchorsError } from './trust-anchors.js';
 
 interface InjectOptions {
@@ -66,7 +65,7 @@ export function addInjectCommand(program: Command): void {
 
 function ports(value: string, previous: string[]): string[] {
   try {
-    return [...previous, ...parsePortList(value)];
+    return [...previous, ...parsePortRanges(value)];
   } catch (err) {
     throw new InvalidArgumentError((err as Error).message);
   }

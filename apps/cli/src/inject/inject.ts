@@ -2,7 +2,8 @@
 // template out. Workloads: Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, Pod; a List's items one by
 // one; anything else is left alone. Injecting twice is injecting once; `signalbox.io/inject: disabled` opts out.
 import type { V1ObjectMeta, V1PodSpec } from '@kubernetes/client-node';
-import { injectAnnotation, initContainerName, ownerLabelPrefix, proxyContainerName, proxyVersionAnnotation, version } from '../kube/mesh.js';
+import { validPortRanges } from '@signalbox/shared';
+import { injectAnnotation, initContainerName, ownerLabelPrefix, proxyContainerName, proxyVersionAnnotation, skipInboundPortsAnnotation, version } from '../kube/mesh.js';
 import { identityTokenVolume, identityTokenVolumeSpec, initContainer, proxyContainer, type ProxySpecOptions } from './proxy-spec.js';
 
 export type InjectOutcome = 'injected' | 'already injected' | 'disabled by annotation' | 'not a workload';
@@ -58,13 +59,22 @@ export function injectObject(input: unknown, options: ProxySpecOptions): InjectR
   const template = templateOf(object) as Template & { spec: V1PodSpec };
   const spec = template.spec;
   const appPort = spec.containers?.flatMap((c) => c.ports ?? [])[0]?.containerPort ?? 80;
+  // The template's own annotation adds to the flag, as Linkerd's config annotations do; the union is recorded back.
+  const skipInboundPorts = [
+    ...new Set([...validPortRanges(template.metadata?.annotations?.[skipInboundPortsAnnotation] ?? ''), ...options.skipInboundPorts]),
+  ];
   spec.containers = [proxyContainer(options, appPort), ...(spec.containers ?? [])];
-  spec.initContainers = [initContainer(options), ...(spec.initContainers ?? []).filter((c) => c.name !== initContainerName)];
+  spec.initContainers = [initContainer({ ...options, skipInboundPorts }), ...(spec.initContainers ?? []).filter((c) => c.name !== initContainerName)];
   spec.volumes = [...(spec.volumes ?? []).filter((v) => v.name !== identityTokenVolume), identityTokenVolumeSpec()];
   const kind = String(input.kind).toLowerCase();
   template.metadata = {
     ...template.metadata,
-    annotations: { ...template.metadata?.annotations, [proxyVersionAnnotation]: version },
+    annotations: {
+      ...template.metadata?.annotations,
+      [proxyVersionAnnotation]: version,
+      // Discovery reads it: peers must reach these ports in plaintext, since the proxy never sees their traffic.
+      ...(skipInboundPorts.length > 0 ? { [skipInboundPortsAnnotation]: skipInboundPorts.join(',') } : {}),
+    },
     // A bare Pod is its own workload: nothing to name.
     labels: { ...template.metadata?.labels, ...(input.kind === 'Pod' ? {} : { [`${ownerLabelPrefix}${kind}`]: input.metadata?.name ?? '' }) },
   };

@@ -32,21 +32,6 @@ export const identityTokenVolume = 'signalbox-identity-token';
 const identityTokenDir = '/var/run/secrets/signalbox.io/serviceaccount';
 const identityTokenPath = 'token';
 
-/** `25,3306, 8000-8010` → `['25', '3306', '8000-8010']`; throws naming the bad entry. */
-export function parsePortList(value: string): string[] {
-  const ports = value
-    .split(',')
-    .map((p) => p.trim())
-    .filter((p) => p !== '');
-  for (const p of ports) {
-    const m = /^(\d{1,5})(?:-(\d{1,5}))?$/.exec(p);
-    const lo = Number(m?.[1]);
-    const hi = m?.[2] === undefined ? lo : Number(m[2]);
-    if (!m || lo < 1 || hi > 65535 || hi < lo) throw new Error(`"${p}" is not a port or a range like 8000-8010`);
-  }
-  return ports;
-}
-
 const INBOUND = 'SIGNALBOX_INBOUND';
 const INBOUND_REDIRECT = 'SIGNALBOX_IN_REDIRECT';
 const OUTPUT = 'SIGNALBOX_OUTPUT';

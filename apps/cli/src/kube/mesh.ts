@@ -1,6 +1,6 @@
 // What `install`, `inject`, `uninstall` and `check` agree on: names, images, ports and labels of the mesh on
 // Kubernetes (Linkerd's shapes with signalbox.io for linkerd.io).
-import { identityTokenAudience, initContainerName, proxyContainerName, proxyPorts } from '@signalbox/api';
+import { identityTokenAudience, initContainerName, proxyContainerName, proxyPorts, skipInboundPortsAnnotation } from '@signalbox/api';
 
 export const defaultNamespace = 'signalbox';
 export const version = '0.1.0';
@@ -12,7 +12,7 @@ export const prometheusImage = 'prom/prometheus:v2.42.0';
 export const apiPort = 8085;
 export const webPort = 3000;
 export const prometheusPort = 9090;
-export { identityTokenAudience, initContainerName, proxyContainerName, proxyPorts };
+export { identityTokenAudience, initContainerName, proxyContainerName, proxyPorts, skipInboundPortsAnnotation };
 /** The proxy's UID (Linkerd's 2102): iptables lets its own traffic out unredirected. */
 export const proxyUid = 2102;
 export const controlPlaneUid = 2103;

@@ -191,6 +191,25 @@ describe('kubernetesRegistry', () => {
     expect(at(9090)).toEqual([['10.0.0.1:9091', 9091], ['10.0.0.2:4143', 9091]]);
   });
 
+  it('reads the ports inject left to the app (config.signalbox.io/skip-inbound-ports): those endpoints are unmeshed', () => {
+    const skipping = pod({ name: 'books-1', ip: '10.0.0.1', owner: 'Deployment/books', serviceAccount: 'books' });
+    skipping.spec!.initContainers = [{ name: 'signalbox-init', image: 'proxy-init' }];
+    // A bad entry is ignored, as Linkerd's destination ignores it, not the whole list.
+    skipping.metadata!.annotations = { 'config.signalbox.io/skip-inbound-ports': '9000-9100, smtp' };
+    const registry = kubernetesRegistry({
+      pods: [skipping],
+      services: [service({ name: 'books', ports: [{ name: 'http', port: 80, targetPort: 8080 }, { name: 'admin', port: 9090, targetPort: 9091 }] })],
+      endpointSlices: [endpointSlice({ service: 'books', endpoints: [{ pod: 'books-1', ip: '10.0.0.1' }], ports: [{ name: 'http', port: 8080 }, { name: 'admin', port: 9091 }] })],
+    });
+    expect(registry.namespaces[0]?.pods[0]?.proxy?.skipInboundPorts).toEqual(['9000-9100']);
+    const at = (port: number) => {
+      const r = resolveAuthority(registry, { service: 'books', namespace: 'demo', port });
+      return r.exists ? r.endpoints.map((e) => [e.addr, e.meshed, e.identity]) : [];
+    };
+    expect(at(80)).toEqual([['10.0.0.1:8080', true, 'books.demo.serviceaccount.identity.signalbox.cluster.local']]);
+    expect(at(9090)).toEqual([['10.0.0.1:9091', false, undefined]]);
+  });
+
   it('is the same model whatever order the API lists objects in', () => {
     const reversed = { pods: [...objects.pods].reverse(), services: [...objects.services].reverse(), endpointSlices: [...objects.endpointSlices].reverse() };
     expect(kubernetesRegistry(reversed)).toEqual(kubernetesRegistry(objects));

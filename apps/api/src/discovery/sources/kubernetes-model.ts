@@ -2,7 +2,7 @@
 // the registry file gives (namespaces → pods → services), so everything downstream is shared. Linkerd's
 // destination watcher does the same job (pod owner, meshed, readiness from EndpointSlice conditions).
 import type { V1EndpointSlice, V1OwnerReference, V1Pod, V1Service } from '@kubernetes/client-node';
-import { formatHostPort, type OwnerKind, type Registry, type RegistryNamespace, type RegistryPod, type RegistryService } from '@signalbox/shared';
+import { formatHostPort, validPortRanges, type OwnerKind, type Registry, type RegistryNamespace, type RegistryPod, type RegistryService } from '@signalbox/shared';
 
 /** The sidecar `signalbox inject` adds; a pod with it is meshed. */
 export const proxyContainerName = 'signalbox-proxy';
@@ -16,6 +16,12 @@ export const proxyPorts = {
   /** The mTLS tap listener (Linkerd's control port 4190), served only by proxies injected with it. */
   tap: { name: 'signalbox-tap', default: 4190 },
 } as const;
+
+/**
+ * Linkerd's `config.linkerd.io/skip-inbound-ports`: inject records the ports its init container leaves unredirected
+ * on the pod template, so discovery knows those ports are not behind the proxy.
+ */
+export const skipInboundPortsAnnotation = 'config.signalbox.io/skip-inbound-ports';
 
 export interface Owner {
   readonly kind: OwnerKind;
@@ -117,6 +123,8 @@ export function toRegistryPod(pod: V1Pod, owner: Owner, ready: boolean): Registr
   // No default: a proxy injected without the tap listener has none (then only its admin `/tap`, identity off, serves tap).
   const tap = containerPort(pod, proxyContainerName, proxyPorts.tap.name);
   const intercepted = pod.spec?.initContainers?.some((c) => c.name === initContainerName) ?? false;
+  // Entries that are not ports or ranges are ignored, as Linkerd's destination ignores them.
+  const skipInboundPorts = validPortRanges(pod.metadata?.annotations?.[skipInboundPortsAnnotation] ?? '');
   return {
     name,
     deployment: owner.name,
@@ -124,7 +132,16 @@ export function toRegistryPod(pod: V1Pod, owner: Owner, ready: boolean): Registr
     serviceAccount: pod.spec?.serviceAccountName || 'default',
     app: at(appContainer?.ports?.[0]?.containerPort ?? 80),
     ...(meshed
-      ? { proxy: { inbound: at(port('inbound')), outbound: at(port('outbound')), admin: at(port('admin')), ...(tap === undefined ? {} : { tap: at(tap) }), ...(intercepted ? { intercept: true } : {}) } }
+      ? {
+          proxy: {
+            inbound: at(port('inbound')),
+            outbound: at(port('outbound')),
+            admin: at(port('admin')),
+            ...(tap === undefined ? {} : { tap: at(tap) }),
+            ...(intercepted ? { intercept: true } : {}),
+            ...(skipInboundPorts.length > 0 ? { skipInboundPorts } : {}),
+          },
+        }
       : {}),
     ready,
   };
