@@ -1,8 +1,9 @@
 // `npm run bench`: on loopback, in one run, the same load through every subject: direct (the limit), nginx,
 // node-http-proxy, one Signalbox hop, a Signalbox pair (outbound → inbound, per peer protocol) for HTTP/1.1; h2c
 // (direct, nginx, Signalbox hop); opaque TCP (direct, haproxy mode tcp, Signalbox opaque hop); and, for HTTP/1.1
-// and TCP, a bare Node `net` pipe: the floor any Node proxy stands on, next to nginx/haproxy. The subject runs
-// on core 0, the load generator and the nginx backend on core 1. Prints req/s, the subject's CPU time per request
+// and TCP, a bare Node `net` pipe: the floor any Node proxy stands on, next to nginx/haproxy (for h2c, a minimal
+// node:http2 proxy plays that part: the "pipe" column). The subject runs on core 0, the load generator and the
+// nginx backend on core 1. Prints req/s, the subject's CPU time per request
 // (/proc utime+stime over the max-load run ÷ requests), p50/p99 at max load, p50/p99 and the latency it adds at a
 // fixed 1 000 req/s, peak RSS, and ratios to direct and nginx. Options: --seconds=N (max-load run, default 6),
 // --only=<substrings of subject names, comma-separated>, --baseline=<another build's apps/proxy/dist/main.js>
@@ -237,7 +238,17 @@ async function main(): Promise<void> {
   subjects.push(tappedHop(false), tappedHop(true));
   for (const v of variants) subjects.push(pair('http1', v), pair('http2', v));
   for (const { main, mark } of variants) subjects.push(...mtlsPairs({ dir, backendPort: backendH1, core: subjectCore, proxyMain: main, mark }));
-  subjects.push(direct('h2c', backendH2), nginx('h2c'), ...variants.map((v) => hop('h2c', v)));
+  subjects.push(direct('h2c', backendH2), nginx('h2c'), {
+    name: 'node http2 proxy (h2c)',
+    protocol: 'h2c',
+    role: 'node-pipe',
+    async start() {
+      const port = await freePort();
+      const p = start('node-h2-proxy', subjectCore, process.execPath, ['bench/node-h2-proxy.mjs', String(port), String(backendH2)]);
+      await waitForPort(port, p);
+      return { target: { url: url(port) }, pgids: [p.pid], stop: () => stop(p) };
+    },
+  }, ...variants.map((v) => hop('h2c', v)));
   subjects.push(direct('tcp', backendH1), {
     name: 'haproxy mode tcp',
     protocol: 'tcp',
