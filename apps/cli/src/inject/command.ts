@@ -1,8 +1,9 @@
 // `signalbox inject [files|dirs|-]…`: prints the manifests with the proxy added to every workload's pod template
 // (pipe it to `kubectl apply -f -`); a line per workload on stderr. Invalid input: exit 1, nothing on stdout.
 import { KubeConfigError, loadKubeConfig } from '@signalbox/api';
-import { cidrListSchema, defaultClusterNetworks, parsePortRanges } from '@signalbox/shared';
+import { defaultClusterNetworks, parsePortRanges } from '@signalbox/shared';
 import { InvalidArgumentError, Option, type Command } from 'commander';
+import { clusterNetworksArgument, ClusterNetworksError, readClusterNetworks } from '../kube/cluster-networks.js';
 import { defaultImageRegistry, defaultNamespace } from '../kube/mesh.js';
 import { injectManifests, ManifestError, readManifestInputs } from './manifests.js';
 import { readTrustAnchors, TrustAnchorsError } from './trust-anchors.js';
@@ -15,7 +16,7 @@ interface InjectOptions {
   trustDomain: string;
   skipInboundPorts: string[];
   skipOutboundPorts: string[];
-  clusterNetworks: string[];
+  clusterNetworks?: string[];
 }
 
 export function addInjectCommand(program: Command): void {
@@ -25,7 +26,11 @@ export function addInjectCommand(program: Command): void {
     .argument('[paths...]', 'manifest files or directories; "-" or none reads stdin')
     .option('--skip-inbound-ports <ports>', 'ports (or ranges) whose inbound traffic bypasses the proxy', ports, [])
     .option('--skip-outbound-ports <ports>', 'ports (or ranges) whose outbound traffic bypasses the proxy', ports, [])
-    .option('--cluster-networks <cidrs>', 'where the cluster’s pods and services live: proxies ask discovery only about these', cidrs, [...defaultClusterNetworks])
+    .option(
+      '--cluster-networks <cidrs>',
+      'where the cluster’s pods and services live: proxies ask discovery only about these (default: install’s, read from the cluster; with --identity-trust-anchors-file, Linkerd’s)',
+      clusterNetworksArgument,
+    )
     .option('--namespace <ns>', 'the control plane’s namespace', defaultNamespace)
     .option('--trust-domain <domain>', 'trust domain of the identities', 'cluster.local')
     .option('--identity-trust-anchors-file <file>', 'PEM trust anchors given to install (default: read install’s ConfigMap from the cluster)')
@@ -34,11 +39,13 @@ export function addInjectCommand(program: Command): void {
     .action(async (paths: string[], options: InjectOptions) => {
       try {
         const inputs = await readManifestInputs(paths, readStdin);
+        // With the anchors file inject works offline and reads nothing from a cluster.
+        const cluster = options.identityTrustAnchorsFile === undefined ? loadKubeConfig(options.kubeconfig) : undefined;
         const trustAnchorsPem = await readTrustAnchors(
-          options.identityTrustAnchorsFile !== undefined
-            ? { file: options.identityTrustAnchorsFile }
-            : { cluster: () => loadKubeConfig(options.kubeconfig), namespace: options.namespace },
+          cluster ? { cluster, namespace: options.namespace } : { file: options.identityTrustAnchorsFile as string },
         );
+        const clusterNetworks =
+          options.clusterNetworks ?? (cluster ? await readClusterNetworks(cluster, options.namespace) : [...defaultClusterNetworks]);
         const { yaml, report } = injectManifests(inputs, {
           controlPlaneNamespace: options.namespace,
           trustAnchorsPem,
@@ -46,13 +53,18 @@ export function addInjectCommand(program: Command): void {
           trustDomain: options.trustDomain,
           skipInboundPorts: options.skipInboundPorts,
           skipOutboundPorts: options.skipOutboundPorts,
-          clusterNetworks: options.clusterNetworks,
+          clusterNetworks,
         });
         process.stdout.write(yaml);
         for (const r of report) if (r.outcome !== 'not a workload') process.stderr.write(`${r.name} ${r.outcome}\n`);
       } catch (err) {
         if (err instanceof TrustAnchorsError || err instanceof KubeConfigError) {
           process.stderr.write(`signalbox inject: the proxies need the mesh's trust anchors: ${err.message} (or pass --identity-trust-anchors-file)\n`);
+          process.exitCode = 1;
+          return;
+        }
+        if (err instanceof ClusterNetworksError) {
+          process.stderr.write(`signalbox inject: the proxies need the cluster networks: ${err.message} (or pass --cluster-networks)\n`);
           process.exitCode = 1;
           return;
         }
@@ -69,13 +81,6 @@ function ports(value: string, previous: string[]): string[] {
   } catch (err) {
     throw new InvalidArgumentError((err as Error).message);
   }
-}
-
-/** A comma list replacing the default (not added to it, unlike the skipped ports): the cluster's own ranges. */
-function cidrs(value: string): string[] {
-  const parsed = cidrListSchema.safeParse(value);
-  if (!parsed.success) throw new InvalidArgumentError(`"${value}" is not a comma list of CIDRs like 10.0.0.0/8,fd00::/8`);
-  return parsed.data;
 }
 
 async function readStdin(): Promise<string> {

@@ -3,15 +3,15 @@
 // --manual` reads linkerd-config). Either way the PEM is checked to be certificates before anything is printed.
 import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
-import { kubeServer } from '@signalbox/api';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { readInstallConfig } from '../kube/install-config.js';
 import { trustRootsConfigMap, trustRootsKey } from '../kube/mesh.js';
 
 export class TrustAnchorsError extends Error {
   readonly code = 'SB_INJECT_TRUST_ANCHORS';
 }
 
-export type TrustAnchorsSource = { readonly file: string } | { readonly cluster: () => KubeConfig; readonly namespace: string };
+export type TrustAnchorsSource = { readonly file: string } | { readonly cluster: KubeConfig; readonly namespace: string };
 
 export async function readTrustAnchors(source: TrustAnchorsSource): Promise<string> {
   if ('file' in source) {
@@ -20,17 +20,12 @@ export async function readTrustAnchors(source: TrustAnchorsSource): Promise<stri
     });
     return checked(pem, source.file);
   }
-  const kc = source.cluster();
-  const where = `ConfigMap ${source.namespace}/${trustRootsConfigMap} on ${kubeServer(kc)}`;
-  const configMap = await kc
-    .makeApiClient(CoreV1Api)
-    .readNamespacedConfigMap({ name: trustRootsConfigMap, namespace: source.namespace })
-    .catch((err: Error) => {
-      throw new TrustAnchorsError(`${where}: ${err.message.split('\n')[0] ?? 'unreadable'}`);
-    });
-  const pem = configMap.data?.[trustRootsKey];
-  if (pem === undefined) throw new TrustAnchorsError(`${where}: no ${trustRootsKey}`);
-  return checked(pem, where);
+  const { value, where } = await readInstallConfig(
+    source.cluster,
+    { namespace: source.namespace, name: trustRootsConfigMap, key: trustRootsKey },
+    (message) => new TrustAnchorsError(message),
+  );
+  return checked(value, where);
 }
 
 function checked(pem: string, where: string): string {

@@ -12,13 +12,27 @@ import type {
   V1Service,
   V1ServiceAccount,
 } from '@kubernetes/client-node';
-import { apiPort, componentLabel, controlPlaneUid, image, partOfLabel, prometheusPort, trustRootsConfigMap, trustRootsKey, webPort } from '../kube/mesh.js';
+import {
+  apiPort,
+  clusterNetworksKey,
+  componentLabel,
+  controlPlaneUid,
+  image,
+  meshConfigMap,
+  partOfLabel,
+  prometheusPort,
+  trustRootsConfigMap,
+  trustRootsKey,
+  webPort,
+} from '../kube/mesh.js';
 
 export interface ControlPlaneOptions {
   readonly namespace: string;
   readonly ha: boolean;
   readonly imageRegistry: string;
   readonly trustDomain: string;
+  /** CIDRs of the cluster's pods and services, recorded for `inject` (the proxies ask discovery only about these). */
+  readonly clusterNetworks: readonly string[];
   /** PEM: the trust anchor bundle, the issuer certificate and its key. */
   readonly identity: { readonly trustAnchorsPem: string; readonly issuerCertPem: string; readonly issuerKeyPem: string };
 }
@@ -85,6 +99,12 @@ export function controlPlaneObjects(o: ControlPlaneOptions) {
       kind: 'ConfigMap',
       metadata: { name: trustRootsConfigMap, namespace, labels: labels('identity') },
       data: { [trustRootsKey]: o.identity.trustAnchorsPem },
+    },
+    {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: meshConfigMap, namespace, labels: labels('config') },
+      data: { [clusterNetworksKey]: o.clusterNetworks.join(',') },
     },
     {
       apiVersion: 'apps/v1',

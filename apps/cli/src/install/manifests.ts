@@ -4,16 +4,11 @@ import { readFile } from 'node:fs/promises';
 import type { V1Namespace } from '@kubernetes/client-node';
 import { generateCa, loadIssuer } from '@signalbox/api';
 import { componentLabel, partOfLabel } from '../kube/mesh.js';
-import { controlPlaneObjects } from './control-plane.js';
+import { controlPlaneObjects, type ControlPlaneOptions } from './control-plane.js';
 import { prometheusObjects } from './prometheus.js';
 
-export interface InstallOptions {
-  readonly namespace: string;
-  readonly ha: boolean;
-  readonly imageRegistry: string;
-  readonly trustDomain: string;
-  readonly identity: { readonly trustAnchorsPem: string; readonly issuerCertPem: string; readonly issuerKeyPem: string };
-}
+/** Everything install prints follows from the control plane's options. */
+export type InstallOptions = ControlPlaneOptions;
 
 export function installManifests(o: InstallOptions): object[] {
   const namespace: V1Namespace = {

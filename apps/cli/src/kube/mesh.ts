@@ -31,3 +31,10 @@ export const apiService = (namespace: string) => `signalbox-api.${namespace}.svc
 /** The ConfigMap `install` puts the trust anchors in, and its key; `inject` copies them into each proxy's env. */
 export const trustRootsConfigMap = 'signalbox-identity-trust-roots';
 export const trustRootsKey = 'ca-bundle.crt';
+
+/**
+ * Install's own settings that `inject` needs later (Linkerd keeps them in linkerd-config): `clusterNetworks`, the
+ * comma list given to `install --cluster-networks`.
+ */
+export const meshConfigMap = 'signalbox-config';
+export const clusterNetworksKey = 'clusterNetworks';

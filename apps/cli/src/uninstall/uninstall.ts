@@ -7,7 +7,7 @@ type Ref = { apiVersion: string; kind: string; metadata: { name: string; namespa
 
 export function uninstallList(namespace: string): { apiVersion: 'v1'; kind: 'List'; items: Ref[] } {
   // The identity material does not change which objects exist; placeholders keep this pure and offline.
-  const objects = installManifests({ namespace, ha: true, imageRegistry: 'unused', trustDomain: 'cluster.local', identity: { trustAnchorsPem: '', issuerCertPem: '', issuerKeyPem: '' } });
+  const objects = installManifests({ namespace, ha: true, imageRegistry: 'unused', trustDomain: 'cluster.local', clusterNetworks: [], identity: { trustAnchorsPem: '', issuerCertPem: '', issuerKeyPem: '' } });
   const items = (objects as Ref[]).map(({ apiVersion, kind, metadata }) => ({
     apiVersion,
     kind,

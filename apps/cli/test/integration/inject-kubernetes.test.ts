@@ -1,5 +1,6 @@
-// `signalbox inject --kubeconfig` against the fake API server: it reads the trust anchors from the ConfigMap that
-// `signalbox install` printed (applied to the fake), writes them into the sidecar, and the output is valid. A pod of
+// `signalbox inject --kubeconfig` against the fake API server: it reads the trust anchors and the cluster networks
+// from the ConfigMaps that `signalbox install` printed (applied to the fake), writes them into the sidecar, and the
+// output is valid. A pod of
 // the injected template, as the API would serve it, is then discovered with its mTLS tap listener, so a tap of its
 // deployment goes to podIP:4190.
 import { spawn } from 'node:child_process';
@@ -50,12 +51,17 @@ beforeAll(async () => {
   buildWorkspace('apps/cli');
   fake = await startFakeKubeApi();
   kubeconfig = fake.kubeconfig(makeRunDir('signalbox-inject-kube-'));
-  const installed = await run(['install']);
+  const installed = await run(['install', '--cluster-networks', '10.32.0.0/12,fd10::/64']);
   expect(installed.status, installed.stderr).toBe(0);
-  const roots = docs(installed.stdout).find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'signalbox-identity-trust-roots');
+  const configMap = (name: string) => docs(installed.stdout).find((o) => o.kind === 'ConfigMap' && o.metadata.name === name);
+  const roots = configMap('signalbox-identity-trust-roots');
   installedAnchors = roots?.data?.['ca-bundle.crt'] as string;
   fake.apply(roots as never);
+  fake.apply(configMap('signalbox-config') as never);
 });
+
+const envOf = (yaml: string, name: string) =>
+  (docs(yaml)[0]?.spec?.template as V1PodTemplateSpec).spec?.containers.find((c) => c.name === 'signalbox-proxy')?.env?.find((e) => e.name === name)?.value;
 afterAll(() => fake?.close());
 
 describe('signalbox inject on a cluster', () => {
@@ -79,6 +85,31 @@ describe('signalbox inject on a cluster', () => {
     const registry = kubernetesRegistry({ pods: [pod('books-a', '10.1.0.7'), pod('books-b', '10.1.0.8')], services: [], endpointSlices: [] });
     const targets = tapTargets(registry, { v: 1, target: { namespace: 'demo', kind: 'deployment', name: 'books' }, maxRps: 100, extractHeaders: false });
     expect(targets.ok && targets.pods.map((p) => p.tap)).toEqual(['10.1.0.7:4190', '10.1.0.8:4190']);
+  });
+
+  it('gives the sidecar the cluster networks install recorded, unless --cluster-networks names others', async () => {
+    const configReads = () => fake.requests.filter((q) => q.path === '/api/v1/namespaces/signalbox/configmaps/signalbox-config').length;
+    const before = configReads();
+    const r = await run(['inject', '--kubeconfig', kubeconfig, '-'], deployment);
+    expect(r.status, r.stderr).toBe(0);
+    expect(envOf(r.stdout, 'SIGNALBOX_CLUSTER_NETWORKS')).toBe('10.32.0.0/12,fd10::/64');
+    expect(configReads()).toBe(before + 1);
+    const given = await run(['inject', '--kubeconfig', kubeconfig, '--cluster-networks', '192.168.0.0/16', '-'], deployment);
+    expect(given.status, given.stderr).toBe(0);
+    expect(envOf(given.stdout, 'SIGNALBOX_CLUSTER_NETWORKS')).toBe('192.168.0.0/16');
+    expect(configReads()).toBe(before + 1);
+  });
+
+  it('refuses to guess the cluster networks when install’s config is missing or holds no CIDRs', async () => {
+    fake.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { namespace: 'other', name: 'signalbox-identity-trust-roots' }, data: { 'ca-bundle.crt': installedAnchors } } as never);
+    const missing = await run(['inject', '--kubeconfig', kubeconfig, '--namespace', 'other', '-'], deployment);
+    expect(missing.status).toBe(1);
+    expect(missing.stdout).toBe('');
+    expect(missing.stderr).toMatch(/cluster networks: ConfigMap other\/signalbox-config on http:\/\/127\.0\.0\.1:\d+: .*--cluster-networks/);
+    fake.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { namespace: 'other', name: 'signalbox-config' }, data: { clusterNetworks: '10.0.0.0/33' } } as never);
+    const bad = await run(['inject', '--kubeconfig', kubeconfig, '--namespace', 'other', '-'], deployment);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain('clusterNetworks "10.0.0.0/33" is not a comma list of CIDRs');
   });
 
   it('names the ConfigMap it could not read', async () => {

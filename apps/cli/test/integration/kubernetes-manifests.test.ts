@@ -68,6 +68,7 @@ describe('signalbox install', () => {
         'ClusterRoleBinding/signalbox-api-signalbox',
         'Secret/signalbox-identity-issuer',
         'ConfigMap/signalbox-identity-trust-roots',
+        'ConfigMap/signalbox-config',
         'Deployment/signalbox-api',
         'Service/signalbox-api',
         'Deployment/signalbox-web',
@@ -77,6 +78,18 @@ describe('signalbox install', () => {
       ]),
     );
     await assertValidKubeObjects(objects);
+  });
+
+  it('records the cluster networks for inject: Linkerd’s by default, --cluster-networks replacing them, a bad CIDR refused', async () => {
+    expect(find(objects, 'ConfigMap', 'signalbox-config').data).toEqual({ clusterNetworks: '10.0.0.0/8,100.64.0.0/10,172.16.0.0/12,192.168.0.0/16,fd00::/8' });
+    const r = run(['install', '--cluster-networks', '10.32.0.0/12, fd10::/64']);
+    expect(r.status, r.stderr).toBe(0);
+    const custom = docs(r.stdout);
+    expect(find(custom, 'ConfigMap', 'signalbox-config').data).toEqual({ clusterNetworks: '10.32.0.0/12,fd10::/64' });
+    await assertValidKubeObjects(custom);
+    const bad = run(['install', '--cluster-networks', '10.0.0.0/40']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('is not a comma list of CIDRs');
   });
 
   it('grants the control plane read access to what discovery watches and create on tokenreviews, nothing more', () => {
