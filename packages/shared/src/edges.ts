@@ -2,7 +2,7 @@
 // What the tRPC `edges` procedure takes and returns, for the topology graph and the detail page's edge tables.
 import { z } from 'zod';
 import { windowSchema } from './promql/window.js';
-import { resourceNameSchema } from './resources.js';
+import { resourceNameSchema, workloadKinds } from './resources.js';
 
 export const edgesInputSchema = z.strictObject({
   /** Edges with either end in this namespace; omitted: the whole mesh. */
@@ -11,8 +11,8 @@ export const edgesInputSchema = z.strictObject({
 });
 export type EdgesInput = z.input<typeof edgesInputSchema>;
 
-/** One end of an edge: a workload (today always a deployment). */
-export const workloadRefSchema = z.strictObject({ namespace: z.string(), deployment: z.string() });
+/** One end of an edge: a Deployment, StatefulSet or DaemonSet (`kind`, as the resource kinds spell them). */
+export const workloadRefSchema = z.strictObject({ namespace: z.string(), kind: z.enum(workloadKinds), name: z.string() });
 export type WorkloadRef = z.infer<typeof workloadRefSchema>;
 
 export const edgeProtocols = ['http', 'tcp'] as const;

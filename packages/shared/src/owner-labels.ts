@@ -2,6 +2,7 @@
 // on clients' series), in destination endpoints and in tap meta labels. Linkerd's KindToL5DLabel / GetPodLabels.
 import type { RegistryPod } from './discovery.js';
 import { labelNames as L } from './metrics/names.js';
+import { workloadKinds, type WorkloadKind } from './resources.js';
 
 /** What owns a pod (Kubernetes: its resolved controller); `pod`: nothing, the pod is its own workload. */
 export type OwnerKind = NonNullable<RegistryPod['ownerKind']>;
@@ -20,4 +21,13 @@ export type OwnerLabelKey = (typeof ownerLabelKeys)[keyof typeof ownerLabelKeys]
 export function ownerLabel(pod: Pick<RegistryPod, 'deployment' | 'ownerKind'>): Partial<Record<OwnerLabelKey, string>> {
   const kind = pod.ownerKind ?? 'deployment';
   return kind === 'pod' ? {} : { [ownerLabelKeys[kind]]: pod.deployment };
+}
+
+/** The Deployment, StatefulSet or DaemonSet that unprefixed labels (tap meta, a scrape target's) name; null if none. */
+export function labelledWorkload(labels: Readonly<Record<string, string>>): { kind: WorkloadKind; name: string } | null {
+  for (const kind of workloadKinds) {
+    const name = labels[ownerLabelKeys[kind]];
+    if (name) return { kind, name };
+  }
+  return null;
 }

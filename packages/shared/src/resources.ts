@@ -18,8 +18,12 @@ const aliases: Readonly<Record<string, ResourceKind>> = {
   svc: 'service', service: 'service', services: 'service',
 };
 
-/** Kinds whose resources are pods' owners (the registry's `ownerKind`), named by a Prometheus target label. */
-export type WorkloadKind = Extract<ResourceKind, 'deployment' | 'statefulset' | 'daemonset'>;
+/**
+ * Kinds whose resources are pods' owners (the registry's `ownerKind`), named by a Prometheus target label; edges
+ * join them, as `linkerd viz edges` draws them.
+ */
+export const workloadKinds = ['deployment', 'statefulset', 'daemonset'] as const satisfies readonly ResourceKind[];
+export type WorkloadKind = (typeof workloadKinds)[number];
 
 /** "deploy", "deployments", "po" … → the canonical kind, or null when unknown. */
 export function parseResourceKind(value: string): ResourceKind | null {

@@ -12,14 +12,15 @@ const registry = registrySchema.parse({
         { name: 'mixed-0', deployment: 'mixed', serviceAccount: 'a', app: '127.0.0.1:200', proxy: proxy(200) },
         { name: 'mixed-1', deployment: 'mixed', serviceAccount: 'b', app: '127.0.0.1:300', proxy: proxy(300) },
         { name: 'plain-0', deployment: 'plain', serviceAccount: 'plain', app: '127.0.0.1:400' },
+        { name: 'db-0', deployment: 'db', ownerKind: 'statefulset', serviceAccount: 'db-sa', app: '127.0.0.1:500', proxy: proxy(500) },
       ],
     },
   ],
 });
 const booksId = 'books.demo.serviceaccount.identity.signalbox.example.org';
-const edge = (src: string, secured: boolean): Edge => ({
-  src: { namespace: 'demo', deployment: src },
-  dst: { namespace: 'demo', deployment: 'books' },
+const edge = (src: string, secured: boolean, kind: Edge['src']['kind'] = 'deployment'): Edge => ({
+  src: { namespace: 'demo', kind, name: src },
+  dst: { namespace: 'demo', kind: 'deployment', name: 'books' },
   protocol: 'http',
   rps: 1,
   successRate: 1,
@@ -40,6 +41,8 @@ describe('client identity of an edge', () => {
     ['pods with different accounts: ambiguous, none', edge('mixed', true), null],
     ['an unmeshed source: none', edge('plain', true), null],
     ['a source the registry does not know: none', edge('ghost', true), null],
+    ['a StatefulSet source: its pods’ account', edge('db', true, 'statefulset'), 'db-sa.demo.serviceaccount.identity.signalbox.example.org'],
+    ['a Deployment named like a StatefulSet: not its pods', edge('db', true), null],
   ])('%s', (_name, input, clientId) => {
     expect(withClientIds([input], registry)[0]?.clientId).toBe(clientId);
   });

@@ -10,7 +10,7 @@ export function withClientIds(edges: readonly Edge[], registry: Registry): Edge[
     if (!trustDomain) return e;
     const pods = registry.namespaces
       .find((ns) => ns.name === e.src.namespace)
-      ?.pods.filter((p) => p.deployment === e.src.deployment && p.proxy);
+      ?.pods.filter((p) => p.deployment === e.src.name && (p.ownerKind ?? 'deployment') === e.src.kind && p.proxy);
     const [serviceAccount, ...others] = new Set(pods?.map((p) => p.serviceAccount));
     if (serviceAccount === undefined || others.length > 0) return e;
     return { ...e, clientId: identityName({ serviceAccount, namespace: e.src.namespace, trustDomain }) };

@@ -31,8 +31,8 @@ describe('edgeRows', () => {
     });
     expect(rows).toEqual([
       {
-        src: { namespace: 'demo', deployment: 'web' },
-        dst: { namespace: 'demo', deployment: 'books' },
+        src: { namespace: 'demo', kind: 'deployment', name: 'web' },
+        dst: { namespace: 'demo', kind: 'deployment', name: 'books' },
         protocol: 'http',
         rps: 2,
         successRate: 0.9,
@@ -63,7 +63,7 @@ describe('edgeRows', () => {
       windowSeconds: 10,
       vectors: { ...none, tcpConnections: [sample(edge('web', 'authors', plain), '0')], tcpReadBytes: [sample(edge('web', 'authors', plain), '20')] },
     });
-    expect(rows.map((r) => [r.dst.deployment, r.tcpConnections, r.readBytesPerSec])).toEqual([['authors', 0, 2]]);
+    expect(rows.map((r) => [r.dst.name, r.tcpConnections, r.readBytesPerSec])).toEqual([['authors', 0, 2]]);
   });
 
   it('drops idle series, series without a destination workload, and latency alone', () => {
@@ -103,10 +103,48 @@ describe('edgeRows', () => {
         ],
       },
     });
-    expect(rows.map((r) => [r.dst.deployment, r.secured, r.noTlsReason, r.serverId])).toEqual([
+    expect(rows.map((r) => [r.dst.name, r.secured, r.noTlsReason, r.serverId])).toEqual([
       ['authors', false, 'no_identity', null],
       ['books', true, null, mtls.server_id],
     ]);
+  });
+
+  it('joins StatefulSets and DaemonSets as Deployments, by the one owner label each side carries', () => {
+    const series = (src: Record<string, string>, dst: Record<string, string>) => sample({ namespace: 'demo', dst_namespace: 'demo', ...src, ...dst, ...plain }, '1');
+    const rows = edgeRows({
+      windowSeconds: 60,
+      vectors: {
+        ...none,
+        tcpConnections: [
+          // A StatefulSet's endpoint: dst_deployment is "" (Linkerd's GetPodLabels), dst_statefulset names it.
+          series({ deployment: 'web' }, { dst_deployment: '', dst_statefulset: 'db' }),
+          series({ daemonset: 'agent' }, { dst_statefulset: 'db' }),
+          series({ statefulset: 'db' }, { dst_daemonset: 'agent' }),
+          // A Deployment and a StatefulSet may share a name: two workloads.
+          series({ deployment: 'web' }, { dst_deployment: 'db' }),
+          // A ReplicaSet's or a bare pod's endpoint is no edge kind.
+          series({ deployment: 'web' }, { dst_replicaset: 'rs' }),
+          series({ deployment: 'web' }, { dst_pod: 'debug' }),
+        ],
+      },
+    });
+    const end = (w: { kind: string; name: string }) => `${w.kind}/${w.name}`;
+    expect(rows.map((r) => `${end(r.src)}>${end(r.dst)}`)).toEqual([
+      'daemonset/agent>statefulset/db',
+      'statefulset/db>daemonset/agent',
+      'deployment/web>deployment/db',
+      'deployment/web>statefulset/db',
+    ]);
+  });
+
+  it('adds a StatefulSet destination’s own inbound overhead, keyed by its kind', () => {
+    const responses = [sample({ namespace: 'demo', deployment: 'web', dst_namespace: 'demo', dst_statefulset: 'db', classification: 'success', tls: 'true' }, '60')];
+    const rows = edgeRows({
+      windowSeconds: 60,
+      vectors: { ...none, responses },
+      overhead: { outboundP50: [], outboundP99: [], inboundP50: [sample({ namespace: 'demo', statefulset: 'db' }, '0.3'), sample({ namespace: 'demo', deployment: 'db' }, '9')], inboundP99: [] },
+    });
+    expect(rows.map((r) => r.overheadMs)).toEqual([{ p50: 0.3, p99: null }]);
   });
 
   it('sorts by source then destination, across namespaces', () => {
@@ -116,7 +154,7 @@ describe('edgeRows', () => {
       windowSeconds: 60,
       vectors: { ...none, tcpConnections: [conn('web', 'demo', 'books'), conn('traffic', 'demo', 'web'), conn('web', 'db', 'postgres'), conn('web', 'demo', 'authors')] },
     });
-    expect(rows.map((r) => `${r.src.deployment}>${r.dst.namespace}/${r.dst.deployment}`)).toEqual([
+    expect(rows.map((r) => `${r.src.name}>${r.dst.namespace}/${r.dst.name}`)).toEqual([
       'traffic>demo/web',
       'web>db/postgres',
       'web>demo/authors',
@@ -146,7 +184,7 @@ describe('edgeRows overhead', () => {
         inboundP99: [sample(workload('books'), '0.75')],
       },
     });
-    const overhead = Object.fromEntries(rows.map((r) => [`${r.src.deployment}>${r.dst.deployment}`, r.overheadMs]));
+    const overhead = Object.fromEntries(rows.map((r) => [`${r.src.name}>${r.dst.name}`, r.overheadMs]));
     expect(overhead).toEqual({
       'web>books': { p50: 0.25, p99: 1.25 },
       // NaN (too few samples) on one side: the other side alone.

@@ -1,6 +1,7 @@
-// Pure reduction of the edge queries' vectors to one row per source→destination workload pair: HTTP golden
-// metrics where requests completed, TCP connections and bytes for every edge, and the edge's TLS state.
-import { labelNames as L, sampleValue, type Edge, type Vector } from '@signalbox/shared';
+// Pure reduction of the edge queries' vectors to one row per source→destination workload pair (Deployments,
+// StatefulSets and DaemonSets alike): HTTP golden metrics where requests completed, TCP connections and bytes for
+// every edge, and the edge's TLS state.
+import { edgeWorkloadLabels, labelNames as L, sampleValue, workloadKinds, type Edge, type Vector, type WorkloadRef } from '@signalbox/shared';
 
 export interface EdgeVectors {
   readonly responses: Vector;
@@ -48,10 +49,10 @@ interface Acc {
 export function edgeRows({ windowSeconds, vectors, overhead }: EdgeRowsArgs): Edge[] {
   const edges = new Map<string, Acc>();
   const edgeOf = (metric: Readonly<Record<string, string>>): Acc | null => {
-    const src = { namespace: metric[L.namespace] ?? '', deployment: metric[L.deployment] ?? '' };
-    const dst = { namespace: metric[L.dstNamespace] ?? '', deployment: metric[L.dstDeployment] ?? '' };
-    if (!src.deployment || !dst.deployment) return null;
-    const key = edgeKey(metric);
+    const src = workload(metric, L.namespace, 'src');
+    const dst = workload(metric, L.dstNamespace, 'dst');
+    if (!src || !dst) return null;
+    const key = edgeKey(src, dst);
     let acc = edges.get(key);
     if (!acc) {
       acc = { src, dst, success: 0, failure: 0, p99: null, connections: 0, read: 0, written: 0, tls: new Set(), reasons: new Set(), serverIds: new Set() };
@@ -93,13 +94,13 @@ export function edgeRows({ windowSeconds, vectors, overhead }: EdgeRowsArgs): Ed
   tcp(vectors.tcpWriteBytes, (acc, n) => (acc.written += n));
   // Latency alone does not make an edge (irate can outlive the window's last request), it only describes one.
   for (const { metric, value } of vectors.latencyP99) {
-    const acc = edges.get(edgeKey(metric));
+    const acc = edges.get(seriesEdgeKey(metric));
     if (acc) acc.p99 = sampleValue(value[1]);
   }
 
-  const byEdge = (vector: Vector) => new Map(vector.map(({ metric, value }) => [edgeKey(metric), sampleValue(value[1])]));
+  const byEdge = (vector: Vector) => new Map(vector.map(({ metric, value }) => [seriesEdgeKey(metric), sampleValue(value[1])]));
   const byWorkload = (vector: Vector) =>
-    new Map(vector.map(({ metric, value }) => [`${metric[L.namespace] ?? ''}/${metric[L.deployment] ?? ''}`, sampleValue(value[1])]));
+    new Map(vector.map(({ metric, value }) => [workloadKey(workload(metric, L.namespace, 'src')), sampleValue(value[1])]));
   const o = overhead && {
     outP50: byEdge(overhead.outboundP50),
     outP99: byEdge(overhead.outboundP99),
@@ -114,7 +115,7 @@ export function edgeRows({ windowSeconds, vectors, overhead }: EdgeRowsArgs): Ed
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([key, e]): Edge => {
       const total = e.success + e.failure;
-      const dst = `${e.dst.namespace}/${e.dst.deployment}`;
+      const dst = workloadKey(e.dst);
       const overheadMs =
         o && total > 0
           ? { overheadMs: { p50: both(o.outP50.get(key), o.inP50.get(dst)), p99: both(o.outP99.get(key), o.inP99.get(dst)) } }
@@ -143,7 +144,29 @@ export function edgeRows({ windowSeconds, vectors, overhead }: EdgeRowsArgs): Ed
     });
 }
 
-/** `ns/src>ns/dst`: sorts edges by source, then destination. */
-function edgeKey(metric: Readonly<Record<string, string>>): string {
-  return `${metric[L.namespace] ?? ''}/${metric[L.deployment] ?? ''}>${metric[L.dstNamespace] ?? ''}/${metric[L.dstDeployment] ?? ''}`;
+/**
+ * The workload a series names on one side: its namespace label and the one kind label that is set (a pod has one
+ * owner). Null when no edge kind is (a bare pod's, a ReplicaSet's or a Job's).
+ */
+function workload(metric: Readonly<Record<string, string>>, namespaceLabel: string, side: 'src' | 'dst'): WorkloadRef | null {
+  const namespace = metric[namespaceLabel] ?? '';
+  for (const kind of workloadKinds) {
+    const name = metric[edgeWorkloadLabels[kind][side]] ?? '';
+    if (name !== '') return { namespace, kind, name };
+  }
+  return null;
+}
+
+/** `ns/name/kind`: sorts by namespace, then name; the kind keeps a Deployment and a StatefulSet of one name apart. */
+function workloadKey(w: WorkloadRef | null): string {
+  return w ? `${w.namespace}/${w.name}/${w.kind}` : '';
+}
+
+/** `src>dst`: sorts edges by source, then destination. */
+function edgeKey(src: WorkloadRef | null, dst: WorkloadRef | null): string {
+  return `${workloadKey(src)}>${workloadKey(dst)}`;
+}
+
+function seriesEdgeKey(metric: Readonly<Record<string, string>>): string {
+  return edgeKey(workload(metric, L.namespace, 'src'), workload(metric, L.dstNamespace, 'dst'));
 }

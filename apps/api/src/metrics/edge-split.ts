@@ -8,7 +8,7 @@ export interface SplitShare {
   readonly share: number;
 }
 
-/** `namespace/deployment` of each backend workload → the split it belongs to (the first, if several). */
+/** `namespace/kind/name` of each backend workload → the split it belongs to (the first, if several). */
 export function splitShares(registry: Registry): Map<string, SplitShare> {
   const shares = new Map<string, SplitShare>();
   for (const ns of registry.namespaces)
@@ -19,9 +19,12 @@ export function splitShares(registry: Registry): Map<string, SplitShare> {
       if (total <= 0) continue;
       for (const b of backends) {
         const namespace = b.namespace ?? ns.name;
-        const backend = registry.namespaces.find((n) => n.name === namespace)?.services.find((s) => s.name === b.service);
+        const backendNs = registry.namespaces.find((n) => n.name === namespace);
+        const backend = backendNs?.services.find((s) => s.name === b.service);
         if (!backend) continue;
-        const key = `${namespace}/${backend.deployment}`;
+        // A service names its workload but not the kind: its pods' owner says it.
+        const kind = backendNs?.pods.find((p) => p.deployment === backend.deployment)?.ownerKind ?? 'deployment';
+        const key = `${namespace}/${kind}/${backend.deployment}`;
         if (!shares.has(key)) shares.set(key, { service: svc.name, share: b.weight / total });
       }
     }
@@ -32,7 +35,7 @@ export function splitShares(registry: Registry): Map<string, SplitShare> {
 export function withSplits(edges: readonly Edge[], shares: ReadonlyMap<string, SplitShare>): Edge[] {
   if (shares.size === 0) return [...edges];
   return edges.map((e) => {
-    const split = shares.get(`${e.dst.namespace}/${e.dst.deployment}`);
+    const split = shares.get(`${e.dst.namespace}/${e.dst.kind}/${e.dst.name}`);
     return split ? { ...e, split: { service: split.service, share: split.share } } : e;
   });
 }

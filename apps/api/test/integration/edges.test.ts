@@ -17,7 +17,8 @@ beforeAll(async () => {
 afterAll(() => fixture?.stop());
 
 const client = () => createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: `${fixture.apiUrl}/trpc` })] });
-const to = (edges: readonly Edge[], dst: string) => edges.find((e) => e.src.deployment === 'books' && e.dst.deployment === dst);
+const to = (edges: readonly Edge[], dst: string) =>
+  edges.find((e) => e.src.kind === 'deployment' && e.src.name === 'books' && e.dst.kind === 'deployment' && e.dst.name === dst);
 
 describe('edges, time series and resources against a real Prometheus', () => {
   it('finds the HTTP edge and the TCP-only edge, neither secured yet', async () => {

@@ -1,7 +1,8 @@
 // A StatefulSet's pod end to end on the static registry: the real api resolves `db.demo` to it with
 // `statefulset: db`, the caller's real proxy counts the calls with `dst_statefulset="db"` (and an empty
 // `dst_deployment`), file_sd labels db's own proxy `statefulset="db"`, and `stat sts` reads both through a real
-// Prometheus, while `stat deploy` does not take db for a deployment.
+// Prometheus, while `stat deploy` does not take db for a deployment; `edges` has web → db as a Deployment to a
+// StatefulSet.
 import http from 'node:http';
 import path from 'node:path';
 import { eventually, freeAddr, freePort, makeRunDir, startControlPlane, startPrometheus, startProxy, type ManagedProcess, type RunningPrometheus } from '@signalbox/launch';
@@ -102,5 +103,20 @@ describe('a StatefulSet-owned endpoint', () => {
     expect(row).toMatchObject({ kind: 'statefulset', namespace: 'demo', name: 'db', meshedPods: 1, totalPods: 1, successRate: 1 });
     expect((await caller.stat({ kind: 'deployment', namespace: 'demo', window: '10s' })).rows.map((r) => r.name)).toEqual(['web']);
     expect(await scrape(dbAdmin)).toMatch(/request_total\{direction="inbound",/);
+  });
+
+  it('is an edge from the Deployment calling it, labelled by kind, with its own proxy’s overhead', async () => {
+    const caller = createCallerFactory(appRouter)({ registry: () => registry, prometheus: createPrometheusClient({ url: prometheus?.url ?? '' }) });
+    const edge = await eventually(
+      async () => {
+        await callDb();
+        const { edges } = await caller.edges({ namespace: 'demo', window: '10s' });
+        expect(edges.map((e) => [e.src, e.dst])).toEqual([[{ namespace: 'demo', kind: 'deployment', name: 'web' }, { namespace: 'demo', kind: 'statefulset', name: 'db' }]]);
+        expect(edges[0]?.overheadMs?.p50).toEqual(expect.any(Number));
+        return edges[0];
+      },
+      { timeoutMs: 30_000, intervalMs: 500 },
+    );
+    expect(edge).toMatchObject({ protocol: 'http', successRate: 1, secured: false, noTlsReason: 'not_provided_by_service_discovery' });
   });
 });

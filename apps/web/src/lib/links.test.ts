@@ -9,13 +9,13 @@ describe('links', () => {
   });
 
   it('builds the tap link of an edge', () => {
-    const web = { namespace: 'demo', deployment: 'web' };
-    expect(tapHref(web, { namespace: 'demo', deployment: 'books' })).toBe('/tap?resource=deploy/web&namespace=demo&to=deploy/books');
-    expect(tapHref(web, { namespace: 'data', deployment: 'db' })).toBe(
-      '/tap?resource=deploy/web&namespace=demo&to=deploy/db&to_namespace=data',
-    );
+    const web = { namespace: 'demo', kind: 'deployment', name: 'web' } as const;
+    const books = { namespace: 'demo', kind: 'deployment', name: 'books' } as const;
+    expect(tapHref(web, books)).toBe('/tap?resource=deploy/web&namespace=demo&to=deploy/books');
+    expect(tapHref(web, { namespace: 'data', kind: 'statefulset', name: 'db' })).toBe('/tap?resource=deploy/web&namespace=demo&to=sts/db&to_namespace=data');
+    expect(tapHref({ namespace: 'demo', kind: 'daemonset', name: 'agent' }, books)).toBe('/tap?resource=ds/agent&namespace=demo&to=deploy/books');
     expect(tapHref(web)).toBe('/tap?resource=deploy/web&namespace=demo');
-    expect(new URL(tapHref(web, { namespace: 'demo', deployment: 'books' }), 'http://x').searchParams.get('to')).toBe('deploy/books');
+    expect(new URL(tapHref(web, books), 'http://x').searchParams.get('to')).toBe('deploy/books');
   });
 
   it('knows which kinds have a detail page', () => {

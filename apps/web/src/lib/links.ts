@@ -1,6 +1,6 @@
 // Where the dashboard links to: a resource's detail page and the tap view for one edge, built in one place so the
 // URL shapes (which Playwright and users bookmark) cannot drift apart.
-import { parseResourceKind, type ResourceKind, type WorkloadRef } from '@signalbox/shared';
+import { formatTapResource, parseResourceKind, type ResourceKind, type WorkloadRef } from '@signalbox/shared';
 
 /** Kinds with a detail page (`/namespaces/<ns>/<kind>/<name>`): the workloads `stat` reports, pods and services. */
 export const detailKinds = ['deployment', 'statefulset', 'daemonset', 'pod', 'service'] as const satisfies readonly ResourceKind[];
@@ -29,15 +29,16 @@ export function namespaceHref(namespace: string, window?: string): string {
 }
 
 /**
- * The tap view filtered to exactly one edge, in Linkerd's terms: `resource=deploy/<src>` in the source's namespace,
- * `to=deploy/<dst>`, and `to_namespace` only when the destination lives elsewhere.
+ * The tap view filtered to exactly one edge, in Linkerd's terms: `resource=deploy/<src>` (or `sts/`, `ds/`) in the
+ * source's namespace, `to=<kind>/<dst>`, and `to_namespace` only when the destination lives elsewhere.
  */
 export function tapHref(src: WorkloadRef, dst?: WorkloadRef): string {
   // "/" is legal in a query, and `deploy/web` reads better than `deploy%2Fweb` in a shared link.
   const e = encodeURIComponent;
-  const params = [`resource=deploy/${e(src.deployment)}`, `namespace=${e(src.namespace)}`];
+  const workload = (w: WorkloadRef) => formatTapResource({ kind: w.kind, name: e(w.name) });
+  const params = [`resource=${workload(src)}`, `namespace=${e(src.namespace)}`];
   if (dst) {
-    params.push(`to=deploy/${e(dst.deployment)}`);
+    params.push(`to=${workload(dst)}`);
     if (dst.namespace !== src.namespace) params.push(`to_namespace=${e(dst.namespace)}`);
   }
   return `/tap?${params.join('&')}`;

@@ -31,12 +31,12 @@ describe('edgeOverheadQueries', () => {
   it('spells the mesh-wide queries out in full: per edge outbound, per destination workload inbound', () => {
     expect(edgeOverheadQueries({ window: '1m' })).toEqual({
       outbound: {
-        p50: 'histogram_quantile(0.5, sum(irate(signalbox_proxy_overhead_ms_bucket{direction="outbound",dst_deployment!=""}[1m])) by (le, namespace, deployment, dst_namespace, dst_deployment))',
-        p99: 'histogram_quantile(0.99, sum(irate(signalbox_proxy_overhead_ms_bucket{direction="outbound",dst_deployment!=""}[1m])) by (le, namespace, deployment, dst_namespace, dst_deployment))',
+        p50: 'histogram_quantile(0.5, sum(irate(signalbox_proxy_overhead_ms_bucket{direction="outbound",dst_namespace!=""}[1m])) by (le, namespace, deployment, statefulset, daemonset, dst_namespace, dst_deployment, dst_statefulset, dst_daemonset))',
+        p99: 'histogram_quantile(0.99, sum(irate(signalbox_proxy_overhead_ms_bucket{direction="outbound",dst_namespace!=""}[1m])) by (le, namespace, deployment, statefulset, daemonset, dst_namespace, dst_deployment, dst_statefulset, dst_daemonset))',
       },
       inbound: {
-        p50: 'histogram_quantile(0.5, sum(irate(signalbox_proxy_overhead_ms_bucket{deployment!="",direction="inbound"}[1m])) by (le, namespace, deployment))',
-        p99: 'histogram_quantile(0.99, sum(irate(signalbox_proxy_overhead_ms_bucket{deployment!="",direction="inbound"}[1m])) by (le, namespace, deployment))',
+        p50: 'histogram_quantile(0.5, sum(irate(signalbox_proxy_overhead_ms_bucket{direction="inbound"}[1m])) by (le, namespace, deployment, statefulset, daemonset))',
+        p99: 'histogram_quantile(0.99, sum(irate(signalbox_proxy_overhead_ms_bucket{direction="inbound"}[1m])) by (le, namespace, deployment, statefulset, daemonset))',
       },
     });
   });
@@ -44,8 +44,8 @@ describe('edgeOverheadQueries', () => {
   it('unions the edges leaving and entering a namespace; the destinations’ side stays mesh-wide', () => {
     const q = edgeOverheadQueries({ namespace: 'demo', window: '10s' });
     expect(q.outbound.p99).toBe(
-      'histogram_quantile(0.99, sum(irate(signalbox_proxy_overhead_ms_bucket{direction="outbound",dst_deployment!="",namespace="demo"}[10s])) by (le, namespace, deployment, dst_namespace, dst_deployment))' +
-        ' or histogram_quantile(0.99, sum(irate(signalbox_proxy_overhead_ms_bucket{direction="outbound",dst_deployment!="",dst_namespace="demo"}[10s])) by (le, namespace, deployment, dst_namespace, dst_deployment))',
+      'histogram_quantile(0.99, sum(irate(signalbox_proxy_overhead_ms_bucket{direction="outbound",dst_namespace!="",namespace="demo"}[10s])) by (le, namespace, deployment, statefulset, daemonset, dst_namespace, dst_deployment, dst_statefulset, dst_daemonset))' +
+        ' or histogram_quantile(0.99, sum(irate(signalbox_proxy_overhead_ms_bucket{direction="outbound",dst_namespace="demo"}[10s])) by (le, namespace, deployment, statefulset, daemonset, dst_namespace, dst_deployment, dst_statefulset, dst_daemonset))',
     );
     expect(q.inbound).toEqual(edgeOverheadQueries({ window: '10s' }).inbound);
   });

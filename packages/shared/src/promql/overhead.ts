@@ -1,7 +1,7 @@
 // The mesh's own latency (Signalbox's `signalbox_proxy_overhead_ms`, which Linkerd has no equivalent of): p50/p99 of
 // the time requests spend inside the proxies, per stat row and per edge, beside the total latency of the same series.
 import { labelNames as L, metricNames as M } from '../metrics/names.js';
-import { edgeGroupBy, type EdgeQueryArgs } from './edges.js';
+import { edgeDestinationGroupBy, edgeGroupBy, edgeSelectors, type EdgeQueryArgs } from './edges.js';
 import { byClause, labelSelector, type LabelMatchers } from './labels.js';
 import { resourceMatchers, statGroupBy, type StatQueryArgs } from './queries.js';
 
@@ -38,11 +38,8 @@ export interface EdgeOverheadQueries {
  * namespace may come from anywhere and go anywhere), so it is not narrowed by `namespace`.
  */
 export function edgeOverheadQueries({ namespace, window }: EdgeQueryArgs): EdgeOverheadQueries {
-  const base: LabelMatchers = { [L.direction]: 'outbound', [L.dstDeployment]: { ne: '' } };
-  const sides: LabelMatchers[] =
-    namespace === undefined ? [base] : [{ ...base, [L.namespace]: namespace }, { ...base, [L.dstNamespace]: namespace }];
   return {
-    outbound: quantiles(sides, edgeGroupBy, window),
-    inbound: quantiles([{ [L.direction]: 'inbound', [L.deployment]: { ne: '' } }], [L.namespace, L.deployment], window),
+    outbound: quantiles(edgeSelectors(namespace), edgeGroupBy, window),
+    inbound: quantiles([{ [L.direction]: 'inbound' }], edgeDestinationGroupBy, window),
   };
 }

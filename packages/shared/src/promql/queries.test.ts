@@ -107,30 +107,30 @@ describe('statQueries', () => {
 });
 
 describe('edgeQueries', () => {
-  it('spells the mesh-wide edge queries out in full', () => {
+  it('spells the mesh-wide edge queries out in full: workloads of every edge kind on both sides', () => {
     expect(edgeQueries({ window: '1m' })).toEqual({
       responses:
-        'sum(increase(response_total{direction="outbound",dst_deployment!=""}[1m])) by (namespace, deployment, dst_namespace, dst_deployment, classification, tls)',
+        'sum(increase(response_total{direction="outbound",dst_namespace!=""}[1m])) by (namespace, deployment, statefulset, daemonset, dst_namespace, dst_deployment, dst_statefulset, dst_daemonset, classification, tls)',
       latencyP99:
-        'histogram_quantile(0.99, sum(irate(response_latency_ms_bucket{direction="outbound",dst_deployment!=""}[1m])) by (le, namespace, deployment, dst_namespace, dst_deployment))',
+        'histogram_quantile(0.99, sum(irate(response_latency_ms_bucket{direction="outbound",dst_namespace!=""}[1m])) by (le, namespace, deployment, statefulset, daemonset, dst_namespace, dst_deployment, dst_statefulset, dst_daemonset))',
       tcpConnections:
-        'sum(tcp_open_connections{direction="outbound",dst_deployment!="",peer="dst"}) by (namespace, deployment, dst_namespace, dst_deployment, tls, no_tls_reason, server_id)',
+        'sum(tcp_open_connections{direction="outbound",dst_namespace!="",peer="dst"}) by (namespace, deployment, statefulset, daemonset, dst_namespace, dst_deployment, dst_statefulset, dst_daemonset, tls, no_tls_reason, server_id)',
       tcpReadBytes:
-        'sum(increase(tcp_read_bytes_total{direction="outbound",dst_deployment!="",peer="dst"}[1m])) by (namespace, deployment, dst_namespace, dst_deployment, tls, no_tls_reason, server_id)',
+        'sum(increase(tcp_read_bytes_total{direction="outbound",dst_namespace!="",peer="dst"}[1m])) by (namespace, deployment, statefulset, daemonset, dst_namespace, dst_deployment, dst_statefulset, dst_daemonset, tls, no_tls_reason, server_id)',
       tcpWriteBytes:
-        'sum(increase(tcp_write_bytes_total{direction="outbound",dst_deployment!="",peer="dst"}[1m])) by (namespace, deployment, dst_namespace, dst_deployment, tls, no_tls_reason, server_id)',
+        'sum(increase(tcp_write_bytes_total{direction="outbound",dst_namespace!="",peer="dst"}[1m])) by (namespace, deployment, statefulset, daemonset, dst_namespace, dst_deployment, dst_statefulset, dst_daemonset, tls, no_tls_reason, server_id)',
     });
   });
 
   it('unions the edges leaving and entering a namespace', () => {
     const q = edgeQueries({ namespace: 'demo', window: '10s' });
     expect(q.responses).toBe(
-      'sum(increase(response_total{direction="outbound",dst_deployment!="",namespace="demo"}[10s])) by (namespace, deployment, dst_namespace, dst_deployment, classification, tls)' +
-        ' or sum(increase(response_total{direction="outbound",dst_deployment!="",dst_namespace="demo"}[10s])) by (namespace, deployment, dst_namespace, dst_deployment, classification, tls)',
+      'sum(increase(response_total{direction="outbound",dst_namespace!="",namespace="demo"}[10s])) by (namespace, deployment, statefulset, daemonset, dst_namespace, dst_deployment, dst_statefulset, dst_daemonset, classification, tls)' +
+        ' or sum(increase(response_total{direction="outbound",dst_namespace="demo"}[10s])) by (namespace, deployment, statefulset, daemonset, dst_namespace, dst_deployment, dst_statefulset, dst_daemonset, classification, tls)',
     );
     expect(q.tcpConnections).toBe(
-      'sum(tcp_open_connections{direction="outbound",dst_deployment!="",namespace="demo",peer="dst"}) by (namespace, deployment, dst_namespace, dst_deployment, tls, no_tls_reason, server_id)' +
-        ' or sum(tcp_open_connections{direction="outbound",dst_deployment!="",dst_namespace="demo",peer="dst"}) by (namespace, deployment, dst_namespace, dst_deployment, tls, no_tls_reason, server_id)',
+      'sum(tcp_open_connections{direction="outbound",dst_namespace!="",namespace="demo",peer="dst"}) by (namespace, deployment, statefulset, daemonset, dst_namespace, dst_deployment, dst_statefulset, dst_daemonset, tls, no_tls_reason, server_id)' +
+        ' or sum(tcp_open_connections{direction="outbound",dst_namespace="demo",peer="dst"}) by (namespace, deployment, statefulset, daemonset, dst_namespace, dst_deployment, dst_statefulset, dst_daemonset, tls, no_tls_reason, server_id)',
     );
   });
 });

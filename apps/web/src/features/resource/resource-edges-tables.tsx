@@ -15,20 +15,21 @@ import { formatBytesPerSec, formatCount, formatLatencyMs, formatOverheadMs, form
 import type { MetricsWindow } from '../metrics/window';
 import { securityText, tlsReasonText } from '../topology/edge-style';
 import { resourceEdges } from './resource-edges';
+import type { EdgeWorkload } from './resource-workloads';
 
 export interface ResourceEdgesTablesProps {
   readonly namespace: string;
   /** The workloads behind the resource (from `resource`); undefined while it loads. */
-  readonly deployments: readonly string[] | undefined;
+  readonly workloads: readonly EdgeWorkload[] | undefined;
   readonly window: MetricsWindow;
   /** Set for pods and services: edges are per workload, so the tables say whose they are. */
   readonly note?: string;
 }
 
-export function ResourceEdgesTables({ namespace, deployments, window, note }: ResourceEdgesTablesProps) {
+export function ResourceEdgesTables({ namespace, workloads, window, note }: ResourceEdgesTablesProps) {
   const trpc = useTRPC();
   const edges = useQuery(trpc.edges.queryOptions({ namespace, window }, liveQueryOptions));
-  const split = edges.data && deployments ? resourceEdges(edges.data.edges, namespace, deployments) : null;
+  const split = edges.data && workloads ? resourceEdges(edges.data.edges, namespace, workloads) : null;
   return (
     <section className="panel" aria-label="Edges">
       <h2>Edges</h2>
@@ -107,10 +108,10 @@ function EdgeTable({
               {edges.map((e) => {
                 const peer = peerOf(e);
                 return (
-                  <tr key={`${e.src.namespace}/${e.src.deployment}>${e.dst.namespace}/${e.dst.deployment}`} data-peer={peer.deployment}>
+                  <tr key={`${e.src.namespace}/${e.src.kind}/${e.src.name}>${e.dst.namespace}/${e.dst.kind}/${e.dst.name}`} data-peer={peer.name} data-peer-kind={peer.kind}>
                     <td>
-                      <Link href={detailHref('deployment', peer.namespace, peer.deployment, window)}>
-                        {peer.namespace === (direction === 'inbound' ? e.dst : e.src).namespace ? peer.deployment : `${peer.namespace}/${peer.deployment}`}
+                      <Link href={detailHref(peer.kind, peer.namespace, peer.name, window)}>
+                        {peer.namespace === (direction === 'inbound' ? e.dst : e.src).namespace ? peer.name : `${peer.namespace}/${peer.name}`}
                       </Link>
                     </td>
                     <td>{e.protocol.toUpperCase()}</td>

@@ -8,13 +8,18 @@ const { edges } = edgesResultSchema.parse(edgesJson);
 
 describe('resourceEdges', () => {
   it('splits a workload\'s edges into inbound and outbound, by peer', () => {
-    const web = resourceEdges(edges, 'demo', ['web']);
-    expect(web.inbound.map((e) => e.src.deployment)).toEqual(['traffic']);
-    expect(web.outbound.map((e) => `${e.dst.namespace}/${e.dst.deployment}`)).toEqual(['data/cache', 'demo/authors', 'demo/books']);
+    const web = resourceEdges(edges, 'demo', [{ kind: 'deployment', name: 'web' }]);
+    expect(web.inbound.map((e) => e.src.name)).toEqual(['traffic']);
+    expect(web.outbound.map((e) => `${e.dst.namespace}/${e.dst.name}`)).toEqual(['data/cache', 'demo/authors', 'demo/books']);
   });
 
   it('has nothing for a workload of another namespace with the same name', () => {
-    expect(resourceEdges(edges, 'other', ['web'])).toEqual({ inbound: [], outbound: [] });
+    expect(resourceEdges(edges, 'other', [{ kind: 'deployment', name: 'web' }])).toEqual({ inbound: [], outbound: [] });
+  });
+
+  it('matches workloads by kind: a StatefulSet named like a Deployment has only its own edges', () => {
+    const toDb = { ...edges[0]!, src: { namespace: 'demo', kind: 'deployment' as const, name: 'web' }, dst: { namespace: 'demo', kind: 'statefulset' as const, name: 'web' } };
+    expect(resourceEdges([...edges, toDb], 'demo', [{ kind: 'statefulset', name: 'web' }])).toEqual({ inbound: [toDb], outbound: [] });
   });
 });
 

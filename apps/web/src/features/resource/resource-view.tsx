@@ -11,7 +11,7 @@ import { ResourceCharts } from './resource-charts';
 import { ResourceEdgesTables } from './resource-edges-tables';
 import { ResourceHeader } from './resource-header';
 import { ResourceRoutes } from './resource-routes';
-import { edgeDeployments, edgesNote, liveCallsTarget } from './resource-workloads';
+import { edgesNote, edgeWorkloads, liveCallsTarget } from './resource-workloads';
 import type { TimeRange } from './time-range';
 
 export function ResourceView({ kind, namespace, name, range }: { kind: DetailKind; namespace: string; name: string; range: TimeRange }) {
@@ -22,7 +22,7 @@ export function ResourceView({ kind, namespace, name, range }: { kind: DetailKin
     <div className="stack">
       <ResourceHeader kind={kind} namespace={namespace} name={name} window={range.window} />
       <ResourceCharts kind={kind} namespace={namespace} name={name} range={range} />
-      <ResourceEdgesTables namespace={namespace} deployments={edgeDeployments(detail)} window={range.window} note={edgesNote(kind, detail)} />
+      <ResourceEdgesTables namespace={namespace} workloads={edgeWorkloads(detail)} window={range.window} note={edgesNote(kind, detail)} />
       <ResourceRoutes namespace={namespace} services={kind === 'service' ? [name] : detail?.services} window={range.window} />
       <LiveCalls target={liveCallsTarget(kind, namespace, name, detail)} />
     </div>

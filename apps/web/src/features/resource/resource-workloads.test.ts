@@ -1,6 +1,6 @@
 import type { ResourceDetail } from '@signalbox/shared';
 import { describe, expect, it } from 'vitest';
-import { edgeDeployments, edgesNote, liveCallsTarget, podWorkloads } from './resource-workloads';
+import { edgesNote, edgeWorkloads, liveCallsTarget, podWorkloads } from './resource-workloads';
 
 type Pod = ResourceDetail['pods'][number];
 const pod = (name: string, deployment: string, ownerKind: Pod['ownerKind'] = 'deployment'): Pod => ({ name, deployment, ownerKind, serviceAccount: 'default', meshed: true });
@@ -46,11 +46,19 @@ describe('liveCallsTarget', () => {
 });
 
 describe('edges of a resource', () => {
-  it('are its deployments’ edges; a StatefulSet or DaemonSet has none and says why', () => {
-    expect([edgeDeployments(books), edgesNote('deployment', books)]).toEqual([['books'], undefined]);
-    expect([edgeDeployments(db), edgesNote('statefulset', db)]).toEqual([[], 'Edges are measured between deployments: none are shown for this statefulset.']);
-    expect([edgeDeployments(agent), edgesNote('daemonset', agent)]).toEqual([[], 'Edges are measured between deployments: none are shown for this daemonset.']);
-    expect([edgeDeployments(mixed), edgesNote('service', mixed)]).toEqual([['store'], 'Edges are per workload: these are the edges of deployment store.']);
-    expect([edgeDeployments(undefined), edgesNote('pod', undefined)]).toEqual([undefined, undefined]);
+  it('are its workloads’ edges, Deployments, StatefulSets and DaemonSets alike; a pod or service says whose', () => {
+    expect([edgeWorkloads(books), edgesNote('deployment', books)]).toEqual([[{ kind: 'deployment', name: 'books' }], undefined]);
+    expect([edgeWorkloads(db), edgesNote('statefulset', db)]).toEqual([[{ kind: 'statefulset', name: 'db' }], undefined]);
+    expect([edgeWorkloads(agent), edgesNote('daemonset', agent)]).toEqual([[{ kind: 'daemonset', name: 'agent' }], undefined]);
+    expect([edgeWorkloads(mixed), edgesNote('service', mixed)]).toEqual([
+      [
+        { kind: 'deployment', name: 'store' },
+        { kind: 'statefulset', name: 'store' },
+      ],
+      'Edges are per workload: these are the edges of deployment store, statefulset store.',
+    ]);
+    const debug = detail('pod', 'debug', [pod('debug', 'debug', 'pod')]);
+    expect([edgeWorkloads(debug), edgesNote('pod', debug)]).toEqual([[], 'Edges are measured between deployments, statefulsets and daemonsets: none are shown for this pod.']);
+    expect([edgeWorkloads(undefined), edgesNote('pod', undefined)]).toEqual([undefined, undefined]);
   });
 });

@@ -1,6 +1,6 @@
 // The workloads behind a detail page's resource, by kind (a pod's owner may be a StatefulSet or a DaemonSet as well
 // as a Deployment), and what the page taps, links and shows edges for because of them. Pure, from `resource`.
-import type { OwnerKind, ResourceDetail, TapResource } from '@signalbox/shared';
+import { workloadKinds, type OwnerKind, type ResourceDetail, type TapResource, type WorkloadKind } from '@signalbox/shared';
 import type { DetailKind } from '../../lib/links';
 
 export interface Workload {
@@ -22,18 +22,27 @@ export function liveCallsTarget(kind: DetailKind, namespace: string, name: strin
   return workload ? { namespace, ...workload } : null;
 }
 
-/**
- * The deployments whose edges the page lists. Edges are measured between deployments (`dst_deployment`, as
- * Linkerd's edges), so a StatefulSet's or DaemonSet's own calls are not among them; undefined while loading.
- */
-export function edgeDeployments(detail: ResourceDetail | undefined): string[] | undefined {
-  return detail && podWorkloads(detail.pods).flatMap((w) => (w.kind === 'deployment' ? [w.name] : []));
+export interface EdgeWorkload {
+  readonly kind: WorkloadKind;
+  readonly name: string;
 }
 
-/** Why the edge tables show what they show, when it is not simply the deployment's own edges. */
+/**
+ * The workloads whose edges the page lists: Deployments, StatefulSets and DaemonSets (the kinds edges join, as
+ * Linkerd's); a ReplicaSet's, a Job's or a bare pod's calls are not among them. Undefined while loading.
+ */
+export function edgeWorkloads(detail: ResourceDetail | undefined): EdgeWorkload[] | undefined {
+  return detail && podWorkloads(detail.pods).flatMap((w) => (isEdgeKind(w.kind) ? [{ kind: w.kind, name: w.name }] : []));
+}
+
+/** Why the edge tables show what they show, when it is not simply the workload's own edges. */
 export function edgesNote(kind: DetailKind, detail: ResourceDetail | undefined): string | undefined {
-  const deployments = edgeDeployments(detail);
-  if (kind === 'deployment' || deployments === undefined) return undefined;
-  if (deployments.length === 0) return `Edges are measured between deployments: none are shown for this ${kind}.`;
-  return `Edges are per workload: these are the edges of deployment ${deployments.join(', ')}.`;
+  const workloads = edgeWorkloads(detail);
+  if (isEdgeKind(kind) || workloads === undefined) return undefined;
+  if (workloads.length === 0) return `Edges are measured between deployments, statefulsets and daemonsets: none are shown for this ${kind}.`;
+  return `Edges are per workload: these are the edges of ${workloads.map((w) => `${w.kind} ${w.name}`).join(', ')}.`;
+}
+
+function isEdgeKind(kind: string): kind is WorkloadKind {
+  return (workloadKinds as readonly string[]).includes(kind);
 }

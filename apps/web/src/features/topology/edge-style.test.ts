@@ -4,7 +4,7 @@ import { edgeLook, edgeSummary, edgeWidth, securityText, splitLabel, tlsReasonTe
 import edgesJson from './fixtures/demo-edges.json';
 
 const { edges } = edgesResultSchema.parse(edgesJson);
-const byDst = (dst: string) => edges.find((e) => e.dst.deployment === dst)!;
+const byDst = (dst: string) => edges.find((e) => e.dst.name === dst)!;
 
 describe('edgeLook', () => {
   it('colours HTTP edges by success rate, with a text badge when failing', () => {

@@ -55,7 +55,7 @@ export function splitLabel(edge: Pick<Edge, 'split'>): string | null {
 
 /** The lines of an edge's hover card (and its accessible label). */
 export function edgeSummary(edge: Edge): string[] {
-  const lines = [`${edge.src.deployment} → ${edge.dst.deployment}`];
+  const lines = [`${edge.src.name} → ${edge.dst.name}`];
   if (edge.protocol === 'http') {
     lines.push(
       `${formatRps(edge.rps)} rps · ${formatPercent(edge.successRate)} success · p99 ${formatLatencyMs(edge.latencyP99Ms)}`,

@@ -22,6 +22,14 @@ describe('DotTracker', () => {
     ]);
   });
 
+  it('puts a StatefulSet destination’s dot on its own node’s link', () => {
+    const t = new DotTracker();
+    const [, head, end] = request(1);
+    const toDb = { ...end!, destination: { addr: '10.0.0.2:5432', meta: { namespace: 'demo', deployment: '', statefulset: 'db' } } };
+    t.add({ ...head!, destination: toDb.destination });
+    expect(t.add(toDb)).toEqual({ linkId: 'demo/web>demo/statefulset/db', ok: true });
+  });
+
   it('skips peers without a workload (unmeshed destinations)', () => {
     const t = new DotTracker();
     const [, , end] = request(1);
@@ -42,12 +50,18 @@ describe('createRateCap', () => {
 });
 
 describe('liveTrafficRequests', () => {
-  const link = (src: string, rps: number, ns = 'demo') => ({ source: `${ns}/${src}`, edge: { src: { namespace: ns, deployment: src }, rps } });
+  const link = (src: string, rps: number, ns = 'demo', kind: 'deployment' | 'statefulset' = 'deployment') => ({
+    source: `${ns}/${src}`,
+    edge: { src: { namespace: ns, kind, name: src }, rps },
+  });
   it('taps each source workload once, outbound only, busiest first, sharing the dot budget', () => {
     expect(liveTrafficRequests('demo', [link('web', 3), link('traffic', 5), link('web', 4), link('far', 9, 'other')])).toEqual([
       { v: 1, target: { namespace: 'demo', kind: 'deployment', name: 'web' }, match: { direction: 'outbound' }, maxRps: 25 },
       { v: 1, target: { namespace: 'demo', kind: 'deployment', name: 'traffic' }, match: { direction: 'outbound' }, maxRps: 25 },
     ]);
+  });
+  it('taps a StatefulSet source by its kind', () => {
+    expect(liveTrafficRequests('demo', [link('db', 1, 'demo', 'statefulset')]).map((r) => r.target)).toEqual([{ namespace: 'demo', kind: 'statefulset', name: 'db' }]);
   });
   it('taps at most 8 workloads', () =>
     expect(liveTrafficRequests('demo', Array.from({ length: 20 }, (_, i) => link(`w${i}`, i)))).toHaveLength(8));

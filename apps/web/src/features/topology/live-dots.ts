@@ -1,7 +1,7 @@
 // Live traffic on the topology, the pure parts: which edge a tapped request travelled and whether it succeeded
 // (from its outbound events, pairing the response head's status with the end by id), and a token bucket that caps
 // how many dots start per second so a busy mesh does not flood the graph.
-import { tapResponseSucceeded, type TapEvent, type TapRequestInput } from '@signalbox/shared';
+import { labelledWorkload, tapResponseSucceeded, type TapEvent, type TapRequestInput, type WorkloadRef } from '@signalbox/shared';
 import { nodeId } from './to-graph';
 
 export interface Dot {
@@ -31,11 +31,15 @@ export class DotTracker {
     }
     const status = this.#status.get(id);
     this.#status.delete(id);
-    const src = event.source.meta;
-    const dst = event.destination.meta;
-    if (!src.deployment || !dst.deployment || !src.namespace || !dst.namespace) return null;
+    const end = (meta: Readonly<Record<string, string>>) => {
+      const workload = labelledWorkload(meta);
+      return workload && meta.namespace ? nodeId(meta.namespace, workload.kind, workload.name) : null;
+    };
+    const src = end(event.source.meta);
+    const dst = end(event.destination.meta);
+    if (!src || !dst) return null;
     return {
-      linkId: `${nodeId(src.namespace, src.deployment)}>${nodeId(dst.namespace, dst.deployment)}`,
+      linkId: `${src}>${dst}`,
       ok: tapResponseSucceeded(status, event.responseEnd),
     };
   }
@@ -71,15 +75,19 @@ export const MAX_TAPPED_WORKLOADS = 8;
  */
 export function liveTrafficRequests(
   namespace: string,
-  links: readonly { readonly source: string; readonly edge: { readonly src: { readonly namespace: string; readonly deployment: string }; readonly rps: number } }[],
+  links: readonly { readonly source: string; readonly edge: { readonly src: WorkloadRef; readonly rps: number } }[],
 ): TapRequestInput[] {
-  const rps = new Map<string, number>();
-  for (const l of links) if (l.edge.src.namespace === namespace) rps.set(l.edge.src.deployment, (rps.get(l.edge.src.deployment) ?? 0) + l.edge.rps);
-  const sources = [...rps.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, MAX_TAPPED_WORKLOADS);
+  const rps = new Map<string, { kind: WorkloadRef['kind']; name: string; rps: number }>();
+  for (const { edge } of links) {
+    if (edge.src.namespace !== namespace) continue;
+    const key = `${edge.src.kind}/${edge.src.name}`;
+    rps.set(key, { kind: edge.src.kind, name: edge.src.name, rps: (rps.get(key)?.rps ?? 0) + edge.rps });
+  }
+  const sources = [...rps.values()].sort((a, b) => b.rps - a.rps || a.name.localeCompare(b.name)).slice(0, MAX_TAPPED_WORKLOADS);
   const share = Math.max(1, Math.ceil(MAX_DOTS_PER_SECOND / Math.max(1, sources.length)));
-  return sources.map(([name]) => ({
+  return sources.map(({ kind, name }) => ({
     v: 1,
-    target: { namespace, kind: 'deployment', name },
+    target: { namespace, kind, name },
     match: { direction: 'outbound' },
     maxRps: share,
   }));

@@ -1,7 +1,8 @@
 'use client';
-// The namespace page's topology: `stat` (workloads; the same query as the deployments table, so react-query shares
-// it) and `edges` polled every 2 s, the filters and zoom kept in the URL, and the loading, empty and error states.
-import { useQuery } from '@tanstack/react-query';
+// The namespace page's topology: `stat` per workload kind (Deployments, StatefulSets, DaemonSets: the same queries as
+// the namespace's tables, so react-query shares them) and `edges` polled every 2 s, the filters and zoom kept in the URL, and the loading, empty and error states.
+import { workloadKinds, type StatResult } from '@signalbox/shared';
+import { useQueries, useQuery, type UseQueryResult } from '@tanstack/react-query';
 import { usePathname, useSearchParams } from 'next/navigation';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { ErrorBanner } from '../../components/error-banner';
@@ -22,7 +23,10 @@ const URL_DEBOUNCE_MS = 300;
 
 export function NamespaceTopology({ namespace, window }: { namespace: string; window: MetricsWindow }) {
   const trpc = useTRPC();
-  const stat = useQuery(trpc.stat.queryOptions({ kind: 'deployment', namespace, window }, liveQueryOptions));
+  const stat = useQueries({
+    queries: workloadKinds.map((kind) => trpc.stat.queryOptions({ kind, namespace, window }, liveQueryOptions)),
+    combine: combineStats,
+  });
   const edges = useQuery(trpc.edges.queryOptions({ namespace, window }, liveQueryOptions));
   const pathname = usePathname();
   const searchParams = useSearchParams();
@@ -46,14 +50,14 @@ export function NamespaceTopology({ namespace, window }: { namespace: string; wi
     if (timer.current) clearTimeout(timer.current);
   }, []);
 
-  const rows = stat.data?.rows;
+  const rows = stat.rows;
   const edgeList = edges.data?.edges;
   const graph = useMemo(() => (rows && edgeList ? toGraph(namespace, rows, edgeList) : null), [namespace, rows, edgeList]);
   const visible = useMemo(
     () => (graph ? filterGraph(graph, { search: params.search, hideIdle: params.hideIdle, focus: params.focus, hops: params.hops }) : null),
     [graph, params.search, params.hideIdle, params.focus, params.hops],
   );
-  const failed = edges.isError ? edges : stat.isError ? stat : null;
+  const failed = edges.isError ? edges : stat.failed;
   const liveLinks = visible?.links;
   const live = useMemo(
     () =>
@@ -164,4 +168,14 @@ export function TopologyLegend() {
       </li>
     </ul>
   );
+}
+
+/** One row list once every kind has answered; the first failure, if any (re-run only when a result changes). */
+function combineStats<E>(results: UseQueryResult<StatResult, E>[]) {
+  return {
+    rows: results.every((r) => r.data !== undefined) ? results.flatMap((r) => r.data?.rows ?? []) : undefined,
+    failed: results.find((r) => r.isError) ?? null,
+    dataUpdatedAt: Math.max(...results.map((r) => r.dataUpdatedAt)),
+    isFetching: results.some((r) => r.isFetching),
+  };
 }

@@ -29,8 +29,8 @@ export function syntheticMesh(nodeCount: number, edgeCount: number, namespace = 
     seen.add(key);
     const tcp = random() < 0.1;
     edges.push({
-      src: { namespace, deployment: name(a) },
-      dst: { namespace, deployment: name(b) },
+      src: { namespace, kind: 'deployment', name: name(a) },
+      dst: { namespace, kind: 'deployment', name: name(b) },
       protocol: tcp ? 'tcp' : 'http',
       rps: tcp ? 0 : random() * 100,
       successRate: tcp ? null : 0.85 + random() * 0.15,

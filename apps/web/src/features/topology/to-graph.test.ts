@@ -34,6 +34,19 @@ describe('toGraph', () => {
     ]);
   });
 
+  it('makes StatefulSets and DaemonSets nodes of their own kind, apart from a Deployment of the same name', () => {
+    const [first] = edges;
+    const toSts = { ...first!, src: { namespace: 'demo', kind: 'daemonset' as const, name: 'agent' }, dst: { namespace: 'demo', kind: 'statefulset' as const, name: 'books' } };
+    const dbRow = { ...rows[0]!, kind: 'statefulset' as const, namespace: 'demo', name: 'books' };
+    const g = toGraph('demo', [...rows, dbRow], [...edges, toSts]);
+    expect(g.nodes.filter((n) => n.name === 'books' || n.name === 'agent').map((n) => [n.id, n.kind, n.rps !== null])).toEqual([
+      ['demo/books', 'deployment', true],
+      ['demo/daemonset/agent', 'daemonset', false],
+      ['demo/statefulset/books', 'statefulset', true],
+    ]);
+    expect(g.links.map((l) => l.id)).toContain('demo/daemonset/agent>demo/statefulset/books');
+  });
+
   it('is the same for the same answers (a stable layout key)', () => {
     expect(toGraph('demo', [...rows].reverse(), [...edges].reverse())).toEqual(graph);
   });

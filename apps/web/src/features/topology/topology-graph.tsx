@@ -167,7 +167,7 @@ export function TopologyGraph({ graph, window, view, onViewChange, height: fixed
                 key={node.id}
                 node={node}
                 at={positions.get(node.id) ?? { x: 0, y: 0 }}
-                href={detailHref('deployment', node.namespace, node.name, window)}
+                href={detailHref(node.kind, node.namespace, node.name, window)}
                 match={graph.matches.has(node.id)}
                 focus={graph.focus === node.id}
                 onNavigate={navigate}
@@ -268,7 +268,7 @@ function EdgeView({
     <a
       href={href}
       className={`topology-edge level-${look.level}`}
-      data-edge={`${link.edge.src.deployment}>${link.edge.dst.deployment}`}
+      data-edge={`${link.edge.src.name}>${link.edge.dst.name}`}
       data-protocol={link.edge.protocol}
       data-secured={link.edge.secured}
       data-split={split ?? undefined}
