@@ -103,7 +103,7 @@ describe('edges procedure', () => {
       [q.responses, q.latencyP99, q.tcpConnections, q.tcpReadBytes, q.tcpWriteBytes, o.outbound.p50, o.outbound.p99, o.inbound.p50, o.inbound.p99].sort(),
     );
     expect(result.edges).toEqual([
-      expect.objectContaining({ src: { namespace: 'demo', deployment: 'books' }, dst: { namespace: 'demo', deployment: 'db' }, protocol: 'tcp' }),
+      expect.objectContaining({ src: { namespace: 'demo', kind: 'deployment', name: 'books' }, dst: { namespace: 'demo', kind: 'deployment', name: 'db' }, protocol: 'tcp' }),
     ]);
   });
 });
