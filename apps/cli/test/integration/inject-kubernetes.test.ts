@@ -1,8 +1,7 @@
 // `signalbox inject --kubeconfig` against the fake API server: it reads the trust anchors and the cluster networks
 // from the ConfigMaps that `signalbox install` printed (applied to the fake), writes them into the sidecar, and the
-// output is valid. A pod of
-// the injected template, as the API would serve it, is then discovered with its mTLS tap listener, so a tap of its
-// deployment goes to podIP:4190.
+// output is valid. A pod of the injected template, as the API would serve it, is then discovered with its mTLS tap
+// listener, so a tap of its deployment goes to podIP:4190, and with the inbound ports inject skipped served unmeshed.
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import type { V1Pod, V1PodTemplateSpec } from '@kubernetes/client-node';
@@ -10,6 +9,7 @@ import { makeRunDir, repoRoot } from '@signalbox/launch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { kubernetesRegistry } from '../../../api/src/discovery/sources/kubernetes-model.js';
+import { resolveAuthority } from '../../../api/src/discovery/translator.js';
 import { tapTargets } from '../../../api/src/tap/targets.js';
 import { buildWorkspace } from '../../../api/test/support/build.js';
 import { startFakeKubeApi, type FakeKubeApi } from '../../../api/test/support/fake-kube-api.js';
@@ -85,6 +85,37 @@ describe('signalbox inject on a cluster', () => {
     const registry = kubernetesRegistry({ pods: [pod('books-a', '10.1.0.7'), pod('books-b', '10.1.0.8')], services: [], endpointSlices: [] });
     const targets = tapTargets(registry, { v: 1, target: { namespace: 'demo', kind: 'deployment', name: 'books' }, maxRps: 100, extractHeaders: false });
     expect(targets.ok && targets.pods.map((p) => p.tap)).toEqual(['10.1.0.7:4190', '10.1.0.8:4190']);
+  });
+
+  it('records --skip-inbound-ports where discovery reads it: a pod of the template is served unmeshed on that port only', async () => {
+    const r = await run(['inject', '--kubeconfig', kubeconfig, '--skip-inbound-ports', '7001-7002', '-'], deployment);
+    expect(r.status, r.stderr).toBe(0);
+    const out = docs(r.stdout);
+    await assertValidKubeObjects(out);
+    const template = out[0]?.spec?.template as V1PodTemplateSpec;
+    const pod: V1Pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { ...template.metadata, name: 'books-a', namespace: 'demo' },
+      spec: template.spec,
+      status: { phase: 'Running', podIP: '10.1.0.7', conditions: [{ type: 'Ready', status: 'True' }] },
+    };
+    const service = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'books', namespace: 'demo' }, spec: { ports: [{ name: 'http', port: 80, targetPort: 7000 }, { name: 'raw', port: 81, targetPort: 7001 }] } };
+    const slice = {
+      apiVersion: 'discovery.k8s.io/v1',
+      kind: 'EndpointSlice',
+      metadata: { name: 'books-x', namespace: 'demo', labels: { 'kubernetes.io/service-name': 'books' } },
+      addressType: 'IPv4',
+      endpoints: [{ addresses: ['10.1.0.7'], targetRef: { kind: 'Pod', name: 'books-a', namespace: 'demo' } }],
+      ports: [{ name: 'http', port: 7000 }, { name: 'raw', port: 7001 }],
+    };
+    const registry = kubernetesRegistry({ pods: [pod], services: [service], endpointSlices: [slice] });
+    const at = (port: number) => {
+      const resolved = resolveAuthority(registry, { service: 'books', namespace: 'demo', port });
+      return resolved.exists ? resolved.endpoints.map((e) => [e.addr, e.meshed]) : [];
+    };
+    expect(at(80)).toEqual([['10.1.0.7:7000', true]]);
+    expect(at(81)).toEqual([['10.1.0.7:7001', false]]);
   });
 
   it('gives the sidecar the cluster networks install recorded, unless --cluster-networks names others', async () => {
