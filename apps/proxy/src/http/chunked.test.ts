@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ChunkedTracker } from './chunked.js';
+import { ChunkedTracker, encodeChunk } from './chunked.js';
 
 /** Feeds `input` split at `cuts`; returns [end offset in the whole input, -1 on error, null if unfinished; data seen]. */
 function track(input: string, cuts: number[] = []): [number | null, string] {
@@ -52,5 +52,11 @@ describe('ChunkedTracker', () => {
     ['obs-fold trailer', '0\r\n x\r\n\r\n'],
   ])('rejects %s', (_name, input) => {
     expect(track(input)[0]).toBe(-1);
+  });
+});
+
+describe('encodeChunk', () => {
+  it.each([['a', '1\r\na\r\n'], ['x'.repeat(26), `1a\r\n${'x'.repeat(26)}\r\n`]])('frames %j as one chunk', (data, wire) => {
+    expect(encodeChunk(Buffer.from(data)).toString('latin1')).toBe(wire);
   });
 });

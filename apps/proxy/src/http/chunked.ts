@@ -130,3 +130,13 @@ function hexValue(c: number): number {
   if (c >= 0x41 && c <= 0x46) return c - 0x37;
   return -1;
 }
+
+/** One chunk of a chunked body (size line, data, CRLF) as a single buffer: one socket write, not three. */
+export function encodeChunk(data: Buffer): Buffer {
+  const size = `${data.length.toString(16)}\r\n`;
+  const out = Buffer.allocUnsafe(size.length + data.length + 2);
+  out.write(size, 0, 'latin1');
+  data.copy(out, size.length);
+  out.write('\r\n', size.length + data.length, 'latin1');
+  return out;
+}

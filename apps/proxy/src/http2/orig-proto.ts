@@ -7,10 +7,11 @@ import { constants, type ClientHttp2Stream, type IncomingHttpHeaders, type Outgo
 import { meshHeaders } from '@signalbox/shared';
 import { ProxyError, upstreamError } from '../errors.js';
 import { BodyReader, type Sink } from '../http/body.js';
-import { ChunkedTracker } from '../http/chunked.js';
+import { ChunkedTracker, encodeChunk } from '../http/chunked.js';
 import { responseGrpcStatus } from '../http/classify.js';
 import type { ForwardOutcome } from '../http/client.js';
 import { responseFraming } from '../http/framing.js';
+import { HeadFirstSink } from '../http/head-first.js';
 import { wantsClose } from '../http/headers.js';
 import { parseResponseHead, type ResponseHead } from '../http/parse-head.js';
 import type { ConnectionPool, PoolTarget, UpstreamConn, UpstreamOwner } from '../http/pool.js';
@@ -109,20 +110,25 @@ export async function forwardH1OverH2<T extends H2Target>(
       close ||= ex.shouldClose();
       if (close) lines.push('connection: close');
       else if (ex.head.minor === 0) lines.push('connection: keep-alive');
-      client.write(`HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? 'Unknown'}\r\n${lines.map((l) => `${l}\r\n`).join('')}\r\n`, 'latin1');
+      const sink = new HeadFirstSink(client, `HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? 'Unknown'}\r\n${lines.map((l) => `${l}\r\n`).join('')}\r\n`);
+      // The DATA frames read along with HEADERS are emitted on a later tick of this same I/O callback: the head
+      // waits for them so both leave in one write, and goes alone once the callback is over.
+      setImmediate(() => {
+        if (!client.destroyed) sink.flush();
+      });
       hooks.onResponseSent?.();
       up.on('trailers', (t: IncomingHttpHeaders) => (trailers = t));
       up.on('data', (chunk: Buffer) => {
         if (bodiless || chunk.length === 0) return;
         bytes += chunk.length;
-        const ok = chunked ? client.write(`${chunk.length.toString(16)}\r\n`) && client.write(chunk) && client.write('\r\n') : client.write(chunk);
-        if (!ok) {
+        if (!sink.write(chunked ? encodeChunk(chunk) : chunk)) {
           up.pause();
           client.once('drain', () => up.resume());
         }
       });
       up.on('end', () => {
-        if (chunked) client.write(`0\r\n${trailers ? h2ToH1Lines(trailers).map((l) => `${l}\r\n`).join('') : ''}\r\n`, 'latin1');
+        if (chunked) sink.write(Buffer.from(`0\r\n${trailers ? h2ToH1Lines(trailers).map((l) => `${l}\r\n`).join('') : ''}\r\n`, 'latin1'));
+        else sink.flush();
         // The response is complete; a request body still arriving is of no use (the connection will close).
         if (!ex.body.ended && !up.closed) up.close(constants.NGHTTP2_CANCEL);
         settle({ kind: 'response', status, result: { close }, bytes });
@@ -243,10 +249,7 @@ class Downgrade implements UpstreamOwner {
     else {
       stream.on('data', (chunk: Buffer) => {
         if (chunk.length === 0) return;
-        const ok = this.chunked
-          ? socket.write(`${chunk.length.toString(16)}\r\n`) && socket.write(chunk) && socket.write('\r\n')
-          : socket.write(chunk);
-        if (!ok) {
+        if (!socket.write(this.chunked ? encodeChunk(chunk) : chunk)) {
           stream.pause();
           socket.once('drain', () => stream.resume());
         }
