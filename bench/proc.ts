@@ -1,5 +1,6 @@
 // What the kernel says a process group used: CPU time (utime + stime of every process in the group, all threads
-// included) and peak resident memory (VmHWM), read from /proc. Linux only, like the bench.
+// included), peak resident memory (VmHWM) and peak private memory (RssAnon, sampled), read from /proc. Linux only,
+// like the bench.
 import { readdirSync, readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 
@@ -30,16 +31,43 @@ export function cpuSeconds(pgids: readonly number[]): number {
 /** Sum over the groups' processes of their peak resident set (VmHWM), in MB. */
 export function peakRssMb(pgids: readonly number[]): number {
   let kb = 0;
-  for (const g of pgids)
-    for (const pid of groupPids(g)) {
-      try {
-        const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-        if (m) kb += Number(m[1]);
-      } catch {
-        // exited meanwhile
-      }
-    }
+  for (const g of pgids) for (const pid of groupPids(g)) kb += statusKb(pid, 'VmHWM');
   return kb / 1024;
+}
+
+/**
+ * Samples the groups' private memory (RssAnon summed over their processes: heap, stacks, anything not backed by a
+ * file) until `stop()`, which returns the peak in MB. RSS also counts the file-backed pages of the executable and
+ * its libraries (~34 MB for node), shared by every process running it on a host; RssAnon is what each one adds.
+ */
+export function samplePrivateMemory(pgids: readonly number[], everyMs = 250): { stop(): number } {
+  // Resolved once: the groups' processes are up by now, and a /proc scan per sample would take CPU from the subject.
+  const pids = pgids.flatMap(groupPids);
+  let peakKb = 0;
+  const sample = () => {
+    let kb = 0;
+    for (const pid of pids) kb += statusKb(pid, 'RssAnon');
+    peakKb = Math.max(peakKb, kb);
+  };
+  sample();
+  const timer = setInterval(sample, everyMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      sample();
+      return peakKb / 1024;
+    },
+  };
+}
+
+/** One `<field>: N kB` line of /proc/<pid>/status (0 when the process exited meanwhile). */
+function statusKb(pid: number, field: string): number {
+  try {
+    const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) : 0;
+  } catch {
+    return 0;
+  }
 }
 
 /** Fields of /proc/<pid>/stat after the command name: [0] = state, [2] = pgrp, [11] = utime, [12] = stime. */

@@ -5,7 +5,7 @@
 // node:http2 proxy plays that part: the "pipe" column). The subject runs on core 0, the load generator and the
 // nginx backend on core 1. Prints req/s, the subject's CPU time per request
 // (/proc utime+stime over the max-load run ÷ requests), p50/p99 at max load, p50/p99 and the latency it adds at a
-// fixed 1 000 req/s, peak RSS, and ratios to direct and nginx. Options: --seconds=N (max-load run, default 6),
+// fixed 1 000 req/s, peak RSS and peak private memory (RssAnon), and ratios to direct and nginx. Options: --seconds=N (max-load run, default 6),
 // --only=<substrings of subject names, comma-separated>, --baseline=<another build's apps/proxy/dist/main.js>
 // (adds its hops and pairs, marked "[baseline]", to the same run: before/after numbers that share the conditions).
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -19,7 +19,7 @@ import { h2load, wrkMax, type LoadResult, type Target } from './load.js';
 import { mtlsPairs } from './mtls.js';
 import { subscribeTap, tapFlags } from './tap.js';
 import { haproxyTcp, nginxBackend, nginxProxy } from './peers.js';
-import { cpuSeconds, peakRssMb } from './proc.js';
+import { cpuSeconds, peakRssMb, samplePrivateMemory } from './proc.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const proxyMain = join(root, 'apps/proxy/dist/main.js');
@@ -57,6 +57,8 @@ interface Row {
   /** µs of subject CPU per request at max load (NaN for direct). */
   readonly cpuUs: number;
   readonly rssMb: number;
+  /** Peak RssAnon over warm-up and both runs: the part of RSS that is this process's own (see proc.ts). */
+  readonly privateMb: number;
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'signalbox-bench-'));
@@ -291,27 +293,34 @@ async function measure(s: Subject, running: Running): Promise<Row> {
   const log = join(dir, 'h2load.log');
   const maxLoad = () =>
     h2 ? h2load(loadCore, running.target, { seconds, clients: 10, streams: 10, logFile: log }) : wrkMax(loadCore, running.target, seconds);
-  // Warm up (JIT, pools), then measure the subject's CPU over exactly the max-load run.
-  await (h2
-    ? h2load(loadCore, running.target, { seconds: 2, clients: 10, streams: 10, logFile: log })
-    : wrkMax(loadCore, running.target, 2));
-  const before = cpuSeconds(running.pgids);
-  const max = await maxLoad();
-  const cpu = cpuSeconds(running.pgids) - before;
-  const fixed = await h2load(loadCore, running.target, {
-    seconds: 5,
-    clients: fixedClients,
-    rps: fixedRps,
-    h1: !h2,
-    logFile: log,
-  });
-  return {
-    subject: s,
-    max,
-    fixed,
-    cpuUs: running.pgids.length ? (cpu / max.requests) * 1e6 : NaN,
-    rssMb: running.pgids.length ? peakRssMb(running.pgids) : NaN,
-  };
+  const privateMemory = samplePrivateMemory(running.pgids);
+  try {
+    // Warm up (JIT, pools), then measure the subject's CPU over exactly the max-load run.
+    await (h2
+      ? h2load(loadCore, running.target, { seconds: 2, clients: 10, streams: 10, logFile: log })
+      : wrkMax(loadCore, running.target, 2));
+    const before = cpuSeconds(running.pgids);
+    const max = await maxLoad();
+    const cpu = cpuSeconds(running.pgids) - before;
+    const fixed = await h2load(loadCore, running.target, {
+      seconds: 5,
+      clients: fixedClients,
+      rps: fixedRps,
+      h1: !h2,
+      logFile: log,
+    });
+    const own = running.pgids.length > 0;
+    return {
+      subject: s,
+      max,
+      fixed,
+      cpuUs: own ? (cpu / max.requests) * 1e6 : NaN,
+      rssMb: own ? peakRssMb(running.pgids) : NaN,
+      privateMb: own ? privateMemory.stop() : NaN,
+    };
+  } finally {
+    privateMemory.stop();
+  }
 }
 
 function print(rows: readonly Row[]): void {
@@ -328,6 +337,7 @@ function print(rows: readonly Row[]): void {
     '+p50 ms',
     '+p99 ms',
     'RSS MB',
+    'RssAnon MB',
     'req/s ÷ direct',
     'req/s ÷ nginx',
     'CPU ÷ nginx',
@@ -352,6 +362,7 @@ function print(rows: readonly Row[]): void {
       direct && r !== direct ? f(r.fixed.p50 - direct.fixed.p50, 3) : '',
       direct && r !== direct ? f(r.fixed.p99 - direct.fixed.p99, 3) : '',
       f(r.rssMb, 1),
+      f(r.privateMb, 1),
       direct ? f(r.max.rps / direct.max.rps, 2) : '',
       ref ? f(r.max.rps / ref.max.rps, 2) : '',
       ref && Number.isFinite(r.cpuUs) ? f(r.cpuUs / ref.cpuUs, 2) : '',
@@ -380,7 +391,7 @@ function print(rows: readonly Row[]): void {
   const d1 = row('direct (http1)');
   if (hop && d1) check('hop added p99 at 1k req/s ≤ 0.5 ms', hop.fixed.p99 - d1.fixed.p99, hop.fixed.p99 - d1.fixed.p99 <= 0.5);
   for (const r of rows.filter((x) => x.subject.name.startsWith('signalbox')))
-    check(`${r.subject.name} RSS ≤ 60 MB`, r.rssMb, r.rssMb <= 60);
+    check(`${r.subject.name} RSS ≤ 60 MB (RssAnon ${f(r.privateMb, 1)} MB)`, r.rssMb, r.rssMb <= 60);
   const op = row('signalbox opaque hop');
   const ha = row('haproxy mode tcp');
   if (op && ha) check('opaque CPU/req ÷ haproxy ≤ 1.3', op.cpuUs / ha.cpuUs, op.cpuUs / ha.cpuUs <= 1.3);
