@@ -3,7 +3,7 @@
 // share of the exchange (signalbox_proxy_overhead_ms): head in → sent upstream, plus response head in → sent on.
 import type { PickOutcome } from '../balance/balancer.js';
 import { closesConnection, upstreamError, type ProxyError } from '../errors.js';
-import { forward, type ForwardHooks, type ForwardOptions } from '../http/client.js';
+import { forward, type AttemptOutcome, type AttemptSettle, type ForwardHooks, type ForwardOptions } from '../http/client.js';
 import type { ResponseHead } from '../http/parse-head.js';
 import type { ConnectionPool } from '../http/pool.js';
 import { formatPlainResponse } from '../http/response.js';
@@ -25,7 +25,11 @@ export interface EndpointTarget {
   readonly appPort?: number;
 }
 
-export async function forwardToEndpoint(
+/**
+ * Forwards `ex` to `target` and ends the exchange (`ex.done`), answering a failure with the coded error. On an idle
+ * pooled connection this is the whole common path: callbacks from socket events, no promise or closure.
+ */
+export function forwardToEndpoint(
   pool: ConnectionPool<EndpointTarget>,
   target: EndpointTarget,
   ex: Exchange,
@@ -33,10 +37,10 @@ export async function forwardToEndpoint(
   tap: TapRegistry,
   /** The balancer pick to settle: RTT to the response head, 'error' when none came (balanced requests only). */
   done?: (outcome?: PickOutcome, status?: number) => void,
-): Promise<ExchangeResult> {
-  const outcome = await attemptEndpoint(pool, target, ex, requestHead, tap, done);
-  if (outcome.kind === 'failed') return respondError(ex, outcome.error);
-  return outcome.kind === 'response' ? outcome.result : { close: true };
+): undefined {
+  const call = new EndpointCall(target, ex, tap, done, undefined);
+  forward(pool, target, ex, requestHead, call, call);
+  return undefined;
 }
 
 /** How one attempt on an endpoint ended, for the logical stage (retries, route metrics). */
@@ -52,7 +56,7 @@ export type EndpointAttempt =
  * One attempt of `ex` on `target`, counted under the endpoint's metrics (Linkerd's endpoint metrics are per
  * attempt), without answering the client on failure. `options` carries what retries need (forward()'s).
  */
-export async function attemptEndpoint(
+export function attemptEndpoint(
   pool: ConnectionPool<EndpointTarget>,
   target: EndpointTarget,
   ex: Exchange,
@@ -61,61 +65,49 @@ export async function attemptEndpoint(
   done?: (outcome?: PickOutcome, status?: number) => void,
   options?: ForwardOptions,
 ): Promise<EndpointAttempt> {
-  const m = target.http;
-  m.request();
-  // Untapped, this is the only tap cost: one boolean.
-  const tapped = tap.active ? tap.requestInit(ex, target.tcp) : undefined;
-  const hooks = new EndpointHooks(m, ex, done, tapped);
-  const admit = options?.admit;
-  const opts: ForwardOptions | undefined = admit
-    ? {
-        ...options,
-        // A refused head is still this endpoint's response: counted, sampled and tapped before it is dropped.
-        admit: (status, head) => {
-          if (admit(status, head)) return true;
-          hooks.onResponseHead(status, head);
-          return false;
-        },
-      }
-    : options;
-  try {
-    const outcome = await forward(pool, target, ex, requestHead, hooks, opts);
-    if (outcome.kind === 'discarded') {
-      m.response(outcome.status, '');
-      tapped?.responseEnd(0);
-      return outcome;
-    }
-    if (outcome.kind === 'aborted') {
-      // After the head the pick is settled already; before it, the client left: no sample either way.
-      done?.();
-      m.response(outcome.status, outcome.error);
-      tapped?.responseEnd(outcome.bytes, outcome.error);
-      return { kind: 'response', status: outcome.status, error: outcome.error, result: { close: true } };
-    }
-    m.response(outcome.status, '');
-    tapped?.responseEnd(outcome.bytes);
-    return { kind: 'response', status: outcome.status, error: '', result: outcome.result };
-  } catch (err) {
-    const e = upstreamError(err, target.addr);
-    done?.('error');
-    m.response(e.status, e.code);
-    tapped?.proxyResponse(e.status, e.code, Buffer.byteLength(`${e.message}\n`));
-    return { kind: 'failed', error: e };
-  }
+  return new Promise((resolve) => {
+    const call = new EndpointCall(target, ex, tap, done, resolve);
+    const admit = options?.admit;
+    const opts: ForwardOptions | undefined = admit
+      ? {
+          ...options,
+          // A refused head is still this endpoint's response: counted, sampled and tapped before it is dropped.
+          admit: (status, head) => {
+            if (admit(status, head)) return true;
+            call.onResponseHead(status, head);
+            return false;
+          },
+        }
+      : options;
+    forward(pool, target, ex, requestHead, call, call, opts);
+  });
 }
 
-/** One attempt's timing hooks: a single object per request rather than a closure per hook. */
-class EndpointHooks implements ForwardHooks {
+const closed: ExchangeResult = { close: true };
+
+/**
+ * One attempt's hooks and end, a single object per request: times it (response_latency_ms, proxy overhead,
+ * the balancer's RTT sample), counts and taps it, then either ends the exchange (`resolve` absent) or hands the
+ * outcome to the logical stage.
+ */
+class EndpointCall implements ForwardHooks, AttemptSettle {
+  readonly #m: TargetHttpMetrics;
+  readonly #tapped: TappedRequest | undefined;
   readonly #sentAt: number;
   #requestLeg = 0;
   #headIn = 0;
 
   constructor(
-    private readonly m: TargetHttpMetrics,
+    private readonly target: EndpointTarget,
     private readonly ex: Exchange,
+    tap: TapRegistry,
     private readonly done: ((outcome?: PickOutcome, status?: number) => void) | undefined,
-    private readonly tapped: TappedRequest | undefined,
+    private readonly resolve: ((attempt: EndpointAttempt) => void) | undefined,
   ) {
+    this.#m = target.http;
+    this.#m.request();
+    // Untapped, this is the only tap cost: one boolean.
+    this.#tapped = tap.active ? tap.requestInit(ex, target.tcp) : undefined;
     this.#sentAt = done ? performance.now() : 0;
   }
 
@@ -126,13 +118,44 @@ class EndpointHooks implements ForwardHooks {
   /** Also for a head `admit` refused: still this endpoint's response, counted, sampled and tapped. */
   onResponseHead(status: number, head: ResponseHead): void {
     const now = (this.#headIn = performance.now());
-    this.m.latency(status, now - this.ex.startedAt);
+    this.#m.latency(status, now - this.ex.startedAt);
     this.done?.(now - this.#sentAt, status);
-    this.tapped?.responseInit(status, head.headers);
+    this.#tapped?.responseInit(status, head.headers);
   }
 
   onResponseSent(): void {
-    this.m.overhead(this.#requestLeg + (performance.now() - this.#headIn));
+    this.#m.overhead(this.#requestLeg + (performance.now() - this.#headIn));
+  }
+
+  settled(outcome: AttemptOutcome): void {
+    const m = this.#m;
+    switch (outcome.kind) {
+      case 'discarded':
+        m.response(outcome.status, '');
+        this.#tapped?.responseEnd(0);
+        return this.resolve?.(outcome);
+      case 'aborted':
+        // After the head the pick is settled already; before it, the client left: no sample either way.
+        this.done?.();
+        m.response(outcome.status, outcome.error);
+        this.#tapped?.responseEnd(outcome.bytes, outcome.error);
+        if (!this.resolve) return this.ex.done(closed);
+        return this.resolve({ kind: 'response', status: outcome.status, error: outcome.error, result: closed });
+      case 'response':
+        m.response(outcome.status, '');
+        this.#tapped?.responseEnd(outcome.bytes);
+        if (!this.resolve) return this.ex.done(outcome.result);
+        return this.resolve({ kind: 'response', status: outcome.status, error: '', result: outcome.result });
+    }
+  }
+
+  failed(err: ProxyError): void {
+    const e = upstreamError(err, this.target.addr);
+    this.done?.('error');
+    this.#m.response(e.status, e.code);
+    this.#tapped?.proxyResponse(e.status, e.code, Buffer.byteLength(`${e.message}\n`));
+    if (!this.resolve) return this.ex.done(respondError(this.ex, e));
+    this.resolve({ kind: 'failed', error: e });
   }
 }
 

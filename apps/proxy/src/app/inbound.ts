@@ -14,7 +14,7 @@ import { ProxyError } from '../errors.js';
 import { originForm } from '../http/authority.js';
 import { rewriteHead } from '../http/headers.js';
 import { ConnectionPool } from '../http/pool.js';
-import { ServerConnection, type Deadlines, type Exchange, type ExchangeResult, type ServerOptions } from '../http/server.js';
+import { ServerConnection, type Deadlines, type Exchange, type ServerOptions } from '../http/server.js';
 import { requestedUpgrade, upgradeLines } from '../http/upgrade.js';
 import type { Drain } from '../listener/drain.js';
 import type { TapRegistry } from '../tap/registry.js';
@@ -232,9 +232,11 @@ export function createInbound(deps: InboundDeps) {
   }
 
   // === http → endpoint (app) ===
-  function http({ app, clientId }: Served, ex: Exchange): Promise<ExchangeResult> {
-    if (ex.head.method === 'CONNECT')
-      return Promise.resolve(respondError(ex, new ProxyError('method-not-allowed', 'CONNECT is for the outbound listener')));
+  function http({ app, clientId }: Served, ex: Exchange): undefined {
+    if (ex.head.method === 'CONNECT') {
+      ex.done(respondError(ex, new ProxyError('method-not-allowed', 'CONNECT is for the outbound listener')));
+      return undefined;
+    }
     // A plaintext client may still send absolute-form; the app gets origin-form over HTTP/1.1. Otherwise the
     // request line goes as received.
     const { method, target, minor } = ex.head;

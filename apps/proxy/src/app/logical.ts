@@ -117,7 +117,7 @@ export function createLogical(deps: LogicalDeps) {
    * `multiplex`: a meshed endpoint may get the request as a stream of the shared h2 session (peer protocol http2);
    * retried and timed requests always go over pooled HTTP/1, where a response head can be judged before it is sent.
    */
-  async function http1(ex: Exchange, logical: RequestAuthority, resolution: Resolution, head: string, multiplex: boolean): Promise<ExchangeResult> {
+  async function http1(ex: Exchange, logical: RequestAuthority, resolution: Resolution, head: Buffer, multiplex: boolean): Promise<ExchangeResult> {
     if (resolution.status === 'pending' && resolution.profile === undefined) await firstAnswer(resolution, deps.failfastTimeoutMs);
     const state = logicalFor(resolution);
     const route = matchRoute(state.routes, ex.head.method, logical.path);
@@ -284,7 +284,7 @@ function firstAnswer(resolution: Resolution, timeoutMs: number): Promise<void> {
 function readBody(ex: Exchange): Promise<Buffer | undefined> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
-    ex.onClientGone = () => resolve(undefined);
+    ex.onClientGone = { onClientGone: () => resolve(undefined) };
     ex.body.pipe(
       {
         // Copied: the bytes may be a view of the connection's read buffer, reused after this exchange.

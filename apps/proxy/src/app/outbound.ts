@@ -24,7 +24,8 @@ import {
   requestAuthority,
   type RequestAuthority,
 } from '../http/authority.js';
-import { endToEnd, formatHeaders, framingLines, getHeader } from '../http/headers.js';
+import { rewriteHead } from '../http/headers.js';
+import { fieldsNamed } from '../http/parse-head.js';
 import { ConnectionPool } from '../http/pool.js';
 import { ServerConnection, type Deadlines, type Exchange, type ExchangeResult, type ServerOptions } from '../http/server.js';
 import { requestedUpgrade, upgradeLines } from '../http/upgrade.js';
@@ -251,22 +252,27 @@ export function createOutbound(deps: OutboundDeps) {
   }
 
   // === logical ===
-  async function handle(ex: Exchange, via: Via): Promise<ExchangeResult> {
+  async function handle(ex: Exchange, via: Via): Promise<ExchangeResult | undefined> {
     if (ex.head.method === 'CONNECT') return connectTunnel(ex);
     const named = requestAuthority(ex.head);
     const orig = byOrigDst(named, via);
     const fixed = orig?.authority ?? via.fixed;
     const logical = fixed ?? named;
     if (typeof logical === 'string') return respondError(ex, new ProxyError('bad-request', logical));
-    const h = ex.head.headers;
-    const lines = framingLines(ex.body.framing, h);
+    // The received head's bytes, minus what the proxy owns, plus its Host and upgrade lines: nothing re-serialised.
+    const { method, target, minor } = ex.head;
     const upgrade = requestedUpgrade(ex.head);
-    if (upgrade !== undefined) lines.push(...upgradeLines(upgrade));
-    let head: string;
-    if (!fixed) head = `${ex.head.method} ${logical.path} HTTP/1.1\r\n${formatHeaders(endToEnd(h, outboundOwned), [`host: ${logical.authority}`, ...lines])}`;
-    else {
-      if (getHeader(h, 'host') === undefined) lines.push(`host: ${logical.authority}`);
-      head = `${ex.head.method} ${originForm(ex.head.target)} HTTP/1.1\r\n${formatHeaders(endToEnd(h, fixedOwned), lines)}`;
+    const lines = upgrade === undefined ? [] : upgradeLines(upgrade);
+    const chunked = ex.body.framing.kind === 'chunked';
+    let head: Buffer;
+    if (!fixed) {
+      lines.push(`host: ${logical.authority}`);
+      const startLine = minor === 1 && target === logical.path ? undefined : `${method} ${logical.path} HTTP/1.1`;
+      head = rewriteHead(ex.wire, startLine, outboundOwned, chunked, lines);
+    } else {
+      if (fieldsNamed(ex.head, 'host').length === 0) lines.push(`host: ${logical.authority}`);
+      const startLine = minor === 1 && target.charCodeAt(0) === 0x2f ? undefined : `${method} ${originForm(target)} HTTP/1.1`;
+      head = rewriteHead(ex.wire, startLine, fixedOwned, chunked, lines);
     }
     if (orig) {
       const target = await origTarget(orig);

@@ -2,7 +2,7 @@
 // else the Host header, lower-cased, with the default port made explicit.
 import net from 'node:net';
 import { parseHostPort } from '@signalbox/shared';
-import type { RequestHead } from './parse-head.js';
+import { fieldsNamed, type RequestHead } from './parse-head.js';
 
 export interface RequestAuthority {
   /** Normalised `host:port` (IPv6 hosts in brackets). */
@@ -18,7 +18,7 @@ const HOST = /^(?:\[[0-9a-f:.]+\]|[a-z0-9._~!$&'()*+,;=-]+)(?::\d{1,5})?$/;
 export function requestAuthority(head: RequestHead): RequestAuthority | string {
   let hostValue: string;
   let path = head.target;
-  const hosts = head.headers.filter((h) => h.lower === 'host');
+  const hosts = fieldsNamed(head, 'host');
   if (hosts.length > 1) return 'more than one Host header';
   if (head.target.charCodeAt(0) !== 0x2f && head.target !== '*') {
     const m = /^(https?):\/\/([^/?#]*)(.*)$/i.exec(head.target);

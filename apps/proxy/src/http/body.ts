@@ -15,13 +15,18 @@ export interface Flow {
   resume(): void;
 }
 
+/** Told when a piped body was written whole: an object the hot path already has, instead of a closure per body. */
+export interface BodyEnd {
+  onBodyEnd(body: BodyReader): void;
+}
+
 export class BodyReader {
   #remaining: number;
   readonly #tracker: ChunkedTracker | undefined;
   readonly #dechunk: boolean;
   #sink: Sink | undefined;
   #queued: Buffer[] = [];
-  #onEnd: (() => void) | undefined;
+  #onEnd: BodyEnd | (() => void) | undefined;
   ended = false;
   error: string | undefined;
   /** Bytes of body forwarded or queued so far. */
@@ -86,8 +91,8 @@ export class BodyReader {
     this.#finish();
   }
 
-  /** Starts forwarding to `sink`; `onEnd` runs once the whole body was written to it. */
-  pipe(sink: Sink, onEnd: () => void): void {
+  /** Starts forwarding to `sink`; `onEnd` runs (or is told) once the whole body was written to it. */
+  pipe(sink: Sink, onEnd: BodyEnd | (() => void)): void {
     this.#sink = sink;
     this.#onEnd = onEnd;
     const queued = this.#queued;
@@ -123,6 +128,7 @@ export class BodyReader {
     const cb = this.#onEnd;
     if (!cb || !this.#sink) return;
     this.#onEnd = undefined;
-    cb();
+    if (typeof cb === 'function') cb();
+    else cb.onBodyEnd(this);
   }
 }

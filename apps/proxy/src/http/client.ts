@@ -7,13 +7,13 @@
 // the attempt with a signal (the route's timeout) until a head is admitted.
 import { ProxyError, upstreamError } from '../errors.js';
 import { splice } from '../tcp/forward.js';
-import { BodyReader } from './body.js';
+import { BodyReader, type BodyEnd } from './body.js';
 import { HeadFirstSink } from './head-first.js';
 import { responseFraming, type Framing } from './framing.js';
 import { endToEnd, formatHeaders, rewriteHead, wantsClose } from './headers.js';
 import { hopFields, parseResponseHead, type ResponseHead, type Wired } from './parse-head.js';
-import { UpstreamConn, type ConnectionPool, type IdleSink, type PoolTarget, type UpstreamOwner } from './pool.js';
-import type { Exchange, ExchangeResult } from './server.js';
+import { UpstreamConn, type ConnectionPool, type PoolTarget, type UpstreamOwner } from './pool.js';
+import type { ClientGone, Exchange, ExchangeResult } from './server.js';
 import { requestedUpgrade, upgradeLines, upgradeOf } from './upgrade.js';
 
 export interface ForwardHooks {
@@ -43,108 +43,111 @@ export type ForwardOutcome =
 /** `admit` refused the head: nothing reached the client, which is still the caller's to answer. */
 export type AttemptOutcome = ForwardOutcome | { readonly kind: 'discarded'; readonly status: number };
 
+/** How an attempt ends: the endpoint stage's per-request object, so the common path allocates no promise. */
+export interface AttemptSettle {
+  settled(outcome: AttemptOutcome): void;
+  /** No response head could be obtained (a coded upstream error); the client is still the caller's to answer. */
+  failed(err: ProxyError): void;
+}
+
 const EMPTY = Buffer.alloc(0);
+const NO_OPTIONS: ForwardOptions = {};
 const idempotent = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
 /** A discarded response body up to this size is read to its end so the connection is reused; a larger one closes it. */
 const maxDrainBytes = 64 * 1024;
 const discardSink = { write: () => true, once: () => undefined };
 
 /**
- * Forwards `ex` to `target` with `requestHead` (already rewritten, ending in CRLFCRLF; a string is latin1).
- * Rejects with a ProxyError when no response head could be obtained; the caller then answers the client itself.
+ * Forwards `ex` to `target` with `requestHead` (already rewritten, ending in CRLFCRLF; a string is latin1) and
+ * tells `settle` how it ended, from within the socket event that ended it. With an idle pooled connection the
+ * request is written before this returns.
  */
-export async function forward<T extends PoolTarget>(
+export function forward<T extends PoolTarget>(
   pool: ConnectionPool<T>,
   target: T,
   ex: Exchange,
   requestHead: string | Buffer,
   hooks: ForwardHooks,
-  options: ForwardOptions = {},
-): Promise<AttemptOutcome> {
-  const acquired = acquire(pool, target, false);
-  const conn = acquired instanceof UpstreamConn ? acquired : await acquired;
-  try {
-    return await new Attempt(conn, ex, requestHead, hooks, pool, options).run();
-  } catch (err) {
-    // The standard keep-alive race: a pooled socket the server had just closed. Re-sending is safe only when the
-    // server cannot have seen the request (nothing came back) and it has no body we would have to replay.
-    if (!(err instanceof RetryableError)) throw err;
-    const fresh = await acquire(pool, target, true);
-    try {
-      return await new Attempt(fresh, ex, requestHead, hooks, pool, options).run();
-    } catch (e) {
-      throw e instanceof RetryableError ? e.cause : e;
-    }
-  }
+  settle: AttemptSettle,
+  options: ForwardOptions = NO_OPTIONS,
+): void {
+  new Attempt(pool, target, ex, requestHead, hooks, settle, options).begin(false);
 }
 
-/** The pool's connection, with a failure to connect as the coded upstream error. */
-function acquire<T extends PoolTarget>(pool: ConnectionPool<T>, target: T, fresh: boolean): UpstreamConn | Promise<UpstreamConn> {
-  const conn = pool.acquire(target, fresh);
-  return conn instanceof UpstreamConn ? conn : conn.catch((err: unknown) => Promise.reject(upstreamError(err, target.addr)));
-}
-
-class RetryableError extends Error {
-  constructor(override readonly cause: ProxyError) {
-    super(cause.message);
-  }
-}
-
-class Attempt implements UpstreamOwner {
+class Attempt<T extends PoolTarget> implements UpstreamOwner, ClientGone, BodyEnd {
+  #conn!: UpstreamConn;
   #buf: Buffer = EMPTY;
   #response: Wired<ResponseHead> | undefined;
   #body: BodyReader | undefined;
   #bodySent = false;
   #spare = false;
   #done = false;
+  /** The response asks the client connection to close. */
+  #close = false;
   /** `admit` refused the head: the body is being drained, the client is not ours any more. */
   #discarded = false;
-  #resolve!: (o: AttemptOutcome) => void;
-  #reject!: (e: unknown) => void;
 
   constructor(
-    private readonly conn: UpstreamConn,
+    private readonly pool: ConnectionPool<T>,
+    private readonly target: T,
     private readonly ex: Exchange,
     private readonly requestHead: string | Buffer,
     private readonly hooks: ForwardHooks,
-    private readonly pool: IdleSink,
+    private readonly settle: AttemptSettle,
     private readonly options: ForwardOptions,
   ) {}
 
-  run(): Promise<AttemptOutcome> {
-    let promise = new Promise<AttemptOutcome>((resolve, reject) => {
-      this.#resolve = resolve;
-      this.#reject = reject;
-    });
+  /** On an idle pooled connection (unless `fresh`), else a new one. */
+  begin(fresh: boolean): void {
+    const acquired = this.pool.acquire(this.target, fresh);
+    if (acquired instanceof UpstreamConn) return this.#start(acquired);
+    acquired.then(
+      (conn) => this.#start(conn),
+      (err: unknown) => this.#settleFailed(upstreamError(err, this.target.addr)),
+    );
+  }
+
+  #start(conn: UpstreamConn): void {
+    this.#conn = conn;
     const signal = this.options.signal;
     if (signal) {
       if (signal.aborted) {
-        this.pool.release(this.conn); // never used: as good as idle
-        return Promise.reject(signal.reason as Error);
+        this.pool.release(conn); // never used: as good as idle
+        return this.#settleFailed(signal.reason as ProxyError);
       }
-      const onAbort = () => {
-        if (!this.#response) this.#fail(signal.reason as Error);
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-      promise = promise.finally(() => signal.removeEventListener('abort', onAbort));
+      signal.addEventListener('abort', this);
     }
-    if (!this.conn.alive) {
-      this.#fail(new ProxyError('upstream-reset', `connection to ${this.conn.addr} closed`));
-      return promise;
-    }
-    this.conn.owner = this;
-    this.ex.onClientGone = () => this.#abort('client-gone');
+    if (!conn.alive) return this.#fail(new ProxyError('upstream-reset', `connection to ${conn.addr} closed`));
+    conn.owner = this;
+    this.ex.onClientGone = this;
     // Body bytes read with the head are queued in the body reader: they leave with the head, in one write.
-    const sink = new HeadFirstSink(this.conn.socket, this.requestHead);
+    const sink = new HeadFirstSink(conn.socket, this.requestHead);
     const body = this.options.body;
-    if (body === undefined) this.ex.body.pipe(sink, () => (this.#bodySent = true));
+    if (body === undefined) this.ex.body.pipe(sink, this);
     else {
       if (body.length > 0) sink.write(body);
       this.#bodySent = true;
     }
     sink.flush();
     this.hooks.onRequestSent?.();
-    return promise;
+  }
+
+  /** The attempt's signal aborted: fails it unless a response head was admitted. */
+  handleEvent(): void {
+    if (!this.#response) this.#fail(this.options.signal?.reason as ProxyError);
+  }
+
+  onClientGone(): void {
+    this.#abort('client-gone');
+  }
+
+  onBodyEnd(body: BodyReader): void {
+    if (body === this.ex.body) {
+      this.#bodySent = true;
+      return;
+    }
+    if (this.#discarded) return this.#drained();
+    this.#complete();
   }
 
   onData(d: Buffer): void {
@@ -155,7 +158,7 @@ class Attempt implements UpstreamOwner {
       const parsed = parseResponseHead(this.#buf);
       if (parsed.kind === 'incomplete') return;
       if (parsed.kind === 'error')
-        return this.#fail(new ProxyError('bad-response', `invalid response from ${this.conn.addr}: ${parsed.reason}`));
+        return this.#fail(new ProxyError('bad-response', `invalid response from ${this.#conn.addr}: ${parsed.reason}`));
       const head = parsed.head;
       this.#buf = this.#buf.subarray(parsed.size);
       if (head.status >= 100 && head.status < 200) {
@@ -185,24 +188,24 @@ class Attempt implements UpstreamOwner {
     const fromClient = this.ex.detach();
     const fromUpstream = this.#buf;
     this.#buf = EMPTY;
-    splice(client, this.conn.detach(), { fromClient, fromUpstream });
-    this.#resolve({ kind: 'response', status: 101, result: { close: false }, bytes: 0 });
+    splice(client, this.#conn.detach(), { fromClient, fromUpstream });
+    this.#settled({ kind: 'response', status: 101, result: { close: false }, bytes: 0 });
   }
 
   #startBody(head: Wired<ResponseHead>): void {
     const framing = responseFraming(this.ex.head.method, head);
     if (framing.kind === 'error')
-      return this.#fail(new ProxyError('bad-response', `invalid response from ${this.conn.addr}: ${framing.reason}`));
+      return this.#fail(new ProxyError('bad-response', `invalid response from ${this.#conn.addr}: ${framing.reason}`));
     if (this.options.admit && !this.options.admit(head.status, head)) return this.#discard(head, framing);
     this.#response = head;
     this.hooks.onResponseHead(head.status, head);
     const dechunk = this.ex.head.minor === 0 && framing.kind === 'chunked';
-    const close = this.ex.shouldClose() || framing.kind === 'close' || dechunk;
+    const close = (this.#close = this.ex.shouldClose() || framing.kind === 'close' || dechunk);
     // The head leaves with the body bytes read along with it (one write), or alone below.
     const sink = new HeadFirstSink(this.ex.client, responseHeadFor(head, framing, this.ex.head.minor, close));
-    const body = new BodyReader(framing, this.conn.socket, dechunk);
+    const body = new BodyReader(framing, this.#conn.socket, dechunk);
     this.#body = body;
-    body.pipe(sink, () => this.#complete(close));
+    body.pipe(sink, this);
     const rest = this.#buf;
     this.#buf = EMPTY;
     if (rest.length > 0 && !body.ended) this.#feedBody(rest);
@@ -222,22 +225,25 @@ class Attempt implements UpstreamOwner {
       (framing.kind === 'none' || framing.kind === 'chunked' || (framing.kind === 'length' && framing.length <= maxDrainBytes));
     if (!drainable) {
       this.#done = true;
-      this.conn.owner = undefined;
-      this.conn.socket.destroy();
+      this.#conn.owner = undefined;
+      this.#conn.socket.destroy();
     } else {
-      const body = new BodyReader(framing, this.conn.socket);
+      const body = new BodyReader(framing, this.#conn.socket);
       this.#body = body;
       const rest = this.#buf;
       this.#buf = EMPTY;
       if (rest.length > 0 && body.feed(rest) < rest.length) this.#spare = true;
-      body.pipe(discardSink, () => {
-        if (this.#done) return;
-        this.#done = true;
-        if (this.#spare) this.conn.socket.destroy();
-        else this.pool.release(this.conn);
-      });
+      body.pipe(discardSink, this);
     }
-    this.#resolve({ kind: 'discarded', status: head.status });
+    this.#settled({ kind: 'discarded', status: head.status });
+  }
+
+  /** A discarded response's body was read to its end. */
+  #drained(): void {
+    if (this.#done) return;
+    this.#done = true;
+    if (this.#spare) this.#conn.socket.destroy();
+    else this.pool.release(this.#conn);
   }
 
   #feedBody(d: Buffer): void {
@@ -260,13 +266,19 @@ class Attempt implements UpstreamOwner {
   onClose(err: Error | undefined): void {
     if (this.#done) return;
     if (this.#response) return this.#abort('upstream-reset');
-    const e = upstreamError(err ?? Object.assign(new Error('closed'), { code: 'ECONNRESET' }), this.conn.addr);
+    const e = upstreamError(err ?? Object.assign(new Error('closed'), { code: 'ECONNRESET' }), this.#conn.addr);
     const replayable = this.ex.body.framing.kind === 'none' || this.options.body !== undefined;
-    const retryable = this.conn.reused && this.#buf.length === 0 && replayable && idempotent.has(this.ex.head.method);
-    this.#fail(retryable ? new RetryableError(e) : e);
+    const retryable = this.#conn.reused && this.#buf.length === 0 && replayable && idempotent.has(this.ex.head.method);
+    if (!retryable) return this.#fail(e);
+    // The standard keep-alive race: a pooled socket the server had just closed. Re-sending is safe only when the
+    // server cannot have seen the request (nothing came back) and it has no body we would have to replay.
+    this.#conn.owner = undefined;
+    this.ex.onClientGone = undefined;
+    this.options.signal?.removeEventListener('abort', this);
+    this.begin(true);
   }
 
-  #complete(clientClose: boolean): void {
+  #complete(): void {
     if (this.#done) return;
     this.#done = true;
     this.ex.onClientGone = undefined;
@@ -278,18 +290,18 @@ class Attempt implements UpstreamOwner {
       !this.#spare &&
       body.framing.kind !== 'close' &&
       !wantsClose(hopFields(head), head.minor);
-    if (reusable) this.pool.release(this.conn);
-    else this.conn.socket.destroy();
-    this.#resolve({ kind: 'response', status: head.status, result: { close: clientClose }, bytes: body.bytes });
+    if (reusable) this.pool.release(this.#conn);
+    else this.#conn.socket.destroy();
+    this.#settled({ kind: 'response', status: head.status, result: { close: this.#close }, bytes: body.bytes });
   }
 
   #fail(err: Error): void {
     if (this.#done) return;
     this.#done = true;
     this.ex.onClientGone = undefined;
-    this.conn.owner = undefined;
-    this.conn.socket.destroy();
-    this.#reject(err);
+    this.#conn.owner = undefined;
+    this.#conn.socket.destroy();
+    this.#settleFailed(err as ProxyError);
   }
 
   #abort(reason: string): void {
@@ -297,14 +309,24 @@ class Attempt implements UpstreamOwner {
     this.#done = true;
     if (this.#discarded) {
       // Draining a discarded response went wrong: only the upstream connection is lost.
-      this.conn.owner = undefined;
-      this.conn.socket.destroy();
+      this.#conn.owner = undefined;
+      this.#conn.socket.destroy();
       return;
     }
-    this.conn.owner = undefined;
-    this.conn.socket.destroy();
+    this.#conn.owner = undefined;
+    this.#conn.socket.destroy();
     this.ex.client.destroy();
-    this.#resolve({ kind: 'aborted', status: this.#response?.status ?? 0, error: reason, bytes: this.#body?.bytes ?? 0 });
+    this.#settled({ kind: 'aborted', status: this.#response?.status ?? 0, error: reason, bytes: this.#body?.bytes ?? 0 });
+  }
+
+  #settled(outcome: AttemptOutcome): void {
+    this.options.signal?.removeEventListener('abort', this);
+    this.settle.settled(outcome);
+  }
+
+  #settleFailed(err: ProxyError): void {
+    this.options.signal?.removeEventListener('abort', this);
+    this.settle.failed(err);
   }
 }
 

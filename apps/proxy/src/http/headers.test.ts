@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { endToEnd, formatHeaders, framingLines, rewriteHead, wantsClose } from './headers.js';
+import { endToEnd, formatHeaders, rewriteHead, wantsClose } from './headers.js';
 import { parseRequestHead, type Header, type WireHead } from './parse-head.js';
 
 const h = (pairs: [string, string][]): Header[] => pairs.map(([name, value]) => ({ name, lower: name.toLowerCase(), value }));
@@ -32,10 +32,6 @@ describe('wantsClose', () => {
 describe('formatting', () => {
   it('serialises headers then extra lines and the blank line', () => {
     expect(formatHeaders(h([['A', '1']]), ['host: b'])).toBe('A: 1\r\nhost: b\r\n\r\n');
-  });
-  it('re-adds Transfer-Encoding only as framing', () => {
-    expect(framingLines({ kind: 'chunked' }, h([['Transfer-Encoding', 'gzip, chunked']]))).toEqual(['transfer-encoding: gzip, chunked']);
-    expect(framingLines({ kind: 'length', length: 3 }, h([]))).toEqual([]);
   });
 });
 

@@ -1,6 +1,6 @@
 // Header rewriting between hops: drop hop-by-hop fields (RFC 9110 §7.6.1) and serialise heads for the next hop,
 // either from fields (heads built here or from h2) or from the received bytes, copying only what changes.
-import { listValues, type Framing } from './framing.js';
+import { listValues } from './framing.js';
 import { nameEquals, type Header, type WireHead } from './parse-head.js';
 
 const hopByHopNames = ['connection', 'keep-alive', 'proxy-connection', 'te', 'transfer-encoding', 'upgrade'];
@@ -40,11 +40,6 @@ export function formatHeaders(headers: readonly Header[], extra: readonly string
   for (const h of headers) s += `${h.name}: ${h.value}\r\n`;
   for (const line of extra) s += `${line}\r\n`;
   return s + '\r\n';
-}
-
-/** The framing header a forwarded message needs again after hop-by-hop stripping (Transfer-Encoding only). */
-export function framingLines(framing: Framing, headers: readonly Header[]): string[] {
-  return framing.kind === 'chunked' ? [`transfer-encoding: ${listValues(headers, 'transfer-encoding').join(', ')}`] : [];
 }
 
 /**

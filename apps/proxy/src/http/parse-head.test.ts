@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRequestHead, parseResponseHead } from './parse-head.js';
+import { fieldsNamed, parseRequestHead, parseResponseHead } from './parse-head.js';
 
 const req = (s: string) => parseRequestHead(Buffer.from(s, 'latin1'));
 
@@ -25,6 +25,18 @@ describe('parseRequestHead', () => {
       { name: 'Empty', lower: 'empty', value: '' },
     ]);
     expect(r.size).toBe(headText.length); // the body is not part of the head
+  });
+
+  it('finds fields by name in the bytes, as `headers` would', () => {
+    const r = req('GET / HTTP/1.1\r\nAccept: */*\r\nHOST:  a.example \r\nhost: b\r\n\r\n');
+    if (r.kind !== 'ok') throw new Error('did not parse');
+    const expected = [
+      { name: 'HOST', lower: 'host', value: 'a.example' },
+      { name: 'host', lower: 'host', value: 'b' },
+    ];
+    expect(fieldsNamed(r.head, 'host')).toEqual(expected);
+    expect(fieldsNamed({ method: 'GET', target: '/', minor: 1, headers: r.head.headers }, 'host')).toEqual(expected);
+    expect(fieldsNamed(r.head, 'cookie')).toEqual([]);
   });
 
   it('decodes only the framing and hop-by-hop fields up front, the rest when headers are read', () => {

@@ -210,6 +210,20 @@ export function nameEquals(raw: Buffer, from: number, to: number, lower: string)
   return true;
 }
 
+/** The fields named `lower`, decoded from the head's bytes alone: a lookup that does not decode every field. */
+export function fieldsNamed(head: RequestHead | ResponseHead, lower: string): Header[] {
+  const wire = head.wire;
+  if (!wire) return head.headers.filter((h) => h.lower === lower);
+  const { raw, lines } = wire;
+  const out: Header[] = [];
+  for (let i = 0; i < lines.length; i += 3) {
+    const from = lines[i] as number;
+    const colon = lines[i + 1] as number;
+    if (nameEquals(raw, from, colon, lower)) out.push(decodeField(raw, from, colon, lines[i + 2] as number, lower));
+  }
+  return out;
+}
+
 function decodeFields(wire: WireHead): Header[] {
   const { raw, lines } = wire;
   const out: Header[] = [];

@@ -2,14 +2,15 @@
 // stream the request body through, then (keep-alive) parse the next request. Pipelined requests wait, in a
 // bounded buffer, for the previous exchange to finish. Bad input gets a 400/431 and the connection is closed; a
 // head that takes longer than the header timeout (slowloris) gets a 408; an idle keep-alive connection is closed.
-// A handler may take the socket over (CONNECT tunnel, 101 upgrade) with `detach`.
+// A handler may take the socket over (CONNECT tunnel, 101 upgrade) with `detach`. A handler answers through a
+// promise or, on the common path, by calling `done` itself: no promise or closure per request.
 import type net from 'node:net';
 import { closesConnection, ProxyError } from '../errors.js';
 import type { Sweepable, Sweeper } from '../listener/sweep.js';
 import { BodyReader, type Flow } from './body.js';
 import { requestFraming } from './framing.js';
 import { wantsClose } from './headers.js';
-import { hopFields, maxHeadBytes, parseRequestHead, type RequestHead, type WireHead } from './parse-head.js';
+import { hopFields, maxHeadBytes, parseRequestHead, type RequestHead, type WireHead, type Wired } from './parse-head.js';
 import { formatPlainResponse } from './response.js';
 
 export interface Exchange {
@@ -22,13 +23,19 @@ export interface Exchange {
   readonly startedAt: number;
   /** Decided when the response head is written: client asked to close, or the proxy is draining. */
   shouldClose(): boolean;
-  /** Runs if the client connection goes away before the exchange finished. */
-  onClientGone: (() => void) | undefined;
+  /** Told if the client connection goes away before the exchange finished. */
+  onClientGone: ClientGone | undefined;
   /**
    * Takes the socket over (CONNECT, 101): the connection stops parsing HTTP and removes its listeners. Returns the
    * bytes it had read beyond this request (the start of the tunnel's content). The socket is left paused.
    */
   detach(): Buffer;
+  /** Ends the exchange; later calls are ignored. */
+  done(result: ExchangeResult): void;
+}
+
+export interface ClientGone {
+  onClientGone(): void;
 }
 
 export interface ExchangeResult {
@@ -36,7 +43,11 @@ export interface ExchangeResult {
   readonly close: boolean;
 }
 
-export type Handler = (ex: Exchange) => Promise<ExchangeResult>;
+/**
+ * Ends the exchange by calling `ex.done` (the common path: no promise per request), or by resolving the promise it
+ * returns; a promise of undefined says `ex.done` was called. A rejection aborts the connection.
+ */
+export type Handler = (ex: Exchange) => Promise<ExchangeResult | undefined> | undefined;
 
 export interface ServerOptions {
   readonly isDraining: () => boolean;
@@ -64,6 +75,8 @@ export class ServerConnection implements Flow, Sweepable {
   #closed = false;
   #detached = false;
   #bodyPaused = false;
+  /** Inside #next's loop: an exchange that ends synchronously lets the loop go on instead of recursing. */
+  #parsing = false;
   /** Sweeper time when the buffered head started / when the connection last became idle. */
   #headSince = 0;
   #idleSince = 0;
@@ -144,46 +157,56 @@ export class ServerConnection implements Flow, Sweepable {
   }
 
   #next(): void {
+    this.#parsing = true;
     while (!this.#exchange && this.#buf.length > 0 && !this.#closed) {
       const parsed = parseRequestHead(this.#buf);
-      if (parsed.kind === 'incomplete') return;
+      if (parsed.kind === 'incomplete') break;
       if (parsed.kind === 'error') {
         const code = parsed.status === 431 ? 'header-too-large' : 'bad-request';
-        return this.#reject(new ProxyError(code, parsed.reason));
+        this.#reject(new ProxyError(code, parsed.reason));
+        break;
       }
       const head = parsed.head;
       this.#buf = this.#buf.subarray(parsed.size);
       const framing = requestFraming(head);
-      if (framing.kind === 'error') return this.#reject(new ProxyError('bad-request', framing.reason));
-      if (head.method === 'CONNECT' && framing.kind !== 'none')
-        return this.#reject(new ProxyError('bad-request', 'CONNECT with a request body'));
+      if (framing.kind === 'error') {
+        this.#reject(new ProxyError('bad-request', framing.reason));
+        break;
+      }
+      if (head.method === 'CONNECT' && framing.kind !== 'none') {
+        this.#reject(new ProxyError('bad-request', 'CONNECT with a request body'));
+        break;
+      }
       const body = new BodyReader(framing, this);
       if (!body.ended && this.#buf.length > 0) {
         const used = body.feed(this.#buf);
-        if (used < 0) return this.#reject(new ProxyError('bad-request', body.error ?? 'bad body'));
+        if (used < 0) {
+          this.#reject(new ProxyError('bad-request', body.error ?? 'bad body'));
+          break;
+        }
         this.#buf = this.#buf.subarray(used);
       }
-      const clientClose = wantsClose(hopFields(head), head.minor);
-      const ex: Exchange = {
-        head,
-        wire: head.wire,
-        body,
-        client: this.socket,
-        startedAt: performance.now(),
-        shouldClose: () => clientClose || this.#clientEnded || this.options.isDraining(),
-        onClientGone: undefined,
-        detach: () => this.#detach(),
-      };
+      const ex = new ServerExchange(this, head, body, wantsClose(hopFields(head), head.minor));
       this.#exchange = ex;
-      this.handler(ex).then(
-        (result) => this.#finish(ex, result),
+      const answer = this.handler(ex);
+      answer?.then(
+        (result) => {
+          if (result) ex.done(result);
+        },
         () => this.#abort(),
       );
     }
+    this.#parsing = false;
     if (this.#clientEnded && !this.#exchange && !this.#closed) this.socket.end();
   }
 
-  #finish(ex: Exchange, result: ExchangeResult): void {
+  /** Whether the exchange's response must close the connection (client asked, client half-closed, draining). */
+  closeAfter(clientClose: boolean): boolean {
+    return clientClose || this.#clientEnded || this.options.isDraining();
+  }
+
+  /** The exchange ended (its `done`): the next request may start. */
+  finish(ex: Exchange, result: ExchangeResult): void {
     if (this.#exchange !== ex) return;
     this.#exchange = undefined;
     if (this.#detached) return;
@@ -195,7 +218,7 @@ export class ServerConnection implements Flow, Sweepable {
       return;
     }
     if (!this.#bodyPaused) this.socket.resume();
-    this.#next();
+    if (!this.#parsing) this.#next();
   }
 
   #reject(err: ProxyError): void {
@@ -207,7 +230,8 @@ export class ServerConnection implements Flow, Sweepable {
     this.socket.end(formatPlainResponse({ status: err.status, body: `${err.message}\n`, error: err.code, close }));
   }
 
-  #detach(): Buffer {
+  /** The exchange's `detach`. */
+  detach(): Buffer {
     this.#detached = true;
     this.options.deadlines?.sweeper.delete(this);
     const s = this.socket;
@@ -241,7 +265,37 @@ export class ServerConnection implements Flow, Sweepable {
     this.options.deadlines?.sweeper.delete(this);
     const ex = this.#exchange;
     this.#exchange = undefined;
-    ex?.onClientGone?.();
+    ex?.onClientGone?.onClientGone();
+  }
+}
+
+/** One request on a connection: its methods stand in for per-request closures. */
+class ServerExchange implements Exchange {
+  readonly wire: WireHead;
+  readonly client: net.Socket;
+  readonly startedAt = performance.now();
+  onClientGone: ClientGone | undefined = undefined;
+
+  constructor(
+    private readonly conn: ServerConnection,
+    readonly head: Wired<RequestHead>,
+    readonly body: BodyReader,
+    private readonly clientClose: boolean,
+  ) {
+    this.wire = head.wire;
+    this.client = conn.socket;
+  }
+
+  shouldClose(): boolean {
+    return this.conn.closeAfter(this.clientClose);
+  }
+
+  detach(): Buffer {
+    return this.conn.detach();
+  }
+
+  done(result: ExchangeResult): void {
+    this.conn.finish(this, result);
   }
 }
 

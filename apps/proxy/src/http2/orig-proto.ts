@@ -81,7 +81,7 @@ export async function forwardH1OverH2<T extends H2Target>(
       client.destroy();
       settle({ kind: 'aborted', status, error, bytes });
     };
-    ex.onClientGone = () => abort('client-gone');
+    ex.onClientGone = { onClientGone: () => abort('client-gone') };
 
     if (!endStream) {
       const sink: Sink = ex.body.framing.kind === 'chunked' ? dechunking(up) : up;
