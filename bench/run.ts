@@ -168,15 +168,15 @@ async function main(): Promise<void> {
     },
   });
   // Tap enabled: nobody subscribed (the per-request cost must be one flag check), then one subscriber at 100 rps.
-  const tappedHop = (subscribed: boolean): Subject => ({
-    name: `signalbox hop (http1, tap ${subscribed ? '1 subscriber' : 'no subscriber'})`,
+  const tappedHop = (subscribed: boolean, { main, mark }: Variant): Subject => ({
+    name: `signalbox hop (http1, tap ${subscribed ? '1 subscriber' : 'no subscriber'})${mark}`,
     protocol: 'http1',
     async start() {
-      const { proc, ports } = await signalbox('signalbox-hop-tap', {
-        app: `127.0.0.1:${backendH1}`,
-        'control-plane': unusedControlPlane,
-        ...tapFlags,
-      });
+      const { proc, ports } = await signalbox(
+        'signalbox-hop-tap',
+        { app: `127.0.0.1:${backendH1}`, 'control-plane': unusedControlPlane, ...tapFlags },
+        main,
+      );
       const tap = subscribed ? await subscribeTap(ports.admin) : undefined;
       return {
         target: { url: url(ports.inbound) },
@@ -237,7 +237,7 @@ async function main(): Promise<void> {
     },
   });
   for (const v of variants) subjects.push(hop('http1', v));
-  subjects.push(tappedHop(false), tappedHop(true));
+  for (const v of variants) subjects.push(tappedHop(false, v), tappedHop(true, v));
   for (const v of variants) subjects.push(pair('http1', v), pair('http2', v));
   for (const { main, mark } of variants) subjects.push(...mtlsPairs({ dir, backendPort: backendH1, core: subjectCore, proxyMain: main, mark }));
   subjects.push(direct('h2c', backendH2), nginx('h2c'), {

@@ -14,4 +14,15 @@ describe('RateWindow', () => {
     now = 5000;
     expect(takes(2)).toBe(2);
   });
+
+  it('says whether a take would be admitted without taking one', () => {
+    let now = 0;
+    const rate = new RateWindow(1, () => now);
+    expect([rate.open(), rate.open()]).toEqual([true, true]);
+    expect(rate.take()).toBe(true);
+    expect([rate.open(), rate.take()]).toEqual([false, false]);
+    now = 1000;
+    expect(rate.open()).toBe(true);
+    expect(rate.take()).toBe(true);
+  });
 });

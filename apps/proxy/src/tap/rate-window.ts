@@ -14,13 +14,18 @@ export class RateWindow {
 
   /** Admits one more in the current window, or refuses. */
   take(): boolean {
+    if (!this.open()) return false;
+    this.#taken += 1;
+    return true;
+  }
+
+  /** Whether `take` would admit one now (starting a new window when the last one is over), without taking it. */
+  open(): boolean {
     const t = this.now();
     if (t - this.#windowStart >= this.windowMs) {
       this.#windowStart = t;
       this.#taken = 0;
     }
-    if (this.#taken >= this.perWindow) return false;
-    this.#taken += 1;
-    return true;
+    return this.#taken < this.perWindow;
   }
 }

@@ -51,6 +51,24 @@ describe('TapRegistry', () => {
     expect(tap.requestInit(exchange(), inbound)).toBeUndefined();
   });
 
+  it('refuses a request before reading it once every window is spent', () => {
+    let now = 0;
+    const tap = new TapRegistry({ now: () => now });
+    const { sub, events } = subscriber({ perSecond: 1, now: () => now });
+    tap.add(sub, {});
+    expect(tap.requestInit(exchange(), inbound)).toBeDefined();
+    const unreadable = exchange();
+    Object.defineProperty(unreadable, 'head', {
+      get: () => {
+        throw new Error('read a request no window admits');
+      },
+    });
+    expect(tap.requestInit(unreadable, inbound)).toBeUndefined();
+    now = 1000;
+    expect(tap.requestInit(exchange(), inbound)).toBeDefined();
+    expect(events).toHaveLength(2);
+  });
+
   it('emits request init, response init and end with one id, peers and timings', () => {
     let now = 0;
     const tap = new TapRegistry({ now: () => now });

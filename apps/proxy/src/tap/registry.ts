@@ -67,6 +67,9 @@ export class TapRegistry {
    * unless some subscriber wants the request.
    */
   requestInit(ex: Pick<Exchange, 'head' | 'client' | 'startedAt'>, target: MetricTarget): TappedRequest | undefined {
+    // Under load every subscriber's window is spent within the first milliseconds of each second: those requests
+    // are refused before anything is built for them (an event is built only to be matched against a window open).
+    if (!this.#anyOpen()) return undefined;
     const self = this.#self;
     // As Linkerd's tap: `tls` is "true" on an mTLS hop (the peer identity alongside), else why it is not.
     const remote: Record<string, string> = { ...target.dst, tls: target.tls && target.tls !== 'opaque' ? 'true' : target.noTlsReason };
@@ -99,6 +102,11 @@ export class TapRegistry {
 
   now(): number {
     return this.#now();
+  }
+
+  #anyOpen(): boolean {
+    for (const sub of this.#subscribers) if (sub.rate.open()) return true;
+    return false;
   }
 }
 
