@@ -13,9 +13,11 @@ COPY apps/ apps/
 COPY examples/ examples/
 COPY deploy/docker/ deploy/docker/
 RUN npm ci --no-audit --no-fund
+# apps/api is built for its router's types, which the dashboard's tRPC client is checked against; it is not shipped.
 RUN npx tsc -b apps/api && npm run build -w @signalbox/web
-# Only this image's workspaces, their built output and their production dependencies (see runtime-tree.mjs).
-RUN node deploy/docker/runtime-tree.mjs /out packages/shared apps/api apps/web=dist,.next,next.config.ts
+# Next's standalone output (the server files and only the node_modules files they load) and the files the dashboard's
+# server loads, both traced; not the dashboard's production dependencies, which are all of next (see runtime-tree.mjs).
+RUN node deploy/docker/runtime-tree.mjs /out --next apps/web=dist/server/main.js
 
 # --- runtime: node, the built output, production node_modules; no npm, no compiler ---
 FROM node:20-bookworm-slim AS runtime

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { metricNames, registrySchema, type Registry } from '@signalbox/shared';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { dockerfileInstructions, entrypointScript, runtimeTreeArgs } from '../test/support/dockerfile.js';
 
 const root = path.join(import.meta.dirname, '..', '..', '..');
 const read = (p: string): string => readFileSync(path.join(root, p), 'utf8');
@@ -118,7 +119,7 @@ export function composeProblems(compose: Compose, registry: Registry, fileExists
 /** Static checks of one Dockerfile (lines parsed, nothing built): multi-stage, non-root, healthcheck, COPY sources. */
 export function dockerfileProblems(text: string, fileExists: (p: string) => boolean): string[] {
   const problems: string[] = [];
-  const lines = text.replace(/\\\n/g, ' ').split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+  const lines = dockerfileInstructions(text);
   const froms = lines.filter((l) => /^FROM\s/i.test(l));
   if (froms.length < 2) problems.push('not multi-stage (fewer than two FROM)');
   const finalStage = lines.slice(lines.lastIndexOf(froms.at(-1) ?? ''));
@@ -132,6 +133,35 @@ export function dockerfileProblems(text: string, fileExists: (p: string) => bool
     const args = l.split(/\s+/).slice(1).filter((a) => !a.startsWith('--'));
     for (const src of args.slice(0, -1)) if (!fileExists(src)) problems.push(`COPY source ${src} does not exist`);
   }
+  return problems;
+}
+
+/**
+ * Whether the runtime tree a Dockerfile builds (deploy/docker/runtime-tree.mjs) holds what its ENTRYPOINT runs: a
+ * listed workspace's copied path (`<ws>=<path>,…`, default dist), or, for a Next app (`--next <app>=<entry>`), the
+ * traced server entry itself. Listed workspaces must exist, and the final stage must copy the tree into its WORKDIR.
+ */
+export function runtimeTreeProblems(text: string, fileExists: (p: string) => boolean): string[] {
+  const lines = dockerfileInstructions(text);
+  const args = runtimeTreeArgs(lines);
+  const script = entrypointScript(lines);
+  if (args === undefined) return ['no RUN node deploy/docker/runtime-tree.mjs'];
+  if (script === undefined) return ['no ENTRYPOINT running a script with node'];
+  const next = args[1] === '--next';
+  const specs = (next ? args.slice(2) : args.slice(1)).map((spec) => {
+    const [dir = '', paths = 'dist'] = spec.split('=');
+    return { dir, paths: paths.split(',') };
+  });
+  const problems = specs.filter((w) => !fileExists(`${w.dir}/package.json`)).map((w) => `runtime tree lists ${w.dir}, which is no workspace`);
+  const out = args[0]?.replace(/\/$/, '');
+  const copiesTree = lines.some((l) => {
+    const words = l.split(/\s+/);
+    return /^COPY$/i.test(words[0] ?? '') && words.includes('--from=build') && words.at(-2)?.replace(/\/$/, '') === out && words.at(-1) === './';
+  });
+  if (!copiesTree)
+    problems.push(`no COPY --from=build of the runtime tree ${String(out)}/ into the WORKDIR`);
+  const holds = specs.some((w) => w.paths.some((p) => script === `${w.dir}/${p}` || (!next && script.startsWith(`${w.dir}/${p}/`))));
+  if (!holds) problems.push(`ENTRYPOINT runs ${script}, which the runtime tree (${args.slice(1).join(' ')}) does not hold`);
   return problems;
 }
 
@@ -202,6 +232,19 @@ describe.each(dockerfiles)('deploy/docker/%s (static: parsed, not built)', (file
   it('is multi-stage, non-root, health-checked, and copies only paths that exist', () => {
     expect(dockerfileProblems(read(`deploy/docker/${file}`), exists)).toEqual([]);
   });
+
+  it('runs an entry point its runtime tree holds', () => {
+    expect(runtimeTreeProblems(read(`deploy/docker/${file}`), exists)).toEqual([]);
+  });
+});
+
+describe('the web image (static; test/integration/web-image.test.ts builds its tree and runs it)', () => {
+  const lines = dockerfileInstructions(read('deploy/docker/web.Dockerfile'));
+
+  it('ships the dashboard as Next standalone output plus its traced server, not production dependencies', () => {
+    expect(runtimeTreeArgs(lines)).toEqual(['/out', '--next', 'apps/web=dist/server/main.js']);
+    expect(entrypointScript(lines)).toBe('apps/web/dist/server/main.js');
+  });
 });
 
 describe('Dockerfile checks bite', () => {
@@ -213,6 +256,22 @@ describe('Dockerfile checks bite', () => {
       'no HEALTHCHECK in the final stage',
       'COPY source apps/nope/ does not exist',
     ]);
+  });
+
+  it('reports an entry point outside the runtime tree, a listed workspace that does not exist, a tree not copied', () => {
+    const entry = 'COPY --from=build --chown=root:root /out/ ./\nENTRYPOINT ["/usr/local/bin/signalbox-entrypoint", "node", "apps/web/dist/server/main.js"]';
+    expect(runtimeTreeProblems(`RUN node deploy/docker/runtime-tree.mjs /out packages/shared apps/api apps/nope\n${entry}\n`, exists)).toEqual([
+      'runtime tree lists apps/nope, which is no workspace',
+      'ENTRYPOINT runs apps/web/dist/server/main.js, which the runtime tree (packages/shared apps/api apps/nope) does not hold',
+    ]);
+    expect(runtimeTreeProblems(`RUN node deploy/docker/runtime-tree.mjs /out --next apps/web=dist/main.js\n${entry}\n`, exists)).toEqual([
+      'ENTRYPOINT runs apps/web/dist/server/main.js, which the runtime tree (--next apps/web=dist/main.js) does not hold',
+    ]);
+    expect(runtimeTreeProblems(`RUN node deploy/docker/runtime-tree.mjs /out apps/web=dist\n${entry}\n`, exists)).toEqual([]);
+    expect(runtimeTreeProblems(`RUN node deploy/docker/runtime-tree.mjs /tree apps/web=dist\n${entry}\n`, exists)).toEqual([
+      'no COPY --from=build of the runtime tree /tree/ into the WORKDIR',
+    ]);
+    expect(runtimeTreeProblems(`RUN npm ci\n${entry}\n`, exists)).toEqual(['no RUN node deploy/docker/runtime-tree.mjs']);
   });
 
   it('uses the proxy UID 2102 for the proxy image', () => {

@@ -4,6 +4,7 @@
 //   node apps/web/dist/server/main.js -H 127.0.0.1 -p 3000
 // SIGNALBOX_API_URL (read per request, so one build runs against any API) and SIGNALBOX_TAP_AUTH_TOKEN (the API's
 // --tap-auth-token, sent on the relay's upgrade; the browser never sees it).
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -24,13 +25,20 @@ if (!Number.isInteger(port) || port < 1 || port > 65535) {
   process.exit(2);
 }
 
-// As `next start` does: React and Next pick their production paths from NODE_ENV, read when next is loaded.
-Object.assign(process.env, { NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: process.env.NEXT_TELEMETRY_DISABLED ?? '1' });
-// next is CommonJS (`module.exports = createServer`); its types describe the ESM build's default instead.
-const next = (await import('next')).default as unknown as (options: NextServerOptions) => NextServer;
-
 // dist/server/main.js → apps/web, where .next lives.
 const dir = path.join(import.meta.dirname, '..', '..');
+// As `next start` does: React and Next pick their production paths from NODE_ENV, read when next is loaded. And as
+// Next's standalone server.js does: run with the config the build serialised, so next.config.ts is not loaded (the
+// image has neither it nor the compilers loading it takes; deploy/docker/runtime-tree.mjs).
+Object.assign(process.env, {
+  NODE_ENV: 'production',
+  NEXT_TELEMETRY_DISABLED: process.env.NEXT_TELEMETRY_DISABLED ?? '1',
+  __NEXT_PRIVATE_STANDALONE_CONFIG: JSON.stringify(
+    (JSON.parse(readFileSync(path.join(dir, '.next', 'required-server-files.json'), 'utf8')) as { config: unknown }).config,
+  ),
+});
+// next is CommonJS (`module.exports = createServer`); its types describe the ESM build's default instead.
+const next = (await import('next')).default as unknown as (options: NextServerOptions) => NextServer;
 const app = next({ dev: false, dir, hostname, port });
 const handle = app.getRequestHandler();
 await app.prepare();
