@@ -16,7 +16,6 @@ import { Drain } from '../listener/drain.js';
 import { listen, type Listener } from '../listener/listen.js';
 import { Sweeper } from '../listener/sweep.js';
 import { TapRegistry } from '../tap/registry.js';
-import { createTapTlsListener } from '../tap/listener.js';
 import { createTapServer, type TapRefusal } from '../tap/server.js';
 import { createPolicyMetrics } from '../telemetry/policy-metrics.js';
 import { createTelemetry, type Telemetry } from '../telemetry/registry.js';
@@ -122,9 +121,15 @@ export async function createProxy(config: ProxyConfig, log: (msg: string) => voi
   const onRefused = (reason: TapRefusal) => tapRefused.inc({ reason });
   // With identity on, only the tap service's mTLS identity may subscribe (on the tap listener); else the token.
   const tapServer = createTapServer({ registry: tap, token: config.tapToken, onRefused, ...(manager ? { clientIdentity: tapClientIdentity(config) } : {}) });
+  // Loaded only with identity on (node:https with it), like the tap listener's `ws` on the first subscriber.
   const tapListener =
     manager && config.tapListen
-      ? createTapTlsListener({ material: () => manager.current(), tap: tapServer, onRefused, handshakeTimeoutMs: config.detectTimeout })
+      ? (await import('../tap/listener.js')).createTapTlsListener({
+          material: () => manager.current(),
+          tap: tapServer,
+          onRefused,
+          handshakeTimeoutMs: config.detectTimeout,
+        })
       : undefined;
   const admin = createAdmin({
     registry: telemetry.registry,

@@ -8,7 +8,7 @@ import type http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { TLSSocket } from 'node:tls';
 import { proxyTapSubscriptionSchema, TapOutbox, tapCloseCodes, tapCloseReason, tapPaths } from '@signalbox/shared';
-import { WebSocketServer, type WebSocket } from 'ws';
+import type { WebSocket, WebSocketServer } from 'ws';
 import { RateWindow } from './rate-window.js';
 import type { TapRegistry, TapSubscriber } from './registry.js';
 import { dnsNames } from '../tls/context.js';
@@ -43,7 +43,17 @@ export interface TapServer {
 
 export function createTapServer(options: TapServerOptions): TapServer {
   const { registry } = options;
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024, perMessageDeflate: false });
+  // `ws` (~15 MB of RSS once loaded) is imported on the first subscriber that passes authorisation: most proxies
+  // are never tapped.
+  let wss: Promise<WebSocketServer> | undefined;
+  const upgrade = (req: http.IncomingMessage, socket: Duplex, head: Buffer): true => {
+    wss ??= import('ws').then(({ WebSocketServer }) => new WebSocketServer({ noServer: true, maxPayload: 64 * 1024, perMessageDeflate: false }));
+    wss.then(
+      (server) => server.handleUpgrade(req, socket, head, accept),
+      () => socket.destroy(),
+    );
+    return true;
+  };
   const expected = options.token ? digest(options.token) : undefined;
   const sockets = new Set<WebSocket>();
 
@@ -96,16 +106,14 @@ export function createTapServer(options: TapServerOptions): TapServer {
         // The listener already refused unverified certificates; checked again so a misconfigured one cannot open tap.
         const [peer] = tlsSocket.authorized ? dnsNames(tlsSocket.getPeerCertificate()) : [];
         if (peer !== options.clientIdentity) return denied(403, 'identity', `tap is for ${options.clientIdentity} only\n`);
-        wss.handleUpgrade(req, socket, head, accept);
-        return true;
+        return upgrade(req, socket, head);
       }
       if (!expected) return refuse(socket, 404, 'tap is disabled: the proxy has no --tap-token\n'), true;
       const auth = req.headers.authorization ?? '';
       const presented = /^Bearer (.+)$/i.exec(auth)?.[1];
       if (!presented || !timingSafeEqual(digest(presented), expected))
         return denied(401, 'token', 'tap requires the control plane\'s token\n');
-      wss.handleUpgrade(req, socket, head, accept);
-      return true;
+      return upgrade(req, socket, head);
     },
     get connections() {
       return sockets.size;
