@@ -8,7 +8,7 @@ import { upstreamError, type ProxyError } from '../errors.js';
 import type { ConnectionPool } from '../http/pool.js';
 import type { Exchange, ExchangeResult } from '../http/server.js';
 import type { H2Sessions } from '../http2/client.js';
-import { forwardH2, type StreamHooks } from '../http2/forward.js';
+import { forwardH2, type StreamAttempt, type StreamAttemptOptions, type StreamHooks } from '../http2/forward.js';
 import { forwardH1OverH2, forwardH2AsH1 } from '../http2/orig-proto.js';
 import { respondH2Error } from '../http2/response.js';
 import type { H2Request } from '../http2/server.js';
@@ -70,8 +70,20 @@ function tapStream(tap: TapRegistry, req: H2Request, target: EndpointTarget): Ta
   return tap.requestInit({ head: h2RequestHead(req.headers), client: socket, startedAt: req.startedAt }, target.tcp);
 }
 
-/** h2 stream → h2 endpoint (an h2 app, or a peer proxy's inbound). */
-export function forwardStreamToEndpoint(
+/** h2 stream → h2 endpoint (an h2 app, or a peer proxy's inbound); a failure before any response is answered. */
+export async function forwardStreamToEndpoint(
+  sessions: H2Sessions<EndpointTarget>,
+  target: EndpointTarget,
+  req: H2Request,
+  headers: OutgoingHttpHeaders,
+  tap: TapRegistry,
+): Promise<void> {
+  const attempt = await attemptStreamToEndpoint(sessions, target, req, headers, tap);
+  if (attempt.kind === 'failed') respondH2Error(req.stream, req.headers, attempt.error);
+}
+
+/** One attempt of a stream to an h2 endpoint for the logical stage, which answers failures (or tries again). */
+export function attemptStreamToEndpoint(
   sessions: H2Sessions<EndpointTarget>,
   target: EndpointTarget,
   req: H2Request,
@@ -79,10 +91,11 @@ export function forwardStreamToEndpoint(
   tap: TapRegistry,
   done?: PickDone,
   report?: ExchangeReport,
-): Promise<void> {
+  options?: StreamAttemptOptions,
+): Promise<StreamAttempt> {
   target.http.request();
   const tapped = tap.active ? tapStream(tap, req, target) : undefined;
-  return forwardH2(sessions, target, req, headers, hooks(target.http, req.startedAt, done, tapped, report));
+  return forwardH2(sessions, target, req, headers, hooks(target.http, req.startedAt, done, tapped, report), options);
 }
 
 /** h2 stream a peer multiplexed (`signalbox-orig-proto`) → HTTP/1.1 to the app. */

@@ -3,9 +3,10 @@
 // weight (traffic split), and for retryable routes retry failed attempts within the retry budget, with backoff,
 // under the route's timeout (which covers every attempt and the waits between them). The profile comes with the
 // logical authority's discovery stream and is re-read on every request, so a change applies to the next one.
-// HTTP/1 gets everything; h2 streams get routes, metrics and the split (their bodies are never buffered).
+// HTTP/1 requests and h2 streams get all of it; a body is only ever kept for replay up to 64 KiB.
 import type { OutgoingHttpHeaders } from 'node:http2';
 import { maxRetryBodyBytes, type Endpoint, type Profile } from '@signalbox/shared';
+import { sleep, untilAborted } from '../abortable.js';
 import type { Balancer, Pick, PickOutcome } from '../balance/balancer.js';
 import { chooseEndpoint } from '../balance/failfast.js';
 import { pickWeighted } from '../balance/weighted.js';
@@ -17,13 +18,15 @@ import { RetryBudget, retryDelayMs } from '../http/retry.js';
 import { compileRoutes, matchRoute, type Route } from '../http/route.js';
 import type { Exchange, ExchangeResult } from '../http/server.js';
 import type { H2Sessions } from '../http2/client.js';
+import { ReplayBody } from '../http2/replay-body.js';
+import { errorResponse } from '../http2/response.js';
 import type { H2Request } from '../http2/server.js';
 import type { TapRegistry } from '../tap/registry.js';
 import type { TargetHttpMetrics } from '../telemetry/http-metrics.js';
 import type { RouteSeries } from '../telemetry/route-metrics.js';
 import type { Telemetry } from '../telemetry/registry.js';
 import { attemptEndpoint, respondError, type EndpointTarget } from './endpoint.js';
-import { forwardStreamToEndpoint, multiplexToEndpoint, respondStreamError } from './endpoint-h2.js';
+import { attemptStreamToEndpoint, multiplexToEndpoint, respondStreamError, type ExchangeReport } from './endpoint-h2.js';
 
 export interface LogicalDeps {
   readonly telemetry: Telemetry;
@@ -108,7 +111,7 @@ export function createLogical(deps: LogicalDeps) {
   /** Waits for an endpoint of `concrete` (failfast), or for the route's timeout, whichever comes first. */
   function pickFrom(concrete: Resolution, signal: AbortSignal | undefined): Promise<Pick> {
     const picked = chooseEndpoint(deps.balancerFor(concrete), concrete, deps.failfastTimeoutMs);
-    return signal ? untilAborted(picked, signal) : picked;
+    return signal ? untilAborted(picked, signal, (late) => late.done()) : picked;
   }
 
   // === HTTP/1 ===
@@ -141,15 +144,8 @@ export function createLogical(deps: LogicalDeps) {
     const budget = retryable ? state.budget : undefined;
     budget?.deposit();
 
-    let timer: NodeJS.Timeout | undefined;
-    let signal: AbortSignal | undefined;
-    if (route.timeoutMs !== undefined) {
-      const controller = new AbortController();
-      signal = controller.signal;
-      const ms = route.timeoutMs;
-      const left = Math.max(0, ms - (performance.now() - ex.startedAt));
-      timer = setTimeout(() => controller.abort(new ProxyError('timeout', `no response from ${logical.authority} within ${ms} ms`)), left);
-    }
+    const deadline = route.timeoutMs === undefined ? undefined : new Deadline(route.timeoutMs, ex.startedAt, logical.authority);
+    const signal = deadline?.signal;
     try {
       for (let retry = 0; ; retry++) {
         let pick: Pick;
@@ -184,14 +180,7 @@ export function createLogical(deps: LogicalDeps) {
             series.logical.response(status, route.classify(status, undefined, error), error, undefined, headMs);
           });
 
-        const admit = retryable
-          ? (status: number) => {
-              if (!route.retriesOn(status, undefined, '')) return true;
-              if (budget && budget.withdraw()) return false;
-              series.noBudget++;
-              return true;
-            }
-          : undefined;
+        const admit = retryable ? (status: number) => !retriesResponse(route, budget, series, status, undefined) : undefined;
         const outcome = await attemptEndpoint(deps.pool, target, ex, head, deps.tap, done, { body, signal, admit });
         const attemptMs = headAt === undefined ? undefined : headAt - sentAt;
         if (outcome.kind === 'response') {
@@ -205,11 +194,7 @@ export function createLogical(deps: LogicalDeps) {
         } else {
           const e = outcome.error;
           series.actual.response(e.status, 'failure', e.code, undefined, undefined);
-          if (signal?.aborted || !retryable || !route.retriesOn(0, undefined, e.code)) return finish(e);
-          if (!budget?.withdraw()) {
-            series.noBudget++;
-            return finish(e);
-          }
+          if (signal?.aborted || !retryable || !retriesError(route, budget, series, e)) return finish(e);
         }
         try {
           await sleep(retryDelayMs(retry, random), signal);
@@ -222,12 +207,16 @@ export function createLogical(deps: LogicalDeps) {
         }
       }
     } finally {
-      clearTimeout(timer);
+      deadline?.clear();
     }
   }
 
-  // === HTTP/2 streams: routes, route metrics and the split ===
+  // === HTTP/2 streams ===
 
+  /**
+   * As HTTP/1: a retryable route's stream is tried again only while its whole body is kept (ended within 64 KiB,
+   * see ReplayBody), judged on the response head; a trailers-only gRPC response is judged by its grpc-status.
+   */
   async function h2(req: H2Request, logical: RequestAuthority, resolution: Resolution, headers: OutgoingHttpHeaders): Promise<void> {
     if (resolution.status === 'pending' && resolution.profile === undefined) await firstAnswer(resolution, deps.failfastTimeoutMs);
     const state = logicalFor(resolution);
@@ -235,30 +224,65 @@ export function createLogical(deps: LogicalDeps) {
     const route = matchRoute(state.routes, method, logical.path);
     const series = state.series(route);
     series.logical.requests++;
-    let pick: Pick;
+    const finish = (err: ProxyError, m?: TargetHttpMetrics) => {
+      const sent = errorResponse(req.stream, req.headers, err);
+      series.logical.response(sent.status, 'failure', err.code, sent.grpc, undefined);
+      respondStreamError(m, req, err);
+    };
+
+    const body = route.retryable ? new ReplayBody(req, maxRetryBodyBytes) : undefined;
+    const budget = body ? state.budget : undefined;
+    budget?.deposit();
+    const admit = body ? (status: number, grpc: number | undefined) => !retriesResponse(route, budget, series, status, grpc) : undefined;
+    const deadline = route.timeoutMs === undefined ? undefined : new Deadline(route.timeoutMs, req.startedAt, logical.authority);
+    const signal = deadline?.signal;
     try {
-      pick = await pickFrom(state.backend(random), undefined);
-    } catch (err) {
-      const e = err as ProxyError;
-      series.logical.response(e.status, 'failure', e.code, undefined, undefined);
-      return respondStreamError(deps.failfastMetrics(logical), req, e);
+      for (let retry = 0; ; retry++) {
+        let pick: Pick;
+        try {
+          pick = await pickFrom(state.backend(random), signal);
+        } catch (err) {
+          const e = err as ProxyError;
+          return finish(e, e.code === 'timeout' ? undefined : deps.failfastMetrics(logical));
+        }
+        // A client that reset the stream meanwhile (rapid reset) costs no upstream stream.
+        if (req.stream.destroyed || req.stream.closed) {
+          pick.done();
+          return series.logical.response(0, 'failure', 'client-gone', undefined, undefined);
+        }
+        series.actual.requests++;
+        const sentAt = performance.now() - req.startedAt;
+        let final: Parameters<ExchangeReport> = [0, '', undefined, undefined];
+        const attempt = await attemptStreamToEndpoint(
+          deps.sessions,
+          deps.endpointTarget(pick.endpoint, logical.authority),
+          req,
+          headers,
+          deps.tap,
+          (outcome, status) => pick.done(outcome, status),
+          (status, error, grpc, headMs) => {
+            series.actual.response(status, route.classify(status, grpc, error), error, grpc, headMs === undefined ? undefined : headMs - sentAt);
+            final = [status, error, grpc, headMs];
+          },
+          { body, signal, admit },
+        );
+        if (attempt.kind === 'forwarded') {
+          const [status, error, grpc, headMs] = final;
+          return series.logical.response(status, route.classify(status, grpc, error), error, grpc, headMs);
+        }
+        if (attempt.kind === 'failed') {
+          const e = attempt.error;
+          if (signal?.aborted || !body?.replayable || !retriesError(route, budget, series, e)) return finish(e);
+        }
+        try {
+          await sleep(retryDelayMs(retry, random), signal);
+        } catch (err) {
+          return finish(err as ProxyError);
+        }
+      }
+    } finally {
+      deadline?.clear();
     }
-    // A client that reset the stream meanwhile (rapid reset) costs no upstream stream.
-    if (req.stream.destroyed || req.stream.closed) return pick.done();
-    series.actual.requests++;
-    return forwardStreamToEndpoint(
-      deps.sessions,
-      deps.endpointTarget(pick.endpoint, logical.authority),
-      req,
-      headers,
-      deps.tap,
-      (outcome, status) => pick.done(outcome, status),
-      (status, error, grpc, headMs) => {
-        const c = route.classify(status, grpc, error);
-        series.actual.response(status, c, error, grpc, headMs);
-        series.logical.response(status, c, error, grpc, headMs);
-      },
-    );
   }
 
   return { http1, h2 };
@@ -299,45 +323,35 @@ function readBody(ex: Exchange): Promise<Buffer | undefined> {
   });
 }
 
-/** `picked`, unless `signal` aborts first (its reason rejects); a pick that arrives too late is released. */
-function untilAborted(picked: Promise<Pick>, signal: AbortSignal): Promise<Pick> {
-  return new Promise((resolve, reject) => {
-    let settled = false;
-    const onAbort = () => {
-      settled = true;
-      reject(signal.reason as Error);
-    };
-    if (signal.aborted) onAbort();
-    else signal.addEventListener('abort', onAbort, { once: true });
-    picked.then(
-      (pick) => {
-        signal.removeEventListener('abort', onAbort);
-        if (settled) return pick.done();
-        settled = true;
-        resolve(pick);
-      },
-      (err: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        if (settled) return;
-        settled = true;
-        reject(err as Error);
-      },
-    );
-  });
+/** A route's timeout, from the request's start: aborts with the `timeout` error the client is answered with. */
+class Deadline {
+  readonly #controller = new AbortController();
+  readonly #timer: NodeJS.Timeout;
+  readonly signal = this.#controller.signal;
+
+  constructor(ms: number, startedAt: number, authority: string) {
+    const left = Math.max(0, ms - (performance.now() - startedAt));
+    this.#timer = setTimeout(() => this.#controller.abort(new ProxyError('timeout', `no response from ${authority} within ${ms} ms`)), left);
+  }
+
+  clear(): void {
+    clearTimeout(this.#timer);
+  }
 }
 
-/** Resolves after `ms`; rejects with the signal's reason if it aborts first. */
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason as Error);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason as Error);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+/** Whether a retryable route's response head is retried: its outcome is retryable and the budget has a retry. */
+function retriesResponse(route: Route, budget: RetryBudget | undefined, series: RouteSeries, status: number, grpc: number | undefined): boolean {
+  return route.retriesOn(status, grpc, '') && withdraw(budget, series);
+}
+
+/** Whether a retryable route's attempt that got no response is retried. */
+function retriesError(route: Route, budget: RetryBudget | undefined, series: RouteSeries, err: ProxyError): boolean {
+  return route.retriesOn(0, undefined, err.code) && withdraw(budget, series);
+}
+
+/** One retry from the budget; a refused one is counted (`route_retryable_total{skipped="no_budget"}`). */
+function withdraw(budget: RetryBudget | undefined, series: RouteSeries): boolean {
+  if (budget?.withdraw()) return true;
+  series.noBudget++;
+  return false;
 }

@@ -1,5 +1,6 @@
 // Responses the proxy generates itself on HTTP/2: plain text with `signalbox-proxy-error`, or, for a gRPC client,
-// a trailers-only response whose grpc-status says UNAVAILABLE (Linkerd answers gRPC clients the same way).
+// a trailers-only response whose grpc-status says UNAVAILABLE, or DEADLINE_EXCEEDED for the route's timeout
+// (Linkerd answers gRPC clients the same way).
 import { constants, type IncomingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
 import { meshHeaders } from '@signalbox/shared';
 import type { ProxyError } from '../errors.js';
@@ -13,6 +14,14 @@ export interface SentResponse {
   readonly grpc: number | undefined;
 }
 
+/** What `respondH2Error` sends (or would): an attempt the logical stage may still retry is counted as such. */
+export function errorResponse(stream: ServerHttp2Stream, request: IncomingHttpHeaders, err: ProxyError): SentResponse {
+  if (stream.destroyed || stream.closed || stream.headersSent) return { status: 0, grpc: undefined };
+  if (!isGrpcContentType(headerString(request['content-type']))) return { status: err.status, grpc: undefined };
+  const grpc = err.code === 'timeout' ? grpcStatus.deadlineExceeded : err.status >= 500 ? grpcStatus.unavailable : grpcStatus.internal;
+  return { status: 200, grpc };
+}
+
 export function respondH2Error(stream: ServerHttp2Stream, request: IncomingHttpHeaders, err: ProxyError): SentResponse {
   if (stream.destroyed || stream.closed) return { status: 0, grpc: undefined };
   if (stream.headersSent) {
@@ -21,23 +30,23 @@ export function respondH2Error(stream: ServerHttp2Stream, request: IncomingHttpH
   }
   // The request body is of no use now: once the answer is out, tell the client to stop sending (RFC 9113 §8.1).
   stream.once('finish', () => resetStream(stream, constants.NGHTTP2_NO_ERROR));
-  if (isGrpcContentType(headerString(request['content-type']))) {
-    const code = err.status >= 500 ? grpcStatus.unavailable : grpcStatus.internal;
+  const sent = errorResponse(stream, request, err);
+  if (sent.grpc !== undefined) {
     stream.respond(
       {
         ':status': 200,
         'content-type': 'application/grpc',
-        'grpc-status': String(code),
+        'grpc-status': String(sent.grpc),
         'grpc-message': encodeGrpcMessage(err.message),
         [meshHeaders.proxyError]: err.code,
       },
       { endStream: true },
     );
-    return { status: 200, grpc: code };
+    return sent;
   }
   stream.respond({ ':status': err.status, 'content-type': 'text/plain; charset=utf-8', [meshHeaders.proxyError]: err.code });
   stream.end(request[':method'] === 'HEAD' ? undefined : `${err.message}\n`);
-  return { status: err.status, grpc: undefined };
+  return sent;
 }
 
 /** grpc-message is percent-encoded outside printable ASCII, and '%' itself (gRPC over HTTP/2 spec). */

@@ -12,6 +12,7 @@ import { request, type Reply } from '../support/client.js';
 import { endpoint, startFakeControlPlane, type FakeControlPlane } from '../support/fake-control-plane.js';
 import { h2Request, startH2Server } from '../support/h2-server.js';
 import { startInProcessProxy } from '../support/mesh.js';
+import { metric as sumOf } from '../support/metrics.js';
 
 interface Backend {
   readonly addr: string;
@@ -89,17 +90,7 @@ async function load(url: string, n: number, concurrency = 4, options: { method?:
   return replies;
 }
 
-/** The sum of `name`'s series whose labels include `labels`. */
-async function metric(name: string, labels: Record<string, string>): Promise<number> {
-  const text = await proxy.telemetry.registry.metrics();
-  let sum = 0;
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(`${name}{`)) continue;
-    const have = Object.fromEntries([...line.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
-    if (Object.entries(labels).every(([k, v]) => have[k] === v)) sum += Number(line.slice(line.lastIndexOf(' ') + 1));
-  }
-  return sum;
-}
+const metric = (name: string, labels: Record<string, string>) => sumOf(proxy, name, labels);
 
 /** Fails 3 requests in every 10 it receives on `path` (the 2nd, 5th and 8th): exactly 30 %. */
 const thirtyPercent = (n: number) => ({ status: [2, 5, 8].includes(n % 10) ? 503 : 200 });

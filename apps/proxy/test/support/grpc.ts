@@ -1,6 +1,6 @@
 // A gRPC service defined without proto files: grpc-js's generic client/server with JSON serialisers. The server
 // answers unary, server-streaming and client-streaming calls, can fail with a chosen status, echoes metadata and
-// sets trailers, and counts the calls its clients cancelled.
+// sets trailers, counts the calls its clients cancelled, and can fail a steady share of calls (retries).
 import * as grpc from '@grpc/grpc-js';
 
 export interface HelloRequest {
@@ -9,6 +9,10 @@ export interface HelloRequest {
   readonly code?: number;
   /** Never answer (the client's deadline or cancel must reach the server). */
   readonly hang?: boolean;
+  /** Fail 3 in every 10 calls of this name (the 2nd, 5th and 8th) with UNAVAILABLE: exactly 30 %. */
+  readonly flaky?: boolean;
+  /** Padding: makes the request body as large as a test needs. */
+  readonly pad?: string;
   readonly count?: number;
 }
 
@@ -44,6 +48,8 @@ export const GreeterClient = grpc.makeGenericClientConstructor(greeterService, '
 export interface GreeterServer {
   readonly addr: string;
   cancelled(): number;
+  /** Calls received (every method) with this request name, each attempt counted. */
+  calls(name: string): number;
   close(): Promise<void>;
 }
 
@@ -53,8 +59,16 @@ function trailer(): grpc.Metadata {
   return md;
 }
 
+const unavailable = (name: string) => ({ code: grpc.status.UNAVAILABLE, details: `flaky ${name}`, metadata: trailer() });
+
 export async function startGreeterServer(listen: string): Promise<GreeterServer> {
   let cancelled = 0;
+  const calls = new Map<string, number>();
+  const count = (name: string) => {
+    const n = (calls.get(name) ?? 0) + 1;
+    calls.set(name, n);
+    return n;
+  };
   const server = new grpc.Server();
   server.addService(greeterService, {
     sayHello(call: grpc.ServerUnaryCall<HelloRequest, HelloReply>, callback: grpc.sendUnaryData<HelloReply>) {
@@ -66,7 +80,9 @@ export async function startGreeterServer(listen: string): Promise<GreeterServer>
         call.sendMetadata(md);
       }
       const req = call.request;
+      const n = count(req.name);
       if (req.hang) return;
+      if (req.flaky && [2, 5, 8].includes(n % 10)) return callback(unavailable(req.name));
       if (req.code) return callback({ code: req.code, details: `failing with ${req.code} for ${req.name}`, metadata: trailer() });
       callback(null, { message: `hello ${req.name}` }, trailer());
     },
@@ -77,8 +93,16 @@ export async function startGreeterServer(listen: string): Promise<GreeterServer>
     },
     collect(call: grpc.ServerReadableStream<HelloRequest, HelloReply>, callback: grpc.sendUnaryData<HelloReply>) {
       const names: string[] = [];
+      let failed = false;
+      // A failing first message is answered at once, while the client may still be sending.
+      call.once('data', (r: HelloRequest) => {
+        count(r.name);
+        if (!r.code) return;
+        failed = true;
+        callback({ code: r.code, details: `failing with ${r.code} for ${r.name}`, metadata: trailer() });
+      });
       call.on('data', (r: HelloRequest) => names.push(r.name));
-      call.on('end', () => callback(null, { message: `hello ${names.join(', ')}` }, trailer()));
+      call.on('end', () => failed || callback(null, { message: `hello ${names.join(', ')}` }, trailer()));
     },
   } as grpc.UntypedServiceImplementation);
   await new Promise<void>((resolve, reject) =>
@@ -87,6 +111,7 @@ export async function startGreeterServer(listen: string): Promise<GreeterServer>
   return {
     addr: listen,
     cancelled: () => cancelled,
+    calls: (name) => calls.get(name) ?? 0,
     close: () =>
       new Promise<void>((r) => {
         server.forceShutdown();
@@ -143,11 +168,17 @@ export function serverStream(client: grpc.Client, req: HelloRequest) {
   });
 }
 
-/** Client streaming: sends `names` one message each, resolves with the single reply (or the error). */
-export function clientStream(client: grpc.Client, names: readonly string[]) {
+/**
+ * Client streaming: sends `requests` one message each, resolves with the single reply (or the error). `end`
+ * false leaves the request stream open until the answer came (then cancels what is left of the call).
+ */
+export function clientStream(client: grpc.Client, requests: readonly (string | HelloRequest)[], end = true) {
   return new Promise<{ reply?: HelloReply; error?: grpc.ServiceError }>((resolve) => {
-    const call = methods(client).collect((error: grpc.ServiceError | null, reply?: HelloReply) => resolve({ reply, error: error ?? undefined }));
-    for (const name of names) call.write({ name });
-    call.end();
+    const call = methods(client).collect((error: grpc.ServiceError | null, reply?: HelloReply) => {
+      if (!end) call.cancel();
+      resolve({ reply, error: error ?? undefined });
+    });
+    for (const r of requests) call.write(typeof r === 'string' ? { name: r } : r);
+    if (end) call.end();
   });
 }
