@@ -6,7 +6,14 @@ export const defaultNamespace = 'signalbox';
 export const version = '0.1.0';
 /** Images the project's Dockerfiles build; `--image-registry` changes the prefix. */
 export const defaultImageRegistry = 'ghcr.io/signalbox';
-export const image = (registry: string, name: 'api' | 'proxy' | 'proxy-init' | 'web') => `${registry}/${name}:${version}`;
+/** The Dockerfile (build context: the repository root) of each image the manifests name. */
+export const imageDockerfiles = {
+  api: 'deploy/docker/api.Dockerfile',
+  proxy: 'deploy/docker/proxy.Dockerfile',
+  'proxy-init': 'deploy/kubernetes/proxy-init.Dockerfile',
+  web: 'deploy/docker/web.Dockerfile',
+} as const;
+export const image = (registry: string, name: keyof typeof imageDockerfiles) => `${registry}/${name}:${version}`;
 export const prometheusImage = 'prom/prometheus:v2.42.0';
 
 export const apiPort = 8085;

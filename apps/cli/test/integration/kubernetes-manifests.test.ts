@@ -2,7 +2,7 @@
 // schemas (and the validator is shown to bite), RBAC is least privilege, inject reads files, directories and stdin,
 // and refuses invalid YAML with nothing on stdout. (Prometheus' scrape config: prometheus-kubernetes.test.ts.)
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { identityDirPaths, initIdentityDir } from '@signalbox/api';
@@ -10,6 +10,7 @@ import { repoRoot } from '@signalbox/launch';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { buildWorkspace } from '../../../api/test/support/build.js';
+import { defaultImageRegistry, imageDockerfiles } from '../../src/kube/mesh.js';
 import { assertValidKubeObjects, kubeSchemaProblems } from '../support/kube-schema.js';
 
 const cli = path.join(repoRoot, 'apps', 'cli', 'dist', 'main.js');
@@ -234,5 +235,23 @@ describe('signalbox inject', () => {
     const notPem = run(['inject', '--identity-trust-anchors-file', path.join(fixtures, 'app.yaml')], pod);
     expect(notPem.status).toBe(1);
     expect(notPem.stderr).toMatch(/app\.yaml: not a PEM certificate/);
+  });
+});
+
+describe('the images the manifests name', () => {
+  it('are each built by a Dockerfile in this repository; the init image has the iptables its script runs', () => {
+    const install = run(['install']);
+    const inject = run(['inject', '--identity-trust-anchors-file', anchors, path.join(fixtures, 'app.yaml')]);
+    expect(install.status, install.stderr).toBe(0);
+    expect(inject.status, inject.stderr).toBe(0);
+    const ours = [...`${install.stdout}\n${inject.stdout}`.matchAll(/image: (\S+)/g)]
+      .map((m) => m[1] ?? '')
+      .filter((i) => i.startsWith(`${defaultImageRegistry}/`));
+    const names = [...new Set(ours.map((i) => i.slice(defaultImageRegistry.length + 1).split(':')[0] ?? ''))].sort();
+    expect(names).toEqual(Object.keys(imageDockerfiles).sort());
+    for (const file of Object.values(imageDockerfiles)) expect(existsSync(path.join(repoRoot, file)), file).toBe(true);
+    const init = readFileSync(path.join(repoRoot, imageDockerfiles['proxy-init']), 'utf8');
+    expect(init).toMatch(/apt-get install .*\biptables\b/);
+    expect(init).toMatch(/^FROM debian:/m); // the init container's command is /bin/sh -c <script>
   });
 });
