@@ -1,9 +1,12 @@
 // `signalbox check` on Kubernetes (as `linkerd check`): the API is reachable, we may do what the control plane is
 // granted (SelfSubjectAccessReview: RBAC cannot grant what its author lacks), the control plane's pods are ready,
-// and every injected pod's proxy is ready. Facts are gathered with @kubernetes/client-node; judging them is pure.
+// install's ConfigMaps hold what inject reads back (trust anchors, cluster networks), and every injected pod's proxy is
+// ready. Facts are gathered with @kubernetes/client-node; judging them is pure.
 import { AuthorizationV1Api, CoreV1Api, VersionApi, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
 import { kubeServer } from '@signalbox/api';
+import { readTrustAnchors } from '../inject/trust-anchors.js';
 import { controlPlaneRules } from '../install/control-plane.js';
+import { readClusterNetworks } from '../kube/cluster-networks.js';
 import { componentLabel, partOfLabel, proxyContainerName } from '../kube/mesh.js';
 import type { CheckResult } from './evaluate.js';
 
@@ -13,6 +16,8 @@ export interface KubeFacts {
   readonly version: { readonly ok: true; readonly gitVersion: string } | { readonly ok: false; readonly error: string };
   readonly access: readonly { readonly verb: string; readonly group: string; readonly resource: string; readonly allowed: boolean; readonly error?: string }[];
   readonly controlPlanePods: readonly V1Pod[] | { readonly error: string };
+  /** What inject reads from install's ConfigMaps: a summary, or why it cannot (inject would refuse the same way). */
+  readonly installConfig: readonly { readonly name: string; readonly detail: string; readonly ok: boolean }[];
   readonly meshedPods: readonly V1Pod[] | { readonly error: string };
 }
 
@@ -48,6 +53,7 @@ export function evaluateKubeChecks(f: KubeFacts): CheckResult[] {
       });
     }
   }
+  for (const c of f.installConfig) results.push({ name: `${c.name} are installed`, ok: c.ok, detail: c.detail });
   if ('error' in f.meshedPods) results.push({ name: 'data plane proxies are ready', ok: false, detail: f.meshedPods.error });
   else {
     const injected = f.meshedPods.filter((p) => p.spec?.containers.some((c) => c.name === proxyContainerName));
@@ -80,7 +86,7 @@ export async function gatherKubeFacts(kc: KubeConfig, namespace: string): Promis
   try {
     version = { ok: true, gitVersion: (await kc.makeApiClient(VersionApi).getCode()).gitVersion };
   } catch (err) {
-    return { ...base, version: { ok: false, error: reason(err) }, access: [], controlPlanePods: [], meshedPods: [] };
+    return { ...base, version: { ok: false, error: reason(err) }, access: [], controlPlanePods: [], installConfig: [], meshedPods: [] };
   }
   const authz = kc.makeApiClient(AuthorizationV1Api);
   const core = kc.makeApiClient(CoreV1Api);
@@ -108,9 +114,19 @@ export async function gatherKubeFacts(kc: KubeConfig, namespace: string): Promis
       return { error: reason(err) };
     }
   };
-  const [controlPlanePods, meshedPods] = await Promise.all([
+  const installed = async (name: string, read: () => Promise<string>) =>
+    read().then(
+      (detail) => ({ name, ok: true, detail }),
+      (err: Error) => ({ name, ok: false, detail: err.message }),
+    );
+  const [controlPlanePods, meshedPods, ...installConfig] = await Promise.all([
     list(() => core.listNamespacedPod({ namespace, labelSelector: `${partOfLabel}=${namespace}` })),
     list(() => core.listPodForAllNamespaces()),
+    installed('trust anchors', async () => {
+      const pem = await readTrustAnchors({ cluster: kc, namespace });
+      return `${pem.match(/-----BEGIN CERTIFICATE-----/g)?.length ?? 0} certificate(s)`;
+    }),
+    installed('cluster networks', async () => (await readClusterNetworks(kc, namespace)).join(',')),
   ]);
-  return { ...base, version, access, controlPlanePods, meshedPods };
+  return { ...base, version, access, controlPlanePods, installConfig, meshedPods };
 }

@@ -1,9 +1,11 @@
 // `signalbox check --kubeconfig` as built, against the fake API server: reachability, RBAC through
-// SelfSubjectAccessReview, control plane pods ready, proxies injected and ready; exit 1 on any failure.
-import { spawn } from 'node:child_process';
+// SelfSubjectAccessReview, control plane pods ready, install's ConfigMaps readable as inject reads them, proxies injected
+// and ready; exit 1 on any failure.
+import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { makeRunDir, repoRoot } from '@signalbox/launch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
 import { buildWorkspace } from '../../../api/test/support/build.js';
 import { startFakeKubeApi, type FakeKubeApi } from '../../../api/test/support/fake-kube-api.js';
 import { pod } from '../../../api/test/support/kube-objects.js';
@@ -44,6 +46,10 @@ beforeAll(async () => {
   fake = await startFakeKubeApi();
   kubeconfig = fake.kubeconfig(makeRunDir('signalbox-check-'));
   for (const c of ['api', 'web', 'prometheus']) fake.apply(controlPlanePod(c));
+  // install's own ConfigMaps, as `signalbox install | kubectl apply` leaves them.
+  const install = spawnSync(process.execPath, [path.join(repoRoot, 'apps', 'cli', 'dist', 'main.js'), 'install'], { encoding: 'utf8' });
+  expect(install.status, install.stderr).toBe(0);
+  for (const d of parseAllDocuments(install.stdout).map((x) => x.toJS() as { kind: string })) if (d.kind === 'ConfigMap') fake.apply(d as never);
   fake.apply(meshed('books-1', true));
   fake.apply(pod({ name: 'plain-1', ip: '10.1.0.2', meshed: false }));
 });
@@ -63,11 +69,14 @@ describe('signalbox check --kubeconfig', () => {
       expect.arrayContaining(['can list pods', 'can watch endpointslices.discovery.k8s.io', 'can get replicasets.apps', 'can create tokenreviews.authentication.k8s.io', 'control plane api is ready', 'data plane proxies are ready']),
     );
     expect(checks.get('data plane proxies are ready')?.detail).toBe('1 meshed pods');
+    expect(checks.get('trust anchors are installed')?.detail).toBe('1 certificate(s)');
+    expect(checks.get('cluster networks are installed')?.detail).toBe('10.0.0.0/8,100.64.0.0/10,172.16.0.0/12,192.168.0.0/16,fd00::/8');
     expect(json.checks.some((c) => c.name === 'control plane is reachable')).toBe(false);
   });
 
-  it('fails on missing RBAC, an unready control plane component and an unready proxy', async () => {
+  it('fails on missing RBAC, an unready control plane component, a broken install ConfigMap and an unready proxy', async () => {
     fake.denied.add('create authentication.k8s.io/tokenreviews');
+    fake.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { namespace: 'signalbox', name: 'signalbox-config' }, data: { clusterNetworks: '10.0.0.0/33' } } as never);
     fake.apply(controlPlanePod('web', false));
     fake.apply(meshed('books-2', false));
     const { status, json } = await check([`--kubeconfig=${kubeconfig}`]);
@@ -76,6 +85,7 @@ describe('signalbox check --kubeconfig', () => {
     expect(failed).toEqual([
       'can create tokenreviews.authentication.k8s.io: not allowed (needed to grant it to the control plane)',
       'control plane web is ready: 0/1 pods ready',
+      expect.stringMatching(/^cluster networks are installed: ConfigMap signalbox\/signalbox-config on http:\/\/127\.0\.0\.1:\d+: clusterNetworks "10\.0\.0\.0\/33" is not a comma list of CIDRs$/),
       'data plane proxies are ready: proxy not ready in demo/books-2',
     ]);
   });
