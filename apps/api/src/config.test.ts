@@ -8,6 +8,7 @@ describe('parseConfig', () => {
       discovery: { kind: 'static', registryFile: 'reg.yaml' },
       prometheusUrl: 'http://127.0.0.1:9090',
       fileSdPath: undefined,
+      tapPingIntervalMs: 10_000,
     });
   });
 
@@ -23,6 +24,7 @@ describe('parseConfig', () => {
       discovery: { kind: 'static', registryFile: 'env.yaml' },
       prometheusUrl: 'http://prom:9090',
       fileSdPath: '/tmp/sd.json',
+      tapPingIntervalMs: 10_000,
     });
     expect(parseConfig(['--listen=0.0.0.0:1', '--registry=flag.yaml'], env)).toMatchObject({
       listen: { host: '0.0.0.0', port: 1 },
@@ -36,8 +38,15 @@ describe('parseConfig', () => {
     expect(parseConfig(['--registry=r', '--tap-auth-token=flag-token-0123456789'], env).tapAuthToken).toBe('flag-token-0123456789');
   });
 
+  it('takes the tap ping interval as a duration, from a flag or the environment', () => {
+    expect(parseConfig(['--registry=r', '--tap-ping-interval=500ms'], {}).tapPingIntervalMs).toBe(500);
+    expect(parseConfig(['--registry=r'], { SIGNALBOX_TAP_PING_INTERVAL: '30s' }).tapPingIntervalMs).toBe(30_000);
+  });
+
   it.each([
     [[], /--registry: missing/],
+    [['--registry=r', '--tap-ping-interval=10'], /--tap-ping-interval: must be a duration/],
+    [['--registry=r', '--tap-ping-interval=50ms'], /--tap-ping-interval: must be between 100ms and 5m/],
     [['--registry=r', '--tap-token=short'], /--tap-token: must be at least 16 characters/],
     [['--registry=r', '--listen=nope'], /--listen: expected "host:port"/],
     [['--registry=r', '--prometheus-url=ftp://x'], /--prometheus-url: /],

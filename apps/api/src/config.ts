@@ -14,6 +14,8 @@ export interface ApiConfig {
   readonly tapToken: string | undefined;
   /** When set, `/v1/tap` clients must present it (`Authorization: Bearer`): for an API bound beyond loopback. */
   readonly tapAuthToken: string | undefined;
+  /** How often each proxy tap stream is pinged; one missed pong ends it as a failure and it reconnects. */
+  readonly tapPingIntervalMs: number;
   /** The identity service (certify); absent when no CA is configured: proxies then run without mTLS. */
   readonly identity?: IdentityConfig | undefined;
 }
@@ -42,6 +44,16 @@ const lifetimeSchema = z
   })
   .refine((ms) => ms >= 10_000 && ms <= 365 * 86_400_000, 'must be between 10s and 365d');
 
+/** `10s`, `500ms`: how often tap pings a proxy, 100 ms to 5 min. */
+const pingIntervalSchema = z
+  .string()
+  .regex(DURATION, 'must be a duration like 10s or 500ms')
+  .transform((s) => {
+    const [, n, unit] = DURATION.exec(s) as RegExpExecArray;
+    return Number(n) * (unitMs[unit as string] as number);
+  })
+  .refine((ms) => ms >= 100 && ms <= 300_000, 'must be between 100ms and 5m');
+
 const configSchema = z.strictObject({
   listen: hostPortSchema.default('127.0.0.1:8085'),
   discovery: z.enum(['static', 'kubernetes']).default('static'),
@@ -51,6 +63,7 @@ const configSchema = z.strictObject({
   fileSd: z.string().min(1).optional(),
   tapToken: z.string().min(16, 'must be at least 16 characters').optional(),
   tapAuthToken: z.string().min(16, 'must be at least 16 characters').optional(),
+  tapPingInterval: pingIntervalSchema.default(10_000),
   identityDir: z.string().min(1).optional(),
   trustAnchorsFile: z.string().min(1).optional(),
   issuerCertFile: z.string().min(1).optional(),
@@ -81,6 +94,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Ap
       'file-sd': { type: 'string' },
       'tap-token': { type: 'string' },
       'tap-auth-token': { type: 'string' },
+      'tap-ping-interval': { type: 'string' },
       'identity-dir': { type: 'string' },
       'trust-anchors-file': { type: 'string' },
       'issuer-cert-file': { type: 'string' },
@@ -101,6 +115,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Ap
     fileSd: values['file-sd'] ?? (env.SIGNALBOX_FILE_SD || undefined),
     tapToken: values['tap-token'] ?? (env.SIGNALBOX_TAP_TOKEN || undefined),
     tapAuthToken: values['tap-auth-token'] ?? (env.SIGNALBOX_TAP_AUTH_TOKEN || undefined),
+    tapPingInterval: values['tap-ping-interval'] ?? (env.SIGNALBOX_TAP_PING_INTERVAL || undefined),
     identityDir: values['identity-dir'] ?? (env.SIGNALBOX_IDENTITY_DIR || undefined),
     trustAnchorsFile: values['trust-anchors-file'] ?? (env.SIGNALBOX_TRUST_ANCHORS_FILE || undefined),
     issuerCertFile: values['issuer-cert-file'] ?? (env.SIGNALBOX_ISSUER_CERT_FILE || undefined),
@@ -109,7 +124,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Ap
     identityCertLifetime: values['identity-cert-lifetime'] ?? (env.SIGNALBOX_IDENTITY_CERT_LIFETIME || undefined),
   });
   if (!result.success) {
-    const flag: Record<string, string> = { listen: '--listen', registry: '--registry', discovery: '--discovery', kubeconfig: '--kubeconfig', prometheusUrl: '--prometheus-url', fileSd: '--file-sd', tapToken: '--tap-token', tapAuthToken: '--tap-auth-token', identityDir: '--identity-dir', trustAnchorsFile: '--trust-anchors-file', issuerCertFile: '--issuer-cert-file', issuerKeyFile: '--issuer-key-file', trustDomain: '--trust-domain', identityCertLifetime: '--identity-cert-lifetime' };
+    const flag: Record<string, string> = { listen: '--listen', registry: '--registry', discovery: '--discovery', kubeconfig: '--kubeconfig', prometheusUrl: '--prometheus-url', fileSd: '--file-sd', tapToken: '--tap-token', tapAuthToken: '--tap-auth-token', tapPingInterval: '--tap-ping-interval', identityDir: '--identity-dir', trustAnchorsFile: '--trust-anchors-file', issuerCertFile: '--issuer-cert-file', issuerKeyFile: '--issuer-key-file', trustDomain: '--trust-domain', identityCertLifetime: '--identity-cert-lifetime' };
     throw new Error(result.error.issues.map((i) => `${flag[String(i.path[0])] ?? i.path.join('.')}: ${i.message}`).join('\n'));
   }
   const c = result.data;
@@ -120,6 +135,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Ap
     fileSdPath: c.fileSd,
     tapToken: c.tapToken,
     tapAuthToken: c.tapAuthToken,
+    tapPingIntervalMs: c.tapPingInterval,
     ...(c.identityDir || c.issuerKeyFile
       ? {
           identity: {

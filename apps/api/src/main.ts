@@ -98,6 +98,7 @@ async function main(): Promise<void> {
   const tapHub = createTapHub({
     registry: watcher.registry,
     proxyToken: config.tapToken,
+    pingIntervalMs: config.tapPingIntervalMs,
     ...(tapCert && identity ? { tls: { material: tapCert.current, trustDomain: identity.trustDomain } } : {}),
   });
   const tap = createTapEndpoint({ hub: tapHub, authToken: config.tapAuthToken });

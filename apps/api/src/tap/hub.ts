@@ -42,6 +42,8 @@ export interface TapHubOptions {
   readonly tls?: { readonly material: ProxyTapTls['material']; readonly trustDomain: string };
   /** Messages a client may have waiting before events are dropped. */
   readonly outboxCap?: number;
+  /** How often each proxy stream is pinged; a missed pong ends it and the usual reconnect follows (default 10 s). */
+  readonly pingIntervalMs?: number;
   /** For tests: how a proxy stream is opened. */
   readonly connect?: (options: ProxyTapOptions) => ProxyTap;
 }
@@ -78,6 +80,7 @@ export function createTapHub(options: TapHubOptions): TapHub {
             ? { tls: { material: tls.material, serverIdentity: identityName({ serviceAccount: p.pod.serviceAccount, namespace: p.namespace, trustDomain: tls.trustDomain }) } }
             : {}),
           token: options.proxyToken,
+          ...(options.pingIntervalMs !== undefined ? { pingIntervalMs: options.pingIntervalMs } : {}),
           subscription: { v: 1, match, maxRps: rps[i] ?? 1, extractHeaders: request.extractHeaders, labels: p.labels },
           onUp: () => {
             base = nextBase++;

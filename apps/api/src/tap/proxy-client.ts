@@ -1,7 +1,8 @@
 // One proxy's tap stream, as the control plane subscribes to it: `ws://<admin>/tap` with the shared token, or, with
 // identity on, `wss://<tap listener>/tap` presenting the control plane's tap certificate and verifying that the proxy
 // is the identity discovery expects (TLS 1.3, exact DNS SAN match); the subscription as first message, then messages validated at this edge. When the proxy goes away (restart,
-// crash) the client reconnects with capped backoff until closed, and says so through `onDown` / `onUp`.
+// crash) the client reconnects with capped backoff until closed, and says so through `onDown` / `onUp`. A proxy that
+// stops answering without closing (frozen, half-open TCP) is caught by a ping that must be ponged within one interval.
 import { proxyTapSubscriptionSchema, tapMessageSchema, tapPaths, type ProxyTapSubscription, type TapMessage } from '@signalbox/shared';
 import type { ConnectionOptions, PeerCertificate } from 'node:tls';
 import WebSocket from 'ws';
@@ -27,6 +28,8 @@ export interface ProxyTapOptions {
   readonly onDown: (reason: string, refused: boolean) => void;
   readonly initialBackoffMs?: number;
   readonly maxBackoffMs?: number;
+  /** How often the open stream is pinged; a pong missing by the next ping ends it as a failure (default 10 s). */
+  readonly pingIntervalMs?: number;
 }
 
 export interface ProxyTap {
@@ -60,6 +63,7 @@ export function connectProxyTap(options: ProxyTapOptions): ProxyTap {
   const first = JSON.stringify(proxyTapSubscriptionSchema.parse(options.subscription));
   const initial = options.initialBackoffMs ?? 100;
   const max = options.maxBackoffMs ?? 2000;
+  const pingEvery = options.pingIntervalMs ?? 10_000;
   let backoff = initial;
   let closed = false;
   let ws: WebSocket | undefined;
@@ -82,6 +86,7 @@ export function connectProxyTap(options: ProxyTapOptions): ProxyTap {
         ? new WebSocket(`wss://${options.admin}${tapPaths.proxy}`, { ...base, ...mtlsOptions(options.tls.serverIdentity, material) })
         : new WebSocket(`ws://${options.admin}${tapPaths.proxy}`, { ...base, headers: options.token ? { authorization: `Bearer ${options.token}` } : {} });
     ws = socket;
+    let ping: NodeJS.Timeout | undefined;
     socket.on('unexpected-response', (_req, res) => {
       failure = { reason: `proxy at ${options.admin} refused tap: HTTP ${res.statusCode}`, refused: true };
       res.resume();
@@ -92,6 +97,16 @@ export function connectProxyTap(options: ProxyTapOptions): ProxyTap {
       backoff = initial;
       socket.send(first);
       options.onUp();
+      let answered = true;
+      socket.on('pong', () => (answered = true));
+      ping = setInterval(() => {
+        if (!answered) {
+          failure ??= { reason: `proxy at ${options.admin} stopped answering (no pong within ${pingEvery} ms)`, refused: false };
+          return socket.terminate();
+        }
+        answered = false;
+        socket.ping();
+      }, pingEvery);
     });
     socket.on('message', (data, isBinary) => {
       if (isBinary) return;
@@ -110,6 +125,7 @@ export function connectProxyTap(options: ProxyTapOptions): ProxyTap {
       failure ??= { reason: `proxy at ${options.admin}: ${err.message}`, refused };
     });
     socket.on('close', (code, reason) => {
+      clearInterval(ping);
       ws = undefined;
       if (closed) return;
       const why =
