@@ -13,4 +13,6 @@ export const tapRelayCodes = {
   apiRefused: 'SB_TAP_API_REFUSED',
   /** The API's socket ended without a close frame (the API died or the network dropped). */
   apiLost: 'SB_TAP_API_LOST',
+  /** The API's socket stayed open but stopped answering pings (the API is frozen or the connection half-open). */
+  apiStalled: 'SB_TAP_API_STALLED',
 } as const;

@@ -68,8 +68,8 @@ describe('createTapProxy', () => {
     return { addr: await listen(server), seen };
   }
 
-  async function dashboard(apiUrl: string, token?: string): Promise<string> {
-    const proxy = createTapProxy({ apiUrl: () => apiUrl, token });
+  async function dashboard(apiUrl: string, token?: string, upstreamPingIntervalMs?: number): Promise<string> {
+    const proxy = createTapProxy({ apiUrl: () => apiUrl, token, ...(upstreamPingIntervalMs ? { upstreamPingIntervalMs } : {}) });
     const server = http.createServer();
     server.on('upgrade', (req, socket, head) => {
       if (!proxy.handleUpgrade(req, socket, head)) socket.destroy();
@@ -119,6 +119,22 @@ describe('createTapProxy', () => {
     const web = await dashboard(`http://${await listen(server)}`);
     const result = await run(`ws://${web}/api/tap`);
     expect(result).toMatchObject({ code: 1008, reason: 'SB_TAP_API_REFUSED: the API answered HTTP 401' });
+  });
+
+  it('closes the browser with 1011 when the API keeps its socket open but stops answering pings', async () => {
+    // A frozen API: the socket stays open, the request is read, but no pong ever comes back.
+    const server = http.createServer();
+    const wss = new WebSocketServer({ server, path: '/v1/tap', autoPong: false });
+    let pinged = 0;
+    wss.on('connection', (ws) => ws.on('ping', () => (pinged += 1)));
+    closers.push(async () => {
+      for (const ws of wss.clients) ws.terminate();
+      wss.close();
+    });
+    const web = await dashboard(`http://${await listen(server)}`, undefined, 50);
+    const result = await run(`ws://${web}/api/tap`);
+    expect(pinged).toBeGreaterThanOrEqual(1);
+    expect(result).toEqual({ messages: [], code: 1011, reason: 'SB_TAP_API_STALLED: the API stopped answering (no pong within 50 ms)' });
   });
 
   it('refuses pages from another origin with 403', async () => {

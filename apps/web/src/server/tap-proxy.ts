@@ -17,6 +17,8 @@ export interface TapProxyOptions {
   readonly connectTimeoutMs?: number;
   /** Messages in flight to the browser before the relay stops reading from the API (then the API drops and counts). */
   readonly highWaterMessages?: number;
+  /** How often the API's socket is pinged; a pong missing by the next ping closes the browser with 1011 (default 10 s). */
+  readonly upstreamPingIntervalMs?: number;
 }
 
 export interface TapProxy {
@@ -35,6 +37,7 @@ export function createTapProxy(options: TapProxyOptions): TapProxy {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024, perMessageDeflate: false });
   const highWater = options.highWaterMessages ?? 64;
   const lowWater = Math.max(1, Math.floor(highWater / 4));
+  const upstreamPingEvery = options.upstreamPingIntervalMs ?? 10_000;
   const sockets = new Set<WebSocket>();
 
   function relay(browser: WebSocket): void {
@@ -68,8 +71,20 @@ export function createTapProxy(options: TapProxyOptions): TapProxy {
       if (upstream.readyState !== WebSocket.OPEN)
         closeBrowser(tapCloseCodes.internal, `${tapRelayCodes.apiUnreachable}: ${err.code ?? err.message}`);
     });
+    // A frozen API or a half-open connection never closes: without this the tab would show a live, empty stream.
+    let upstreamAnswered = true;
+    let upstreamPing: NodeJS.Timeout | undefined;
+    upstream.on('pong', () => (upstreamAnswered = true));
     upstream.on('open', () => {
       for (const m of early.splice(0)) upstream.send(m.data, { binary: m.binary });
+      upstreamPing = setInterval(() => {
+        if (!upstreamAnswered) {
+          closeBrowser(tapCloseCodes.internal, `${tapRelayCodes.apiStalled}: the API stopped answering (no pong within ${upstreamPingEvery} ms)`);
+          return upstream.terminate();
+        }
+        upstreamAnswered = false;
+        upstream.ping();
+      }, upstreamPingEvery);
     });
     upstream.on('message', (data, binary) => {
       if (browser.readyState !== WebSocket.OPEN) return;
@@ -88,6 +103,7 @@ export function createTapProxy(options: TapProxyOptions): TapProxy {
       }
     });
     upstream.on('close', (code, reason) => {
+      clearInterval(upstreamPing);
       const [relayed, text] = relayedClose(code, reason.toString());
       closeBrowser(relayed, text);
     });

@@ -5,6 +5,7 @@ describe('describeTapClose', () => {
   it.each([
     [1011, 'SB_TAP_API_UNREACHABLE: ECONNREFUSED', 'Cannot reach the Signalbox API', 'ECONNREFUSED', true],
     [1011, 'SB_TAP_API_LOST: the connection to the API ended abruptly', 'Lost the connection to the Signalbox API', 'the connection to the API ended abruptly', true],
+    [1011, 'SB_TAP_API_STALLED: the API stopped answering (no pong within 10000 ms)', 'The Signalbox API stopped answering', 'the API stopped answering (no pong within 10000 ms)', true],
     [1008, 'SB_TAP_API_REFUSED: the API answered HTTP 401', 'The Signalbox API refused the dashboard’s tap (check SIGNALBOX_TAP_AUTH_TOKEN)', 'the API answered HTTP 401', false],
     [1008, 'SB_TAP_UNKNOWN_RESOURCE: deployment demo/ghost', 'No such resource to tap', 'deployment demo/ghost', false],
     [1008, 'SB_TAP_NO_MESHED_PODS: deployment demo/x', 'The resource has no meshed pods to tap', 'deployment demo/x', false],

@@ -31,6 +31,8 @@ export function describeTapClose(code: number, reason: string): TapEnd {
       return end('Cannot reach the Signalbox API', true);
     case tapRelayCodes.apiLost:
       return end('Lost the connection to the Signalbox API', true);
+    case tapRelayCodes.apiStalled:
+      return end('The Signalbox API stopped answering', true);
     case tapRelayCodes.apiRefused:
       return end('The Signalbox API refused the dashboard’s tap (check SIGNALBOX_TAP_AUTH_TOKEN)', false);
     case tapErrorCodes.unknownResource:
