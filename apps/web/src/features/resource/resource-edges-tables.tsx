@@ -7,6 +7,7 @@ import type { Edge } from '@signalbox/shared';
 import Link from 'next/link';
 import { ErrorBanner } from '../../components/error-banner';
 import { LockIcon } from '../../components/lock-icon';
+import { NumericHeader } from '../../components/numeric-header';
 import { SuccessRate } from '../../components/success-rate';
 import { detailHref, tapHref } from '../../lib/links';
 import { liveQueryOptions } from '../../lib/query-client';
@@ -76,27 +77,13 @@ function EdgeTable({
               <tr>
                 <th scope="col">{direction === 'inbound' ? 'From' : 'To'}</th>
                 <th scope="col">Protocol</th>
-                <th scope="col" className="numeric">
-                  Success
-                </th>
-                <th scope="col" className="numeric">
-                  RPS
-                </th>
-                <th scope="col" className="numeric">
-                  P99
-                </th>
-                <th scope="col" className="numeric" title="Time both proxies of the edge add (signalbox_proxy_overhead_ms)">
-                  Mesh adds p50/p99
-                </th>
-                <th scope="col" className="numeric">
-                  TCP
-                </th>
-                <th scope="col" className="numeric">
-                  Read
-                </th>
-                <th scope="col" className="numeric">
-                  Write
-                </th>
+                <NumericHeader>Success</NumericHeader>
+                <NumericHeader>RPS</NumericHeader>
+                <NumericHeader>P99</NumericHeader>
+                <NumericHeader title="Time both proxies of the edge add (signalbox_proxy_overhead_ms)">Mesh adds p50/p99</NumericHeader>
+                <NumericHeader>TCP</NumericHeader>
+                <NumericHeader>Read</NumericHeader>
+                <NumericHeader>Write</NumericHeader>
                 <th scope="col">Secured</th>
                 {showIds && <th scope="col">Identities</th>}
                 <th scope="col">

@@ -5,6 +5,7 @@
 import { useQuery } from '@tanstack/react-query';
 import type { RouteRow } from '@signalbox/shared';
 import { ErrorBanner } from '../../components/error-banner';
+import { NumericHeader } from '../../components/numeric-header';
 import { SuccessRate } from '../../components/success-rate';
 import { liveQueryOptions } from '../../lib/query-client';
 import { useTRPC } from '../../lib/trpc';
@@ -53,27 +54,13 @@ function ServiceRoutes({ namespace, service, window }: { namespace: string; serv
             <thead>
               <tr>
                 <th scope="col">Route</th>
-                <th scope="col" className="numeric">
-                  Effective success
-                </th>
-                <th scope="col" className="numeric">
-                  Effective RPS
-                </th>
-                <th scope="col" className="numeric">
-                  Actual success
-                </th>
-                <th scope="col" className="numeric">
-                  Actual RPS
-                </th>
-                <th scope="col" className="numeric">
-                  P50
-                </th>
-                <th scope="col" className="numeric">
-                  P95
-                </th>
-                <th scope="col" className="numeric">
-                  P99
-                </th>
+                <NumericHeader>Effective success</NumericHeader>
+                <NumericHeader>Effective RPS</NumericHeader>
+                <NumericHeader>Actual success</NumericHeader>
+                <NumericHeader>Actual RPS</NumericHeader>
+                <NumericHeader>P50</NumericHeader>
+                <NumericHeader>P95</NumericHeader>
+                <NumericHeader>P99</NumericHeader>
               </tr>
             </thead>
             <tbody>

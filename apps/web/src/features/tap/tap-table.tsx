@@ -4,6 +4,7 @@
 // Windowed: only the rows in view (plus an overscan) are in the DOM, so a full 1 000-row history draws like 30.
 import { memo, useCallback, useLayoutEffect, useRef, useState, type UIEvent } from 'react';
 import type { TapHeader, TapPeer } from '@signalbox/shared';
+import { NumericHeader } from '../../components/numeric-header';
 import { formatLatencyMs } from '../metrics/format';
 import { tapRowView, type TapRow } from './tap-rows';
 import { offsetOf, windowRange } from './windowing';
@@ -83,15 +84,9 @@ export function TapTable({ rows, emptyText }: { rows: readonly TapRow[]; emptyTe
             <th scope="col">Destination</th>
             <th scope="col">Method</th>
             <th scope="col">Path</th>
-            <th scope="col" className="numeric">
-              Status
-            </th>
-            <th scope="col" className="numeric" title="Request init → response end (→ response head while the body streams)">
-              Latency
-            </th>
-            <th scope="col" className="numeric">
-              gRPC
-            </th>
+            <NumericHeader>Status</NumericHeader>
+            <NumericHeader title="Request init → response end (→ response head while the body streams)">Latency</NumericHeader>
+            <NumericHeader>gRPC</NumericHeader>
           </tr>
         </thead>
         <tbody>

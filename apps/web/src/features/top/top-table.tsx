@@ -3,6 +3,7 @@
 // Best, Worst, Last and Success Rate, each linking to a tap of exactly that path. Shows the 40 busiest.
 import type { TopRow } from '@signalbox/shared';
 import Link from 'next/link';
+import { NumericHeader } from '../../components/numeric-header';
 import { SuccessRate } from '../../components/success-rate';
 import { formatLatencyMs } from '../metrics/format';
 import { TOP_ROWS_SHOWN, topRowKey } from './top-capture';
@@ -18,21 +19,11 @@ export function TopTable({ rows, tapHref, emptyText }: { rows: readonly TopRow[]
             <th scope="col">Destination</th>
             <th scope="col">Method</th>
             <th scope="col">Path</th>
-            <th scope="col" className="numeric">
-              Count
-            </th>
-            <th scope="col" className="numeric">
-              Best
-            </th>
-            <th scope="col" className="numeric">
-              Worst
-            </th>
-            <th scope="col" className="numeric">
-              Last
-            </th>
-            <th scope="col" className="numeric">
-              Success Rate
-            </th>
+            <NumericHeader>Count</NumericHeader>
+            <NumericHeader>Best</NumericHeader>
+            <NumericHeader>Worst</NumericHeader>
+            <NumericHeader>Last</NumericHeader>
+            <NumericHeader>Success Rate</NumericHeader>
             <th scope="col">Tap</th>
           </tr>
         </thead>
