@@ -25,11 +25,8 @@ export interface EndpointTarget {
   readonly appPort?: number;
 }
 
-/**
- * Forwards `ex` to `target` and ends the exchange (`ex.done`), answering a failure with the coded error. On an idle
- * pooled connection this is the whole common path: callbacks from socket events, no promise or closure.
- */
-export function forwardToEndpoint(
+/** The parameters forwardToEndpoint and attemptEndpoint share, then `Extra` (attemptEndpoint's options). */
+type ToEndpoint<R, Extra extends unknown[] = []> = (
   pool: ConnectionPool<EndpointTarget>,
   target: EndpointTarget,
   ex: Exchange,
@@ -37,11 +34,18 @@ export function forwardToEndpoint(
   tap: TapRegistry,
   /** The balancer pick to settle: RTT to the response head, 'error' when none came (balanced requests only). */
   done?: (outcome?: PickOutcome, status?: number) => void,
-): undefined {
+  ...extra: Extra
+) => R;
+
+/**
+ * Forwards `ex` to `target` and ends the exchange (`ex.done`), answering a failure with the coded error. On an idle
+ * pooled connection this is the whole common path: callbacks from socket events, no promise or closure.
+ */
+export const forwardToEndpoint: ToEndpoint<undefined> = (pool, target, ex, requestHead, tap, done) => {
   const call = new EndpointCall(target, ex, tap, done, undefined);
   forward(pool, target, ex, requestHead, call, call);
   return undefined;
-}
+};
 
 /** How one attempt on an endpoint ended, for the logical stage (retries, route metrics). */
 export type EndpointAttempt =
@@ -56,16 +60,8 @@ export type EndpointAttempt =
  * One attempt of `ex` on `target`, counted under the endpoint's metrics (Linkerd's endpoint metrics are per
  * attempt), without answering the client on failure. `options` carries what retries need (forward()'s).
  */
-export function attemptEndpoint(
-  pool: ConnectionPool<EndpointTarget>,
-  target: EndpointTarget,
-  ex: Exchange,
-  requestHead: string | Buffer,
-  tap: TapRegistry,
-  done?: (outcome?: PickOutcome, status?: number) => void,
-  options?: ForwardOptions,
-): Promise<EndpointAttempt> {
-  return new Promise((resolve) => {
+export const attemptEndpoint: ToEndpoint<Promise<EndpointAttempt>, [options?: ForwardOptions]> = (pool, target, ex, requestHead, tap, done, options) =>
+  new Promise((resolve) => {
     const call = new EndpointCall(target, ex, tap, done, resolve);
     const admit = options?.admit;
     const opts: ForwardOptions | undefined = admit
@@ -81,7 +77,6 @@ export function attemptEndpoint(
       : options;
     forward(pool, target, ex, requestHead, call, call, opts);
   });
-}
 
 const closed: ExchangeResult = { close: true };
 

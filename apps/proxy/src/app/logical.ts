@@ -114,6 +114,16 @@ export function createLogical(deps: LogicalDeps) {
     return signal ? untilAborted(picked, signal, (late) => late.done()) : picked;
   }
 
+  /**
+   * Answers a failed pickFrom with the request's `finish`. Failfast also counts under the logical authority's failfast
+   * metrics; the route's timeout is the route's own, counted by `finish` alone. A plain function over the request's
+   * existing `finish`, so the per-request path gains no closure.
+   */
+  function pickFailed<R>(err: unknown, logical: RequestAuthority, finish: (err: ProxyError, m?: TargetHttpMetrics) => R): R {
+    const e = err as ProxyError;
+    return finish(e, e.code === 'timeout' ? undefined : deps.failfastMetrics(logical));
+  }
+
   // === HTTP/1 ===
 
   /**
@@ -126,7 +136,9 @@ export function createLogical(deps: LogicalDeps) {
     const route = matchRoute(state.routes, ex.head.method, logical.path);
     const series = state.series(route);
     series.logical.requests++;
-    const finish = (err: ProxyError): ExchangeResult => {
+    const finish = (err: ProxyError, m?: TargetHttpMetrics): ExchangeResult => {
+      m?.request();
+      m?.response(err.status, err.code);
       series.logical.response(err.status, 'failure', err.code, undefined, performance.now() - ex.startedAt);
       return respondError(ex, err);
     };
@@ -152,13 +164,7 @@ export function createLogical(deps: LogicalDeps) {
         try {
           pick = await pickFrom(state.backend(random), signal);
         } catch (err) {
-          const e = err as ProxyError;
-          if (e.code !== 'timeout') {
-            const m = deps.failfastMetrics(logical);
-            m.request();
-            m.response(e.status, e.code);
-          }
-          return finish(e);
+          return pickFailed(err, logical, finish);
         }
         if (ex.client.destroyed) {
           pick.done();
@@ -242,8 +248,7 @@ export function createLogical(deps: LogicalDeps) {
         try {
           pick = await pickFrom(state.backend(random), signal);
         } catch (err) {
-          const e = err as ProxyError;
-          return finish(e, e.code === 'timeout' ? undefined : deps.failfastMetrics(logical));
+          return pickFailed(err, logical, finish);
         }
         // A client that reset the stream meanwhile (rapid reset) costs no upstream stream.
         if (req.stream.destroyed || req.stream.closed) {
