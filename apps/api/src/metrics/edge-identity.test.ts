@@ -1,5 +1,6 @@
 import { registrySchema, type Edge } from '@signalbox/shared';
 import { describe, expect, it } from 'vitest';
+import { edgeTraffic } from '../../test/support/edge.js';
 import { withClientIds } from './edge-identity.js';
 
 const proxy = (n: number) => ({ inbound: `127.0.0.1:${n + 1}`, outbound: `127.0.0.1:${n + 2}`, admin: `127.0.0.1:${n + 3}` });
@@ -21,13 +22,7 @@ const booksId = 'books.demo.serviceaccount.identity.signalbox.example.org';
 const edge = (src: string, secured: boolean, kind: Edge['src']['kind'] = 'deployment'): Edge => ({
   src: { namespace: 'demo', kind, name: src },
   dst: { namespace: 'demo', kind: 'deployment', name: 'books' },
-  protocol: 'http',
-  rps: 1,
-  successRate: 1,
-  latencyP99Ms: 1,
-  tcpConnections: 1,
-  readBytesPerSec: 0,
-  writeBytesPerSec: 0,
+  ...edgeTraffic,
   secured,
   noTlsReason: secured ? null : 'not_provided_by_service_discovery',
   clientId: null,

@@ -1,5 +1,6 @@
 import { registrySchema, type Edge } from '@signalbox/shared';
 import { describe, expect, it } from 'vitest';
+import { edgeTraffic } from '../../test/support/edge.js';
 import { splitShares, withSplits } from './edge-split.js';
 
 const registry = registrySchema.parse({
@@ -19,13 +20,7 @@ const registry = registrySchema.parse({
 const edge = (dst: string, kind: Edge['dst']['kind'] = 'deployment'): Edge => ({
   src: { namespace: 'demo', kind: 'deployment', name: 'web' },
   dst: { namespace: 'demo', kind, name: dst },
-  protocol: 'http',
-  rps: 1,
-  successRate: 1,
-  latencyP99Ms: 1,
-  tcpConnections: 1,
-  readBytesPerSec: 0,
-  writeBytesPerSec: 0,
+  ...edgeTraffic,
   secured: false,
   noTlsReason: 'x',
   clientId: null,

@@ -1,17 +1,16 @@
 // The identity service as built: CA generated on first run (modes), trust anchors served, leaves issued for a
 // token's own identity only, refusals coded and logged without the token, and a certify storm rate-limited.
 import 'reflect-metadata';
-import { webcrypto, X509Certificate } from 'node:crypto';
+import { X509Certificate } from 'node:crypto';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import * as x509 from '@peculiar/x509';
 import { certifyPath, identityErrorSchema, trustAnchorsPath, certifyResponseSchema } from '@signalbox/shared';
-import { eventually, freeAddr, logTail, makeRunDir, startControlPlane, type ManagedProcess } from '@signalbox/launch';
+import { eventually, freeAddr, logTail, makeRunDir, type ManagedProcess } from '@signalbox/launch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { buildWorkspace } from '../support/build.js';
-
-x509.cryptoProvider.set(webcrypto as never);
+import { csrFor } from '../support/csr.js';
+import { startIdentityControlPlane } from '../support/identity-control-plane.js';
 
 const id = (sa: string) => `${sa}.demo.serviceaccount.identity.signalbox.cluster.local`;
 const booksToken = 'books-token-abcdefghijklmnop';
@@ -41,28 +40,10 @@ beforeAll(async () => {
   const registryFile = path.join(dir, 'registry.yaml');
   writeFileSync(registryFile, stringify(registry));
   apiAddr = await freeAddr();
-  api = await startControlPlane({
-    dir,
-    listen: apiAddr,
-    registryFile,
-    prometheusUrl: 'http://127.0.0.1:9',
-    fileSdPath: path.join(dir, 'file-sd.json'),
-    extraArgs: [`--identity-dir=${path.join(dir, 'identity')}`],
-  });
+  api = await startIdentityControlPlane({ dir, listen: apiAddr, registryFile });
 });
 
 afterAll(() => api?.stop());
-
-async function csrFor(name: string): Promise<string> {
-  const keys = await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify']);
-  const csr = await x509.Pkcs10CertificateRequestGenerator.create({
-    name: `CN=${name}`,
-    keys: keys as never,
-    signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' },
-    extensions: [new x509.SubjectAlternativeNameExtension([{ type: 'dns', value: name }])],
-  });
-  return csr.toString('pem');
-}
 
 async function certify(body: unknown): Promise<{ status: number; json: unknown; headers: Headers }> {
   const res = await fetch(`http://${apiAddr}${certifyPath}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });

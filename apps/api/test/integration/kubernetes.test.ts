@@ -2,20 +2,17 @@
 // cluster's endpoints and labels and follow it (unready pod, new pod, deleted EndpointSlice), survive a dropped
 // watch and a 410 re-list without losing or duplicating endpoints; certify proves identities with TokenReview.
 import 'reflect-metadata';
-import { webcrypto } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import * as x509 from '@peculiar/x509';
 import { certifyPath, identityErrorSchema, type DestinationUpdate, type Endpoint } from '@signalbox/shared';
 import { eventually, logTail, makeRunDir, type ManagedProcess } from '@signalbox/launch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWorkspace } from '../support/build.js';
+import { csrFor } from '../support/csr.js';
 import { openDestinationStream, type DestinationStream } from '../support/destination-stream.js';
 import { startFakeKubeApi, type FakeKubeApi } from '../support/fake-kube-api.js';
 import { startKubeControlPlane } from '../support/kube-control-plane.js';
 import { endpointSlice, pod, service, type SliceEndpoint } from '../support/kube-objects.js';
-
-x509.cryptoProvider.set(webcrypto as never);
 
 const id = (sa: string, ns = 'demo') => `${sa}.${ns}.serviceaccount.identity.signalbox.cluster.local`;
 /** A projected ServiceAccount token's shape (header.payload.signature); the fake API server knows it by value. */
@@ -210,17 +207,6 @@ describe('api --discovery=kubernetes', () => {
     expect(sliceLists()).toBeGreaterThan(lists);
   });
 });
-
-async function csrFor(name: string): Promise<string> {
-  const keys = await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify']);
-  const csr = await x509.Pkcs10CertificateRequestGenerator.create({
-    name: `CN=${name}`,
-    keys: keys as never,
-    signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' },
-    extensions: [new x509.SubjectAlternativeNameExtension([{ type: 'dns', value: name }])],
-  });
-  return csr.toString('pem');
-}
 
 async function certify(identity: string, token: string): Promise<{ status: number; json: unknown }> {
   const res = await fetch(`http://${apiAddr}${certifyPath}`, {

@@ -5,9 +5,9 @@ import { eventually, freeAddr } from '@signalbox/launch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningProxy } from '../../src/app/proxy.js';
 import { scrape } from '../support/client.js';
-import { endpoint, startFakeControlPlane, type FakeControlPlane } from '../support/fake-control-plane.js';
+import { endpoint, type FakeControlPlane } from '../support/fake-control-plane.js';
 import { clientStream, greeterClient, serverStream, startGreeterServer, unary, type GreeterServer } from '../support/grpc.js';
-import { startInProcessProxy } from '../support/mesh.js';
+import { startProxyPair } from '../support/mesh.js';
 
 const greeter = 'greeter.demo:7003';
 
@@ -18,10 +18,8 @@ let b: RunningProxy;
 let client: grpc.Client;
 
 beforeAll(async () => {
-  cp = await startFakeControlPlane(await freeAddr());
   server = await startGreeterServer(await freeAddr());
-  b = await startInProcessProxy({ app: server.addr, controlPlane: cp.url });
-  a = await startInProcessProxy({ app: await freeAddr(), controlPlane: cp.url });
+  ({ cp, a, b } = await startProxyPair(server.addr));
   cp.endpoints(greeter, [endpoint(b.inboundAddr, 'greeter-1', 'greeter')]);
   client = greeterClient(a.outboundAddr, greeter);
 });

@@ -12,9 +12,9 @@ import { eventually, freeAddr } from '@signalbox/launch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningProxy } from '../../src/app/proxy.js';
 import { scrape } from '../support/client.js';
-import { endpoint, startFakeControlPlane, type FakeControlPlane } from '../support/fake-control-plane.js';
+import { endpoint, type FakeControlPlane } from '../support/fake-control-plane.js';
 import { h2Request, startH2Server, type H2Echo, type H2Server } from '../support/h2-server.js';
-import { startInProcessProxy } from '../support/mesh.js';
+import { startProxyPair } from '../support/mesh.js';
 
 const run = promisify(execFile);
 const web = 'web.demo:7002';
@@ -26,10 +26,8 @@ let b: RunningProxy;
 let client: http2.ClientHttp2Session;
 
 beforeAll(async () => {
-  cp = await startFakeControlPlane(await freeAddr());
   app = await startH2Server(await freeAddr(), 'web-1');
-  b = await startInProcessProxy({ app: app.addr, controlPlane: cp.url });
-  a = await startInProcessProxy({ app: await freeAddr(), controlPlane: cp.url });
+  ({ cp, a, b } = await startProxyPair(app.addr));
   cp.endpoints(web, [endpoint(b.inboundAddr, 'web-1', 'web')]);
   client = http2.connect(`http://${a.outboundAddr}`);
   client.on('error', () => {});

@@ -10,7 +10,7 @@ import tls from 'node:tls';
 import { writeFileSync } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
 import { identityDirPaths, loadIssuer, type Issuer } from '@signalbox/api';
-import { eventually, freeAddr, makeRunDir, startControlPlane, type ManagedProcess } from '@signalbox/launch';
+import { eventually, freeAddr, makeRunDir, type ManagedProcess } from '@signalbox/launch';
 import type { RegistryPod, RegistryService } from '@signalbox/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
@@ -19,7 +19,7 @@ import type { RunningProxy } from '../../src/app/proxy.js';
 import type { ProxyConfig } from '../../src/config.js';
 import { rawExchange, request, scrape } from '../support/client.js';
 import { greeterClient, startGreeterServer, unary, type GreeterServer } from '../support/grpc.js';
-import { strangerIssuer, testIdentity as id, testMaterial } from '../support/identity.js';
+import { identityDirOf, startIdentityControlPlane, strangerIssuer, testIdentity as id, testMaterial } from '../support/identity.js';
 import { startInProcessProxy } from '../support/mesh.js';
 import { rawConnect, startTcpEcho, type TcpServer } from '../support/tcp-servers.js';
 
@@ -114,15 +114,8 @@ beforeAll(async () => {
   services.push({ name: 'stock-ports', port: 7011, deployment: 'stock', ports: [{ port: 7011, targetPort: port(stockSecondApp) }, { port: 7012, targetPort: port(pods.stock.proxy.admin) }] });
   const registryFile = path.join(dir, 'registry.yaml');
   writeFileSync(registryFile, stringify({ namespaces: [{ name: 'demo', pods: Object.values(pods), services }] }));
-  api = await startControlPlane({
-    dir,
-    listen: apiAddr,
-    registryFile,
-    prometheusUrl: 'http://127.0.0.1:9',
-    fileSdPath: path.join(dir, 'file-sd.json'),
-    extraArgs: [`--identity-dir=${path.join(dir, 'identity')}`, '--identity-cert-lifetime=20s'],
-  });
-  issuer = await loadIssuer(identityDirPaths(path.join(dir, 'identity')));
+  api = await startIdentityControlPlane({ dir, listen: apiAddr, registryFile, certLifetime: '20s' });
+  issuer = await loadIssuer(identityDirPaths(identityDirOf(dir)));
 
   servers.push(await startWhoAmI(pods.books.app, 'books'), await startWhoAmI(pods.secure.app, 'secure'), await startWhoAmI(pods.legacy.app, 'legacy'));
   greeter = await startGreeterServer(pods.greeter.app);

@@ -7,10 +7,9 @@ import type { TapEvent } from '@signalbox/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningProxy } from '../../src/app/proxy.js';
 import { request, scrape } from '../support/client.js';
-import { endpoint } from '../support/fake-control-plane.js';
-import { startFakeControlPlane, type FakeControlPlane } from '../support/fake-control-plane.js';
+import { endpoint, type FakeControlPlane } from '../support/fake-control-plane.js';
 import { greeterClient, startGreeterServer, unary, type GreeterServer } from '../support/grpc.js';
-import { startInProcessProxy, startMesh, type Mesh } from '../support/mesh.js';
+import { startMesh, startProxyPair, type Mesh } from '../support/mesh.js';
 import { openTap, type TapClient } from '../support/tap-client.js';
 
 const TOKEN = 'test-tap-token-0123456789';
@@ -35,10 +34,8 @@ describe('tap on h2 streams (gRPC, outbound → inbound)', () => {
   let client: grpc.Client;
 
   beforeAll(async () => {
-    cp = await startFakeControlPlane(await freeAddr());
     server = await startGreeterServer(await freeAddr());
-    b = await startInProcessProxy({ app: server.addr, controlPlane: cp.url, tapToken: TOKEN });
-    a = await startInProcessProxy({ app: await freeAddr(), controlPlane: cp.url, tapToken: TOKEN });
+    ({ cp, a, b } = await startProxyPair(server.addr, { tapToken: TOKEN }));
     cp.endpoints(greeter, [endpoint(b.inboundAddr, 'greeter-1', 'greeter')]);
     client = greeterClient(a.outboundAddr, greeter);
   });

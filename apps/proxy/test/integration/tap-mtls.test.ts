@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import https from 'node:https';
 import path from 'node:path';
 import { connectProxyTap, identityDirPaths, loadIssuer, type Issuer } from '@signalbox/api';
-import { eventually, freeAddr, makeRunDir, startControlPlane, type ManagedProcess } from '@signalbox/launch';
+import { eventually, freeAddr, makeRunDir, type ManagedProcess } from '@signalbox/launch';
 import { tapServiceIdentity, type TapMessage } from '@signalbox/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -15,7 +15,7 @@ import type { RunningProxy } from '../../src/app/proxy.js';
 import type { CertMaterial } from '../../src/identity/cert-manager.js';
 import { request, scrape } from '../support/client.js';
 import { startEchoServer, type EchoServer } from '../support/echo-server.js';
-import { strangerIssuer, testIdentity, testMaterial } from '../support/identity.js';
+import { identityDirOf, startIdentityControlPlane, strangerIssuer, testIdentity, testMaterial } from '../support/identity.js';
 import { startInProcessProxy } from '../support/mesh.js';
 import { upgradeStatus } from '../support/tap-client.js';
 
@@ -41,15 +41,8 @@ beforeAll(async () => {
   };
   const registryFile = path.join(dir, 'registry.yaml');
   writeFileSync(registryFile, stringify({ namespaces: [{ name: 'demo', pods: [pod], services: [] }] }));
-  api = await startControlPlane({
-    dir,
-    listen: apiAddr,
-    registryFile,
-    prometheusUrl: 'http://127.0.0.1:9',
-    fileSdPath: path.join(dir, 'file-sd.json'),
-    extraArgs: [`--identity-dir=${path.join(dir, 'identity')}`],
-  });
-  issuer = await loadIssuer(identityDirPaths(path.join(dir, 'identity')));
+  api = await startIdentityControlPlane({ dir, listen: apiAddr, registryFile });
+  issuer = await loadIssuer(identityDirPaths(identityDirOf(dir)));
   app = await startEchoServer(pod.app, 'books-0');
   const tokenFile = path.join(dir, 'books-0.token');
   writeFileSync(tokenFile, `${BOOKS_TOKEN}\n`, { mode: 0o600 });

@@ -8,7 +8,7 @@ import net from 'node:net';
 import path from 'node:path';
 import tls from 'node:tls';
 import { identityDirPaths, loadIssuer, type Issuer } from '@signalbox/api';
-import { eventually, freeAddr, makeRunDir, startControlPlane, type ManagedProcess } from '@signalbox/launch';
+import { eventually, freeAddr, makeRunDir, type ManagedProcess } from '@signalbox/launch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { createCertManager, systemClock, type CertManager, type CertMaterial, type Clock } from '../../src/identity/cert-manager.js';
@@ -17,7 +17,7 @@ import { parseClientHello } from '../../src/tls/client-hello.js';
 import { connectMeshTls } from '../../src/tls/client.js';
 import { MeshTlsError } from '../../src/tls/context.js';
 import { createMeshTlsServer } from '../../src/tls/server.js';
-import { strangerIssuer, testMaterial } from '../support/identity.js';
+import { identityDirOf, startIdentityControlPlane, strangerIssuer, testMaterial } from '../support/identity.js';
 
 const id = (sa: string) => `${sa}.demo.serviceaccount.identity.signalbox.cluster.local`;
 const tokens = { books: 'books-token-0123456789abcdef', web: 'web-token-0123456789abcdefgh' };
@@ -29,15 +29,7 @@ let api: ManagedProcess;
 let issuer: Issuer;
 const managers: CertManager[] = [];
 
-const startApi = () =>
-  startControlPlane({
-    dir,
-    listen: apiAddr,
-    registryFile,
-    prometheusUrl: 'http://127.0.0.1:9',
-    fileSdPath: path.join(dir, 'file-sd.json'),
-    extraArgs: [`--identity-dir=${path.join(dir, 'identity')}`, '--identity-cert-lifetime=20s'],
-  });
+const startApi = () => startIdentityControlPlane({ dir, listen: apiAddr, registryFile, certLifetime: '20s' });
 
 beforeAll(async () => {
   dir = makeRunDir('signalbox-tls-');
@@ -53,7 +45,7 @@ beforeAll(async () => {
   writeFileSync(registryFile, stringify({ namespaces: [{ name: 'demo', pods: [await pod('books-0', 'books'), await pod('web-0', 'web')], services: [] }] }));
   apiAddr = await freeAddr();
   api = await startApi();
-  issuer = await loadIssuer(identityDirPaths(path.join(dir, 'identity')));
+  issuer = await loadIssuer(identityDirPaths(identityDirOf(dir)));
 });
 
 afterAll(async () => {

@@ -6,6 +6,9 @@ import { generateCa, identityDirPaths, issueLeaf, loadIssuer, type Issuer } from
 import { makeRunDir } from '@signalbox/launch';
 import type { CertMaterial } from '../../src/identity/cert-manager.js';
 
+// The control plane with identity on, shared with the api's own tests.
+export { identityDirOf, startIdentityControlPlane } from '../../../api/test/support/identity-control-plane.js';
+
 export const testIdentity = (sa: string, ns = 'demo') => `${sa}.${ns}.serviceaccount.identity.signalbox.cluster.local`;
 
 /** Material signed by `by`, valid from `now` (minus the clock skew allowance) for `lifetimeMs`. */

@@ -20,6 +20,22 @@ export async function startInProcessProxy(overrides: Partial<ProxyConfig> & { ap
   return createProxy(await proxyConfig(overrides));
 }
 
+export interface ProxyPair {
+  readonly cp: FakeControlPlane;
+  /** Client side: its outbound is where the test sends; its app address is unused. */
+  readonly a: RunningProxy;
+  /** Server side: its inbound forwards to `app`. */
+  readonly b: RunningProxy;
+}
+
+/** A fake control plane and proxies A and B, B in front of `app`; `overrides` apply to both proxies. */
+export async function startProxyPair(app: string, overrides: Partial<ProxyConfig> = {}): Promise<ProxyPair> {
+  const cp = await startFakeControlPlane(await freeAddr());
+  const b = await startInProcessProxy({ ...overrides, app, controlPlane: cp.url });
+  const a = await startInProcessProxy({ ...overrides, app: await freeAddr(), controlPlane: cp.url });
+  return { cp, a, b };
+}
+
 export interface Mesh {
   readonly cp: FakeControlPlane;
   readonly app: EchoServer;
@@ -30,10 +46,8 @@ export interface Mesh {
 
 /** `overrides` apply to both proxies (e.g. `peerProtocol`). */
 export async function startMesh(overrides: Partial<ProxyConfig> = {}): Promise<Mesh> {
-  const cp = await startFakeControlPlane(await freeAddr());
   const app = await startEchoServer(await freeAddr(), 'books-1');
-  const b = await startInProcessProxy({ ...overrides, app: app.addr, controlPlane: cp.url });
-  const a = await startInProcessProxy({ ...overrides, app: await freeAddr(), controlPlane: cp.url });
+  const { cp, a, b } = await startProxyPair(app.addr, overrides);
   return {
     cp,
     app,
