@@ -70,7 +70,25 @@ export function controlPlaneObjects(o: ControlPlaneOptions) {
   const labels = (component: string) => ({ [partOfLabel]: namespace, [componentLabel]: component });
   const replicas = o.ha ? 3 : 1;
   const api = 'signalbox-api';
-  const web = 'signalbox-web';
+  /** A component's Deployment (hardened; spread over nodes with --ha) and the Service in front of its `http` port. */
+  const component = (name: 'api' | 'web', port: number, pod: V1PodSpec): [V1Deployment, V1Service] => [
+    {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: `signalbox-${name}`, namespace, labels: labels(name) },
+      spec: {
+        replicas,
+        selector: { matchLabels: { [componentLabel]: name } },
+        template: { metadata: { labels: labels(name) }, spec: hardened(pod, name, o.ha) },
+      },
+    },
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: `signalbox-${name}`, namespace, labels: labels(name) },
+      spec: { selector: { [componentLabel]: name }, ports: [{ name: 'http', port, targetPort: 'http' }] },
+    },
+  ];
 
   const objects: (V1ServiceAccount | V1ClusterRole | V1ClusterRoleBinding | V1Secret | V1ConfigMap | V1Deployment | V1Service | V1PodDisruptionBudget)[] = [
     { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: api, namespace, labels: labels('api') } },
@@ -106,105 +124,61 @@ export function controlPlaneObjects(o: ControlPlaneOptions) {
       metadata: { name: meshConfigMap, namespace, labels: labels('config') },
       data: { [clusterNetworksKey]: o.clusterNetworks.join(',') },
     },
-    {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: { name: api, namespace, labels: labels('api') },
-      spec: {
-        replicas,
-        selector: { matchLabels: { [componentLabel]: 'api' } },
-        template: {
-          metadata: { labels: labels('api') },
-          spec: hardened(
-            {
-              serviceAccountName: api,
-              containers: [
-                {
-                  name: 'api',
-                  image: image(o.imageRegistry, 'api'),
-                  args: [
-                    `--listen=0.0.0.0:${apiPort}`,
-                    '--discovery=kubernetes',
-                    `--prometheus-url=http://signalbox-prometheus.${namespace}.svc.cluster.local:${prometheusPort}`,
-                    `--trust-domain=${o.trustDomain}`,
-                    `--trust-anchors-file=${identityMount}/trust-roots/${trustRootsKey}`,
-                    `--issuer-cert-file=${identityMount}/issuer/tls.crt`,
-                    `--issuer-key-file=${identityMount}/issuer/tls.key`,
-                  ],
-                  ports: [{ name: 'http', containerPort: apiPort }],
-                  readinessProbe: { httpGet: { path: '/ready', port: 'http' } },
-                  livenessProbe: { httpGet: { path: '/live', port: 'http' }, initialDelaySeconds: 10 },
-                  resources: { requests: { cpu: '100m', memory: '50Mi' }, limits: { memory: '250Mi' } },
-                  securityContext: containerSecurity,
-                  volumeMounts: [
-                    { name: 'issuer', mountPath: `${identityMount}/issuer`, readOnly: true },
-                    { name: 'trust-roots', mountPath: `${identityMount}/trust-roots`, readOnly: true },
-                  ],
-                },
-              ],
-              // Group-readable for fsGroup: the key file is owned by root in the volume.
-              volumes: [
-                { name: 'issuer', secret: { secretName: 'signalbox-identity-issuer', defaultMode: 0o440 } },
-                { name: 'trust-roots', configMap: { name: trustRootsConfigMap } },
-              ],
-            },
-            'api',
-            o.ha,
-          ),
+    ...component('api', apiPort, {
+      serviceAccountName: api,
+      containers: [
+        {
+          name: 'api',
+          image: image(o.imageRegistry, 'api'),
+          args: [
+            `--listen=0.0.0.0:${apiPort}`,
+            '--discovery=kubernetes',
+            `--prometheus-url=http://signalbox-prometheus.${namespace}.svc.cluster.local:${prometheusPort}`,
+            `--trust-domain=${o.trustDomain}`,
+            `--trust-anchors-file=${identityMount}/trust-roots/${trustRootsKey}`,
+            `--issuer-cert-file=${identityMount}/issuer/tls.crt`,
+            `--issuer-key-file=${identityMount}/issuer/tls.key`,
+          ],
+          ports: [{ name: 'http', containerPort: apiPort }],
+          readinessProbe: { httpGet: { path: '/ready', port: 'http' } },
+          livenessProbe: { httpGet: { path: '/live', port: 'http' }, initialDelaySeconds: 10 },
+          resources: { requests: { cpu: '100m', memory: '50Mi' }, limits: { memory: '250Mi' } },
+          securityContext: containerSecurity,
+          volumeMounts: [
+            { name: 'issuer', mountPath: `${identityMount}/issuer`, readOnly: true },
+            { name: 'trust-roots', mountPath: `${identityMount}/trust-roots`, readOnly: true },
+          ],
         },
-      },
-    },
-    {
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: { name: api, namespace, labels: labels('api') },
-      spec: { selector: { [componentLabel]: 'api' }, ports: [{ name: 'http', port: apiPort, targetPort: 'http' }] },
-    },
-    {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: { name: web, namespace, labels: labels('web') },
-      spec: {
-        replicas,
-        selector: { matchLabels: { [componentLabel]: 'web' } },
-        template: {
-          metadata: { labels: labels('web') },
-          spec: hardened(
-            {
-              containers: [
-                {
-                  name: 'web',
-                  image: image(o.imageRegistry, 'web'),
-                  args: ['--hostname=0.0.0.0', `--port=${webPort}`],
-                  env: [{ name: 'SIGNALBOX_API_URL', value: `http://${api}.${namespace}.svc.cluster.local:${apiPort}` }],
-                  ports: [{ name: 'http', containerPort: webPort }],
-                  readinessProbe: { httpGet: { path: '/healthz', port: 'http' } },
-                  livenessProbe: { httpGet: { path: '/healthz', port: 'http' }, initialDelaySeconds: 10 },
-                  resources: { requests: { cpu: '100m', memory: '100Mi' }, limits: { memory: '500Mi' } },
-                  securityContext: { ...containerSecurity, readOnlyRootFilesystem: false },
-                },
-              ],
-            },
-            'web',
-            o.ha,
-          ),
+      ],
+      // Group-readable for fsGroup: the key file is owned by root in the volume.
+      volumes: [
+        { name: 'issuer', secret: { secretName: 'signalbox-identity-issuer', defaultMode: 0o440 } },
+        { name: 'trust-roots', configMap: { name: trustRootsConfigMap } },
+      ],
+    }),
+    ...component('web', webPort, {
+      containers: [
+        {
+          name: 'web',
+          image: image(o.imageRegistry, 'web'),
+          args: ['--hostname=0.0.0.0', `--port=${webPort}`],
+          env: [{ name: 'SIGNALBOX_API_URL', value: `http://${api}.${namespace}.svc.cluster.local:${apiPort}` }],
+          ports: [{ name: 'http', containerPort: webPort }],
+          readinessProbe: { httpGet: { path: '/healthz', port: 'http' } },
+          livenessProbe: { httpGet: { path: '/healthz', port: 'http' }, initialDelaySeconds: 10 },
+          resources: { requests: { cpu: '100m', memory: '100Mi' }, limits: { memory: '500Mi' } },
+          securityContext: { ...containerSecurity, readOnlyRootFilesystem: false },
         },
-      },
-    },
-    {
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: { name: web, namespace, labels: labels('web') },
-      spec: { selector: { [componentLabel]: 'web' }, ports: [{ name: 'http', port: webPort, targetPort: 'http' }] },
-    },
+      ],
+    }),
   ];
   if (o.ha)
-    for (const component of ['api', 'web'])
+    for (const name of ['api', 'web'])
       objects.push({
         apiVersion: 'policy/v1',
         kind: 'PodDisruptionBudget',
-        metadata: { name: `signalbox-${component}`, namespace, labels: labels(component) },
-        spec: { maxUnavailable: 1, selector: { matchLabels: { [componentLabel]: component } } },
+        metadata: { name: `signalbox-${name}`, namespace, labels: labels(name) },
+        spec: { maxUnavailable: 1, selector: { matchLabels: { [componentLabel]: name } } },
       });
   return objects;
 }
