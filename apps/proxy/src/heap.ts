@@ -1,6 +1,7 @@
-// V8 heap settings the proxy applies to itself, imported first by main.ts so they hold while the rest loads: the
-// process is started as `node dist/main.js` by the launcher, compose and Kubernetes alike, so command-line flags
-// cannot be relied on.
+// V8 heap settings the proxy applies to itself: the process is started as `node dist/main.js` by the launcher,
+// compose and Kubernetes alike, so command-line flags cannot be relied on. main.ts imports this module alone and
+// the rest of the proxy only dynamically afterwards, because ESM compiles and links the whole static import graph
+// before the first module runs: imported beside the rest, the flag came too late and new space sat at 8 MiB.
 //
 // The young generation stays at its initial 1 MiB semi-space instead of growing to 16 MiB. A proxy's garbage is
 // per-request and short-lived, so small scavenges stay cheap (and cache-resident), while a grown young generation

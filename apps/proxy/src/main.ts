@@ -1,12 +1,15 @@
 #!/usr/bin/env node
 // Entry point: parse config, start the proxy, drain on SIGTERM/SIGINT and exit 0.
-import './heap.js'; // first: its V8 settings must hold while everything else loads
-import { createProxy } from './app/proxy.js';
-import { ConfigError, parseConfig, tapClientIdentity } from './config.js';
+//
+// heap.js is this module's only static import; everything else is imported dynamically after it has run. ESM links
+// and compiles a module's whole static import graph before any of it executes, so with static imports the young
+// generation has already grown by the time heap.js sets its flag (new space 8 MiB at idle instead of 2 MiB).
+import './heap.js';
 
 const log = (msg: string) => console.error(`${new Date().toISOString()} signalbox-proxy ${msg}`);
 
 async function main(): Promise<void> {
+  const { ConfigError, parseConfig, tapClientIdentity } = await import('./config.js');
   let config;
   try {
     config = parseConfig(process.argv.slice(2), process.env);
@@ -17,6 +20,7 @@ async function main(): Promise<void> {
     }
     throw err;
   }
+  const { createProxy } = await import('./app/proxy.js');
   const proxy = await createProxy(config, log);
   log(`outbound ${proxy.outboundAddr} inbound ${proxy.inboundAddr} admin ${proxy.adminAddr} app ${config.app}`);
   if (proxy.tapAddr) log(`tap (mTLS, ${tapClientIdentity(config)} only) ${proxy.tapAddr}`);
