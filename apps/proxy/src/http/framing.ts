@@ -50,12 +50,14 @@ function contentLength(headers: readonly Header[]): number | string | undefined 
   for (const h of headers) {
     if (h.lower !== 'content-length') continue;
     // "Content-Length: 5, 5" is allowed when every member agrees (RFC 9110 §8.6); anything else is not.
-    for (const part of h.value.split(',')) {
-      const v = part.trim();
+    for (let from = 0; from <= h.value.length; ) {
+      const to = end(h.value, from);
+      const v = member(h.value, from, to);
       if (!DIGITS.test(v)) return 'invalid Content-Length';
       const n = Number(v);
       if (value !== undefined && value !== n) return 'conflicting Content-Length';
       value = n;
+      from = to + 1;
     }
   }
   return value;
@@ -66,10 +68,23 @@ export function listValues(headers: readonly Header[], lower: string): string[] 
   const out: string[] = [];
   for (const h of headers) {
     if (h.lower !== lower) continue;
-    for (const part of h.value.split(',')) {
-      const v = part.trim().toLowerCase();
+    for (let from = 0; from <= h.value.length; ) {
+      const to = end(h.value, from);
+      const v = member(h.value, from, to).toLowerCase();
       if (v) out.push(v);
+      from = to + 1;
     }
   }
   return out;
+}
+
+/** Where the list member starting at `from` ends (its comma, or the end). */
+function end(list: string, from: number): number {
+  const comma = list.indexOf(',', from);
+  return comma < 0 ? list.length : comma;
+}
+
+/** A list member, trimmed; for the common one-member value that is the value itself, no new string. */
+function member(list: string, from: number, to: number): string {
+  return (from === 0 && to === list.length ? list : list.slice(from, to)).trim();
 }

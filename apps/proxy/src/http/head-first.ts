@@ -20,6 +20,9 @@ export class HeadFirstSink implements Sink {
     const head = this.#head;
     if (head === undefined) return this.socket.write(chunk);
     this.#head = undefined;
+    // Forwarded unchanged, the head sits just before the body bytes in the buffer they were read into.
+    if (typeof head !== 'string' && head.buffer === chunk.buffer && head.byteOffset + head.length === chunk.byteOffset)
+      return this.socket.write(Buffer.from(head.buffer, head.byteOffset, head.length + chunk.length));
     const n = head.length; // latin1: one byte per character
     const out = Buffer.allocUnsafe(n + chunk.length);
     if (typeof head === 'string') out.write(head, 0, 'latin1');

@@ -48,6 +48,11 @@ describe('rewriteHead', () => {
     expect(rewriteHead(w, undefined, new Set(['proxy-authorization']), false)).toBe(w.raw);
   });
 
+  it('keeps a Connection: keep-alive that names nothing else: the next hop is persistent too', () => {
+    const w = wire(`${start}Host: a\r\nConnection:  Keep-Alive \r\n\r\n`);
+    expect(rewriteHead(w, undefined, new Set(), false)).toBe(w.raw);
+  });
+
   it.each<[string, string, string[], boolean, string | undefined, string[], string]>([
     ['hop-by-hop set', 'Connection: keep-alive\r\nKeep-Alive: 5\r\nTE: trailers\r\nUpgrade: h2c\r\nProxy-Connection: x\r\nAccept: */*\r\n', [], false, undefined, [], 'Accept: */*\r\n'],
     ['fields named by Connection, any case', 'Connection: X-Secret, close\r\nx-secret: 1\r\nX-Public: 2\r\n', [], false, undefined, [], 'X-Public: 2\r\n'],
@@ -55,6 +60,9 @@ describe('rewriteHead', () => {
     ['chunked kept as framing', 'Transfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n', [], true, undefined, [], 'Transfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n'],
     ['transfer-encoding dropped when not kept', 'Transfer-Encoding: chunked\r\nA: 1\r\n', [], false, undefined, [], 'A: 1\r\n'],
     ['new start line and extra lines', 'A: 1\r\n', [], false, 'GET /x HTTP/1.1', ['connection: close'], 'A: 1\r\nconnection: close\r\n'],
+    ['keep-alive replaced by our own connection lines', 'Connection: keep-alive\r\nA: 1\r\n', [], false, undefined, ['connection: close'], 'A: 1\r\nconnection: close\r\n'],
+    ['keep-alive naming more than itself', 'Connection: keep-alive, X-A\r\nX-A: 1\r\nB: 2\r\n', [], false, undefined, [], 'B: 2\r\n'],
+    ['keep-alive beside a Keep-Alive field (the last hop\'s parameters)', 'Connection: keep-alive\r\nKeep-Alive: timeout=5\r\nB: 2\r\n', [], false, undefined, [], 'B: 2\r\n'],
   ])('%s', (_n, fields, owned, keepChunked, startLine, extra, expected) => {
     const out = rewriteHead(wire(`${start}${fields}\r\n`), startLine, new Set(owned), keepChunked, extra);
     expect(out.toString('latin1')).toBe(`${startLine ? `${startLine}\r\n` : start}${expected}\r\n`);

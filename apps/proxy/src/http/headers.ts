@@ -47,7 +47,10 @@ export function formatHeaders(headers: readonly Header[], extra: readonly string
  * given; hop-by-hop fields, the fields Connection names and `drop` (lower-case names the caller owns) are left out,
  * except Transfer-Encoding when `keepChunked` (the body is forwarded still chunked, so its framing stays true);
  * `extra` lines ("name: value") are appended. When nothing changes this is the received bytes themselves, so most
- * heads cross a hop without being re-serialised or even copied.
+ * heads cross a hop without being re-serialised or even copied. A `Connection: keep-alive` that names nothing else
+ * counts as unchanged when there are no `extra` lines: every hop written without connection lines of our own is a
+ * persistent HTTP/1.1 one, so it is as true for the next hop as it was for the last (and servers send it on every
+ * response).
  */
 export function rewriteHead(
   wire: WireHead,
@@ -58,24 +61,34 @@ export function rewriteHead(
 ): Buffer {
   const { raw, lines } = wire;
   let hop = false;
-  for (const h of wire.hop) if (h.lower !== 'content-length' && !(keepChunked && h.lower === 'transfer-encoding')) hop = true;
+  for (const h of wire.hop)
+    if (
+      h.lower !== 'content-length' &&
+      !(keepChunked && h.lower === 'transfer-encoding') &&
+      !(extra.length === 0 && h.lower === 'connection' && h.value.toLowerCase() === 'keep-alive')
+    )
+      hop = true;
   const named = hop ? listValues(wire.hop, 'connection') : NONE;
   let keptBytes = 0;
   let keptAll = true;
-  for (let i = 0; i < lines.length; i += 3) {
-    if (isDropped(raw, lines[i] as number, lines[i + 1] as number, hop, keepChunked, named, drop)) keptAll = false;
-    else keptBytes += (lines[i + 2] as number) + 2 - (lines[i] as number);
-  }
+  if (hop || drop.size > 0)
+    for (let i = 0; i < lines.length; i += 3) {
+      if (isDropped(raw, lines[i] as number, lines[i + 1] as number, hop, keepChunked, named, drop)) keptAll = false;
+      else keptBytes += (lines[i + 2] as number) + 2 - (lines[i] as number);
+    }
   if (keptAll && startLine === undefined && extra.length === 0) return raw;
+  if (keptAll) keptBytes = raw.length - 2 - (wire.startLineEnd + 2);
   let size = (startLine === undefined ? wire.startLineEnd : startLine.length) + 2 + keptBytes + 2;
   for (const line of extra) size += line.length + 2;
   const out = Buffer.allocUnsafe(size);
   let at = startLine === undefined ? raw.copy(out, 0, 0, wire.startLineEnd + 2) : out.write(`${startLine}\r\n`, 0, 'latin1');
-  for (let i = 0; i < lines.length; i += 3) {
-    const from = lines[i] as number;
-    if (!keptAll && isDropped(raw, from, lines[i + 1] as number, hop, keepChunked, named, drop)) continue;
-    at += raw.copy(out, at, from, (lines[i + 2] as number) + 2);
-  }
+  if (keptAll) at += raw.copy(out, at, wire.startLineEnd + 2, raw.length - 2);
+  else
+    for (let i = 0; i < lines.length; i += 3) {
+      const from = lines[i] as number;
+      if (isDropped(raw, from, lines[i + 1] as number, hop, keepChunked, named, drop)) continue;
+      at += raw.copy(out, at, from, (lines[i + 2] as number) + 2);
+    }
   for (const line of extra) at += out.write(`${line}\r\n`, at, 'latin1');
   out.write('\r\n', at, 'latin1');
   return out;

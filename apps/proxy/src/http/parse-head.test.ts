@@ -93,12 +93,27 @@ describe('parseResponseHead', () => {
     ['HTTP/1.0 404 Not Found\r\n\r\n', 404, 'Not Found', 0],
     ['HTTP/1.1 204\r\n\r\n', 204, '', 1],
     ['HTTP/1.1 100 Continue\r\n\r\n', 100, 'Continue', 1],
+    ['HTTP/1.1 200 \r\n\r\n', 200, '', 1],
+    ['HTTP/1.1 503 Service\tUnavailable \xe9\r\n\r\n', 503, 'Service\tUnavailable \xe9', 1],
   ])('parses %j', (input, status, reason, minor) => {
-    expect(parseResponseHead(Buffer.from(input))).toMatchObject({ kind: 'ok', head: { status, reason, minor } });
+    expect(parseResponseHead(Buffer.from(input, 'latin1'))).toMatchObject({ kind: 'ok', head: { status, reason, minor } });
   });
 
-  it.each([['HTTP/1.1 20 OK\r\n\r\n'], ['ICY 200 OK\r\n\r\n'], ['HTTP/1.1 200 OK\r\nBad Name: x\r\n\r\n']])(
+  it.each([
+    ['HTTP/1.1 20 OK\r\n\r\n'],
+    ['ICY 200 OK\r\n\r\n'],
+    ['HTTP/1.1 200 OK\r\nBad Name: x\r\n\r\n'],
+    ['HTTP/1.1 2000\r\n\r\n'],
+    ['HTTP/1.1 2x0 OK\r\n\r\n'],
+    ['HTTP/1.2 200 OK\r\n\r\n'],
+    ['http/1.1 200 OK\r\n\r\n'],
+    ['HTTP/1.1  200 OK\r\n\r\n'],
+    ['HTTP/1.1 200 O\x00K\r\n\r\n'],
+    ['HTTP/1.1 200 OK\x7f\r\n\r\n'],
+    ['HTTP/1.1 200 OK\nA: 1\r\n\r\n'],
+    ['HTTP/1.1 200 OK\r\nA: 1\rB: 2\r\n\r\n'],
+  ])(
     'rejects %j',
-    (input) => expect(parseResponseHead(Buffer.from(input))).toMatchObject({ kind: 'error' }),
+    (input) => expect(parseResponseHead(Buffer.from(input, 'latin1'))).toMatchObject({ kind: 'error' }),
   );
 });

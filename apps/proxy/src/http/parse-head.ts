@@ -64,7 +64,9 @@ const INCOMPLETE = { kind: 'incomplete' } as const;
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 // request-target: visible ASCII only (RFC 3986 characters; we do not second-guess the path beyond that).
 const TARGET = /^[\x21-\x7e]+$/;
-const STATUS_LINE = /^HTTP\/1\.([01]) (\d{3})(?: ([\t\x20-\x7e\x80-\xff]*))?$/;
+const statusPrefix = [...'HTTP/1.'].map((c) => c.charCodeAt(0));
+const bareLf = 'bare LF in header block';
+const bareCr = 'bare CR in header block';
 
 /** Per byte: 1 = tchar (field names, RFC 9110 §5.6.2), 2 = field-value byte (VCHAR, obs-text, SP, HTAB). */
 const byteClass = new Uint8Array(256);
@@ -81,8 +83,9 @@ const hopNames = ['content-length', 'transfer-encoding', 'connection', 'keep-ali
 export function parseRequestHead(buf: Buffer, limit = maxHeadBytes): ParseResult<Wired<RequestHead>> {
   const found = findHead(buf, limit);
   if (found.kind !== 'ok') return found;
-  const startEnd = buf.indexOf(CRLF, 0, 'latin1');
-  const start = buf.toString('latin1', 0, startEnd);
+  const wire = scanHead(buf.subarray(0, found.size));
+  if (typeof wire === 'string') return bad(wire);
+  const start = buf.toString('latin1', 0, wire.startLineEnd);
   const sp1 = start.indexOf(' ');
   const sp2 = start.indexOf(' ', sp1 + 1);
   if (sp1 <= 0 || sp2 < 0 || start.indexOf(' ', sp2 + 1) >= 0) return bad('malformed request line');
@@ -93,24 +96,34 @@ export function parseRequestHead(buf: Buffer, limit = maxHeadBytes): ParseResult
   if (!TARGET.test(target)) return bad('invalid request-target');
   if (!validTargetForm(method, target)) return bad('invalid request-target');
   if (version !== 'HTTP/1.1' && version !== 'HTTP/1.0') return bad('unsupported HTTP version');
-  const wire = parseFields(buf.subarray(0, found.size), startEnd);
-  if (typeof wire === 'string') return bad(wire);
   return { kind: 'ok', head: new ParsedRequestHead(method, target, version === 'HTTP/1.1' ? 1 : 0, wire), size: found.size };
 }
 
 export function parseResponseHead(buf: Buffer, limit = maxHeadBytes): ParseResult<Wired<ResponseHead>> {
   const found = findHead(buf, limit);
   if (found.kind !== 'ok') return found;
-  const startEnd = buf.indexOf(CRLF, 0, 'latin1');
-  const m = STATUS_LINE.exec(buf.toString('latin1', 0, startEnd));
-  if (!m) return bad('malformed status line');
-  const wire = parseFields(buf.subarray(0, found.size), startEnd);
+  const wire = scanHead(buf.subarray(0, found.size));
   if (typeof wire === 'string') return bad(wire);
-  return {
-    kind: 'ok',
-    head: new ParsedResponseHead(m[1] === '1' ? 1 : 0, Number(m[2]), m[3] ?? '', wire),
-    size: found.size,
-  };
+  // "HTTP/1.x NNN[ reason]", read as bytes: the reason phrase becomes a string only if someone asks for it.
+  const raw = wire.raw;
+  const end = wire.startLineEnd;
+  const minor = raw[7];
+  for (let i = 0; i < statusPrefix.length; i++) if (raw[i] !== statusPrefix[i]) return bad('malformed status line');
+  if (
+    end < 12 ||
+    (minor !== 0x30 && minor !== 0x31) ||
+    raw[8] !== 0x20 ||
+    (end > 12 && raw[12] !== 0x20)
+  )
+    return bad('malformed status line');
+  let status = 0;
+  for (let i = 9; i < 12; i++) {
+    const d = (raw[i] as number) - 0x30;
+    if (d < 0 || d > 9) return bad('malformed status line');
+    status = status * 10 + d;
+  }
+  for (let i = 13; i < end; i++) if (byteClass[raw[i] as number] === 0) return bad('malformed status line');
+  return { kind: 'ok', head: new ParsedResponseHead(minor === 0x31 ? 1 : 0, status, wire), size: found.size };
 }
 
 // === impl ParsedRequestHead, ParsedResponseHead: `headers` decoded from the bytes once, when first read ===
@@ -136,16 +149,19 @@ class ParsedResponseHead implements ResponseHead {
   constructor(
     readonly minor: 0 | 1,
     readonly status: number,
-    readonly reason: string,
     readonly wire: WireHead,
   ) {}
+
+  get reason(): string {
+    const { raw, startLineEnd } = this.wire;
+    return startLineEnd > 13 ? raw.toString('latin1', 13, startLineEnd) : '';
+  }
 
   get headers(): readonly Header[] {
     return (this.#headers ??= decodeFields(this.wire));
   }
 }
 
-const CRLF = '\r\n';
 
 function findHead(buf: Buffer, limit: number): { kind: 'ok'; size: number } | Exclude<ParseResult<never>, { kind: 'ok' }> {
   // Servers SHOULD ignore empty lines before a request-line (RFC 9112 §2.2); we don't, keeping one meaning.
@@ -153,45 +169,53 @@ function findHead(buf: Buffer, limit: number): { kind: 'ok'; size: number } | Ex
   if (end < 0) {
     if (buf.length > limit) return { kind: 'error', status: 431, reason: 'header block too large' };
     // A bare-LF sender never produces CRLFCRLF: reject now instead of waiting for the limit.
-    if (hasBareLf(buf, buf.length)) return bad('bare LF in header block');
+    if (buf.indexOf(10) >= 0 && hasBareLf(buf)) return bad(bareLf);
     return INCOMPLETE;
   }
   if (end + 4 > limit) return { kind: 'error', status: 431, reason: 'header block too large' };
-  if (hasBareLf(buf, end)) return bad('bare LF in header block');
   return { kind: 'ok', size: end + 4 };
 }
 
-function hasBareLf(buf: Buffer, end: number): boolean {
-  for (let i = buf.indexOf(10); i >= 0 && i < end; i = buf.indexOf(10, i + 1)) {
-    if (i === 0 || buf[i - 1] !== 13) return true;
-  }
+function hasBareLf(buf: Buffer): boolean {
+  for (let i = buf.indexOf(10); i >= 0; i = buf.indexOf(10, i + 1)) if (i === 0 || buf[i - 1] !== 13) return true;
   return false;
 }
 
-/** Validates every field line byte by byte (no strings), noting where each is; `raw` ends with CRLFCRLF. */
-function parseFields(raw: Buffer, startEnd: number): WireHead | string {
+/**
+ * One pass over a complete head's bytes (`raw` ends with CRLFCRLF): where the start line ends and where each field
+ * line is, every field byte validated, no strings made. Short heads are most requests, and a JavaScript loop over
+ * them costs less than a native call per line; each error is reported where it is first met.
+ */
+function scanHead(raw: Buffer): WireHead | string {
+  let startLineEnd = 0;
+  for (let b = raw[0]; b !== 13; b = raw[++startLineEnd]) if (b === 10) return bareLf;
+  if (raw[startLineEnd + 1] !== 10) return bareCr;
   const lines: number[] = [];
   const hop: Header[] = [];
   const end = raw.length - 2; // the CR of the final, empty line
-  for (let at = startEnd + 2; at < end; ) {
-    const lineEnd = raw.indexOf(13, at);
-    if (raw[lineEnd + 1] !== 10) return 'bare CR in header block';
+  for (let at = startLineEnd + 2; at < end; ) {
     const first = raw[at] as number;
     if (first === 0x20 || first === 0x09) return 'obsolete line folding';
     let colon = at;
-    while (colon < lineEnd && raw[colon] !== 0x3a) {
-      if (byteClass[raw[colon] as number] !== 3) return colon === at ? 'header field without a name' : 'invalid header field name';
-      colon++;
+    for (let b = first; b !== 0x3a; b = raw[++colon] as number) {
+      if (byteClass[b] === 3) continue;
+      if (b === 10) return bareLf;
+      if (b === 13 && raw[colon + 1] !== 10) return bareCr;
+      return colon === at ? 'header field without a name' : 'invalid header field name';
     }
-    if (colon === lineEnd) return colon === at ? 'header field without a name' : 'invalid header field name';
     if (colon === at) return 'header field without a name';
-    for (let i = colon + 1; i < lineEnd; i++) if (byteClass[raw[i] as number] === 0) return 'invalid header field value';
+    let lineEnd = colon + 1;
+    while (byteClass[raw[lineEnd] as number] !== 0) lineEnd++;
+    const stop = raw[lineEnd];
+    if (stop === 10) return bareLf;
+    if (stop !== 13) return 'invalid header field value';
+    if (raw[lineEnd + 1] !== 10) return bareCr;
     lines.push(at, colon, lineEnd);
     const lower = hopName(raw, at, colon);
     if (lower !== undefined) hop.push(decodeField(raw, at, colon, lineEnd, lower));
     at = lineEnd + 2;
   }
-  return { raw, startLineEnd: startEnd, lines, hop };
+  return { raw, startLineEnd, lines, hop };
 }
 
 /** The lower-cased name if the field is one of `hopNames`, compared as bytes (no string for other fields). */
