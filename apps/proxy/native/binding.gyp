@@ -5,6 +5,13 @@
       "sources": ["original_dst.c"],
       "cflags": ["-O2", "-Wall", "-Wextra"],
       "defines": ["NAPI_VERSION=8"]
+    },
+    {
+      "target_name": "relay",
+      "sources": ["relay.c"],
+      "cflags": ["-O2", "-Wall", "-Wextra", "-std=gnu11"],
+      "libraries": ["-lpthread"],
+      "defines": ["NAPI_VERSION=8"]
     }
   ]
 }

@@ -1,6 +1,7 @@
 // Opaque forwarding: splice two sockets both ways as bytes (Linkerd's TCP `forward`). Used for connections
 // detection could not call HTTP, opaque ports, CONNECT tunnels and upgraded (101) HTTP connections.
 import type net from 'node:net';
+import type { NativeRelay } from './native-relay.js';
 
 const EMPTY = Buffer.alloc(0);
 
@@ -11,6 +12,16 @@ export interface Spliced {
   readonly fromUpstream?: Buffer;
   /** Runs once, when both sockets have closed. */
   readonly onClosed?: () => void;
+}
+
+export type Splice = (client: net.Socket, upstream: net.Socket, spliced?: Spliced) => void;
+
+/** The relay the proxy uses: the native one for the connections it can take (plain TCP), else `splice`. */
+export function createSplice(native: NativeRelay | undefined): Splice {
+  if (!native) return splice;
+  return (client, upstream, spliced) => {
+    if (!native.splice(client, upstream, spliced)) splice(client, upstream, spliced);
+  };
 }
 
 /**
