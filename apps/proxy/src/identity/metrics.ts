@@ -1,6 +1,6 @@
 // Linkerd's identity metrics on the proxy's registry: when the current certificate expires, and how many times it
 // was renewed (linkerd/app/identity: `identity_cert_expiration_timestamp_seconds`, `identity_cert_refresh_count`).
-import { Counter, Gauge, type Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from '../telemetry/prom.js';
 import { metricNames } from '@signalbox/shared';
 
 export interface IdentityMetrics {

@@ -2,7 +2,7 @@
 // response_latency_ms (time to the response head), plus Signalbox's signalbox_proxy_overhead_ms (time inside the
 // proxy). Counters accumulate in plain numbers and latencies in typed
 // arrays, handed to prom-client on scrape, so a request costs a few field increments, not label hashing.
-import { Counter, type Registry } from 'prom-client';
+import { Counter, type Registry } from './prom.js';
 import { labelNames as L, latencyBucketsMs, metricNames, overheadBucketsMs } from '@signalbox/shared';
 import { classify } from '../http/classify.js';
 import { TypedHistogram, type HistogramSeries } from './histogram.js';

@@ -1,7 +1,7 @@
 // Inbound connection-level refusals, as Linkerd counts them: `inbound_tcp_authz_deny_total` (a port's policy
 // refused the client: no mesh identity where one is required) and `inbound_tcp_errors_total{error}` (the
 // connection failed before it could be served: an mTLS handshake refused or timed out, a bad transport header).
-import { Counter, type Registry } from 'prom-client';
+import { Counter, type Registry } from './prom.js';
 import { labelNames as L, metricNames } from '@signalbox/shared';
 import { endpointLabelNames, targetLabels, type MetricTarget } from './labels.js';
 

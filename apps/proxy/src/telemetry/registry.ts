@@ -1,5 +1,5 @@
 // One prom-client registry per proxy instance (so tests can run several proxies in one process).
-import { Registry } from 'prom-client';
+import { Registry } from './prom.js';
 import { HttpMetrics } from './http-metrics.js';
 import { RouteMetrics } from './route-metrics.js';
 import { TcpMetrics } from './tcp-metrics.js';

@@ -3,7 +3,7 @@
 // triple; and `route_retryable_total{skipped="no_budget"}` for retries the budget refused. Labels `direction`,
 // `dst` (the logical authority), `rt_route` ("" for unmatched requests, viz's `[DEFAULT]`). As http-metrics.ts:
 // counts accumulate in plain numbers and typed-array histograms, folded into prom-client at scrape.
-import { Counter, type Registry } from 'prom-client';
+import { Counter, type Registry } from './prom.js';
 import { labelNames as L, latencyBucketsMs, metricNames as M, type Classification } from '@signalbox/shared';
 import { TypedHistogram, type HistogramSeries } from './histogram.js';
 import type { Labels } from './labels.js';

@@ -2,7 +2,7 @@
 // tcp_read/write_bytes_total). Bytes come from the socket's own counters, added on close and on each scrape,
 // so the data path never touches a metric per chunk.
 import type net from 'node:net';
-import { Counter, Gauge, type Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from './prom.js';
 import { labelNames as L, metricNames, type Peer } from '@signalbox/shared';
 import { endpointLabelNames, targetKey, targetLabels, type Labels, type MetricTarget } from './labels.js';
 
