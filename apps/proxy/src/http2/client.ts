@@ -1,12 +1,7 @@
 // HTTP/2 client connections, one long-lived session per endpoint shared by all its requests (Linkerd's h2
 // endpoint client). A session that receives GOAWAY or closes is forgotten and the next request reconnects. Streams
 // per session are bounded: beyond the limit requests wait, in a bounded queue, for a stream to finish.
-import http2, {
-  type ClientHttp2Session,
-  type ClientHttp2Stream,
-  type ClientSessionRequestOptions,
-  type OutgoingHttpHeaders,
-} from 'node:http2';
+import type { ClientHttp2Session, ClientHttp2Stream, ClientSessionRequestOptions, OutgoingHttpHeaders } from 'node:http2';
 import type net from 'node:net';
 import { ProxyError } from '../errors.js';
 
@@ -85,7 +80,8 @@ export class H2Sessions<T extends H2Target> {
 
   async #connect(e: Entry, target: T): Promise<ClientHttp2Session> {
     const socket = await this.options.connect(target);
-    const session = http2.connect(`http://${target.addr}`, {
+    // node:http2 is loaded by the first session, not at import: HTTP/1-only proxies never need it.
+    const session = process.getBuiltinModule('node:http2').connect(`http://${target.addr}`, {
       createConnection: () => socket,
       settings: { enablePush: false },
     });

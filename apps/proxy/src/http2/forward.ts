@@ -4,11 +4,12 @@
 // another attempt); after it, stream resets. For retries and timeouts (app/logical.ts) the caller may replay a
 // kept body, judge the response head before the client sees it, and cancel the attempt (RST_STREAM CANCEL) with
 // a signal until a head is forwarded.
-import { constants, type ClientHttp2Stream, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http2';
+import type { ClientHttp2Stream, IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http2';
 import { untilAborted } from '../abortable.js';
 import { upstreamError, type ProxyError } from '../errors.js';
 import { isGrpcContentType, responseGrpcStatus } from '../http/classify.js';
 import type { H2Sessions, H2Target } from './client.js';
+import { NGHTTP2_CANCEL, NGHTTP2_FLAG_END_STREAM, NGHTTP2_INTERNAL_ERROR, NGHTTP2_NO_ERROR } from './codes.js';
 import type { Header } from '../http/parse-head.js';
 import { forwardableH2, headerString } from './headers.js';
 import { ReplayBody } from './replay-body.js';
@@ -84,7 +85,7 @@ export async function forwardH2<T extends H2Target>(
   let up: ClientHttp2Stream;
   try {
     const opening = sessions.request(target, headers, { endStream: empty, waitForTrailers: !empty });
-    up = await (signal ? untilAborted(opening, signal, (late) => late.close(constants.NGHTTP2_CANCEL)) : opening);
+    up = await (signal ? untilAborted(opening, signal, (late) => late.close(NGHTTP2_CANCEL)) : opening);
   } catch (err) {
     const e = upstreamError(err, target.addr);
     const would = errorResponse(stream, down.headers, e);
@@ -119,7 +120,7 @@ class StreamProxy {
     const { down, up } = this;
     const stream = down.stream;
     if (stream.destroyed || stream.closed) {
-      up.close(constants.NGHTTP2_CANCEL);
+      up.close(NGHTTP2_CANCEL);
       return this.#finish('client-gone');
     }
     const signal = this.options.signal;
@@ -137,7 +138,7 @@ class StreamProxy {
     up.on('response', (h: IncomingHttpHeaders, flags: number) => {
       if (stream.destroyed || stream.closed || this.#done) return;
       const status = Number(h[':status']);
-      const endStream = (flags & constants.NGHTTP2_FLAG_END_STREAM) !== 0;
+      const endStream = (flags & NGHTTP2_FLAG_END_STREAM) !== 0;
       if (this.options.admit && this.body.replayable) {
         const grpc = endStream && isGrpcContentType(headerString(h['content-type'])) ? responseGrpcStatus(undefined, headerString(h['grpc-status']), undefined) : undefined;
         if (!this.options.admit(status, grpc)) return this.#discard(status, h, grpc, endStream);
@@ -166,28 +167,28 @@ class StreamProxy {
   /** `admit` refused the head: still this endpoint's response (counted), then dropped with its stream. */
   #discard(status: number, h: IncomingHttpHeaders, grpc: number | undefined, endStream: boolean): void {
     this.hooks.onResponseHead(status, h);
-    if (!endStream) this.up.close(constants.NGHTTP2_CANCEL);
+    if (!endStream) this.up.close(NGHTTP2_CANCEL);
     this.#status = status;
     this.#settle('', grpc, discarded);
   }
 
   /** The deadline passed before a response head was forwarded: the upstream stream is cancelled. */
   readonly #abort = (): void => {
-    if (!this.up.closed && !this.up.destroyed) this.up.close(constants.NGHTTP2_CANCEL);
+    if (!this.up.closed && !this.up.destroyed) this.up.close(NGHTTP2_CANCEL);
     this.#fail(this.options.signal?.reason as ProxyError);
   };
 
   #upClosed(): void {
     const { up } = this;
     const stream = this.down.stream;
-    if (up.rstCode === constants.NGHTTP2_NO_ERROR && !this.#upError) return; // completed; the client side finishes
+    if (up.rstCode === NGHTTP2_NO_ERROR && !this.#upError) return; // completed; the client side finishes
     if (this.#done || stream.destroyed || stream.closed) return;
     // Reset before any response (refused, or the upstream gave up): a retryable attempt is the caller's to repeat.
     if (this.#status === 0 && this.options.admit && this.body.replayable)
       return this.#fail(upstreamError(this.#upError ?? Object.assign(new Error('reset'), { code: 'ECONNRESET' }), this.addr));
     if (this.#upError?.code === 'ERR_HTTP2_STREAM_ERROR' || this.#status !== 0) {
       // The upstream reset the stream (or died mid-response): the client gets a reset, with the upstream's intent.
-      const code = this.#upError?.code === 'ERR_HTTP2_STREAM_ERROR' ? (up.rstCode ?? constants.NGHTTP2_INTERNAL_ERROR) : constants.NGHTTP2_INTERNAL_ERROR;
+      const code = this.#upError?.code === 'ERR_HTTP2_STREAM_ERROR' ? (up.rstCode ?? NGHTTP2_INTERNAL_ERROR) : NGHTTP2_INTERNAL_ERROR;
       resetStream(stream, propagatedResetCode(code));
       return this.#finish('upstream-reset');
     }
@@ -198,8 +199,8 @@ class StreamProxy {
   readonly #downClosed = (): void => {
     const { up } = this;
     const stream = this.down.stream;
-    if (stream.rstCode === constants.NGHTTP2_NO_ERROR && stream.writableFinished) {
-      if (!up.closed) up.close(constants.NGHTTP2_NO_ERROR);
+    if (stream.rstCode === NGHTTP2_NO_ERROR && stream.writableFinished) {
+      if (!up.closed) up.close(NGHTTP2_NO_ERROR);
       const h = this.#responseHeaders;
       const grpc = h
         ? responseGrpcStatus(headerString(h['content-type']), headerString(h['grpc-status']), headerString(this.#responseTrailers?.['grpc-status']))
@@ -207,7 +208,7 @@ class StreamProxy {
       return this.#finish('', grpc);
     }
     // The client reset the stream or went away: cancel the upstream stream with the client's intent.
-    if (!up.closed && !up.destroyed) up.close(propagatedResetCode(stream.rstCode ?? constants.NGHTTP2_CANCEL));
+    if (!up.closed && !up.destroyed) up.close(propagatedResetCode(stream.rstCode ?? NGHTTP2_CANCEL));
     this.#finish('client-gone');
   };
 

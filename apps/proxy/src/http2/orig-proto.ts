@@ -3,7 +3,7 @@
 // the peer's inbound proxy restores HTTP/1.1 towards the app over its pooled keep-alive sockets. Bodies stream
 // both ways (chunked framing decoded into DATA frames, and encoded again), never buffered whole.
 import http from 'node:http';
-import { constants, type ClientHttp2Stream, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http2';
+import type { ClientHttp2Stream, IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http2';
 import { meshHeaders } from '@signalbox/shared';
 import { ProxyError, upstreamError } from '../errors.js';
 import { BodyReader, type Sink } from '../http/body.js';
@@ -17,6 +17,7 @@ import { parseResponseHead, type ResponseHead } from '../http/parse-head.js';
 import type { ConnectionPool, PoolTarget, UpstreamConn, UpstreamOwner } from '../http/pool.js';
 import type { Exchange } from '../http/server.js';
 import type { H2Sessions, H2Target } from './client.js';
+import { NGHTTP2_CANCEL, NGHTTP2_FLAG_END_STREAM, NGHTTP2_INTERNAL_ERROR, NGHTTP2_NO_ERROR } from './codes.js';
 import { h1ToH2Headers, h2ToH1Lines, headerString } from './headers.js';
 import { respondH2Error } from './response.js';
 import { resetStream, type H2Request } from './server.js';
@@ -77,7 +78,7 @@ export async function forwardH1OverH2<T extends H2Target>(
       else resolve(outcome);
     };
     const abort = (error: string) => {
-      if (!up.closed && !up.destroyed) up.close(constants.NGHTTP2_CANCEL);
+      if (!up.closed && !up.destroyed) up.close(NGHTTP2_CANCEL);
       client.destroy();
       settle({ kind: 'aborted', status, error, bytes });
     };
@@ -96,7 +97,7 @@ export async function forwardH1OverH2<T extends H2Target>(
     up.on('response', (h: IncomingHttpHeaders, flags: number) => {
       status = Number(h[':status']);
       hooks.onResponseHead(status, h);
-      const ended = (flags & constants.NGHTTP2_FLAG_END_STREAM) !== 0;
+      const ended = (flags & NGHTTP2_FLAG_END_STREAM) !== 0;
       const lines = h2ToH1Lines(h);
       const hasLength = h['content-length'] !== undefined;
       const bodiless = ex.head.method === 'HEAD' || status === 204 || status === 304;
@@ -130,7 +131,7 @@ export async function forwardH1OverH2<T extends H2Target>(
         if (chunked) sink.write(Buffer.from(`0\r\n${trailers ? h2ToH1Lines(trailers).map((l) => `${l}\r\n`).join('') : ''}\r\n`, 'latin1'));
         else sink.flush();
         // The response is complete; a request body still arriving is of no use (the connection will close).
-        if (!ex.body.ended && !up.closed) up.close(constants.NGHTTP2_CANCEL);
+        if (!ex.body.ended && !up.closed) up.close(NGHTTP2_CANCEL);
         settle({ kind: 'response', status, result: { close }, bytes });
       });
     });
@@ -263,7 +264,7 @@ class Downgrade implements UpstreamOwner {
     }
     stream.once('close', () => {
       if (this.#done) return;
-      if (stream.rstCode === constants.NGHTTP2_NO_ERROR && stream.writableFinished) return;
+      if (stream.rstCode === NGHTTP2_NO_ERROR && stream.writableFinished) return;
       // The peer proxy cancelled (its client went away): the app connection is mid-exchange, so it cannot be reused.
       this.#end('client-gone');
     });
@@ -369,7 +370,7 @@ class Downgrade implements UpstreamOwner {
     this.#done = true;
     this.conn.owner = undefined;
     this.conn.socket.destroy();
-    resetStream(this.down.stream, constants.NGHTTP2_INTERNAL_ERROR);
+    resetStream(this.down.stream, NGHTTP2_INTERNAL_ERROR);
     this.hooks.onEnd(this.#head?.status ?? 0, error, undefined, this.#body?.bytes);
     this.#resolve('done');
   }

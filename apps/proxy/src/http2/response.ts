@@ -1,10 +1,11 @@
 // Responses the proxy generates itself on HTTP/2: plain text with `signalbox-proxy-error`, or, for a gRPC client,
 // a trailers-only response whose grpc-status says UNAVAILABLE, or DEADLINE_EXCEEDED for the route's timeout
 // (Linkerd answers gRPC clients the same way).
-import { constants, type IncomingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
+import type { IncomingHttpHeaders, ServerHttp2Stream } from 'node:http2';
 import { meshHeaders } from '@signalbox/shared';
 import type { ProxyError } from '../errors.js';
 import { grpcStatus, isGrpcContentType } from '../http/classify.js';
+import { NGHTTP2_INTERNAL_ERROR, NGHTTP2_NO_ERROR } from './codes.js';
 import { headerString } from './headers.js';
 import { resetStream } from './server.js';
 
@@ -25,11 +26,11 @@ export function errorResponse(stream: ServerHttp2Stream, request: IncomingHttpHe
 export function respondH2Error(stream: ServerHttp2Stream, request: IncomingHttpHeaders, err: ProxyError): SentResponse {
   if (stream.destroyed || stream.closed) return { status: 0, grpc: undefined };
   if (stream.headersSent) {
-    resetStream(stream, constants.NGHTTP2_INTERNAL_ERROR);
+    resetStream(stream, NGHTTP2_INTERNAL_ERROR);
     return { status: 0, grpc: undefined };
   }
   // The request body is of no use now: once the answer is out, tell the client to stop sending (RFC 9113 §8.1).
-  stream.once('finish', () => resetStream(stream, constants.NGHTTP2_NO_ERROR));
+  stream.once('finish', () => resetStream(stream, NGHTTP2_NO_ERROR));
   const sent = errorResponse(stream, request, err);
   if (sent.grpc !== undefined) {
     stream.respond(

@@ -1,10 +1,11 @@
 // The HTTP/2 (h2c) server side of connections that detection classified as HTTP/2: node:http2 does the framing,
 // HPACK and flow control; each stream is handed to the direction's handler. Per connection, streams the client
 // resets are counted and a rapid-reset client is sent GOAWAY(ENHANCE_YOUR_CALM) and cut off.
-import http2, { constants, type IncomingHttpHeaders, type ServerHttp2Session, type ServerHttp2Stream } from 'node:http2';
+import type { Http2Server, Http2Stream, IncomingHttpHeaders, ServerHttp2Session, ServerHttp2Stream } from 'node:http2';
 import type net from 'node:net';
-import { TLSSocket } from 'node:tls';
+import type { TLSSocket } from 'node:tls';
 import { maxHeadBytes } from '../http/parse-head.js';
+import { NGHTTP2_ENHANCE_YOUR_CALM, NGHTTP2_FLAG_END_STREAM, NGHTTP2_NO_ERROR, NGHTTP2_REFUSED_STREAM } from './codes.js';
 import { defaultResetLimit, ResetBudget, type ResetLimit } from './rapid-reset.js';
 
 /** One request stream, as the handler receives it. */
@@ -42,10 +43,10 @@ export interface H2ServerDeps<C> {
 /** Linkerd's (hyper's) default is unlimited; a bound keeps one connection from holding unbounded upstream work. */
 export const defaultMaxConcurrentStreams = 1000;
 
-const resetByProxy = new WeakSet<http2.Http2Stream>();
+const resetByProxy = new WeakSet<Http2Stream>();
 
 /** Resets a stream on the proxy's own initiative (so it is not counted against the client's reset budget). */
-export function resetStream(stream: http2.Http2Stream, code: number): void {
+export function resetStream(stream: Http2Stream, code: number): void {
   if (stream.destroyed || stream.closed) return;
   resetByProxy.add(stream);
   stream.close(code);
@@ -57,17 +58,26 @@ export function resetStream(stream: http2.Http2Stream, code: number): void {
  */
 export function createH2Server<C = undefined>(deps: H2ServerDeps<C>): (socket: net.Socket, context: C) => void {
   const limit = deps.resetLimit ?? defaultResetLimit;
-  const server = http2.createServer({
-    settings: {
-      maxConcurrentStreams: deps.maxConcurrentStreams ?? defaultMaxConcurrentStreams,
-      maxHeaderListSize: maxHeadBytes,
-      enablePush: false,
-    },
-  });
   const sessions = new WeakMap<ServerHttp2Session, { readonly budget: ResetBudget; readonly context: C; streams: number }>();
   let accepting: { readonly socket: net.Socket; readonly context: C } | undefined;
+  // Made on the first HTTP/2 connection: node:http2 (with node:tls and the nghttp2 binding) is loaded only then,
+  // so a proxy whose traffic is all HTTP/1 never has it in memory.
+  let server: Http2Server | undefined;
 
-  server.on('session', (session: ServerHttp2Session) => {
+  const open = (): Http2Server => {
+    const server = process.getBuiltinModule('node:http2').createServer({
+      settings: {
+        maxConcurrentStreams: deps.maxConcurrentStreams ?? defaultMaxConcurrentStreams,
+        maxHeaderListSize: maxHeadBytes,
+        enablePush: false,
+      },
+    });
+    server.on('session', onSession);
+    server.on('stream', onStream);
+    return server;
+  };
+
+  const onSession = (session: ServerHttp2Session) => {
     const conn = accepting;
     if (!conn) return void session.destroy(); // not ours: only the entry below makes sessions
     const state = { budget: new ResetBudget(limit, deps.now), context: conn.context, streams: 0 };
@@ -86,34 +96,36 @@ export function createH2Server<C = undefined>(deps: H2ServerDeps<C>): (socket: n
           if (!session.closed && !session.destroyed) session.close();
         },
       });
-  });
+  };
 
-  server.on('stream', (stream: ServerHttp2Stream, headers: IncomingHttpHeaders, flags: number) => {
+  const onStream = (stream: ServerHttp2Stream, headers: IncomingHttpHeaders, flags: number) => {
     const session = stream.session as ServerHttp2Session;
     const state = sessions.get(session);
-    if (!state) return void stream.close(constants.NGHTTP2_REFUSED_STREAM);
+    if (!state) return void stream.close(NGHTTP2_REFUSED_STREAM);
     stream.on('error', () => {}); // reported through 'close' and the handler's own listeners
     state.streams++;
     stream.once('close', () => {
       state.streams--;
-      if (stream.rstCode === constants.NGHTTP2_NO_ERROR || resetByProxy.has(stream)) return;
+      if (stream.rstCode === NGHTTP2_NO_ERROR || resetByProxy.has(stream)) return;
       if (session.destroyed || session.closed) return;
       if (state.budget.record()) calm(session);
     });
     deps.handle(
-      { stream, headers, endStream: (flags & constants.NGHTTP2_FLAG_END_STREAM) !== 0, startedAt: performance.now() },
+      { stream, headers, endStream: (flags & NGHTTP2_FLAG_END_STREAM) !== 0, startedAt: performance.now() },
       state.context,
     );
-  });
+  };
 
   return (socket: net.Socket, context: C) => {
     // node:http2 assumes it did TLS itself and refuses a TLS socket without ALPN `h2` ('unknownProtocol'); over
-    // mesh mTLS detection has already seen the h2 preface, which is what decides here.
-    if (socket instanceof TLSSocket && socket.alpnProtocol !== 'h2') socket.alpnProtocol = 'h2';
+    // mesh mTLS detection has already seen the h2 preface, which is what decides here. (`encrypted` rather than
+    // instanceof TLSSocket, which would load node:tls for plaintext connections too.)
+    const tls = socket as net.Socket & Partial<TLSSocket>;
+    if (tls.encrypted === true && tls.alpnProtocol !== 'h2') tls.alpnProtocol = 'h2';
     // 'session' is emitted synchronously from the connection listener; this is how it learns its socket and context.
     accepting = { socket, context };
     try {
-      server.emit('connection', socket);
+      (server ??= open()).emit('connection', socket);
     } finally {
       accepting = undefined;
     }
@@ -123,5 +135,5 @@ export function createH2Server<C = undefined>(deps: H2ServerDeps<C>): (socket: n
 /** GOAWAY(ENHANCE_YOUR_CALM) and close: open streams are torn down, which cancels their upstream streams. */
 function calm(session: ServerHttp2Session): void {
   // With an error: destroy(undefined, code) would send NO_ERROR (node defaults the error argument to 0, which wins).
-  session.destroy(new Error('rapid reset: too many streams reset by the client'), constants.NGHTTP2_ENHANCE_YOUR_CALM);
+  session.destroy(new Error('rapid reset: too many streams reset by the client'), NGHTTP2_ENHANCE_YOUR_CALM);
 }
