@@ -5,11 +5,11 @@
 // and renews it; inbound terminates mTLS for that identity and outbound speaks mTLS to meshed endpoints.
 import { readFile } from 'node:fs/promises';
 import type net from 'node:net';
-import { Counter } from 'prom-client';
+import { Counter } from '../telemetry/prom.js';
 import { parseHostPort, transportAlpn } from '@signalbox/shared';
 import { meshIdentity, tapClientIdentity, type ProxyConfig } from '../config.js';
 import { Discovery } from '../discovery/cache.js';
-import { createCertManager, type CertManager } from '../identity/cert-manager.js';
+import type { CertManager } from '../identity/cert-manager.js';
 import { createCertifyClient } from '../identity/certify-client.js';
 import { createIdentityMetrics } from '../identity/metrics.js';
 import { Drain } from '../listener/drain.js';
@@ -19,7 +19,6 @@ import { TapRegistry } from '../tap/registry.js';
 import { createTapServer, type TapRefusal } from '../tap/server.js';
 import { createPolicyMetrics } from '../telemetry/policy-metrics.js';
 import { createTelemetry, type Telemetry } from '../telemetry/registry.js';
-import { createMeshTlsServer } from '../tls/server.js';
 import { createAdmin } from './admin.js';
 import { createInbound } from './inbound.js';
 import { networkMatcher } from '../intercept/networks.js';
@@ -59,8 +58,10 @@ export async function createProxy(config: ProxyConfig, log: (msg: string) => voi
   // === identity: certificate first (the proxy is not ready without one), then mTLS both ways ===
   const id = meshIdentity(config);
   const trustAnchorsPem = id?.trustAnchorsPem ?? (id?.trustAnchorsFile ? await readFile(id.trustAnchorsFile, 'utf8') : undefined);
+  // The cert manager and the mTLS server are loaded with identity only: they bring node:crypto and node:tls, which a
+  // proxy without an identity never needs.
   const manager = id
-    ? createCertManager({
+    ? (await import('../identity/cert-manager.js')).createCertManager({
         identity: id.name,
         // Read before every certify: a rotated token file is picked up. Never logged.
         token: async () => (await readFile(id.tokenFile, 'utf8')).trim(),
@@ -109,7 +110,7 @@ export async function createProxy(config: ProxyConfig, log: (msg: string) => voi
     policy: createPolicyMetrics(telemetry.registry),
     requireIdentityPorts: new Set(config.requireIdentityPorts),
     ...(manager && id
-      ? { identity: { name: id.name, server: createMeshTlsServer({ material: () => manager.current(), handshakeTimeoutMs: config.detectTimeout, alpnProtocols: ['h2', transportAlpn, 'http/1.1'] }) } }
+      ? { identity: { name: id.name, server: (await import('../tls/server.js')).createMeshTlsServer({ material: () => manager.current(), handshakeTimeoutMs: config.detectTimeout, alpnProtocols: ['h2', transportAlpn, 'http/1.1'] }) } }
       : {}),
   });
   const tapRefused = new Counter({

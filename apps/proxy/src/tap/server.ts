@@ -3,10 +3,8 @@
 // service's identity; the admin listener's `/tap` and the token are then refused. With identity off it must present
 // the shared tap token (`Authorization: Bearer`) on the admin listener. The first message is a
 // ProxyTapSubscription; events then flow through a bounded outbox per subscriber.
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type http from 'node:http';
 import type { Duplex } from 'node:stream';
-import { TLSSocket } from 'node:tls';
 import { proxyTapSubscriptionSchema, TapOutbox, tapCloseCodes, tapCloseReason, tapPaths } from '@signalbox/shared';
 import type { WebSocket, WebSocketServer } from 'ws';
 import { RateWindow } from './rate-window.js';
@@ -101,7 +99,8 @@ export function createTapServer(options: TapServerOptions): TapServer {
         return true;
       };
       if (options.clientIdentity !== undefined) {
-        const tlsSocket = req.socket instanceof TLSSocket ? req.socket : undefined;
+        // node:tls is loaded already with identity on, and only then needed: not imported for every proxy.
+        const tlsSocket = req.socket instanceof process.getBuiltinModule('node:tls').TLSSocket ? req.socket : undefined;
         if (!tlsSocket) return denied(403, 'plaintext', 'identity is on: tap is served over mTLS on the tap listener only\n');
         // The listener already refused unverified certificates; checked again so a misconfigured one cannot open tap.
         const [peer] = tlsSocket.authorized ? dnsNames(tlsSocket.getPeerCertificate()) : [];
@@ -111,7 +110,7 @@ export function createTapServer(options: TapServerOptions): TapServer {
       if (!expected) return refuse(socket, 404, 'tap is disabled: the proxy has no --tap-token\n'), true;
       const auth = req.headers.authorization ?? '';
       const presented = /^Bearer (.+)$/i.exec(auth)?.[1];
-      if (!presented || !timingSafeEqual(digest(presented), expected))
+      if (!presented || !process.getBuiltinModule('node:crypto').timingSafeEqual(digest(presented), expected))
         return denied(401, 'token', 'tap requires the control plane\'s token\n');
       return upgrade(req, socket, head);
     },
@@ -126,8 +125,9 @@ export function createTapServer(options: TapServerOptions): TapServer {
   };
 }
 
+// node:crypto only with a tap token: without one (most proxies) it is never loaded.
 function digest(token: string): Buffer {
-  return createHash('sha256').update(token).digest();
+  return process.getBuiltinModule('node:crypto').createHash('sha256').update(token).digest();
 }
 
 function refuse(socket: Duplex, status: 401 | 403 | 404, body: string): void {

@@ -2,7 +2,7 @@
 // verified against the trust anchor AND the server's DNS SAN equal to that identity (Linkerd: the client checks
 // the server's name; a valid certificate for another workload is refused).
 import type net from 'node:net';
-import tls from 'node:tls';
+import type tls from 'node:tls';
 import { dnsNames, MeshTlsError, meshTlsVersion, secureContextFor, type TlsMaterial } from './context.js';
 
 export interface MeshTlsConnectOptions {
@@ -23,7 +23,8 @@ export interface MeshTlsConnectOptions {
 export function connectMeshTls(options: MeshTlsConnectOptions): Promise<tls.TLSSocket> {
   const { host, port, expectedIdentity, material, timeoutMs = 10_000 } = options;
   return new Promise((resolve, reject) => {
-    const socket = tls.connect({
+    // Not imported: node:tls is loaded by the first mTLS connection, so a proxy without identity never loads it.
+    const socket = process.getBuiltinModule('node:tls').connect({
       host,
       port,
       ...(options.socket ? { socket: options.socket } : {}),

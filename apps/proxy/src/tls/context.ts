@@ -1,7 +1,7 @@
 // TLS parameters shared by both ends of a mesh connection: TLS 1.3 only, contexts built from the cert manager's
 // current material (cached per material, so rotation makes a new one and connections keep theirs), and the peer
 // identity read from a certificate's DNS SAN.
-import tls from 'node:tls';
+import type tls from 'node:tls';
 
 /** What `tls.createSecureContext` needs; the cert manager's `CertMaterial` has this shape. */
 export interface TlsMaterial {
@@ -19,7 +19,8 @@ const contexts = new WeakMap<TlsMaterial, tls.SecureContext>();
 export function secureContextFor(material: TlsMaterial): tls.SecureContext {
   let context = contexts.get(material);
   if (!context) {
-    context = tls.createSecureContext({
+    // node:tls only now, with identity on: endpoints import this module whether or not the proxy has an identity.
+    context = process.getBuiltinModule('node:tls').createSecureContext({
       key: material.keyPem,
       cert: [material.leafPem, ...material.chainPem].join(''),
       ca: material.trustAnchorsPem,
