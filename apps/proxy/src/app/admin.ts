@@ -4,6 +4,7 @@ import http from 'node:http';
 import type { Registry } from 'prom-client';
 import type { ProxyIdentityStatus } from '@signalbox/shared';
 import type { TapServer } from '../tap/server.js';
+import { httpDate } from '../utc-time.js';
 
 export interface AdminDeps {
   readonly registry: Registry;
@@ -17,7 +18,9 @@ export function createAdmin(deps: AdminDeps): http.Server {
   const server = http.createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     const send = (status: number, body: string, type = 'text/plain; charset=utf-8') => {
-      res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body) });
+      // The Date header from utc-time.ts rather than node:http's, which would map ICU's time-zone data (~0.6 MB).
+      res.sendDate = false;
+      res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body), date: httpDate() });
       res.end(req.method === 'HEAD' ? undefined : body);
     };
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, 'method not allowed\n');
