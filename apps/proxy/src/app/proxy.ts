@@ -19,6 +19,8 @@ import { TapRegistry } from '../tap/registry.js';
 import { createTapServer, type TapRefusal } from '../tap/server.js';
 import { createPolicyMetrics } from '../telemetry/policy-metrics.js';
 import { createTelemetry, type Telemetry } from '../telemetry/registry.js';
+import { createSplice, type Splice, type TcpRelay } from '../tcp/forward.js';
+import { loadNativeRelay } from '../tcp/native-relay.js';
 import { createAdmin } from './admin.js';
 import { createInbound } from './inbound.js';
 import { networkMatcher } from '../intercept/networks.js';
@@ -41,11 +43,15 @@ export interface RunningProxy {
   readonly identity: CertManager | undefined;
   /** Whether transparent interception is on (asked for, and the original-destination addon loaded). */
   readonly intercept: boolean;
+  /** Which relay carries plain opaque TCP: `native` when asked for (the default) and its addon loaded. */
+  readonly tcpRelay: TcpRelay;
   /** Stop accepting, finish in-flight requests (bounded by shutdownGrace), close everything. */
   shutdown(): Promise<void>;
 }
 
-export async function createProxy(config: ProxyConfig, log: (msg: string) => void = () => {}): Promise<RunningProxy> {
+// `tcpRelay` is meant for ProxyConfig (`--tcp-relay=native|js`, SIGNALBOX_TCP_RELAY); until config.ts parses it,
+// only in-process callers (tests) choose, and main.ts gets the default.
+export async function createProxy(config: ProxyConfig & { readonly tcpRelay?: TcpRelay }, log: (msg: string) => void = () => {}): Promise<RunningProxy> {
   const telemetry = createTelemetry();
   const drain = new Drain();
   const discovery = new Discovery({ controlPlaneUrl: config.controlPlane, idleMs: config.discoveryIdleTimeout, log });
@@ -82,7 +88,13 @@ export async function createProxy(config: ProxyConfig, log: (msg: string) => voi
     else log(`intercept: OFF: ${loaded.reason}; only HTTP-proxy and fixed-destination traffic is served`);
   }
 
+  // === opaque TCP relay: native (off the JS streams) unless the JS one is asked for; no addon, the JS one ===
+  const relay = opaqueRelay(config.tcpRelay ?? 'native', log);
+  // forwardOpaque (app/opaque.ts) reads `splice` from the inbound and outbound deps it is handed.
+  const relayDeps: { readonly splice: Splice } = { splice: relay.splice };
+
   const outbound = createOutbound({
+    ...relayDeps,
     listenAddr: config.outbound,
     discovery,
     telemetry,
@@ -100,6 +112,7 @@ export async function createProxy(config: ProxyConfig, log: (msg: string) => voi
     inClusterNetworks: networkMatcher(config.clusterNetworks),
   });
   const inbound = createInbound({
+    ...relayDeps,
     telemetry,
     drain,
     connectTimeoutMs: config.connectTimeout,
@@ -189,8 +202,23 @@ export async function createProxy(config: ProxyConfig, log: (msg: string) => voi
     tap,
     identity: manager,
     intercept: originalDst !== undefined,
+    tcpRelay: relay.kind,
     shutdown: () => (stopping ??= shutdown()),
   };
+}
+
+function opaqueRelay(asked: TcpRelay, log: (msg: string) => void): { readonly kind: TcpRelay; readonly splice: Splice } {
+  if (asked === 'js') {
+    log('tcp relay: js (asked for)');
+    return { kind: 'js', splice: createSplice(undefined) };
+  }
+  const loaded = loadNativeRelay();
+  if (loaded.ok) {
+    log('tcp relay: native (plain opaque TCP off the JS streams; TLS-terminated connections stay on the JS relay)');
+    return { kind: 'native', splice: createSplice(loaded.relay) };
+  }
+  log(`tcp relay: js: ${loaded.reason}`);
+  return { kind: 'js', splice: createSplice(undefined) };
 }
 
 function listenHttp(server: net.Server, addr: string): Promise<string> {

@@ -14,6 +14,9 @@ export interface Spliced {
   readonly onClosed?: () => void;
 }
 
+/** Which relay copies opaque bytes: native/relay.c's thread, or the JS streams below. */
+export type TcpRelay = 'native' | 'js';
+
 export type Splice = (client: net.Socket, upstream: net.Socket, spliced?: Spliced) => void;
 
 /** The relay the proxy uses: the native one for the connections it can take (plain TCP), else `splice`. */

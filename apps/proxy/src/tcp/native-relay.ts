@@ -49,10 +49,15 @@ export type NativeRelayLoad = { readonly ok: true; readonly relay: NativeRelay }
 /** The addon, relative to this file in src/tcp or dist/tcp alike. */
 const addonPath = '../../native/build/Release/relay.node';
 
+/** One per addon: the addon keeps the first `onDone` it is given, so every proxy in the process shares it. */
+const loadedRelays = new Map<string, NativeRelay>();
+
 export function loadNativeRelay(path = addonPath): NativeRelayLoad {
   if (process.platform !== 'linux') return { ok: false, reason: `the native relay is Linux-only (this is ${process.platform})` };
   try {
-    return { ok: true, relay: createNativeRelay(createRequire(import.meta.url)(path) as Addon) };
+    const relay = loadedRelays.get(path) ?? createNativeRelay(createRequire(import.meta.url)(path) as Addon);
+    loadedRelays.set(path, relay);
+    return { ok: true, relay };
   } catch (err) {
     return { ok: false, reason: `the relay addon did not load (${(err as Error).message.split('\n')[0]}); build it with npm run build -w @signalbox/proxy` };
   }
