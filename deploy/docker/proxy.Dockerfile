@@ -18,8 +18,9 @@ COPY deploy/docker/ deploy/docker/
 RUN npm ci --no-audit --no-fund
 RUN npm run build -w @signalbox/proxy
 # Only this image's workspaces, their built output and their production dependencies (see runtime-tree.mjs).
-# runtime-tree.mjs fails when a listed path is missing: a failed addon build fails the image, not --intercept at run time.
-RUN node deploy/docker/runtime-tree.mjs /out packages/shared apps/proxy=dist,native/build/Release/original_dst.node
+# runtime-tree.mjs fails when a listed path is missing: a failed addon build fails the image, not --intercept or the
+# native TCP relay at run time.
+RUN node deploy/docker/runtime-tree.mjs /out packages/shared apps/proxy=dist,native/build/Release/original_dst.node,native/build/Release/relay.node
 
 # --- runtime: node, the built output, production node_modules; no npm, no compiler ---
 FROM node:20-bookworm-slim AS runtime
