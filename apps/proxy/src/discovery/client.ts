@@ -2,7 +2,9 @@
 // updates and (v=2) the service's profile, or for an `ip:port` authority what that address is. Each line is parsed with the shared schema (bad lines are skipped and
 // logged); the stream reconnects with backoff whenever it ends or fails, and the Resolution keeps its stale set
 // until the next first message.
+import type { IncomingMessage } from 'node:http';
 import { destinationPath, destinationUpdateSchema } from '@signalbox/shared';
+import { controlPlaneRequest, readText } from '../control-plane-http.js';
 import { backoffDelay } from './backoff.js';
 import type { Resolution } from './resolution.js';
 
@@ -35,12 +37,13 @@ export class DestinationStream {
     url.searchParams.set('v', '2');
     url.searchParams.set('authority', this.resolution.authority);
     try {
-      const res = await fetch(url, { signal: this.#abort.signal });
-      if (!res.ok || !res.body) {
-        const text = await res.text().catch(() => '');
-        throw new Error(`destination answered ${res.status}: ${text.slice(0, 200)}`);
+      const res = await controlPlaneRequest(url, { signal: this.#abort.signal });
+      const status = res.statusCode ?? 0;
+      if (status < 200 || status > 299) {
+        const text = await readText(res).catch(() => '');
+        throw new Error(`destination answered ${status}: ${text.slice(0, 200)}`);
       }
-      await this.#read(res.body);
+      await this.#read(res);
       if (!this.#stopped) this.options.log(`destination stream for ${this.resolution.authority} ended`);
     } catch (err) {
       if (this.#stopped) return;
@@ -51,12 +54,12 @@ export class DestinationStream {
     this.#timer = setTimeout(() => void this.#run(), backoffDelay(this.#attempt++));
   }
 
-  async #read(body: ReadableStream<Uint8Array>): Promise<void> {
+  async #read(body: IncomingMessage): Promise<void> {
     const decoder = new TextDecoder();
     let pending = '';
     let first = true;
     for await (const chunk of body) {
-      pending += decoder.decode(chunk, { stream: true });
+      pending += decoder.decode(chunk as Buffer, { stream: true });
       let nl: number;
       while ((nl = pending.indexOf('\n')) >= 0) {
         const line = pending.slice(0, nl).trim();

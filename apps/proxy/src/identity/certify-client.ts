@@ -9,6 +9,7 @@ import {
   type CertifyResponse,
   type IdentityErrorCode,
 } from '@signalbox/shared';
+import { controlPlaneRequest, failureCause, readText, type ControlPlaneRequest } from '../control-plane-http.js';
 
 export type CertifyErrorCode = IdentityErrorCode | 'SB_IDENTITY_UNAVAILABLE' | 'SB_IDENTITY_BAD_RESPONSE';
 
@@ -37,13 +38,12 @@ export interface CertifyClientOptions {
 }
 
 export function createCertifyClient({ url, timeoutMs = 10_000 }: CertifyClientOptions): CertifyClient {
-  const call = async (path: string, init: RequestInit): Promise<{ status: number; text: string }> => {
+  const call = async (path: string, init: ControlPlaneRequest): Promise<{ status: number; text: string }> => {
     try {
-      const res = await fetch(new URL(path, url), { ...init, signal: AbortSignal.timeout(timeoutMs) });
-      return { status: res.status, text: await res.text() };
+      const res = await controlPlaneRequest(new URL(path, url), { ...init, signal: AbortSignal.timeout(timeoutMs) });
+      return { status: res.statusCode ?? 0, text: await readText(res) };
     } catch (err) {
-      const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).name;
-      throw new CertifyError('SB_IDENTITY_UNAVAILABLE', `identity service at ${url} unreachable: ${cause}`);
+      throw new CertifyError('SB_IDENTITY_UNAVAILABLE', `identity service at ${url} unreachable: ${failureCause(err)}`);
     }
   };
   return {
