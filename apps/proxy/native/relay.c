@@ -339,6 +339,8 @@ static napi_value throw_relay(napi_env env, const char *what) {
   return NULL;
 }
 
+static void teardown(void *arg);
+
 static int start_thread(napi_env env, relay_t *r, napi_value on_done) {
   r->epfd = epoll_create1(EPOLL_CLOEXEC);
   r->evfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
@@ -354,6 +356,10 @@ static int start_thread(napi_env env, relay_t *r, napi_value on_done) {
     return 0;
   }
   napi_unref_threadsafe_function(env, r->tsfn);
+  // Cleanup hooks run last-added first: ours must stop the thread before the thread-safe function's own hook frees
+  // it, or a completion posted during teardown would touch freed memory.
+  napi_remove_env_cleanup_hook(env, teardown, r);
+  napi_add_env_cleanup_hook(env, teardown, r);
   if (pthread_create(&r->thread, NULL, relay_main, r) != 0) {
     napi_release_threadsafe_function(r->tsfn, napi_tsfn_abort);
     close(r->epfd);
