@@ -2,9 +2,10 @@
 // proxy's identity, certify with its token, then renewal at 70 % of the lifetime. While the identity service is
 // unreachable the current certificate stays in use and certify is retried with backoff. TLS stages read
 // `current()` (or follow `onChange`) to build their contexts.
-import { KeyObject, X509Certificate, webcrypto } from 'node:crypto';
+import { X509Certificate, type KeyObject } from 'node:crypto';
 import type { CertifyResponse, ProxyIdentityStatus } from '@signalbox/shared';
 import type { CertifyClient } from './certify-client.js';
+import { createKeyAndCsr } from './csr.js';
 import type { IdentityMetrics } from './metrics.js';
 import { refreshDelayMs, retryDelayMs } from './refresh.js';
 
@@ -74,7 +75,8 @@ export function createCertManager(options: CertManagerOptions): CertManager {
   let resolveReady!: (m: CertMaterial) => void;
   const ready = new Promise<CertMaterial>((resolve) => (resolveReady = resolve));
 
-  const keys = generateKeys(identity);
+  // The key pair and the CSR, once per process: renewals reuse both, as Linkerd does.
+  const keys = createKeyAndCsr(identity);
 
   const schedule = (ms: number) => {
     if (closed) return;
@@ -84,7 +86,7 @@ export function createCertManager(options: CertManagerOptions): CertManager {
   async function renew(): Promise<void> {
     if (closed) return;
     try {
-      const { keyPem, csrPem, publicKey } = await keys;
+      const { keyPem, csrPem, publicKey } = keys;
       const response = await client.certify({ v: 1, identity, token: await options.token(), csr: csrPem });
       const next = accept(response, { identity, keyPem, publicKey, trustAnchorsPem: options.trustAnchorsPem, nowMs: clock.now() });
       if (closed) return;
@@ -130,27 +132,6 @@ export function createCertManager(options: CertManagerOptions): CertManager {
   };
 }
 
-interface Keys {
-  readonly keyPem: string;
-  readonly csrPem: string;
-  readonly publicKey: KeyObject;
-}
-
-/** The key pair and the CSR (SAN DNS and CN = identity), once per process: renewals reuse both, as Linkerd does. */
-async function generateKeys(identity: string): Promise<Keys> {
-  // Loaded here, not at import: @peculiar/x509 and its reflect polyfill cost ~10 MB of heap that a proxy without
-  // identity never needs.
-  const { x509 } = await import('./x509.js');
-  const pair = await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify']);
-  const csr = await x509.Pkcs10CertificateRequestGenerator.create({
-    name: `CN=${identity}`,
-    keys: pair as never,
-    signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' },
-    extensions: [new x509.SubjectAlternativeNameExtension([{ type: 'dns', value: identity }])],
-  });
-  const keyPem = x509.PemConverter.encode(await webcrypto.subtle.exportKey('pkcs8', pair.privateKey), 'PRIVATE KEY');
-  return { keyPem, csrPem: csr.toString('pem'), publicKey: KeyObject.from(pair.publicKey) };
-}
 
 /**
  * Checks an answer before using it: the leaf carries our key and exactly our identity, is valid now, and chains
