@@ -228,6 +228,24 @@ describeNative('native relay', () => {
     await r.closed;
   });
 
+  it('refuses, touching nothing, sockets Node still has bytes to write for (the JS relay then takes them)', async () => {
+    const client = net.connect({ port: proxyPort, host: '127.0.0.1', allowHalfOpen: true });
+    await new Promise((r) => client.once('connect', r));
+    client.on('error', () => {});
+    const proxied = await accepted(client.localPort as number);
+    const upstream = await connect('127.0.0.1', upstreamPort, 2000);
+    const server = await atUpstream(upstream.localPort as number);
+    server.pause();
+    upstream.write(Buffer.alloc(16 * 1024 * 1024)); // more than the kernel buffers take at once
+    expect(upstream.writableLength).toBeGreaterThan(0);
+    expect(relay.splice(proxied, upstream)).toBe(false);
+    expect(relay.open).toBe(0);
+    proxied.write('still a Node socket');
+    const atClient = collect(client);
+    await eventually(() => expect(atClient.text()).toBe('still a Node socket'), { intervalMs: 5 });
+    for (const s of [client, proxied, upstream, server]) s.destroy();
+  });
+
   it('relays many connections at once, each its own bytes', async () => {
     const n = 200;
     const conns = await Promise.all(Array.from({ length: n }, () => relayed()));
