@@ -30,6 +30,7 @@ import { ConnectionPool } from '../http/pool.js';
 import { ServerConnection, type Deadlines, type Exchange, type ExchangeResult, type ServerOptions } from '../http/server.js';
 import { requestedUpgrade, upgradeLines } from '../http/upgrade.js';
 import type { Drain } from '../listener/drain.js';
+import { memoize } from '../memo.js';
 import type { TapRegistry } from '../tap/registry.js';
 import { tlsReasons } from '../telemetry/labels.js';
 import type { Telemetry } from '../telemetry/registry.js';
@@ -107,6 +108,11 @@ const outboundOwned = new Set(['host', 'proxy-authorization', origProto]);
 const fixedOwned = new Set(['proxy-authorization', origProto]);
 const maxDirectTargets = 1024;
 const EMPTY = Buffer.alloc(0);
+/** Service names resolve by their canonical authority; other names are still asked (discovery decides). */
+const canonical = memoize((authority) => {
+  const svc = parseServiceAuthority(authority);
+  return svc ? `${svc.service}.${svc.namespace}:${svc.port}` : authority;
+});
 const connectEstablished = 'HTTP/1.1 200 Connection established\r\n\r\n';
 
 export function createOutbound(deps: OutboundDeps) {
@@ -248,6 +254,7 @@ export function createOutbound(deps: OutboundDeps) {
 
   /** Intercepted: a Host naming a mesh service wins (discovery routes it); else the original destination. */
   function byOrigDst(named: RequestAuthority | string, via: Via): OrigDst | undefined {
+    if (via.orig === undefined) return undefined;
     return typeof named !== 'string' && parseServiceAuthority(named.authority) ? undefined : via.orig;
   }
 
@@ -303,9 +310,7 @@ export function createOutbound(deps: OutboundDeps) {
 
   // === concrete: resolve, balance, failfast ===
   function resolve(logical: RequestAuthority): Resolution {
-    // Service names resolve by their canonical authority; other names are still asked (discovery decides).
-    const svc = parseServiceAuthority(logical.authority);
-    return discovery.resolve(svc ? `${svc.service}.${svc.namespace}:${svc.port}` : logical.authority);
+    return discovery.resolve(canonical(logical.authority));
   }
 
   function tcpBalancerFor(resolution: Resolution): Balancer {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isIpLiteral, requestAuthority } from './authority.js';
+import { isIpLiteral, normaliseAuthority, requestAuthority } from './authority.js';
 import type { RequestHead } from './parse-head.js';
 
 const head = (target: string, host?: string | string[]): RequestHead => ({
@@ -32,5 +32,22 @@ describe('requestAuthority', () => {
 
   it('tells IP literals from names', () => {
     expect([isIpLiteral('127.0.0.1'), isIpLiteral('::1'), isIpLiteral('books.demo')]).toEqual([true, true, false]);
+    expect([isIpLiteral('1password.com'), isIpLiteral('10.0.0.256'), isIpLiteral('fe80::1%eth0'), isIpLiteral('a:b')]).toEqual([false, false, true, false]);
+  });
+});
+
+describe('normaliseAuthority', () => {
+  it('normalises a Host value the same way every time, with each request its own path', () => {
+    const a = normaliseAuthority('Books.Demo', '/a');
+    const b = normaliseAuthority('Books.Demo', '/b');
+    if (typeof a === 'string' || typeof b === 'string') throw new Error('did not parse');
+    expect(a).toEqual({ authority: 'books.demo:80', host: 'books.demo', port: 80, path: '/a' });
+    expect(b.path).toBe('/b');
+  });
+
+  it('keeps answering bad values with the error, also when asked again', () => {
+    expect(normaliseAuthority('bad host')).toBe('invalid authority');
+    expect(normaliseAuthority('bad host')).toBe('invalid authority');
+    expect(normaliseAuthority('a:99999')).toBe('invalid authority');
   });
 });

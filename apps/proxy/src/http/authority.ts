@@ -2,6 +2,7 @@
 // else the Host header, lower-cased, with the default port made explicit.
 import net from 'node:net';
 import { parseHostPort } from '@signalbox/shared';
+import { memoize } from '../memo.js';
 import { fieldsNamed, type RequestHead } from './parse-head.js';
 
 export interface RequestAuthority {
@@ -35,7 +36,18 @@ export function requestAuthority(head: RequestHead): RequestAuthority | string {
   return normaliseAuthority(hostValue, path);
 }
 
+/**
+ * Each Host value is validated and normalised once: the same strings come back every time, so maps keyed by them
+ * downstream (discovery, balancers, metrics) hash nothing per request.
+ */
+const normalised = memoize(normalise);
+
 export function normaliseAuthority(value: string, path = '/'): RequestAuthority | string {
+  const n = normalised(value);
+  return typeof n === 'string' ? n : { authority: n.authority, host: n.host, port: n.port, path };
+}
+
+function normalise(value: string): Omit<RequestAuthority, 'path'> | string {
   const v = value.toLowerCase();
   if (!v || !HOST.test(v)) return 'invalid authority';
   const withPort = /:\d+$/.test(v) && !v.endsWith(']') ? v : `${v}:80`;
@@ -43,10 +55,13 @@ export function normaliseAuthority(value: string, path = '/'): RequestAuthority 
   if (!hp) return 'invalid authority';
   const host = hp.host.endsWith('.') ? hp.host.slice(0, -1) : hp.host;
   const authority = host.includes(':') ? `[${host}]:${hp.port}` : `${host}:${hp.port}`;
-  return { authority, host, port: hp.port, path };
+  return { authority, host, port: hp.port };
 }
 
 export function isIpLiteral(host: string): boolean {
+  // Names are most hosts: neither an IPv4 address (starts with a digit) nor IPv6 (has a colon) can be one.
+  const first = host.charCodeAt(0);
+  if ((first < 0x30 || first > 0x39) && !host.includes(':')) return false;
   return net.isIP(host) !== 0;
 }
 
