@@ -4,6 +4,7 @@
 import type { ClientHttp2Session, ClientHttp2Stream, ClientSessionRequestOptions, OutgoingHttpHeaders } from 'node:http2';
 import type net from 'node:net';
 import { ProxyError } from '../errors.js';
+import { letYoungGenerationDoubleOnce } from '../young-generation.js';
 
 export interface H2Target {
   /** `host:port`, the session key. */
@@ -81,6 +82,7 @@ export class H2Sessions<T extends H2Target> {
   async #connect(e: Entry, target: T): Promise<ClientHttp2Session> {
     const socket = await this.options.connect(target);
     // node:http2 is loaded by the first session, not at import: HTTP/1-only proxies never need it.
+    letYoungGenerationDoubleOnce();
     const session = process.getBuiltinModule('node:http2').connect(`http://${target.addr}`, {
       createConnection: () => socket,
       settings: { enablePush: false },

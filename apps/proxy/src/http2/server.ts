@@ -7,6 +7,7 @@ import type { TLSSocket } from 'node:tls';
 import { maxHeadBytes } from '../http/parse-head.js';
 import { NGHTTP2_ENHANCE_YOUR_CALM, NGHTTP2_FLAG_END_STREAM, NGHTTP2_NO_ERROR, NGHTTP2_REFUSED_STREAM } from './codes.js';
 import { defaultResetLimit, ResetBudget, type ResetLimit } from './rapid-reset.js';
+import { letYoungGenerationDoubleOnce } from '../young-generation.js';
 
 /** One request stream, as the handler receives it. */
 export interface H2Request {
@@ -65,6 +66,7 @@ export function createH2Server<C = undefined>(deps: H2ServerDeps<C>): (socket: n
   let server: Http2Server | undefined;
 
   const open = (): Http2Server => {
+    letYoungGenerationDoubleOnce();
     const server = process.getBuiltinModule('node:http2').createServer({
       settings: {
         maxConcurrentStreams: deps.maxConcurrentStreams ?? defaultMaxConcurrentStreams,
