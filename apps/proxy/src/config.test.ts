@@ -33,6 +33,13 @@ describe('parseConfig', () => {
     expect(() => parseConfig(argv, {})).toThrow(flag);
   });
 
+  it('relays opaque TCP natively unless --tcp-relay says js', () => {
+    expect(parseConfig([], {}).tcpRelay).toBe('native');
+    expect(parseConfig(['--tcp-relay=js'], {}).tcpRelay).toBe('js');
+    expect(parseConfig([], { SIGNALBOX_TCP_RELAY: 'js' }).tcpRelay).toBe('js');
+    expect(() => parseConfig(['--tcp-relay=splice'], {})).toThrow('--tcp-relay');
+  });
+
   it('carries HTTP/1 to peers over http1 unless --peer-protocol says http2', () => {
     expect(parseConfig([], {}).peerProtocol).toBe('http1');
     expect(parseConfig(['--peer-protocol=http2'], {}).peerProtocol).toBe('http2');

@@ -60,6 +60,11 @@ export const configSchema = z.strictObject({
    * one HTTP/2 connection per peer (Linkerd's orig-proto upgrade). `npm run bench` compares the two.
    */
   peerProtocol: z.enum(['http1', 'http2']).default('http1'),
+  /**
+   * What copies plain opaque TCP bytes: native/relay.c's epoll thread (off the JS streams; needs the addon, else
+   * the proxy says why at start and uses the JS relay), or the JS streams. TLS-terminated connections always use JS.
+   */
+  tcpRelay: z.enum(['native', 'js']).default('native'),
   /** Outbound load balancing: P2C over peak-EWMA latency (Linkerd's), or load-blind round-robin. */
   balancer: z.enum(['p2c', 'round-robin']).default('p2c'),
   /** A client must send a whole request head within this (slowloris): else 408 and close. */
@@ -177,6 +182,7 @@ const options: Record<string, [keyof ProxyConfig, string]> = {
   'detect-timeout': ['detectTimeout', 'SIGNALBOX_DETECT_TIMEOUT_MS'],
   'opaque-ports': ['opaquePorts', 'SIGNALBOX_OPAQUE_PORTS'],
   'peer-protocol': ['peerProtocol', 'SIGNALBOX_PEER_PROTOCOL'],
+  'tcp-relay': ['tcpRelay', 'SIGNALBOX_TCP_RELAY'],
   balancer: ['balancer', 'SIGNALBOX_BALANCER'],
   'header-timeout': ['headerTimeout', 'SIGNALBOX_HEADER_TIMEOUT_MS'],
   'client-idle-timeout': ['clientIdleTimeout', 'SIGNALBOX_CLIENT_IDLE_TIMEOUT_MS'],

@@ -19,6 +19,7 @@ import { requestedUpgrade, upgradeLines } from '../http/upgrade.js';
 import type { Drain } from '../listener/drain.js';
 import type { TapRegistry } from '../tap/registry.js';
 import { connect } from '../tcp/connect.js';
+import type { Splice } from '../tcp/forward.js';
 import { readTransportHeader } from '../tcp/transport-header.js';
 import { tlsReasons, type MetricTarget } from '../telemetry/labels.js';
 import type { PolicyMetrics } from '../telemetry/policy-metrics.js';
@@ -35,6 +36,8 @@ import type { OriginalDst } from '../intercept/original-dst.js';
 import { forwardOpaque } from './opaque.js';
 
 export interface InboundDeps {
+  /** The opaque byte relay (app/opaque.ts); the JS one when absent. */
+  readonly splice?: Splice;
   readonly telemetry: Telemetry;
   readonly drain: Drain;
   readonly connectTimeoutMs: number;

@@ -31,6 +31,7 @@ import { ServerConnection, type Deadlines, type Exchange, type ExchangeResult, t
 import { requestedUpgrade, upgradeLines } from '../http/upgrade.js';
 import type { Drain } from '../listener/drain.js';
 import { memoize } from '../memo.js';
+import type { Splice } from '../tcp/forward.js';
 import type { TapRegistry } from '../tap/registry.js';
 import { tlsReasons } from '../telemetry/labels.js';
 import type { Telemetry } from '../telemetry/registry.js';
@@ -48,6 +49,8 @@ import type { OriginalDst } from '../intercept/original-dst.js';
 import { forwardOpaque } from './opaque.js';
 
 export interface OutboundDeps {
+  /** The opaque byte relay (app/opaque.ts); the JS one when absent. */
+  readonly splice?: Splice;
   /** The outbound listener's address: the target of accepted (src) connection metrics. */
   readonly listenAddr: string;
   readonly discovery: Discovery;

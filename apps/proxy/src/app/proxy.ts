@@ -49,9 +49,7 @@ export interface RunningProxy {
   shutdown(): Promise<void>;
 }
 
-// `tcpRelay` is meant for ProxyConfig (`--tcp-relay=native|js`, SIGNALBOX_TCP_RELAY); until config.ts parses it,
-// only in-process callers (tests) choose, and main.ts gets the default.
-export async function createProxy(config: ProxyConfig & { readonly tcpRelay?: TcpRelay }, log: (msg: string) => void = () => {}): Promise<RunningProxy> {
+export async function createProxy(config: ProxyConfig, log: (msg: string) => void = () => {}): Promise<RunningProxy> {
   const telemetry = createTelemetry();
   const drain = new Drain();
   const discovery = new Discovery({ controlPlaneUrl: config.controlPlane, idleMs: config.discoveryIdleTimeout, log });
@@ -89,12 +87,10 @@ export async function createProxy(config: ProxyConfig & { readonly tcpRelay?: Tc
   }
 
   // === opaque TCP relay: native (off the JS streams) unless the JS one is asked for; no addon, the JS one ===
-  const relay = opaqueRelay(config.tcpRelay ?? 'native', log);
-  // forwardOpaque (app/opaque.ts) reads `splice` from the inbound and outbound deps it is handed.
-  const relayDeps: { readonly splice: Splice } = { splice: relay.splice };
+  const relay = opaqueRelay(config.tcpRelay, log);
 
   const outbound = createOutbound({
-    ...relayDeps,
+    splice: relay.splice,
     listenAddr: config.outbound,
     discovery,
     telemetry,
@@ -112,7 +108,7 @@ export async function createProxy(config: ProxyConfig & { readonly tcpRelay?: Tc
     inClusterNetworks: networkMatcher(config.clusterNetworks),
   });
   const inbound = createInbound({
-    ...relayDeps,
+    splice: relay.splice,
     telemetry,
     drain,
     connectTimeoutMs: config.connectTimeout,

@@ -3,7 +3,6 @@
 import { freeAddr } from '@signalbox/launch';
 import { createProxy, type RunningProxy } from '../../src/app/proxy.js';
 import { configSchema, type ProxyConfig } from '../../src/config.js';
-import type { TcpRelay } from '../../src/tcp/forward.js';
 import { startEchoServer, type EchoServer } from './echo-server.js';
 import { startFakeControlPlane, type FakeControlPlane } from './fake-control-plane.js';
 
@@ -17,12 +16,8 @@ export async function proxyConfig(overrides: Partial<ProxyConfig> & { app: strin
   });
 }
 
-/** `tcpRelay` is not in ProxyConfig's schema (yet): it goes to createProxy beside the parsed config. */
-export async function startInProcessProxy(
-  overrides: Partial<ProxyConfig> & { app: string; controlPlane: string; tcpRelay?: TcpRelay },
-): Promise<RunningProxy> {
-  const { tcpRelay, ...rest } = overrides;
-  return createProxy({ ...(await proxyConfig(rest)), ...(tcpRelay ? { tcpRelay } : {}) });
+export async function startInProcessProxy(overrides: Partial<ProxyConfig> & { app: string; controlPlane: string }): Promise<RunningProxy> {
+  return createProxy(await proxyConfig(overrides));
 }
 
 export interface ProxyPair {
