@@ -93,6 +93,7 @@ export function createInbound(deps: InboundDeps) {
     connect: connectApp,
     idleTimeoutMs: deps.poolIdleTimeoutMs,
     maxIdlePerEndpoint: 100,
+    ...(deps.splice ? { splice: deps.splice } : {}),
   });
   // h2c to the app when the client spoke h2c: one session per app, shared by every stream.
   const sessions = new H2Sessions<EndpointTarget>({

@@ -125,6 +125,7 @@ export function createOutbound(deps: OutboundDeps) {
     connect: (t) => connectEndpoint(t, 'http1'),
     idleTimeoutMs: deps.poolIdleTimeoutMs,
     maxIdlePerEndpoint: 100,
+    ...(deps.splice ? { splice: deps.splice } : {}),
   });
   // One h2 session per endpoint: h2 clients' streams, and HTTP/1 requests multiplexed to meshed peers.
   const sessions = new H2Sessions<EndpointTarget>({

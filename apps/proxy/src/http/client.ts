@@ -188,7 +188,7 @@ class Attempt<T extends PoolTarget> implements UpstreamOwner, ClientGone, BodyEn
     const fromClient = this.ex.detach();
     const fromUpstream = this.#buf;
     this.#buf = EMPTY;
-    splice(client, this.#conn.detach(), { fromClient, fromUpstream });
+    (this.pool.splice ?? splice)(client, this.#conn.detach(), { fromClient, fromUpstream });
     this.#settled({ kind: 'response', status: 101, result: { close: false }, bytes: 0 });
   }
 

@@ -3,6 +3,7 @@
 // rarely the one to close first), cap idle sockets per endpoint. Idle deadlines are one coarse sweep per pool
 // (ticks of a quarter of the timeout, so up to 25 % late), not a socket timer armed and cleared per request.
 import type net from 'node:net';
+import type { Splice } from '../tcp/forward.js';
 
 /** Whoever currently uses the connection receives its events; an idle connection has no owner. */
 export interface UpstreamOwner {
@@ -64,6 +65,8 @@ export interface PoolOptions<T extends PoolTarget> {
   readonly connect: (target: T) => Promise<net.Socket>;
   readonly idleTimeoutMs: number;
   readonly maxIdlePerEndpoint: number;
+  /** Relays a connection that left HTTP (a 101 upgrade) as bytes: the proxy's opaque relay; the JS one when absent. */
+  readonly splice?: Splice;
 }
 
 /** Retired addresses remembered at most (discovery churn must not grow the set forever). */
@@ -80,6 +83,10 @@ export class ConnectionPool<T extends PoolTarget> implements IdleSink {
   #sweep: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: PoolOptions<T>) {}
+
+  get splice(): Splice | undefined {
+    return this.options.splice;
+  }
 
   /**
    * An idle connection to `target` if one is alive (unless `fresh`), else a new one. The idle case returns the

@@ -1,6 +1,7 @@
 // WebSocket through outbound → inbound → app with the `ws` client and server: the Upgrade survives both hops,
 // after 101 both connections are spliced as bytes (messages both ways, close codes), the upgrade is counted as a
-// 101 response and its bytes in tcp_*. Run for both peer protocols: upgrades never ride the multiplexed h2 path.
+// 101 response and its bytes in tcp_*. Run for both peer protocols (upgrades never ride the multiplexed h2 path)
+// and both opaque relays (the native one takes plain upgraded connections off the JS streams).
 import http from 'node:http';
 import net from 'node:net';
 import { eventually, freeAddr } from '@signalbox/launch';
@@ -10,10 +11,11 @@ import type { RunningProxy } from '../../src/app/proxy.js';
 import { request, scrape } from '../support/client.js';
 import { endpoint, startFakeControlPlane, type FakeControlPlane } from '../support/fake-control-plane.js';
 import { startInProcessProxy } from '../support/mesh.js';
+import { tcpRelays } from '../support/tcp-relays.js';
 
-const peerProtocols = ['http1', 'http2'] as const;
+const cases = (['http1', 'http2'] as const).flatMap((peerProtocol) => tcpRelays.map((tcpRelay) => [peerProtocol, tcpRelay] as const));
 
-describe.each(peerProtocols)('WebSocket, peer protocol %s', (peerProtocol) => {
+describe.each(cases)('WebSocket, peer protocol %s, %s relay', (peerProtocol, tcpRelay) => {
   let cp: FakeControlPlane;
   let server: http.Server;
   let wss: WebSocketServer;
@@ -35,8 +37,9 @@ describe.each(peerProtocols)('WebSocket, peer protocol %s', (peerProtocol) => {
       ws.on('close', (code, reason) => serverCloses.push({ code, reason: reason.toString() }));
     });
     await new Promise<void>((r) => server.listen(Number(appAddr.split(':')[1]), '127.0.0.1', () => r()));
-    b = await startInProcessProxy({ app: appAddr, controlPlane: cp.url, peerProtocol });
-    a = await startInProcessProxy({ app: await freeAddr(), controlPlane: cp.url, peerProtocol });
+    b = await startInProcessProxy({ app: appAddr, controlPlane: cp.url, peerProtocol, tcpRelay });
+    a = await startInProcessProxy({ app: await freeAddr(), controlPlane: cp.url, peerProtocol, tcpRelay });
+    expect([a.tcpRelay, b.tcpRelay]).toEqual([tcpRelay, tcpRelay]);
     cp.endpoints('books.demo:7000', [endpoint(b.inboundAddr, 'books-1')]);
   });
   afterAll(async () => {
