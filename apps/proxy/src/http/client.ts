@@ -205,6 +205,9 @@ class Attempt<T extends PoolTarget> implements UpstreamOwner, ClientGone, BodyEn
     const sink = new HeadFirstSink(this.ex.client, responseHeadFor(head, framing, this.ex.head.minor, close));
     const body = new BodyReader(framing, this.#conn.socket, dechunk);
     this.#body = body;
+    // No body bytes will carry the head (HEAD, 204, 304, length 0): it leaves now, before piping ends the exchange,
+    // which may close the client connection at once (`connection: close`).
+    if (body.ended) sink.flush();
     body.pipe(sink, this);
     const rest = this.#buf;
     this.#buf = EMPTY;

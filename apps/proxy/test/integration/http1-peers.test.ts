@@ -1,6 +1,6 @@
 // HTTP/1.1 through outbound → inbound with curl as the client: plain proxying, CONNECT tunnels (--proxytunnel),
-// Expect: 100-continue (relayed, and answered early without a deadlock), an upstream dying mid-body, and the
-// client deadlines (slowloris → 408, idle keep-alive close).
+// Expect: 100-continue (relayed, and answered early without a deadlock), bodiless responses to a client that asks
+// to close, an upstream dying mid-body, and the client deadlines (slowloris → 408, idle keep-alive close).
 import http from 'node:http';
 import type net from 'node:net';
 import { eventually, freeAddr } from '@signalbox/launch';
@@ -22,6 +22,8 @@ const books = 'http://books.demo:7000';
 
 /** The app: echoes bodies, takes a 100-continue decision per path, and can die in the middle of a response. */
 function handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+  const bodiless = /^\/bodiless\/(\d{3})$/.exec(req.url ?? '');
+  if (bodiless) return void res.writeHead(Number(bodiless[1]), { 'content-length': 0 }).end();
   if (req.url === '/die') {
     res.writeHead(200, { 'content-length': 100_000 });
     res.write(Buffer.alloc(1000, 'x'), () => req.socket.destroy());
@@ -107,6 +109,21 @@ describe('curl through the outbound proxy', () => {
     expect(r.stdout).toBe('413');
     const after = await curl([...proxy(), `${books}/after-reject`]);
     expect(JSON.parse(after.stdout)).toMatchObject({ url: '/after-reject' });
+  });
+
+  // A response with no body bytes to carry its head used to end the exchange before the head was written: with
+  // `connection: close` the client got an empty reply.
+  it.each([
+    ['HEAD', '/plain', 200],
+    ['GET', '/bodiless/204', 204],
+    ['GET', '/bodiless/304', 304],
+    ['GET', '/bodiless/200', 200],
+  ])('answers %s %s (no body) to a client that asks to close, on either hop', async (method, path, status) => {
+    const close = ['-H', 'Connection: close', '-o', '/dev/null', '-w', '%{http_code}', ...(method === 'HEAD' ? ['-I'] : [])];
+    const viaOutbound = await curl([...close, ...proxy(), `${books}${path}`]);
+    const toInbound = await curl([...close, `http://${b.inboundAddr}${path}`]);
+    expect([viaOutbound.code, viaOutbound.stdout]).toEqual([0, String(status)]);
+    expect([toInbound.code, toInbound.stdout]).toEqual([0, String(status)]);
   });
 
   it('truncates the response when the upstream dies mid-body, counts error=, and keeps serving', async () => {
