@@ -58,25 +58,39 @@ export type EndpointAttempt =
 
 /**
  * One attempt of `ex` on `target`, counted under the endpoint's metrics (Linkerd's endpoint metrics are per
- * attempt), without answering the client on failure. `options` carries what retries need (forward()'s).
+ * attempt), without answering the client on failure: `settled` is told how it ended, from the socket event that
+ * ended it (no promise). `options` carries what retries need (forward()'s).
  */
+export const attemptEndpointThen: ToEndpoint<undefined, [options: ForwardOptions | undefined, settled: (attempt: EndpointAttempt) => void]> = (
+  pool,
+  target,
+  ex,
+  requestHead,
+  tap,
+  done,
+  options,
+  settled,
+) => {
+  const call = new EndpointCall(target, ex, tap, done, settled);
+  const admit = options?.admit;
+  const opts: ForwardOptions | undefined = admit
+    ? {
+        ...options,
+        // A refused head is still this endpoint's response: counted, sampled and tapped before it is dropped.
+        admit: (status, head) => {
+          if (admit(status, head)) return true;
+          call.onResponseHead(status, head);
+          return false;
+        },
+      }
+    : options;
+  forward(pool, target, ex, requestHead, call, call, opts);
+  return undefined;
+};
+
+/** attemptEndpointThen as a promise, for the logical stage's retry loop. */
 export const attemptEndpoint: ToEndpoint<Promise<EndpointAttempt>, [options?: ForwardOptions]> = (pool, target, ex, requestHead, tap, done, options) =>
-  new Promise((resolve) => {
-    const call = new EndpointCall(target, ex, tap, done, resolve);
-    const admit = options?.admit;
-    const opts: ForwardOptions | undefined = admit
-      ? {
-          ...options,
-          // A refused head is still this endpoint's response: counted, sampled and tapped before it is dropped.
-          admit: (status, head) => {
-            if (admit(status, head)) return true;
-            call.onResponseHead(status, head);
-            return false;
-          },
-        }
-      : options;
-    forward(pool, target, ex, requestHead, call, call, opts);
-  });
+  new Promise((resolve) => attemptEndpointThen(pool, target, ex, requestHead, tap, done, options, resolve));
 
 const closed: ExchangeResult = { close: true };
 

@@ -25,7 +25,7 @@ import type { TapRegistry } from '../tap/registry.js';
 import type { TargetHttpMetrics } from '../telemetry/http-metrics.js';
 import type { RouteSeries } from '../telemetry/route-metrics.js';
 import type { Telemetry } from '../telemetry/registry.js';
-import { attemptEndpoint, respondError, type EndpointTarget } from './endpoint.js';
+import { attemptEndpoint, attemptEndpointThen, respondError, type EndpointTarget } from './endpoint.js';
 import { attemptStreamToEndpoint, multiplexToEndpoint, respondStreamError, type ExchangeReport } from './endpoint-h2.js';
 
 export interface LogicalDeps {
@@ -129,19 +129,42 @@ export function createLogical(deps: LogicalDeps) {
   /**
    * `multiplex`: a meshed endpoint may get the request as a stream of the shared h2 session (peer protocol http2);
    * retried and timed requests always go over pooled HTTP/1, where a response head can be judged before it is sent.
+   * The common request (discovery has answered, its route neither retries nor times out, the balancer has an
+   * endpoint now, no multiplexing) is forwarded from here by callbacks, no promise per request, as on the inbound
+   * side; everything else takes `http1Routed`'s loop.
    */
-  async function http1(ex: Exchange, logical: RequestAuthority, resolution: Resolution, head: Buffer, multiplex: boolean): Promise<ExchangeResult> {
+  function http1(ex: Exchange, logical: RequestAuthority, resolution: Resolution, head: Buffer, multiplex: boolean): Promise<ExchangeResult> | undefined {
+    if (resolution.status === 'pending' && resolution.profile === undefined) return http1Routed(ex, logical, resolution, head, multiplex);
+    const state = logicalFor(resolution);
+    const route = matchRoute(state.routes, ex.head.method, logical.path);
+    if (route.retryable || route.timeoutMs !== undefined || ex.client.destroyed) return http1Routed(ex, logical, resolution, head, multiplex);
+    const pick = deps.balancerFor(state.backend(random)).choose();
+    if (!pick || (multiplex && pick.endpoint.meshed)) {
+      pick?.done();
+      return http1Routed(ex, logical, resolution, head, multiplex);
+    }
+    const series = state.series(route);
+    series.logical.requests++;
+    series.actual.requests++;
+    const attempt = new RouteAttempt(ex, route, series, pick);
+    attemptEndpointThen(deps.pool, deps.endpointTarget(pick.endpoint, logical.authority), ex, head, deps.tap, attempt.done, undefined, (outcome) => {
+      if (outcome.kind === 'response') {
+        attempt.response(outcome.status, outcome.error);
+        return ex.done(outcome.result);
+      }
+      // 'discarded' needs an `admit`, which this path never gives.
+      if (outcome.kind === 'failed') ex.done(failRoute(ex, series, attempt.failed(outcome.error)));
+    });
+    return undefined;
+  }
+
+  async function http1Routed(ex: Exchange, logical: RequestAuthority, resolution: Resolution, head: Buffer, multiplex: boolean): Promise<ExchangeResult> {
     if (resolution.status === 'pending' && resolution.profile === undefined) await firstAnswer(resolution, deps.failfastTimeoutMs);
     const state = logicalFor(resolution);
     const route = matchRoute(state.routes, ex.head.method, logical.path);
     const series = state.series(route);
     series.logical.requests++;
-    const finish = (err: ProxyError, m?: TargetHttpMetrics): ExchangeResult => {
-      m?.request();
-      m?.response(err.status, err.code);
-      series.logical.response(err.status, 'failure', err.code, undefined, performance.now() - ex.startedAt);
-      return respondError(ex, err);
-    };
+    const finish = (err: ProxyError, m?: TargetHttpMetrics): ExchangeResult => failRoute(ex, series, err, m);
 
     // Only a body we can send again makes a request retryable: none, or one small enough to buffer (Linkerd: 64 KiB).
     let body: Buffer | undefined;
@@ -172,34 +195,25 @@ export function createLogical(deps: LogicalDeps) {
           return { close: true };
         }
         const target = deps.endpointTarget(pick.endpoint, logical.authority);
-        const sentAt = performance.now();
-        let headAt: number | undefined;
-        const done = (outcome?: PickOutcome, status?: number) => {
-          if (typeof outcome === 'number') headAt = performance.now();
-          pick.done(outcome, status);
-        };
+        const attempt = new RouteAttempt(ex, route, series, pick);
         series.actual.requests++;
 
         if (multiplex && pick.endpoint.meshed && !retryable && signal === undefined)
-          return await multiplexToEndpoint(deps.sessions, target, ex, logical, deps.owned, deps.tap, done, (status, error, _grpc, headMs) => {
+          return await multiplexToEndpoint(deps.sessions, target, ex, logical, deps.owned, deps.tap, attempt.done, (status, error, _grpc, headMs) => {
             series.actual.response(status, route.classify(status, undefined, error), error, undefined, headMs);
             series.logical.response(status, route.classify(status, undefined, error), error, undefined, headMs);
           });
 
         const admit = retryable ? (status: number) => !retriesResponse(route, budget, series, status, undefined) : undefined;
-        const outcome = await attemptEndpoint(deps.pool, target, ex, head, deps.tap, done, { body, signal, admit });
-        const attemptMs = headAt === undefined ? undefined : headAt - sentAt;
+        const outcome = await attemptEndpoint(deps.pool, target, ex, head, deps.tap, attempt.done, { body, signal, admit });
         if (outcome.kind === 'response') {
-          const { status, error } = outcome;
-          series.actual.response(status, route.classify(status, undefined, error), error, undefined, attemptMs);
-          series.logical.response(status, route.classify(status, undefined, error), error, undefined, headAt === undefined ? undefined : headAt - ex.startedAt);
+          attempt.response(outcome.status, outcome.error);
           return outcome.result;
         }
         if (outcome.kind === 'discarded') {
-          series.actual.response(outcome.status, route.classify(outcome.status, undefined, ''), '', undefined, attemptMs);
+          attempt.discarded(outcome.status);
         } else {
-          const e = outcome.error;
-          series.actual.response(e.status, 'failure', e.code, undefined, undefined);
+          const e = attempt.failed(outcome.error);
           if (signal?.aborted || !retryable || !retriesError(route, budget, series, e)) return finish(e);
         }
         try {
@@ -342,6 +356,58 @@ class Deadline {
   clear(): void {
     clearTimeout(this.#timer);
   }
+}
+
+/**
+ * One HTTP/1 attempt's route bookkeeping: the balancer's RTT sample and when the head came (the endpoint stage's
+ * `done`), then the attempt counted in the route's actual series and, for a response, its logical one.
+ */
+class RouteAttempt {
+  readonly #sentAt = performance.now();
+  #headAt: number | undefined;
+
+  constructor(
+    private readonly ex: Exchange,
+    private readonly route: Route,
+    private readonly series: RouteSeries,
+    private readonly pick: Pick,
+  ) {}
+
+  readonly done = (outcome?: PickOutcome, status?: number): void => {
+    if (typeof outcome === 'number') this.#headAt = performance.now();
+    this.pick.done(outcome, status);
+  };
+
+  /** A response reached the client. */
+  response(status: number, error: string): void {
+    const headAt = this.#headAt;
+    const classification = this.route.classify(status, undefined, error);
+    this.series.actual.response(status, classification, error, undefined, headAt === undefined ? undefined : headAt - this.#sentAt);
+    this.series.logical.response(status, classification, error, undefined, headAt === undefined ? undefined : headAt - this.ex.startedAt);
+  }
+
+  /** `admit` refused the head (a retry follows): only the attempt is counted. */
+  discarded(status: number): void {
+    const headAt = this.#headAt;
+    this.series.actual.response(status, this.route.classify(status, undefined, ''), '', undefined, headAt === undefined ? undefined : headAt - this.#sentAt);
+  }
+
+  /** No response head: counted as the attempt's failure; returns the error for the caller to answer or retry. */
+  failed(err: ProxyError): ProxyError {
+    this.series.actual.response(err.status, 'failure', err.code, undefined, undefined);
+    return err;
+  }
+}
+
+/**
+ * Answers the client with `err`, counted as the route's logical failure; `m`, the failfast metrics of a request
+ * that never reached an endpoint.
+ */
+function failRoute(ex: Exchange, series: RouteSeries, err: ProxyError, m?: TargetHttpMetrics): ExchangeResult {
+  m?.request();
+  m?.response(err.status, err.code);
+  series.logical.response(err.status, 'failure', err.code, undefined, performance.now() - ex.startedAt);
+  return respondError(ex, err);
 }
 
 /** Whether a retryable route's response head is retried: its outcome is retryable and the budget has a retry. */

@@ -263,13 +263,17 @@ export function createOutbound(deps: OutboundDeps) {
   }
 
   // === logical ===
-  async function handle(ex: Exchange, via: Via): Promise<ExchangeResult | undefined> {
+  /** Answers by a promise only where it waits (CONNECT, an original destination's lookup, the logical stage's loop). */
+  function handle(ex: Exchange, via: Via): Promise<ExchangeResult | undefined> | undefined {
     if (ex.head.method === 'CONNECT') return connectTunnel(ex);
     const named = requestAuthority(ex.head);
     const orig = byOrigDst(named, via);
     const fixed = orig?.authority ?? via.fixed;
     const logical = fixed ?? named;
-    if (typeof logical === 'string') return respondError(ex, new ProxyError('bad-request', logical));
+    if (typeof logical === 'string') {
+      ex.done(respondError(ex, new ProxyError('bad-request', logical)));
+      return undefined;
+    }
     // The received head's bytes, minus what the proxy owns, plus its Host and upgrade lines: nothing re-serialised.
     const { method, target, minor } = ex.head;
     const upgrade = requestedUpgrade(ex.head);
@@ -285,13 +289,15 @@ export function createOutbound(deps: OutboundDeps) {
       const startLine = minor === 1 && target.charCodeAt(0) === 0x2f ? undefined : `${method} ${originForm(target)} HTTP/1.1`;
       head = rewriteHead(ex.wire, startLine, fixedOwned, chunked, lines);
     }
-    if (orig) {
-      const target = await origTarget(orig);
-      if (target.logical) return routes.http1(ex, target.logical, resolve(target.logical), head, false);
-      return forwardToEndpoint(pool, target.endpoint, ex, head, deps.tap);
-    }
+    if (orig) return toOrigTarget(ex, orig, head);
     if (isIpLiteral(logical.host)) return forwardToEndpoint(pool, directTarget(logical), ex, head, deps.tap);
     return routes.http1(ex, logical, resolve(logical), head, !fixed && deps.peerProtocol === 'http2' && canMultiplex(ex));
+  }
+
+  async function toOrigTarget(ex: Exchange, orig: OrigDst, head: Buffer): Promise<ExchangeResult | undefined> {
+    const target = await origTarget(orig);
+    if (target.logical) return routes.http1(ex, target.logical, resolve(target.logical), head, false);
+    return forwardToEndpoint(pool, target.endpoint, ex, head, deps.tap);
   }
 
   // === CONNECT: resolve first (so failures are HTTP answers), then 200 and the tunnel's content is detected ===
