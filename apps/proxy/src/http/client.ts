@@ -79,6 +79,8 @@ class Attempt<T extends PoolTarget> implements UpstreamOwner, ClientGone, BodyEn
   #buf: Buffer = EMPTY;
   #response: Wired<ResponseHead> | undefined;
   #body: BodyReader | undefined;
+  /** Where the response goes: its head waits there for the first body bytes. */
+  #sink: HeadFirstSink | undefined;
   #bodySent = false;
   #spare = false;
   #done = false;
@@ -147,6 +149,9 @@ class Attempt<T extends PoolTarget> implements UpstreamOwner, ClientGone, BodyEn
       return;
     }
     if (this.#discarded) return this.#drained();
+    // The head waits for body bytes to leave with; a body that ended without any (HEAD, 204, 304, an empty chunked
+    // body for an HTTP/1.0 client) sends it now, before the exchange ends and may close the client connection.
+    this.#sink?.flush();
     this.#complete();
   }
 
@@ -205,9 +210,7 @@ class Attempt<T extends PoolTarget> implements UpstreamOwner, ClientGone, BodyEn
     const sink = new HeadFirstSink(this.ex.client, responseHeadFor(head, framing, this.ex.head.minor, close));
     const body = new BodyReader(framing, this.#conn.socket, dechunk);
     this.#body = body;
-    // No body bytes will carry the head (HEAD, 204, 304, length 0): it leaves now, before piping ends the exchange,
-    // which may close the client connection at once (`connection: close`).
-    if (body.ended) sink.flush();
+    this.#sink = sink;
     body.pipe(sink, this);
     const rest = this.#buf;
     this.#buf = EMPTY;

@@ -24,6 +24,7 @@ const books = 'http://books.demo:7000';
 function handle(req: http.IncomingMessage, res: http.ServerResponse): void {
   const bodiless = /^\/bodiless\/(\d{3})$/.exec(req.url ?? '');
   if (bodiless) return void res.writeHead(Number(bodiless[1]), { 'content-length': 0 }).end();
+  if (req.url === '/bodiless/chunked') return void res.writeHead(200, { 'transfer-encoding': 'chunked' }).end();
   if (req.url === '/die') {
     res.writeHead(200, { 'content-length': 100_000 });
     res.write(Buffer.alloc(1000, 'x'), () => req.socket.destroy());
@@ -124,6 +125,16 @@ describe('curl through the outbound proxy', () => {
     const toInbound = await curl([...close, `http://${b.inboundAddr}${path}`]);
     expect([viaOutbound.code, viaOutbound.stdout]).toEqual([0, String(status)]);
     expect([toInbound.code, toInbound.stdout]).toEqual([0, String(status)]);
+  });
+
+  it('answers an HTTP/1.0 client an empty chunked body (de-chunked to nothing, then close), on either hop', async () => {
+    const opts = ['--http1.0', '-sS', '-D', '-'];
+    for (const r of [await curl([...opts, ...proxy(), `${books}/bodiless/chunked`]), await curl([...opts, `http://${b.inboundAddr}/bodiless/chunked`])]) {
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/^HTTP\/1\.1 200 /);
+      expect(r.stdout).toMatch(/\r\nconnection: close\r\n/i);
+      expect(r.stdout.endsWith('\r\n\r\n')).toBe(true); // the head, and no body
+    }
   });
 
   it('truncates the response when the upstream dies mid-body, counts error=, and keeps serving', async () => {
