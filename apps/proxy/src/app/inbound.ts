@@ -13,6 +13,7 @@ import { replay } from '../detect/peek.js';
 import { ProxyError } from '../errors.js';
 import { originForm } from '../http/authority.js';
 import { rewriteHead } from '../http/headers.js';
+import { fieldsNamed } from '../http/parse-head.js';
 import { ConnectionPool } from '../http/pool.js';
 import { ServerConnection, type Deadlines, type Exchange, type ServerOptions } from '../http/server.js';
 import { requestedUpgrade, upgradeLines } from '../http/upgrade.js';
@@ -248,6 +249,8 @@ export function createInbound(deps: InboundDeps) {
     const upgrade = requestedUpgrade(ex.head);
     const lines: string[] = upgrade === undefined ? [] : upgradeLines(upgrade);
     if (clientId !== undefined) lines.push(`${meshHeaders.clientId}: ${clientId}`);
+    // The app gets HTTP/1.1, which requires a Host (RFC 9112 §3.2); an HTTP/1.0 client may have sent none.
+    if (minor === 0 && fieldsNamed(ex.head, 'host').length === 0) lines.push(`host: ${app.addr}`);
     const head = rewriteHead(ex.wire, startLine, inboundOwned, ex.body.framing.kind === 'chunked', lines);
     return forwardToEndpoint(pool, app, ex, head, deps.tap);
   }

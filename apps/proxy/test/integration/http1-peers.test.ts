@@ -127,6 +127,12 @@ describe('curl through the outbound proxy', () => {
     expect([toInbound.code, toInbound.stdout]).toEqual([0, String(status)]);
   });
 
+  it('gives the app a Host when an HTTP/1.0 client sent none (the app gets HTTP/1.1, which requires one)', async () => {
+    const r = await curl(['--http1.0', '-sS', '-H', 'Host:', `http://${b.inboundAddr}/no-host`]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ url: '/no-host', host: appAddr });
+  });
+
   it('answers an HTTP/1.0 client an empty chunked body (de-chunked to nothing, then close), on either hop', async () => {
     const opts = ['--http1.0', '-sS', '-D', '-'];
     for (const r of [await curl([...opts, ...proxy(), `${books}/bodiless/chunked`]), await curl([...opts, `http://${b.inboundAddr}/bodiless/chunked`])]) {
