@@ -339,10 +339,14 @@ class Attempt<T extends PoolTarget> implements UpstreamOwner, ClientGone, BodyEn
 const closeLines = ['connection: close'];
 const keepAliveLines = ['connection: keep-alive'];
 const noFields: ReadonlySet<string> = new Set();
+const contentLength: ReadonlySet<string> = new Set(['content-length']);
 
 /** The response head for the client: the upstream's bytes, minus hop-by-hop fields, plus our connection decision. */
 function responseHeadFor(head: Wired<ResponseHead>, framing: Framing, clientMinor: 0 | 1, close: boolean): Buffer {
   const startLine = head.minor === 1 ? undefined : `HTTP/1.1 ${head.status} ${head.reason}`;
   const extra = close ? closeLines : clientMinor === 0 ? keepAliveLines : undefined;
-  return rewriteHead(head.wire, startLine, noFields, clientMinor === 1 && framing.kind === 'chunked', extra);
+  // Transfer-Encoding overrides a Content-Length sent with it, which a proxy must not pass on (RFC 9112 §6.3): the
+  // next hop could frame the body by it.
+  const drop = head.wire.hop.some((h) => h.lower === 'transfer-encoding') ? contentLength : noFields;
+  return rewriteHead(head.wire, startLine, drop, clientMinor === 1 && framing.kind === 'chunked', extra);
 }

@@ -1,0 +1,72 @@
+// Responses from an upstream that does not follow RFC 9112 to the letter, through an inbound hop, with raw sockets on
+// both sides (a Node app cannot send such bytes): what the client gets must frame the same body unambiguously.
+import net from 'node:net';
+import { freeAddr } from '@signalbox/launch';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningProxy } from '../../src/app/proxy.js';
+import { startInProcessProxy } from '../support/mesh.js';
+import { rawConnect } from '../support/tcp-servers.js';
+
+/** Canned responses by request path. */
+const responses: Record<string, string> = {
+  '/both': 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n',
+  '/both-unchunked': 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\nTransfer-Encoding: gzip\r\n\r\nabc',
+};
+
+let app: net.Server;
+let proxy: RunningProxy;
+
+beforeAll(async () => {
+  const appAddr = await freeAddr();
+  app = net.createServer((socket) => {
+    let buf = '';
+    socket.on('data', (d: Buffer) => {
+      buf += d.toString('latin1');
+      for (let end = buf.indexOf('\r\n\r\n'); end >= 0; end = buf.indexOf('\r\n\r\n')) {
+        const path = buf.slice(0, end).split(' ')[1] ?? '';
+        buf = buf.slice(end + 4);
+        socket.write(responses[path] ?? 'HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n');
+        // Transfer-Encoding without chunked: the body ends with the connection.
+        if (path === '/both-unchunked') socket.end();
+      }
+    });
+    socket.on('error', () => {});
+  });
+  await new Promise<void>((r) => app.listen(Number(appAddr.split(':')[1]), '127.0.0.1', () => r()));
+  proxy = await startInProcessProxy({ app: appAddr, controlPlane: 'http://127.0.0.1:1' });
+});
+afterAll(async () => {
+  await proxy.shutdown();
+  await new Promise<void>((r) => app.close(() => r()));
+});
+
+/** One request on a fresh connection; what came back once the proxy closed it (or after it went quiet). */
+async function exchange(path: string, version: '1.0' | '1.1'): Promise<string> {
+  const conn = await rawConnect(proxy.inboundAddr);
+  conn.socket.write(`GET ${path} HTTP/${version}\r\nHost: x\r\nConnection: close\r\n\r\n`);
+  await conn.ended;
+  conn.socket.destroy();
+  return conn.received();
+}
+
+describe('a response with both Transfer-Encoding and Content-Length', () => {
+  it('reaches an HTTP/1.1 client chunked, without the Content-Length (RFC 9112 §6.3)', async () => {
+    const got = await exchange('/both', '1.1');
+    expect(got).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(got).not.toMatch(/content-length/i);
+    expect(got).toMatch(/\r\nTransfer-Encoding: chunked\r\n/);
+    expect(got.endsWith('\r\n\r\n3\r\nabc\r\n0\r\n\r\n')).toBe(true);
+  });
+
+  it('reaches an HTTP/1.0 client de-chunked, close-delimited, without the Content-Length', async () => {
+    const got = await exchange('/both', '1.0');
+    expect(got).not.toMatch(/content-length|transfer-encoding/i);
+    expect(got.endsWith('\r\n\r\nabc')).toBe(true);
+  });
+
+  it('with a coding other than chunked: close-delimited, without the Content-Length', async () => {
+    const got = await exchange('/both-unchunked', '1.1');
+    expect(got).not.toMatch(/content-length/i);
+    expect(got.endsWith('\r\n\r\nabc')).toBe(true);
+  });
+});
