@@ -37,8 +37,8 @@ import type { OriginalDst } from '../intercept/original-dst.js';
 import { forwardOpaque } from './opaque.js';
 
 export interface InboundDeps {
-  /** The opaque byte relay (app/opaque.ts); the JS one when absent. */
-  readonly splice?: Splice;
+  /** The opaque byte relay: opaque connections and upgraded (101) ones. */
+  readonly splice: Splice;
   readonly telemetry: Telemetry;
   readonly drain: Drain;
   readonly connectTimeoutMs: number;
@@ -94,7 +94,7 @@ export function createInbound(deps: InboundDeps) {
     connect: connectApp,
     idleTimeoutMs: deps.poolIdleTimeoutMs,
     maxIdlePerEndpoint: 100,
-    ...(deps.splice ? { splice: deps.splice } : {}),
+    splice: deps.splice,
   });
   // h2c to the app when the client spoke h2c: one session per app, shared by every stream.
   const sessions = new H2Sessions<EndpointTarget>({

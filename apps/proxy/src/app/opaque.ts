@@ -4,7 +4,7 @@
 import type net from 'node:net';
 import type { Drain } from '../listener/drain.js';
 import { connect } from '../tcp/connect.js';
-import { splice, type Splice } from '../tcp/forward.js';
+import type { Splice } from '../tcp/forward.js';
 import type { MetricTarget } from '../telemetry/labels.js';
 import type { Telemetry } from '../telemetry/registry.js';
 
@@ -18,8 +18,8 @@ export interface OpaqueDeps {
   readonly telemetry: Telemetry;
   readonly drain: Drain;
   readonly connectTimeoutMs: number;
-  /** The byte relay (tcp/forward.ts `createSplice`); the JS one when absent. */
-  readonly splice?: Splice;
+  /** The byte relay (tcp/forward.ts `createSplice`). */
+  readonly splice: Splice;
 }
 
 /** Opens (and counts) the upstream connection; the default is plain TCP to the target. */
@@ -53,7 +53,7 @@ export function forwardOpaque(
         upstream.destroy();
         return onClosed(false);
       }
-      (deps.splice ?? splice)(client, upstream, { fromClient: first, onClosed: () => onClosed(false) });
+      deps.splice(client, upstream, { fromClient: first, onClosed: () => onClosed(false) });
     },
     () => {
       client.destroy();

@@ -49,8 +49,8 @@ import type { OriginalDst } from '../intercept/original-dst.js';
 import { forwardOpaque } from './opaque.js';
 
 export interface OutboundDeps {
-  /** The opaque byte relay (app/opaque.ts); the JS one when absent. */
-  readonly splice?: Splice;
+  /** The opaque byte relay: opaque connections and upgraded (101) ones. */
+  readonly splice: Splice;
   /** The outbound listener's address: the target of accepted (src) connection metrics. */
   readonly listenAddr: string;
   readonly discovery: Discovery;
@@ -125,7 +125,7 @@ export function createOutbound(deps: OutboundDeps) {
     connect: (t) => connectEndpoint(t, 'http1'),
     idleTimeoutMs: deps.poolIdleTimeoutMs,
     maxIdlePerEndpoint: 100,
-    ...(deps.splice ? { splice: deps.splice } : {}),
+    splice: deps.splice,
   });
   // One h2 session per endpoint: h2 clients' streams, and HTTP/1 requests multiplexed to meshed peers.
   const sessions = new H2Sessions<EndpointTarget>({

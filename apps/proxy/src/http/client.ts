@@ -6,7 +6,6 @@
 // head before the client sees it (a discarded response is drained so its connection can be reused), and cancel
 // the attempt with a signal (the route's timeout) until a head is admitted.
 import { ProxyError, upstreamError } from '../errors.js';
-import { splice } from '../tcp/forward.js';
 import { BodyReader, type BodyEnd } from './body.js';
 import { HeadFirstSink } from './head-first.js';
 import { responseFraming, type Framing } from './framing.js';
@@ -193,7 +192,7 @@ class Attempt<T extends PoolTarget> implements UpstreamOwner, ClientGone, BodyEn
     const fromClient = this.ex.detach();
     const fromUpstream = this.#buf;
     this.#buf = EMPTY;
-    (this.pool.splice ?? splice)(client, this.#conn.detach(), { fromClient, fromUpstream });
+    this.pool.splice(client, this.#conn.detach(), { fromClient, fromUpstream });
     this.#settled({ kind: 'response', status: 101, result: { close: false }, bytes: 0 });
   }
 

@@ -65,8 +65,8 @@ export interface PoolOptions<T extends PoolTarget> {
   readonly connect: (target: T) => Promise<net.Socket>;
   readonly idleTimeoutMs: number;
   readonly maxIdlePerEndpoint: number;
-  /** Relays a connection that left HTTP (a 101 upgrade) as bytes: the proxy's opaque relay; the JS one when absent. */
-  readonly splice?: Splice;
+  /** Relays a connection that left HTTP (a 101 upgrade) as bytes: the proxy's opaque relay. */
+  readonly splice: Splice;
 }
 
 /** Retired addresses remembered at most (discovery churn must not grow the set forever). */
@@ -84,7 +84,7 @@ export class ConnectionPool<T extends PoolTarget> implements IdleSink {
 
   constructor(private readonly options: PoolOptions<T>) {}
 
-  get splice(): Splice | undefined {
+  get splice(): Splice {
     return this.options.splice;
   }
 
