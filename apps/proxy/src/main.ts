@@ -1,10 +1,6 @@
 #!/usr/bin/env node
 // Entry point: parse config, start the proxy, drain on SIGTERM/SIGINT and exit 0.
-//
-// Statically this module imports only heap.js (first) and the log line's clock; the proxy itself is imported
-// dynamically once heap.js has run. ESM links and compiles a module's whole static import graph before any of it
-// executes, so with static imports the young generation had already grown by the time heap.js set its flag (new
-// space 8 MiB at idle instead of 2 MiB).
+// Statically only heap.js and the log line's clock: the rest is imported once heap.js has run (why: heap.ts).
 import './heap.js';
 import { isoTimestamp } from './utc-time.js';
 

@@ -109,9 +109,10 @@ export function createLogical(deps: LogicalDeps) {
   };
 
   /** Waits for an endpoint of `concrete` (failfast), or for the route's timeout, whichever comes first. */
-  function pickFrom(concrete: Resolution, signal: AbortSignal | undefined): Promise<Pick> {
+  function pickFrom(concrete: Resolution, signal: AbortSignal | undefined): Promise<Pick | Error> {
     const picked = chooseEndpoint(deps.balancerFor(concrete), concrete, deps.failfastTimeoutMs);
-    return signal ? untilAborted(picked, signal, (late) => late.done()) : picked;
+    // Failing is one of its answers (failfast, the route's timeout), so it resolves with the error: no try/catch.
+    return (signal ? untilAborted(picked, signal, (late) => late.done()) : picked).catch((err: Error) => err);
   }
 
   /**
@@ -119,7 +120,7 @@ export function createLogical(deps: LogicalDeps) {
    * metrics; the route's timeout is the route's own, counted by `finish` alone. A plain function over the request's
    * existing `finish`, so the per-request path gains no closure.
    */
-  function pickFailed<R>(err: unknown, logical: RequestAuthority, finish: (err: ProxyError, m?: TargetHttpMetrics) => R): R {
+  function pickFailed<R>(err: Error, logical: RequestAuthority, finish: (err: ProxyError, m?: TargetHttpMetrics) => R): R {
     const e = err as ProxyError;
     return finish(e, e.code === 'timeout' ? undefined : deps.failfastMetrics(logical));
   }
@@ -183,12 +184,8 @@ export function createLogical(deps: LogicalDeps) {
     const signal = deadline?.signal;
     try {
       for (let retry = 0; ; retry++) {
-        let pick: Pick;
-        try {
-          pick = await pickFrom(state.backend(random), signal);
-        } catch (err) {
-          return pickFailed(err, logical, finish);
-        }
+        const pick = await pickFrom(state.backend(random), signal);
+        if (pick instanceof Error) return pickFailed(pick, logical, finish);
         if (ex.client.destroyed) {
           pick.done();
           series.logical.response(0, 'failure', 'client-gone', undefined, undefined);
@@ -258,12 +255,8 @@ export function createLogical(deps: LogicalDeps) {
     const signal = deadline?.signal;
     try {
       for (let retry = 0; ; retry++) {
-        let pick: Pick;
-        try {
-          pick = await pickFrom(state.backend(random), signal);
-        } catch (err) {
-          return pickFailed(err, logical, finish);
-        }
+        const pick = await pickFrom(state.backend(random), signal);
+        if (pick instanceof Error) return pickFailed(pick, logical, finish);
         // A client that reset the stream meanwhile (rapid reset) costs no upstream stream.
         if (req.stream.destroyed || req.stream.closed) {
           pick.done();
