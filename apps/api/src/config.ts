@@ -34,25 +34,23 @@ export interface IdentityConfig {
 
 const DURATION = /^(\d+)(ms|s|m|h|d)$/;
 const unitMs: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-/** `24h`, `90m`, `20s`: a lifetime of at least 10 s (the proxy's shortest refresh) and at most a year. */
-const lifetimeSchema = z
-  .string()
-  .regex(DURATION, 'must be a duration like 24h, 90m or 20s')
-  .transform((s) => {
-    const [, n, unit] = DURATION.exec(s) as RegExpExecArray;
-    return Number(n) * (unitMs[unit as string] as number);
-  })
-  .refine((ms) => ms >= 10_000 && ms <= 365 * 86_400_000, 'must be between 10s and 365d');
+/** A duration like `24h`, `90m`, `500ms`, in milliseconds, between `min` and `max` (both said in `range`). */
+function durationSchema(examples: string, min: number, max: number, range: string) {
+  return z
+    .string()
+    .regex(DURATION, `must be a duration like ${examples}`)
+    .transform((s) => {
+      const [, n, unit] = DURATION.exec(s) as RegExpExecArray;
+      return Number(n) * (unitMs[unit as string] as number);
+    })
+    .refine((ms) => ms >= min && ms <= max, `must be between ${range}`);
+}
 
-/** `10s`, `500ms`: how often tap pings a proxy, 100 ms to 5 min. */
-const pingIntervalSchema = z
-  .string()
-  .regex(DURATION, 'must be a duration like 10s or 500ms')
-  .transform((s) => {
-    const [, n, unit] = DURATION.exec(s) as RegExpExecArray;
-    return Number(n) * (unitMs[unit as string] as number);
-  })
-  .refine((ms) => ms >= 100 && ms <= 300_000, 'must be between 100ms and 5m');
+/** A certificate lifetime: at least 10 s (the proxy's shortest refresh), at most a year. */
+const lifetimeSchema = durationSchema('24h, 90m or 20s', 10_000, 365 * 86_400_000, '10s and 365d');
+
+/** How often tap pings a proxy, 100 ms to 5 min. */
+const pingIntervalSchema = durationSchema('10s or 500ms', 100, 300_000, '100ms and 5m');
 
 const configSchema = z.strictObject({
   listen: hostPortSchema.default('127.0.0.1:8085'),
