@@ -2,8 +2,8 @@
 // SO_ORIGINAL_DST (IPv4) / IP6T_SO_ORIGINAL_DST (IPv6) through a small N-API addon (native/original_dst.c, built
 // by the package's build). Without the addon (not built, not Linux) interception is off, never a crash: the
 // loader says why and the proxy logs it.
-import { createRequire } from 'node:module';
 import type net from 'node:net';
+import { loadAddon } from '../native-addon.js';
 
 interface Addon {
   originalDst(fd: number): { family: 4 | 6; address: string; port: number } | null;
@@ -18,14 +18,9 @@ export type OriginalDstLoad = { readonly ok: true; readonly originalDst: Origina
 const addonPath = '../../native/build/Release/original_dst.node';
 
 export function loadOriginalDst(path = addonPath): OriginalDstLoad {
-  if (process.platform !== 'linux') return { ok: false, reason: `SO_ORIGINAL_DST is Linux-only (this is ${process.platform})` };
-  let addon: Addon;
-  try {
-    addon = createRequire(import.meta.url)(path) as Addon;
-  } catch (err) {
-    return { ok: false, reason: `the original-destination addon did not load (${(err as Error).message.split('\n')[0]}); build it with npm run build -w @signalbox/proxy` };
-  }
-  return { ok: true, originalDst: (socket) => originalDst(addon, socket) };
+  const loaded = loadAddon<Addon>(import.meta.url, path, 'original-destination (SO_ORIGINAL_DST)');
+  if (!loaded.ok) return loaded;
+  return { ok: true, originalDst: (socket) => originalDst(loaded.addon, socket) };
 }
 
 function originalDst(addon: Addon, socket: net.Socket): string | undefined {

@@ -7,9 +7,9 @@
 // but the net.Socket objects live on until the relay is done, so everything that watches them (tcp metrics,
 // drain, onClosed) works unchanged: `bytesRead`/`bytesWritten` read the relay's live counters, 'error' carries
 // the errno the relay saw, 'close' comes when the relay has closed both, and `destroy()` asks the relay to close.
-import { createRequire } from 'node:module';
 import net from 'node:net';
 import { getSystemErrorName } from 'node:util';
+import { loadAddon } from '../native-addon.js';
 import type { Spliced } from './forward.js';
 
 type OnDone = (id: number, errA: number, errB: number, readA: number, writtenA: number, readB: number, writtenB: number) => void;
@@ -53,14 +53,13 @@ const addonPath = '../../native/build/Release/relay.node';
 const loadedRelays = new Map<string, NativeRelay>();
 
 export function loadNativeRelay(path = addonPath): NativeRelayLoad {
-  if (process.platform !== 'linux') return { ok: false, reason: `the native relay is Linux-only (this is ${process.platform})` };
-  try {
-    const relay = loadedRelays.get(path) ?? createNativeRelay(createRequire(import.meta.url)(path) as Addon);
-    loadedRelays.set(path, relay);
-    return { ok: true, relay };
-  } catch (err) {
-    return { ok: false, reason: `the relay addon did not load (${(err as Error).message.split('\n')[0]}); build it with npm run build -w @signalbox/proxy` };
-  }
+  const known = loadedRelays.get(path);
+  if (known) return { ok: true, relay: known };
+  const loaded = loadAddon<Addon>(import.meta.url, path, 'native relay');
+  if (!loaded.ok) return loaded;
+  const relay = createNativeRelay(loaded.addon);
+  loadedRelays.set(path, relay);
+  return { ok: true, relay };
 }
 
 const EMPTY = Buffer.alloc(0);
