@@ -4,10 +4,22 @@ import { z } from 'zod';
 import { formatHostPort, hostPortSchema } from './address.js';
 import { identityNameSchema, identityTokenRefSchema } from './identity.js';
 import { profileSchema, servicePolicySchema } from './policy.js';
-import { portRangeSchema } from './port-ranges.js';
+import { portInRanges, portRangeSchema } from './port-ranges.js';
 import { resourceNameSchema } from './resources.js';
 
 // === Registry file ===
+
+/**
+ * Linkerd's default opaque ports (its `proxy.opaquePorts`): server-speaks-first or connection-pre-opening protocols
+ * (SMTP, MySQL, Postgres, Redis, Memcache…), which a proxy never tries to detect. A pod's `opaquePorts` replace them.
+ */
+export const defaultOpaquePorts: readonly number[] = [25, 587, 3306, 4444, 5432, 6379, 9300, 11211];
+
+/**
+ * Ports whose traffic is opaque TCP, never detected (Linkerd's `config.linkerd.io/opaque-ports`): each a port or
+ * an inclusive range, as the annotation writes them.
+ */
+const opaquePortsSchema = z.array(portRangeSchema);
 
 export const podProxySchema = z.strictObject({
   /** Where meshed peers and plaintext clients reach this pod: the proxy's inbound listener. */
@@ -56,6 +68,13 @@ export const registryPodSchema = z.strictObject({
   ownerKind: z.enum(['deployment', 'statefulset', 'daemonset', 'replicaset', 'job', 'pod']).optional(),
   /** False while the pod must get no traffic (Kubernetes: its EndpointSlice `ready` condition); absent: ready. */
   ready: z.boolean().optional(),
+  /**
+   * App ports (or ranges) that speak a protocol the proxy must not try to detect (Kubernetes: the pod's
+   * `config.signalbox.io/opaque-ports` annotation). They replace the proxy's default list for its inbound side (the
+   * launcher's `--opaque-ports`), and discovery tells clients' proxies an endpoint on one of them is opaque, so they
+   * skip detection too. Absent: the default list, applied by each proxy to the ports it sees.
+   */
+  opaquePorts: opaquePortsSchema.optional(),
 });
 
 export const registryServiceSchema = z.strictObject({
@@ -77,6 +96,12 @@ export const registryServiceSchema = z.strictObject({
   clusterIPs: z.array(z.union([z.ipv4(), z.ipv6()])).optional(),
   /** Traffic policy (Linkerd's ServiceProfile): routes, retries, timeouts, failure accrual, traffic split. */
   policy: servicePolicySchema.optional(),
+  /**
+   * Ports of the service (or ranges of them) whose traffic is opaque TCP (Kubernetes: the Service's
+   * `config.signalbox.io/opaque-ports` annotation, or an opaque `appProtocol`): a client's proxy is told before it
+   * reads a byte, so a server-speaks-first protocol on any port answers at once instead of after the detect timeout.
+   */
+  opaquePorts: opaquePortsSchema.optional(),
 });
 
 export const registryNamespaceSchema = z
@@ -94,6 +119,18 @@ export const registryNamespaceSchema = z
         code: 'custom',
         path: ['services', i, 'name'],
         message: `duplicate service name "${ns.services[i]?.name}"`,
+      }),
+    );
+    // An opaque port that is none of the service's is a typo: the port the user meant would still be detected.
+    ns.services.forEach((s, i) =>
+      s.opaquePorts?.forEach((range, j) => {
+        const ports = (s.ports ?? [s]).map((p) => p.port);
+        if (!ports.some((p) => portInRanges(p, [range])))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['services', i, 'opaquePorts', j],
+            message: `opaque port ${range} is not a port of service "${s.name}" (${ports.join(', ')})`,
+          });
       }),
     );
     // A split backend in this namespace must exist; one in another namespace is checked by the registry below.
@@ -177,11 +214,13 @@ function duplicates(values: readonly string[]): number[] {
 /**
  * The query of `GET /v1/destination`: the proxy's first (and only) message. `v=1`: endpoint updates only. `v=2`:
  * also `profile` messages (the service's traffic policy), the first before any endpoint update and then one on
- * every change; a v=1 stream never carries one, so proxies that predate policy keep working.
+ * every change; a v=1 stream never carries one, so proxies that predate policy keep working. `v=3`: endpoints and
+ * address answers also carry `protocolHint`; older streams never do, as older proxies' strict parsing would drop
+ * the whole update.
  */
-export const destinationVersions = [1, 2] as const;
+export const destinationVersions = [1, 2, 3] as const;
 export const destinationGetSchema = z.strictObject({
-  v: z.union([z.literal(1), z.literal(2)]),
+  v: z.union([z.literal(1), z.literal(2), z.literal(3)]),
   /**
    * `service.namespace:port`, optionally with `.svc.cluster.local`; or `ip:port`, an intercepted connection's
    * original destination, answered with `address` messages only.
@@ -205,6 +244,14 @@ export const endpointLabelsSchema = z.strictObject({
 });
 export type EndpointLabels = z.infer<typeof endpointLabelsSchema>;
 
+/**
+ * What discovery knows of a destination's protocol (Linkerd's `ProtocolHint`): `opaque` means a proxy must not
+ * wait for the client's first bytes (a server-speaks-first protocol would wait out the detect timeout) but forward
+ * at once. Absent: unknown, detect as usual. v=3 streams only.
+ */
+export const protocolHintSchema = z.enum(['opaque']);
+export type ProtocolHint = z.infer<typeof protocolHintSchema>;
+
 export const endpointSchema = z.strictObject({
   /**
    * Where the outbound proxy connects: the peer's inbound proxy when meshed (its app address when the pod's inbound
@@ -217,6 +264,8 @@ export const endpointSchema = z.strictObject({
   identity: identityNameSchema.optional(),
   /** Meshed endpoints only: the app's port behind the inbound proxy, named in the opaque transport header. */
   appPort: z.number().int().min(1).max(65535).optional(),
+  /** The service port or the pod's port is declared opaque. */
+  protocolHint: protocolHintSchema.optional(),
 });
 export type Endpoint = z.infer<typeof endpointSchema>;
 
@@ -231,10 +280,16 @@ export const destinationUpdateSchema = z.discriminatedUnion('type', [
    * The only message of an `ip:port` stream: what the address is, replacing the previous answer (Linkerd's
    * GetProfile on an IP: `fully_qualified_name` or `endpoint`). `service`: a service's cluster IP and port, to route
    * as that authority (`books.demo.svc.cluster.local:7001`); `endpoint`: one pod's IP and port, that endpoint alone;
-   * neither: not in the mesh, forwarded as is. Proxies that predate it never open such a stream.
+   * neither: not in the mesh, forwarded as is. Proxies that predate it never open such a stream. `protocolHint`
+   * (service answers; an endpoint carries its own): the service's port, or one of its pods' ports, is opaque.
    */
   z
-    .strictObject({ type: z.literal('address'), service: z.string().min(1).max(255).optional(), endpoint: endpointSchema.optional() })
+    .strictObject({
+      type: z.literal('address'),
+      service: z.string().min(1).max(255).optional(),
+      endpoint: endpointSchema.optional(),
+      protocolHint: protocolHintSchema.optional(),
+    })
     .refine((a) => a.service === undefined || a.endpoint === undefined, { message: 'an address is a service or an endpoint, not both' }),
 ]);
 /** The updates a v=1 service stream carries. */
