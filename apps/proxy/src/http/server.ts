@@ -10,6 +10,7 @@ import type { Sweepable, Sweeper } from '../listener/sweep.js';
 import { BodyReader, type Flow } from './body.js';
 import { requestFraming } from './framing.js';
 import { wantsClose } from './headers.js';
+import { hostProblem } from './host.js';
 import { hopFields, maxHeadBytes, parseRequestHead, type RequestHead, type WireHead, type Wired } from './parse-head.js';
 import { formatPlainResponse } from './response.js';
 
@@ -171,6 +172,11 @@ export class ServerConnection implements Flow, Sweepable {
       const framing = requestFraming(head);
       if (framing.kind === 'error') {
         this.#reject(new ProxyError('bad-request', framing.reason));
+        break;
+      }
+      const hostError = hostProblem(head);
+      if (hostError !== undefined) {
+        this.#reject(new ProxyError('bad-request', hostError));
         break;
       }
       if (head.method === 'CONNECT' && framing.kind !== 'none') {

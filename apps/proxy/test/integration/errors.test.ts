@@ -64,6 +64,12 @@ const malformed: [string, string][] = [
   ['space before colon', 'GET / HTTP/1.1\r\nHost : x\r\n\r\n'],
   ['obs-fold', 'GET / HTTP/1.1\r\nHost: x\r\nX-A: a\r\n  b\r\n\r\n'],
   ['conflicting Content-Length', 'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabc'],
+  // RFC 9112 §3.2: two Hosts, or a malformed one, would let the next hop route by a Host we did not.
+  ['HTTP/1.1 without Host', 'GET / HTTP/1.1\r\nX-A: a\r\n\r\n'],
+  ['HTTP/1.1 absolute-form without Host', 'GET http://x/ HTTP/1.1\r\nX-A: a\r\n\r\n'],
+  ['two Host fields', 'GET / HTTP/1.1\r\nHost: x\r\nHost: y\r\n\r\n'],
+  ['two Host fields in HTTP/1.0', 'GET / HTTP/1.0\r\nHost: x\r\nHost: x\r\n\r\n'],
+  ['a Host that is no authority', 'GET / HTTP/1.1\r\nHost: x y\r\n\r\n'],
 ];
 
 describe('malformed requests', () => {
