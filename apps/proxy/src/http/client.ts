@@ -206,7 +206,7 @@ class Attempt<T extends PoolTarget> implements UpstreamOwner, ClientGone, BodyEn
     const dechunk = this.ex.head.minor === 0 && framing.kind === 'chunked';
     const close = (this.#close = this.ex.shouldClose() || framing.kind === 'close' || dechunk);
     // The head leaves with the body bytes read along with it (one write), or alone below.
-    const sink = new HeadFirstSink(this.ex.client, responseHeadFor(head, framing, this.ex.head.minor, close));
+    const sink = new HeadFirstSink(this.ex.client, responseHeadFor(head, this.ex.head.minor, close));
     const body = new BodyReader(framing, this.#conn.socket, dechunk);
     this.#body = body;
     this.#sink = sink;
@@ -341,11 +341,15 @@ const noFields: ReadonlySet<string> = new Set();
 const contentLength: ReadonlySet<string> = new Set(['content-length']);
 
 /** The response head for the client: the upstream's bytes, minus hop-by-hop fields, plus our connection decision. */
-function responseHeadFor(head: Wired<ResponseHead>, framing: Framing, clientMinor: 0 | 1, close: boolean): Buffer {
+function responseHeadFor(head: Wired<ResponseHead>, clientMinor: 0 | 1, close: boolean): Buffer {
   const startLine = head.minor === 1 ? undefined : `HTTP/1.1 ${head.status} ${head.reason}`;
   const extra = close ? closeLines : clientMinor === 0 ? keepAliveLines : undefined;
   // Transfer-Encoding overrides a Content-Length sent with it, which a proxy must not pass on (RFC 9112 §6.3): the
   // next hop could frame the body by it.
-  const drop = head.wire.hop.some((h) => h.lower === 'transfer-encoding') ? contentLength : noFields;
-  return rewriteHead(head.wire, startLine, drop, clientMinor === 1 && framing.kind === 'chunked', extra);
+  const coded = head.wire.hop.some((h) => h.lower === 'transfer-encoding');
+  const drop = coded ? contentLength : noFields;
+  // The body goes on coded as it came (chunked, or close-delimited under another coding such as gzip), so an
+  // HTTP/1.1 client needs the header to decode it; an HTTP/1.0 one may not be sent it (§6.1) and gets the body
+  // de-chunked, or as the bytes that came.
+  return rewriteHead(head.wire, startLine, drop, clientMinor === 1 && coded, extra);
 }

@@ -45,7 +45,7 @@ export function formatHeaders(headers: readonly Header[], extra: readonly string
 /**
  * The head for the next hop from the received one: `startLine` (no CRLF) replaces the received start line when
  * given; hop-by-hop fields, the fields Connection names and `drop` (lower-case names the caller owns) are left out,
- * except Transfer-Encoding when `keepChunked` (the body is forwarded still chunked, so its framing stays true);
+ * except Transfer-Encoding when `keepTransferEncoding` (the body is forwarded as it was coded, so it stays true);
  * `extra` lines ("name: value") are appended. When nothing changes this is the received bytes themselves, so most
  * heads cross a hop without being re-serialised or even copied. A `Connection: keep-alive` that names nothing else
  * counts as unchanged when there are no `extra` lines: every hop written without connection lines of our own is a
@@ -56,7 +56,7 @@ export function rewriteHead(
   wire: WireHead,
   startLine: string | undefined,
   drop: ReadonlySet<string>,
-  keepChunked: boolean,
+  keepTransferEncoding: boolean,
   extra: readonly string[] = NONE,
 ): Buffer {
   const { raw, lines } = wire;
@@ -64,7 +64,7 @@ export function rewriteHead(
   for (const h of wire.hop)
     if (
       h.lower !== 'content-length' &&
-      !(keepChunked && h.lower === 'transfer-encoding') &&
+      !(keepTransferEncoding && h.lower === 'transfer-encoding') &&
       !(extra.length === 0 && h.lower === 'connection' && h.value.toLowerCase() === 'keep-alive')
     )
       hop = true;
@@ -73,7 +73,7 @@ export function rewriteHead(
   let keptAll = true;
   if (hop || drop.size > 0)
     for (let i = 0; i < lines.length; i += 3) {
-      if (isDropped(raw, lines[i] as number, lines[i + 1] as number, hop, keepChunked, named, drop)) keptAll = false;
+      if (isDropped(raw, lines[i] as number, lines[i + 1] as number, hop, keepTransferEncoding, named, drop)) keptAll = false;
       else keptBytes += (lines[i + 2] as number) + 2 - (lines[i] as number);
     }
   if (keptAll && startLine === undefined && extra.length === 0) return raw;
@@ -86,7 +86,7 @@ export function rewriteHead(
   else
     for (let i = 0; i < lines.length; i += 3) {
       const from = lines[i] as number;
-      if (isDropped(raw, from, lines[i + 1] as number, hop, keepChunked, named, drop)) continue;
+      if (isDropped(raw, from, lines[i + 1] as number, hop, keepTransferEncoding, named, drop)) continue;
       at += raw.copy(out, at, from, (lines[i + 2] as number) + 2);
     }
   for (const line of extra) at += out.write(`${line}\r\n`, at, 'latin1');
@@ -100,11 +100,11 @@ function isDropped(
   from: number,
   colon: number,
   hop: boolean,
-  keepChunked: boolean,
+  keepTransferEncoding: boolean,
   named: readonly string[],
   drop: ReadonlySet<string>,
 ): boolean {
-  if (hop && !(keepChunked && nameEquals(raw, from, colon, 'transfer-encoding'))) {
+  if (hop && !(keepTransferEncoding && nameEquals(raw, from, colon, 'transfer-encoding'))) {
     for (const n of hopByHopNames) if (nameEquals(raw, from, colon, n)) return true;
     for (const n of named) if (nameEquals(raw, from, colon, n)) return true;
   }

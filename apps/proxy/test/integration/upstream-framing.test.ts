@@ -7,8 +7,11 @@ import type { RunningProxy } from '../../src/app/proxy.js';
 import { startInProcessProxy } from '../support/mesh.js';
 import { rawConnect } from '../support/tcp-servers.js';
 
+/** Stands in for gzip bytes: the proxy must pass them on undecoded either way. */
+const gzipBody = '\x1f\x8b\x08coded';
 /** Canned responses by request path. */
 const responses: Record<string, string> = {
+  '/gzip': `HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n${gzipBody}`,
   '/both': 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n',
   '/both-unchunked': 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\nTransfer-Encoding: gzip\r\n\r\nabc',
 };
@@ -25,9 +28,9 @@ beforeAll(async () => {
       for (let end = buf.indexOf('\r\n\r\n'); end >= 0; end = buf.indexOf('\r\n\r\n')) {
         const path = buf.slice(0, end).split(' ')[1] ?? '';
         buf = buf.slice(end + 4);
-        socket.write(responses[path] ?? 'HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n');
+        socket.write(responses[path] ?? 'HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n', 'latin1');
         // Transfer-Encoding without chunked: the body ends with the connection.
-        if (path === '/both-unchunked') socket.end();
+        if (path === '/both-unchunked' || path === '/gzip') socket.end();
       }
     });
     socket.on('error', () => {});
@@ -64,9 +67,31 @@ describe('a response with both Transfer-Encoding and Content-Length', () => {
     expect(got.endsWith('\r\n\r\nabc')).toBe(true);
   });
 
-  it('with a coding other than chunked: close-delimited, without the Content-Length', async () => {
+  it('with a coding other than chunked: close-delimited, without the Content-Length, the coding named', async () => {
     const got = await exchange('/both-unchunked', '1.1');
     expect(got).not.toMatch(/content-length/i);
+    expect(got).toMatch(/\r\nTransfer-Encoding: gzip\r\n/);
+    expect(got).toMatch(/\r\nconnection: close\r\n/);
     expect(got.endsWith('\r\n\r\nabc')).toBe(true);
+  });
+});
+
+describe('a response coded other than chunked (close-delimited, RFC 9112 §6.3)', () => {
+  it('reaches an HTTP/1.1 client with its Transfer-Encoding, so the client can decode it, then closes', async () => {
+    const conn = await rawConnect(proxy.inboundAddr);
+    conn.socket.write('GET /gzip HTTP/1.1\r\nHost: x\r\n\r\n'); // keep-alive asked: the proxy must still close
+    await conn.ended;
+    conn.socket.destroy();
+    const got = conn.received();
+    expect(got).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(got).toMatch(/\r\nTransfer-Encoding: gzip\r\n/);
+    expect(got).toMatch(/\r\nconnection: close\r\n/);
+    expect(got.endsWith(`\r\n\r\n${gzipBody}`)).toBe(true);
+  });
+
+  it('reaches an HTTP/1.0 client as the bytes that came, without a Transfer-Encoding it may not be sent', async () => {
+    const got = await exchange('/gzip', '1.0');
+    expect(got).not.toMatch(/transfer-encoding/i);
+    expect(got.endsWith(`\r\n\r\n${gzipBody}`)).toBe(true);
   });
 });
