@@ -54,8 +54,11 @@ export function NamespaceTopology({ namespace, window }: { namespace: string; wi
   const edgeList = edges.data?.edges;
   const graph = useMemo(() => (rows && edgeList ? toGraph(namespace, rows, edgeList) : null), [namespace, rows, edgeList]);
   const visible = useMemo(
-    () => (graph ? filterGraph(graph, { search: params.search, hideIdle: params.hideIdle, focus: params.focus, hops: params.hops }) : null),
-    [graph, params.search, params.hideIdle, params.focus, params.hops],
+    () =>
+      graph
+        ? filterGraph(graph, { search: params.search, hideIdle: params.hideIdle, hideHealthy: params.hideHealthy, focus: params.focus, hops: params.hops })
+        : null,
+    [graph, params.search, params.hideIdle, params.hideHealthy, params.focus, params.hops],
   );
   const failed = edges.isError ? edges : stat.failed;
   const liveLinks = visible?.links;
@@ -79,6 +82,10 @@ export function NamespaceTopology({ namespace, window }: { namespace: string; wi
         <label className="checkbox">
           <input type="checkbox" checked={params.hideIdle} onChange={(e) => update({ hideIdle: e.target.checked })} />
           <span>Hide idle</span>
+        </label>
+        <label className="checkbox" title="Hide workloads whose requests all succeed (≥ 95 %); both ends of a failing edge stay">
+          <input type="checkbox" checked={params.hideHealthy} onChange={(e) => update({ hideHealthy: e.target.checked })} />
+          <span>Hide healthy</span>
         </label>
         <label>
           <span>Focus</span>

@@ -1,10 +1,11 @@
-// The topology's state in the URL, so a view is a shareable link: `q` (search), `idle=hide`, `focus=<ns/name>`,
+// The topology's state in the URL, so a view is a shareable link: `q` (search), `idle=hide`, `healthy=hide`, `focus=<ns/name>`,
 // `hops` (1–3), `view=k,x,y` (zoom and pan) and `live=1` (live traffic dots). Other parameters (the window) are left as they are.
 import { formatView, parseView, type View } from './view';
 
 export interface TopologyParams {
   readonly search: string;
   readonly hideIdle: boolean;
+  readonly hideHealthy: boolean;
   readonly focus: string | null;
   readonly hops: number;
   readonly view: View | null;
@@ -19,6 +20,7 @@ export function parseTopologyParams(params: URLSearchParams): TopologyParams {
   return {
     search: (params.get('q') ?? '').slice(0, 100),
     hideIdle: params.get('idle') === 'hide',
+    hideHealthy: params.get('healthy') === 'hide',
     focus: params.get('focus') || null,
     hops: (hopChoices as readonly number[]).includes(hops) ? hops : 1,
     view: parseView(params.get('view')),
@@ -32,6 +34,7 @@ export function withTopologyParams(current: URLSearchParams, patch: Partial<Topo
   const set = (key: string, value: string | null) => (value === null ? next.delete(key) : next.set(key, value));
   if (patch.search !== undefined) set('q', patch.search === '' ? null : patch.search);
   if (patch.hideIdle !== undefined) set('idle', patch.hideIdle ? 'hide' : null);
+  if (patch.hideHealthy !== undefined) set('healthy', patch.hideHealthy ? 'hide' : null);
   if (patch.focus !== undefined) set('focus', patch.focus);
   if (patch.hops !== undefined) set('hops', patch.hops === 1 ? null : String(patch.hops));
   if (patch.view !== undefined) set('view', patch.view === null ? null : formatView(patch.view));
