@@ -12,6 +12,8 @@ const gzipBody = '\x1f\x8b\x08coded';
 /** Canned responses by request path. */
 const responses: Record<string, string> = {
   '/gzip': `HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n${gzipBody}`,
+  // What a HEAD request gets: the GET response's fields, no body.
+  '/head': 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n',
   '/both': 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n',
   '/both-unchunked': 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\nTransfer-Encoding: gzip\r\n\r\nabc',
 };
@@ -44,9 +46,9 @@ afterAll(async () => {
 });
 
 /** One request on a fresh connection; what came back once the proxy closed it (or after it went quiet). */
-async function exchange(path: string, version: '1.0' | '1.1'): Promise<string> {
+async function exchange(path: string, version: '1.0' | '1.1', method = 'GET'): Promise<string> {
   const conn = await rawConnect(proxy.inboundAddr);
-  conn.socket.write(`GET ${path} HTTP/${version}\r\nHost: x\r\nConnection: close\r\n\r\n`);
+  conn.socket.write(`${method} ${path} HTTP/${version}\r\nHost: x\r\nConnection: close\r\n\r\n`);
   await conn.ended;
   conn.socket.destroy();
   return conn.received();
@@ -87,6 +89,12 @@ describe('a response coded other than chunked (close-delimited, RFC 9112 §6.3)'
     expect(got).toMatch(/\r\nTransfer-Encoding: gzip\r\n/);
     expect(got).toMatch(/\r\nconnection: close\r\n/);
     expect(got.endsWith(`\r\n\r\n${gzipBody}`)).toBe(true);
+  });
+
+  it('a HEAD response keeps the Transfer-Encoding the GET response would have (RFC 9110 §9.3.2), with no body', async () => {
+    const got = await exchange('/head', '1.1', 'HEAD');
+    expect(got).toMatch(/\r\nTransfer-Encoding: chunked\r\n/);
+    expect(got.endsWith('\r\n\r\n')).toBe(true);
   });
 
   it('reaches an HTTP/1.0 client as the bytes that came, without a Transfer-Encoding it may not be sent', async () => {
