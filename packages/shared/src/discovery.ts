@@ -21,6 +21,13 @@ export const defaultOpaquePorts: readonly number[] = [25, 587, 3306, 4444, 5432,
  */
 const opaquePortsSchema = z.array(portRangeSchema);
 
+/**
+ * Linkerd's `config.linkerd.io/opaque-ports`, under our prefix. On a pod (template): its app ports that must never
+ * be detected, replacing the proxy's default list (`signalbox inject` passes it to the sidecar). On a Service: its
+ * ports that are opaque. Discovery tells clients' proxies either way, so they forward at once.
+ */
+export const opaquePortsAnnotation = 'config.signalbox.io/opaque-ports';
+
 export const podProxySchema = z.strictObject({
   /** Where meshed peers and plaintext clients reach this pod: the proxy's inbound listener. */
   inbound: hostPortSchema,

@@ -2,7 +2,7 @@
 // on an IP: a Service's cluster IP, else a pod's IP). Pure; built once per registry, so each stream's lookup on
 // every registry change is a map read rather than a scan.
 import { defaultTrustDomain, formatHostPort, parseHostPort, type AddressUpdate, type Registry, type RegistryPod } from '@signalbox/shared';
-import { sameEndpoint, servicePorts, toEndpoint } from './translator.js';
+import { resolveAuthority, sameEndpoint, serviceIsOpaque, servicePorts, toEndpoint } from './translator.js';
 
 export interface AddressIndex {
   lookup(ip: string, port: number): AddressUpdate;
@@ -30,7 +30,10 @@ export function addressIndex(registry: Registry, trustDomain = defaultTrustDomai
       for (const ip of svc.clusterIPs ?? [])
         for (const { port } of servicePorts(svc)) {
           const addr = key(ip, port);
-          if (!services.has(addr)) services.set(addr, { type: 'address', service: `${svc.name}.${ns.name}.svc.cluster.local:${port}` });
+          if (services.has(addr)) continue;
+          const resolution = resolveAuthority(registry, { service: svc.name, namespace: ns.name, port }, trustDomain);
+          const hint = serviceIsOpaque(resolution, svc, port) ? { protocolHint: 'opaque' as const } : {};
+          services.set(addr, { type: 'address', service: `${svc.name}.${ns.name}.svc.cluster.local:${port}`, ...hint });
         }
     for (const pod of ns.pods) {
       const at = { pod, namespace: ns.name };
@@ -53,7 +56,7 @@ export function addressIndex(registry: Registry, trustDomain = defaultTrustDomai
 
 /** Whether a stream that was told `a` must be told `b`. */
 export function sameAddress(a: AddressUpdate, b: AddressUpdate): boolean {
-  if (a.service !== b.service) return false;
+  if (a.service !== b.service || a.protocolHint !== b.protocolHint) return false;
   if (a.endpoint === undefined || b.endpoint === undefined) return a.endpoint === b.endpoint;
   return sameEndpoint(a.endpoint, b.endpoint);
 }

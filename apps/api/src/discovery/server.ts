@@ -1,9 +1,9 @@
 // `GET /v1/destination?v=1|2&authority=…`: one long-lived NDJSON response per watched authority, one
-// DestinationUpdate per line; v=2 adds `profile` messages; an `ip:port` authority gets `address` messages
-// (docs/architecture.md). Streams are tracked so shutdown can end them.
+// DestinationUpdate per line; v=2 adds `profile` messages, v=3 protocol hints; an `ip:port` authority gets `address`
+// messages (docs/architecture.md). Streams are tracked so shutdown can end them.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import net from 'node:net';
-import { destinationGetSchema, parseHostPort, parseServiceAuthority, type DestinationGet, type DestinationUpdate } from '@signalbox/shared';
+import { destinationGetSchema, parseHostPort, parseServiceAuthority, type DestinationGet, type DestinationUpdate, type Endpoint } from '@signalbox/shared';
 import type { DestinationListener, DiscoveryWatcher } from './watcher.js';
 
 export interface DestinationServer {
@@ -35,8 +35,9 @@ export function createDestinationServer({ watcher, onStreamsChanged }: Destinati
       // Discovery waits for no request body; a socket that idles for hours is normal here.
       req.socket.setKeepAlive(true);
       req.socket.setTimeout(0);
+      const hints = request.data.v >= 3;
       const send = (updates: readonly DestinationUpdate[]) => {
-        for (const update of updates) res.write(`${JSON.stringify(update)}\n`);
+        for (const update of updates) res.write(`${JSON.stringify(hints ? update : withoutHints(update))}\n`);
       };
       streams.add(res);
       onStreamsChanged?.(streams.size);
@@ -63,6 +64,25 @@ function subscription(watcher: DiscoveryWatcher, { v, authority }: DestinationGe
   const address = parseHostPort(authority);
   if (address && net.isIP(address.host) !== 0) return (listener) => watcher.subscribeAddress(address, listener);
   return `authority "${authority}" is not "service.namespace[:port]" or "ip:port"`;
+}
+
+/** For streams older than v=3, whose proxies' strict schema would drop an update with a field they do not know. */
+function withoutHints(update: DestinationUpdate): DestinationUpdate {
+  switch (update.type) {
+    case 'add':
+      return { ...update, endpoints: update.endpoints.map(endpointWithoutHint) };
+    case 'address': {
+      const { protocolHint: _, ...rest } = update;
+      return rest.endpoint ? { ...rest, endpoint: endpointWithoutHint(rest.endpoint) } : rest;
+    }
+    default:
+      return update;
+  }
+}
+
+function endpointWithoutHint(endpoint: Endpoint): Endpoint {
+  const { protocolHint: _, ...rest } = endpoint;
+  return rest;
 }
 
 function badRequest(res: ServerResponse, error: string): void {

@@ -29,12 +29,22 @@ export function resolveAuthority(registry: Registry, authority: ServiceAuthority
   if (!ns || !service) return { exists: false };
   const port = servicePorts(service).find((p) => p.port === authority.port);
   const selected = service.pods ? new Set(service.pods) : undefined;
+  const opaque = portInRanges(authority.port, service.opaquePorts ?? []);
   return {
     exists: true,
     endpoints: ns.pods
       .filter((pod) => (selected ? selected.has(pod.name) : pod.deployment === service.deployment) && pod.ready !== false)
-      .map((pod) => toEndpoint(pod, ns.name, service.name, trustDomain, port?.targetPort)),
+      .map((pod) => toEndpoint(pod, ns.name, service.name, trustDomain, port?.targetPort, opaque)),
   };
+}
+
+/**
+ * Whether a client's proxy must treat the service's port as opaque: the service declares it, or a pod behind it
+ * declares its target port (a rollout adding the annotation counts from its first pod: forwarding a detectable
+ * protocol opaque loses only HTTP features, detecting a server-speaks-first one waits out the detect timeout).
+ */
+export function serviceIsOpaque(resolution: Resolution, service: RegistryService, port: number): boolean {
+  return portInRanges(port, service.opaquePorts ?? []) || (resolution.exists && resolution.endpoints.some((e) => e.protocolHint === 'opaque'));
 }
 
 export function servicePorts(service: RegistryService): readonly { port: number; targetPort?: number | undefined }[] {
@@ -45,12 +55,20 @@ export function servicePorts(service: RegistryService): readonly { port: number;
  * A meshed pod is reached through its inbound proxy, whose certificate must name the pod's identity (from its
  * serviceaccount and namespace); an unmeshed one, or a meshed one's skipped inbound port, directly, in plaintext,
  * with no identity (the client proxy labels it `no_tls_reason="not_provided_by_service_discovery"`, as Linkerd's).
- * `targetPort` (a Kubernetes Service port's) replaces the port of the pod's `app` address. A pod whose inbound
+ * `targetPort` (a Kubernetes Service port's) replaces the port of the pod's `app` address. The endpoint is
+ * opaque when `serviceOpaque` (the service declares its port) or the pod declares that app port. A pod whose inbound
  * traffic is redirected to its proxy (`proxy.intercept`) is dialled at that app address: its own rule takes the
  * connection to the inbound listener, whose original destination port picks the app, so HTTP to each of a pod's
  * ports reaches its own app and pooled peer connections (keyed by address) never mix them.
  */
-export function toEndpoint(pod: RegistryPod, namespace: string, service: string, trustDomain = defaultTrustDomain, targetPort?: number): Endpoint {
+export function toEndpoint(
+  pod: RegistryPod,
+  namespace: string,
+  service: string,
+  trustDomain = defaultTrustDomain,
+  targetPort?: number,
+  serviceOpaque = false,
+): Endpoint {
   const labels: EndpointLabels = {
     namespace,
     service,
@@ -61,8 +79,10 @@ export function toEndpoint(pod: RegistryPod, namespace: string, service: string,
     ...ownerLabel(pod),
   };
   const app = targetPort === undefined ? pod.app : withPort(pod.app, targetPort);
+  const appPort = portOf(app) ?? 0;
+  const hint = serviceOpaque || portInRanges(appPort, pod.opaquePorts ?? []) ? { protocolHint: 'opaque' as const } : {};
   // A skipped port's traffic reaches the app around the proxy, which could not terminate mTLS for it.
-  if (!pod.proxy || portInRanges(portOf(app) ?? 0, pod.proxy.skipInboundPorts ?? [])) return { addr: app, meshed: false, labels };
+  if (!pod.proxy || portInRanges(appPort, pod.proxy.skipInboundPorts ?? [])) return { addr: app, meshed: false, labels, ...hint };
   return {
     addr: pod.proxy.intercept ? app : pod.proxy.inbound,
     meshed: true,
@@ -70,6 +90,7 @@ export function toEndpoint(pod: RegistryPod, namespace: string, service: string,
     identity: identityName({ serviceAccount: pod.serviceAccount, namespace, trustDomain }),
     // Named in the opaque transport header, so the peer's inbound proxy knows which local app the bytes are for.
     appPort: portOf(app),
+    ...hint,
   };
 }
 
@@ -113,6 +134,7 @@ export function sameEndpoint(a: Endpoint, b: Endpoint): boolean {
     a.meshed === b.meshed &&
     a.identity === b.identity &&
     a.appPort === b.appPort &&
+    a.protocolHint === b.protocolHint &&
     sameLabels(a.labels, b.labels)
   );
 }

@@ -1,7 +1,7 @@
 // Discovery state: the registry in force and the streams watching an authority in it. A new registry is
 // translated into per-subscriber diffs here; the HTTP layer (discovery/server.ts) only manages streams. Where the
 // registry comes from is a DiscoverySource: the registry file on one machine, the Kubernetes API in a cluster.
-import type { AddressUpdate, DestinationUpdate, HostPort, Profile, Registry, ServiceAuthority } from '@signalbox/shared';
+import type { AddressUpdate, DestinationGet, DestinationUpdate, HostPort, Profile, Registry, ServiceAuthority } from '@signalbox/shared';
 import { addressIndex, sameAddress, type AddressIndex } from './address-index.js';
 import { resolveProfile, sameProfile } from './profile-translator.js';
 import { resolveAuthority, translate, type Resolution } from './translator.js';
@@ -15,9 +15,9 @@ export interface DiscoveryWatcher {
   update(registry: Registry): void;
   /**
    * Calls `listener` at once with the current state (never empty), then with each diff; returns unsubscribe.
-   * `version` 2 streams also get the service's profile: first, and again whenever it changes.
+   * `version` 2 (and later) streams also get the service's profile: first, and again whenever it changes.
    */
-  subscribe(authority: ServiceAuthority, listener: DestinationListener, version?: 1 | 2): () => void;
+  subscribe(authority: ServiceAuthority, listener: DestinationListener, version?: DestinationGet['v']): () => void;
   /** An intercepted connection's original destination: what it is at once, then each change of answer. */
   subscribeAddress(address: HostPort, listener: DestinationListener): () => void;
   readonly subscriberCount: number;
@@ -27,7 +27,7 @@ interface Subscription {
   readonly authority: ServiceAuthority;
   readonly listener: DestinationListener;
   last: Resolution;
-  /** v=2 streams only. */
+  /** v≥2 streams only. */
   profile: Profile | undefined;
 }
 
@@ -69,7 +69,7 @@ export function createDiscoveryWatcher(initial: Registry, trustDomain?: string):
       }
     },
     subscribe(authority, listener, version = 1) {
-      const profile = version === 2 ? resolveProfile(current, authority) : undefined;
+      const profile = version >= 2 ? resolveProfile(current, authority) : undefined;
       const sub: Subscription = { authority, listener, last: resolveAuthority(current, authority, trustDomain), profile };
       subscriptions.add(sub);
       // The profile first: a proxy then routes the very first request by it.

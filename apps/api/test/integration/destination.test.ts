@@ -86,7 +86,7 @@ describe('destination stream', () => {
 
   it.each([
     ['?authority=books.demo:7000', /v: /],
-    ['?v=3&authority=books.demo:7000', /v: /],
+    ['?v=4&authority=books.demo:7000', /v: /],
     ['?v=1', /authority: /],
     ['?v=1&authority=not-an-authority', /authority "not-an-authority"/],
     ['?v=1&authority=localhost:7000', /is not "service.namespace\[:port\]" or "ip:port"/],

@@ -1,5 +1,5 @@
 // A test client for `GET /v1/destination`: reads NDJSON lines, validates each with the shared schema, queues them.
-import { destinationPath, destinationUpdateSchema, type DestinationUpdate } from '@signalbox/shared';
+import { destinationPath, destinationUpdateSchema, type DestinationGet, type DestinationUpdate } from '@signalbox/shared';
 import { eventually } from '@signalbox/launch';
 
 export interface DestinationStream {
@@ -10,8 +10,8 @@ export interface DestinationStream {
   close(): void;
 }
 
-/** `version` 2 streams also carry `profile` messages. */
-export async function openDestinationStream(apiAddr: string, authority: string, version: 1 | 2 = 1): Promise<DestinationStream> {
+/** `version` 2 streams also carry `profile` messages; 3, protocol hints. */
+export async function openDestinationStream(apiAddr: string, authority: string, version: DestinationGet['v'] = 1): Promise<DestinationStream> {
   const abort = new AbortController();
   const url = `http://${apiAddr}${destinationPath}?v=${version}&authority=${encodeURIComponent(authority)}`;
   const res = await fetch(url, { signal: abort.signal });

@@ -2,7 +2,7 @@
 // the registry file gives (namespaces → pods → services), so everything downstream is shared. Linkerd's
 // destination watcher does the same job (pod owner, meshed, readiness from EndpointSlice conditions).
 import type { V1EndpointSlice, V1OwnerReference, V1Pod, V1Service } from '@kubernetes/client-node';
-import { formatHostPort, validPortRanges, type OwnerKind, type Registry, type RegistryNamespace, type RegistryPod, type RegistryService } from '@signalbox/shared';
+import { formatHostPort, opaquePortsAnnotation, portInRanges, validPortRanges, type OwnerKind, type Registry, type RegistryNamespace, type RegistryPod, type RegistryService } from '@signalbox/shared';
 
 /** The sidecar `signalbox inject` adds; a pod with it is meshed. */
 export const proxyContainerName = 'signalbox-proxy';
@@ -22,6 +22,16 @@ export const proxyPorts = {
  * on the pod template, so discovery knows those ports are not behind the proxy.
  */
 export const skipInboundPortsAnnotation = 'config.signalbox.io/skip-inbound-ports';
+
+/**
+ * A Service port's `appProtocol` as Linkerd reads it: `http` and `kubernetes.io/h2c` are HTTP, detected as usual;
+ * any other value (`signalbox.io/opaque`, `linkerd.io/tcp`, `mysql`…) names a protocol the proxy cannot detect.
+ */
+export function appProtocolIsOpaque(appProtocol: string | undefined): boolean {
+  if (appProtocol === undefined || appProtocol === '') return false;
+  const p = appProtocol.toLowerCase();
+  return p !== 'http' && p !== 'kubernetes.io/h2c';
+}
 
 export interface Owner {
   readonly kind: OwnerKind;
@@ -125,6 +135,7 @@ export function toRegistryPod(pod: V1Pod, owner: Owner, ready: boolean): Registr
   const intercepted = pod.spec?.initContainers?.some((c) => c.name === initContainerName) ?? false;
   // Entries that are not ports or ranges are ignored, as Linkerd's destination ignores them.
   const skipInboundPorts = validPortRanges(pod.metadata?.annotations?.[skipInboundPortsAnnotation] ?? '');
+  const opaque = pod.metadata?.annotations?.[opaquePortsAnnotation];
   return {
     name,
     deployment: owner.name,
@@ -143,6 +154,8 @@ export function toRegistryPod(pod: V1Pod, owner: Owner, ready: boolean): Registr
           },
         }
       : {}),
+    // Present, even empty: the annotation replaces the default list.
+    ...(opaque === undefined ? {} : { opaquePorts: validPortRanges(opaque) }),
     ready,
   };
 }
@@ -155,13 +168,15 @@ export function toRegistryPod(pod: V1Pod, owner: Owner, ready: boolean): Registr
 export function toRegistryService(service: V1Service, slices: readonly V1EndpointSlice[], owners: ReadonlyMap<string, string>): RegistryService | undefined {
   const name = service.metadata?.name;
   if (!name || service.spec?.type === 'ExternalName') return undefined;
-  const ports = (service.spec?.ports ?? [])
-    .filter((p) => (p.protocol ?? 'TCP') === 'TCP')
-    .map((p) => {
-      const fromSlice = slices.flatMap((s) => s.ports ?? []).find((sp) => (sp.name ?? '') === (p.name ?? '') && sp.port !== undefined)?.port;
-      const targetPort = fromSlice ?? (typeof p.targetPort === 'number' ? p.targetPort : p.targetPort === undefined ? p.port : undefined);
-      return { port: p.port, ...(targetPort === undefined ? {} : { targetPort }) };
-    });
+  const tcp = (service.spec?.ports ?? []).filter((p) => (p.protocol ?? 'TCP') === 'TCP');
+  const ports = tcp.map((p) => {
+    const fromSlice = slices.flatMap((s) => s.ports ?? []).find((sp) => (sp.name ?? '') === (p.name ?? '') && sp.port !== undefined)?.port;
+    const targetPort = fromSlice ?? (typeof p.targetPort === 'number' ? p.targetPort : p.targetPort === undefined ? p.port : undefined);
+    return { port: p.port, ...(targetPort === undefined ? {} : { targetPort }) };
+  });
+  // Only the service's own ports: the annotation is often the pods' list copied, naming ports the service lacks.
+  const annotated = validPortRanges(service.metadata?.annotations?.[opaquePortsAnnotation] ?? '');
+  const opaquePorts = tcp.filter((p) => portInRanges(p.port, annotated) || appProtocolIsOpaque(p.appProtocol)).map((p) => String(p.port));
   const [first] = ports;
   if (!first) return undefined;
   const pods = [...new Set(slices.flatMap((s) => (s.endpoints ?? []).flatMap((e) => (e.targetRef?.kind === 'Pod' && e.targetRef.name ? [e.targetRef.name] : []))))].sort();
@@ -173,7 +188,15 @@ export function toRegistryService(service: V1Service, slices: readonly V1Endpoin
   const deployment = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]?.[0] ?? '';
   // A headless service's clusterIP is "None": it has no virtual IP, its pods are called by their own.
   const clusterIPs = (service.spec?.clusterIPs ?? [service.spec?.clusterIP ?? '']).filter((ip) => ip !== '' && ip !== 'None');
-  return { name, port: first.port, deployment, ports, pods, ...(clusterIPs.length > 0 ? { clusterIPs } : {}) };
+  return {
+    name,
+    port: first.port,
+    deployment,
+    ports,
+    pods,
+    ...(clusterIPs.length > 0 ? { clusterIPs } : {}),
+    ...(opaquePorts.length > 0 ? { opaquePorts } : {}),
+  };
 }
 
 /** The whole model, namespaces and their contents sorted by name so equal clusters give equal models. */
