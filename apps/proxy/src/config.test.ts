@@ -69,6 +69,10 @@ describe('parseConfig', () => {
     expect(parseConfig(['--opaque-ports=6379, 3306'], {}).opaquePorts).toEqual([6379, 3306]);
     expect(parseConfig(['--opaque-ports='], {}).opaquePorts).toEqual([]);
     expect(() => parseConfig(['--opaque-ports=70000'], {})).toThrow('--opaque-ports');
+    // The pod's annotation, as inject passes it: ranges expand, and the list replaces the default one.
+    expect(parseConfig([], { SIGNALBOX_OPAQUE_PORTS: '7000, 9000-9003' }).opaquePorts).toEqual([7000, 9000, 9001, 9002, 9003]);
+    expect(() => parseConfig([], { SIGNALBOX_OPAQUE_PORTS: '7000,mysql' })).toThrow('--opaque-ports (SIGNALBOX_OPAQUE_PORTS): "mysql" is not a port or a range like 8000-8010');
+    expect(() => parseConfig(['--opaque-ports=9003-9000'], {})).toThrow('"9003-9000" is not a port or a range');
   });
 
   it('collects repeatable listen=target flags; flags replace the env list', () => {

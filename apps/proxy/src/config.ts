@@ -1,7 +1,6 @@
 // Proxy configuration: flags (`--inbound=host:port`) win over environment variables, parsed once with zod.
-import { cidrListSchema, defaultClusterNetworks, defaultTrustDomain, hostPortSchema, identityName, identityNameSchema, resourceNameSchema, tapServiceIdentity, trustDomainSchema } from '@signalbox/shared';
+import { cidrListSchema, defaultClusterNetworks, defaultOpaquePorts, defaultTrustDomain, hostPortSchema, parsePortRanges, identityName, identityNameSchema, resourceNameSchema, tapServiceIdentity, trustDomainSchema } from '@signalbox/shared';
 import { z } from 'zod';
-import { defaultOpaquePorts } from './detect/detect.js';
 
 const ms = (def: number) => z.coerce.number().int().min(1).max(3_600_000).default(def);
 const port = z.number().int().min(1).max(65535);
@@ -37,6 +36,24 @@ const inboundRouteFlag = z.union([
 const portList = z
   .union([z.string().transform((v) => v.split(',').map((p) => p.trim()).filter(Boolean).map(Number)), z.array(z.number())])
   .pipe(z.array(port));
+/**
+ * Ports and ranges, as the `config.signalbox.io/opaque-ports` annotation writes them (`3306,7000-7010`) and inject
+ * passes them on, expanded to the ports they cover.
+ */
+const portRangeList = z.preprocess((v, ctx) => {
+  if (typeof v !== 'string') return v;
+  try {
+    return parsePortRanges(v).flatMap(expandRange);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: (err as Error).message });
+    return z.NEVER;
+  }
+}, z.array(port));
+
+function expandRange(range: string): number[] {
+  const [lo, hi = lo] = range.split('-').map(Number) as [number, number?];
+  return Array.from({ length: hi - lo + 1 }, (_, i) => lo + i);
+}
 
 export const configSchema = z.strictObject({
   outbound: hostPortSchema.default('127.0.0.1:4140'),
@@ -53,8 +70,11 @@ export const configSchema = z.strictObject({
   discoveryIdleTimeout: ms(60_000),
   /** Protocol detection's single read waits this long; then the connection is opaque TCP (Linkerd: 10 s). */
   detectTimeout: ms(10_000),
-  /** Destination ports that skip detection (server-speaks-first protocols); Linkerd's default list. */
-  opaquePorts: portList.default([...defaultOpaquePorts]),
+  /**
+   * Destination ports (or ranges) that skip detection (server-speaks-first protocols): Linkerd's default list
+   * unless given, as inject gives the pod's `config.signalbox.io/opaque-ports`, which replaces it.
+   */
+  opaquePorts: portRangeList.default([...defaultOpaquePorts]),
   /**
    * How outbound carries HTTP/1 requests to meshed peers: pooled HTTP/1.1 keep-alive sockets, or multiplexed on
    * one HTTP/2 connection per peer (Linkerd's orig-proto upgrade). `npm run bench` compares the two.

@@ -1,6 +1,7 @@
 // Outbound composition root, in flow order: accept (the app's HTTP proxy listener | a connection iptables
 // redirected here, whose original destination is its target (--intercept): discovery says whether that ip:port is a
-// service, a pod or outside the mesh | a fixed-destination TCP listener) → detect → http server (CONNECT opens a tunnel whose content is detected again) → logical (authority;
+// service, a pod or outside the mesh | a fixed-destination TCP listener) → detect (skipped for opaque ports and for
+// destinations discovery marks opaque, asked first) → http server (CONNECT opens a tunnel whose content is detected again) → logical (authority;
 // profile routes, retries, timeouts, traffic split: app/logical.ts) → concrete (discovery + balancer with failure
 // accrual, failfast | direct IP forward) → endpoint (pool, metrics; mTLS to meshed peers when identity is on:
 // app/endpoint-connect.ts) | opaque forward (to a meshed peer: mTLS + transport header).
@@ -11,7 +12,7 @@ import type { Balancer, BalancerKind } from '../balance/balancer.js';
 import { chooseEndpoint } from '../balance/failfast.js';
 import { P2c } from '../balance/p2c.js';
 import { RoundRobin } from '../balance/round-robin.js';
-import { detect, type DetectOptions } from '../detect/detect.js';
+import { detect, type Detected, type DetectOptions } from '../detect/detect.js';
 import { replay } from '../detect/peek.js';
 import type { Discovery } from '../discovery/cache.js';
 import type { Resolution } from '../discovery/resolution.js';
@@ -186,8 +187,7 @@ export function createOutbound(deps: OutboundDeps) {
     // Asked now, so the answer (cached per ip:port) is usually in by the time detection is done.
     const orig: OrigDst = deps.inClusterNetworks(authority.host) ? { authority, address: discovery.resolve(authority.authority) } : { authority };
     const via: Via = { orig };
-    // Opaque ports are the original destination's (server-speaks-first protocols skip detection).
-    detect(socket, authority.port, deps.detect, (d) => {
+    const next = (d: Detected) => {
       switch (d.protocol) {
         case 'http1':
           return serveHttp(socket, d.first, via);
@@ -198,6 +198,22 @@ export function createOutbound(deps: OutboundDeps) {
         case 'opaque':
           void interceptedOpaque(socket, orig, d.first);
       }
+    };
+    // Opaque ports are the original destination's, and so is what discovery says of it.
+    withProtocolHint(socket, authority.port, orig.address, (isOpaque) => detect(socket, authority.port, deps.detect, next, EMPTY, isOpaque));
+  }
+
+  /**
+   * Calls `then` with whether discovery marks the destination opaque, once `resolution` has answered (Linkerd
+   * discovers before it detects): a server-speaks-first protocol is then forwarded at once instead of after the
+   * detect timeout. Waits at most the failfast timeout, and not at all when the port is opaque anyway, when
+   * discovery has answered before, or when there is nothing to ask (`resolution` undefined).
+   */
+  function withProtocolHint(socket: net.Socket, port: number, resolution: Resolution | undefined, then: (opaque: boolean) => void): void {
+    if (resolution === undefined || deps.detect.opaquePorts.has(port)) return then(false);
+    if (resolution.status !== 'pending') return then(resolution.opaque);
+    void resolution.answered(deps.failfastTimeoutMs).then(() => {
+      if (!socket.destroyed) then(resolution.opaque);
     });
   }
 
@@ -232,24 +248,21 @@ export function createOutbound(deps: OutboundDeps) {
 
   // === detect a connection with a known destination (fixed listener, CONNECT tunnel) ===
   function tunnel(socket: net.Socket, logical: RequestAuthority, prior: Buffer): void {
-    detect(
-      socket,
-      logical.port,
-      deps.detect,
-      (d) => {
-        switch (d.protocol) {
-          case 'http1':
-            return serveHttp(socket, d.first, { fixed: logical });
-          case 'http2':
-            replay(socket, d.first);
-            return h2(socket, { fixed: logical });
-          case 'tls':
-          case 'opaque':
-            void opaque(socket, logical, d.first);
-        }
-      },
-      prior,
-    );
+    const next = (d: Detected) => {
+      switch (d.protocol) {
+        case 'http1':
+          return serveHttp(socket, d.first, { fixed: logical });
+        case 'http2':
+          replay(socket, d.first);
+          return h2(socket, { fixed: logical });
+        case 'tls':
+        case 'opaque':
+          void opaque(socket, logical, d.first);
+      }
+    };
+    // A service is asked about (its endpoints are needed anyway); an IP literal has only the port to go by.
+    const resolution = isIpLiteral(logical.host) ? undefined : resolve(logical);
+    withProtocolHint(socket, logical.port, resolution, (isOpaque) => detect(socket, logical.port, deps.detect, next, prior, isOpaque));
   }
 
   function serveHttp(socket: net.Socket, first: Buffer, via: Via): void {

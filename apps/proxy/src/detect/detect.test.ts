@@ -28,6 +28,15 @@ describe('detect', () => {
     expect(socket.readableLength).toBe(6);
   });
 
+  it('skips detection without reading when discovery hints the destination is opaque, on any port', () => {
+    const socket = fakeSocket();
+    socket.write('GET / HTTP/1.1\r\n');
+    const seen: Detected[] = [];
+    detect(socket, 7000, options, (d) => seen.push(d), undefined, true);
+    expect(seen).toEqual([{ protocol: 'opaque', first: Buffer.alloc(0), timedOut: false, skipped: true }]);
+    expect(socket.readableLength).toBe(16);
+  });
+
   it('classifies bytes already read (after a CONNECT head) without another read', () => {
     const socket = fakeSocket();
     const prior = Buffer.from('GET / HTTP/1.1\r\n');

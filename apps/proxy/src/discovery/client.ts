@@ -1,5 +1,6 @@
-// One destination stream: GET {controlPlane}/v1/destination?v=2&authority=… answered with NDJSON updates: endpoint
-// updates and (v=2) the service's profile, or for an `ip:port` authority what that address is. Each line is parsed with the shared schema (bad lines are skipped and
+// One destination stream: GET {controlPlane}/v1/destination?v=3&authority=… answered with NDJSON updates: endpoint
+// updates and (v≥2) the service's profile, or for an `ip:port` authority what that address is; v=3 adds protocol
+// hints. Each line is parsed with the shared schema (bad lines are skipped and
 // logged); the stream reconnects with backoff whenever it ends or fails, and the Resolution keeps its stale set
 // until the next first message.
 import type { IncomingMessage } from 'node:http';
@@ -34,7 +35,7 @@ export class DestinationStream {
 
   async #run(): Promise<void> {
     const url = new URL(destinationPath, this.options.controlPlaneUrl);
-    url.searchParams.set('v', '2');
+    url.searchParams.set('v', '3');
     url.searchParams.set('authority', this.resolution.authority);
     try {
       const res = await controlPlaneRequest(url, { signal: this.#abort.signal });

@@ -47,6 +47,26 @@ describe('Resolution', () => {
     expect([r.status, r.address]).toEqual(['resolved', { type: 'address', endpoint: ep('10.0.0.1:4143') }]);
   });
 
+  it('is opaque when an address answer, its endpoint, or any endpoint of a service carries the hint', () => {
+    const hinted = { ...ep('a:1'), protocolHint: 'opaque' as const };
+    const address = new Resolution('10.96.0.10:7000');
+    expect(address.opaque).toBe(false);
+    address.applyAddress({ type: 'address', service: 'db.demo.svc.cluster.local:7000', protocolHint: 'opaque' });
+    expect(address.opaque).toBe(true);
+    address.applyAddress({ type: 'address', service: 'db.demo.svc.cluster.local:7000' });
+    expect(address.opaque).toBe(false);
+    address.applyAddress({ type: 'address', endpoint: hinted });
+    expect(address.opaque).toBe(true);
+
+    const service = new Resolution('db.demo:7000');
+    service.apply(add('b:1'), true);
+    expect(service.opaque).toBe(false);
+    service.apply({ type: 'add', endpoints: [hinted] }, false);
+    expect(service.opaque).toBe(true);
+    service.apply({ type: 'remove', addrs: ['a:1'] }, false);
+    expect(service.opaque).toBe(false);
+  });
+
   it('answered: at once when resolved, on the first answer or failure, else after the timeout', async () => {
     vi.useFakeTimers();
     try {

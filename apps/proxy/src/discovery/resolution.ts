@@ -2,8 +2,8 @@
 // semantics): the first message after each (re)connect replaces the set; until it arrives the stale set keeps
 // serving. It also holds the service's profile (v=2 `profile` messages: routes, retries, split), replaced whole by
 // each one. An `ip:port` authority (an intercepted connection's original destination) holds instead what that
-// address is: a service, one endpoint, or nothing in the mesh. Pure state plus change listeners; the stream lives
-// in client.ts.
+// address is: a service, one endpoint, or nothing in the mesh. Either says whether the destination is opaque
+// (protocol hints). Pure state plus change listeners; the stream lives in client.ts.
 import type { AddressUpdate, EndpointUpdate, Endpoint, Profile } from '@signalbox/shared';
 
 export type ResolutionStatus =
@@ -21,6 +21,7 @@ export class Resolution {
   #snapshot: readonly Endpoint[] = [];
   #profile: Profile | undefined;
   #address: AddressUpdate | undefined;
+  #opaque = false;
 
   constructor(readonly authority: string) {}
 
@@ -47,9 +48,19 @@ export class Resolution {
     return this.#address;
   }
 
+  /**
+   * Discovery marks the destination opaque (Linkerd's `ProtocolHint::Opaque`): an address answer says so, or its
+   * endpoint does; a service's, when any endpoint does (a rollout adding the declaration counts from its first
+   * pod: forwarding a detectable protocol opaque loses HTTP features, detecting a server-speaks-first one stalls).
+   */
+  get opaque(): boolean {
+    return this.#opaque;
+  }
+
   /** Each answer replaces the previous one whole; connections read it when they are accepted. */
   applyAddress(address: AddressUpdate): void {
     this.#address = address;
+    this.#opaque = address.protocolHint === 'opaque' || address.endpoint?.protocolHint === 'opaque';
     this.#status = 'resolved';
     this.#notify();
   }
@@ -94,6 +105,7 @@ export class Resolution {
     }
     this.#status = 'resolved';
     this.#snapshot = [...this.#endpoints.values()];
+    this.#opaque = this.#snapshot.some((e) => e.protocolHint === 'opaque');
     this.#notify();
   }
 

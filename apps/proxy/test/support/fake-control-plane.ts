@@ -44,7 +44,7 @@ export async function startFakeControlPlane(listen: string): Promise<FakeControl
     const authority = q.data.authority;
     opened.set(authority, (opened.get(authority) ?? 0) + 1);
     res.writeHead(200, { 'content-type': 'application/x-ndjson' });
-    if (q.data.v === 2) {
+    if (q.data.v >= 2) {
       v2.add(res);
       const profile = profiles.get(authority);
       if (profile) send(res, { type: 'profile', profile });
