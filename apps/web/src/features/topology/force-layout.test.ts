@@ -1,6 +1,6 @@
 // The layout keeps what is placed, places newcomers next to their neighbours, and is deterministic.
 import { describe, expect, it } from 'vitest';
-import { createLayoutCache, layoutGraph, type Point } from './force-layout';
+import { createLayoutCache, layoutGraph, settleLayout, type Point } from './force-layout';
 
 const nodes = (...ids: string[]) => ids.map((id) => ({ id }));
 const link = (source: string, target: string) => ({ source, target });
@@ -34,7 +34,46 @@ describe('layoutGraph', () => {
   });
 });
 
+describe('settleLayout', () => {
+  const ids = nodes('traffic', 'web', 'books', 'authors');
+  const links = [link('traffic', 'web'), link('web', 'books'), link('web', 'authors')];
+  const before = layoutGraph(ids, links, new Map());
+  const drop = { x: before.get('web')!.x + 300, y: before.get('web')!.y };
+  const dragged = new Map([...before, ['web', drop]]);
+
+  it('keeps a pinned node exactly where it was dropped and pulls its neighbours after it', () => {
+    const after = settleLayout(ids, links, dragged, new Map([['web', drop]]));
+    expect(after.get('web')).toEqual(drop);
+    for (const id of ['traffic', 'books', 'authors']) expect(distance(after.get(id)!, drop)).toBeLessThan(distance(before.get(id)!, drop));
+    expect(settleLayout(ids, links, dragged, new Map([['web', drop]]))).toEqual(after);
+  });
+});
+
 describe('createLayoutCache', () => {
+  const structure = [nodes('a', 'b', 'c'), [link('a', 'b'), link('b', 'c')]] as const;
+
+  it('keeps a pin across refreshes, filters and newcomers, until released', () => {
+    const cache = createLayoutCache();
+    const start = cache.layout(...structure);
+    const drop = { x: start.get('a')!.x - 250, y: start.get('a')!.y + 40 };
+    cache.pin('a', drop);
+    expect(cache.isPinned('a')).toBe(true);
+    const settled = cache.layout(...structure);
+    expect(settled.get('a')).toEqual(drop);
+    expect(settled.get('b')).not.toEqual(start.get('b'));
+    // A refresh with equal data, a filter that hides and brings back `a`, and a new workload: `a` does not move.
+    expect(cache.layout(nodes('a', 'b', 'c'), [link('a', 'b'), link('b', 'c')])).toBe(settled);
+    cache.layout(nodes('b', 'c'), [link('b', 'c')]);
+    expect(cache.layout(...structure).get('a')).toEqual(drop);
+    expect(cache.layout(nodes('a', 'b', 'c', 'd'), [link('a', 'b'), link('b', 'c'), link('a', 'd')]).get('a')).toEqual(drop);
+
+    expect(cache.release('a')).toBe(true);
+    expect(cache.isPinned('a')).toBe(false);
+    const released = cache.layout(nodes('a', 'b', 'c', 'd'), [link('a', 'b'), link('b', 'c'), link('a', 'd')]);
+    expect(distance(released.get('a')!, released.get('b')!)).toBeLessThan(distance(drop, settled.get('b')!));
+    expect(cache.release('a')).toBe(false);
+  });
+
   it('answers the same map for the same structure and remembers nodes that come back', () => {
     let clock = 0;
     const cache = createLayoutCache(() => (clock += 5));

@@ -2,21 +2,20 @@
 // The topology, presentational (no data fetching, like Linkerd's NetworkGraphBase, so it renders from fixtures):
 // workloads as nodes, HTTP and TCP edges as arrows sized by RPS and coloured by success rate, each with a text or
 // shape cue too; hover or focus an edge for RPS / success / p99, click a node for its page, an edge for its tap.
-// Zoom with the wheel or the buttons, pan by dragging the background; the parent keeps the view in the URL.
-import { successRateLevel } from '@signalbox/shared';
+// Zoom with the wheel or the buttons, pan by dragging the background; the parent keeps the view in the URL. Drag a
+// node to pin it (use-node-drag.ts); double-click a pinned node to release it.
 import { useRouter } from 'next/navigation';
 import { useEffect, useRef, useState, type MouseEvent, type PointerEvent as ReactPointerEvent, type ReactNode } from 'react';
-import { formatPercent, formatRps } from '../metrics/format';
 import { detailHref, tapHref } from '../../lib/links';
 import { edgeLook, edgeSummary, securityText, splitLabel, type EdgeLevel } from './edge-style';
 import type { FilteredGraph } from './filter-graph';
 import type { Point } from './force-layout';
+import { EXTERNAL_RADIUS, NODE_RADIUS, NodeView } from './node-view';
 import type { GraphLink, GraphNode } from './to-graph';
 import { useForceLayout } from './use-force-layout';
+import { isPlainClick, useNodeDrag } from './use-node-drag';
 import { fitView, panBy, zoomAt, type View } from './view';
 
-const NODE_RADIUS = 14;
-const EXTERNAL_RADIUS = 10;
 /** Above this many edges the per-edge lock glyphs are left out (the hover card still says it). */
 const MAX_LOCKS = 300;
 const levels: readonly EdgeLevel[] = ['good', 'warning', 'poor', 'none', 'tcp'];
@@ -37,7 +36,7 @@ export interface TopologyGraphProps {
 
 export function TopologyGraph({ graph, window, view, onViewChange, height: fixedHeight, overlay }: TopologyGraphProps) {
   const router = useRouter();
-  const positions = useForceLayout(graph.nodes, graph.links);
+  const layout = useForceLayout(graph.nodes, graph.links);
   const containerRef = useRef<HTMLDivElement>(null);
   const svgRef = useRef<SVGSVGElement>(null);
   const [width, setWidth] = useState(800);
@@ -54,7 +53,16 @@ export function TopologyGraph({ graph, window, view, onViewChange, height: fixed
   }, []);
 
   const height = fixedHeight ?? (width < 600 ? 360 : 480);
-  const current = userView ?? fitView(labelBounds(graph.nodes, positions), width, height, 24);
+  const current = userView ?? fitView(labelBounds(graph.nodes, layout.positions), width, height, 24);
+  const nodeDrag = useNodeDrag({
+    svgRef,
+    view: current,
+    layout,
+    holdView: (v) => setUserView((u) => u ?? v),
+    open: (href) => router.push(href),
+  });
+  const { moving } = nodeDrag;
+  const positions = moving ? new Map([...layout.positions, [moving.id, moving.at]]) : layout.positions;
 
   // React's wheel listener is passive; zooming must stop the page from scrolling, so this one is not.
   const viewRef = useRef(current);
@@ -97,7 +105,7 @@ export function TopologyGraph({ graph, window, view, onViewChange, height: fixed
 
   /** Client-side navigation for SVG links (next/link renders HTML anchors only); modified clicks stay native. */
   const navigate = (href: string) => (e: MouseEvent) => {
-    if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
+    if (!isPlainClick(e)) return;
     e.preventDefault();
     router.push(href);
   };
@@ -162,17 +170,21 @@ export function TopologyGraph({ graph, window, view, onViewChange, height: fixed
           </g>
           {overlay?.(positions)}
           <g className="topology-nodes">
-            {graph.nodes.map((node) => (
-              <NodeView
-                key={node.id}
-                node={node}
-                at={positions.get(node.id) ?? { x: 0, y: 0 }}
-                href={detailHref(node.kind, node.namespace, node.name, window)}
-                match={graph.matches.has(node.id)}
-                focus={graph.focus === node.id}
-                onNavigate={navigate}
-              />
-            ))}
+            {graph.nodes.map((node) => {
+              const href = detailHref(node.kind, node.namespace, node.name, window);
+              return (
+                <NodeView
+                  key={node.id}
+                  node={node}
+                  at={positions.get(node.id) ?? { x: 0, y: 0 }}
+                  href={href}
+                  match={graph.matches.has(node.id)}
+                  focus={graph.focus === node.id}
+                  pinned={layout.isPinned(node.id)}
+                  handlers={nodeDrag.handlers(node.id, href)}
+                />
+              );
+            })}
           </g>
         </g>
       </svg>
@@ -192,49 +204,6 @@ export function TopologyGraph({ graph, window, view, onViewChange, height: fixed
         </div>
       )}
     </div>
-  );
-}
-
-function NodeView({
-  node,
-  at,
-  href,
-  match,
-  focus,
-  onNavigate,
-}: {
-  node: GraphNode;
-  at: Point;
-  href: string;
-  match: boolean;
-  focus: boolean;
-  onNavigate: (href: string) => (e: MouseEvent) => void;
-}) {
-  const r = node.external ? EXTERNAL_RADIUS : NODE_RADIUS;
-  const level = successRateLevel(node.successRate);
-  const label = node.external ? `${node.namespace}/${node.name}` : node.name;
-  const detail = node.idle ? 'idle' : node.successRate !== null ? `${formatPercent(node.successRate)} · ${formatRps(node.rps)} rps` : node.external ? 'other namespace' : 'no inbound requests';
-  return (
-    <a
-      href={href}
-      className={`topology-node level-${level}`}
-      data-node={node.name}
-      data-node-id={node.id}
-      data-match={match || undefined}
-      data-focus={focus || undefined}
-      data-external={node.external || undefined}
-      aria-label={`${label}: ${detail}. Open its page.`}
-      onClick={onNavigate(href)}
-    >
-      <circle cx={at.x} cy={at.y} r={r + 6} className="node-halo" />
-      <circle cx={at.x} cy={at.y} r={r} className="node-circle" />
-      <text x={at.x} y={at.y + r + 14} textAnchor="middle" className="node-label">
-        {label}
-      </text>
-      <text x={at.x} y={at.y + r + 27} textAnchor="middle" className="node-detail">
-        {detail}
-      </text>
-    </a>
   );
 }
 

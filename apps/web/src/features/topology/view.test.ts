@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { fitView, formatView, panBy, parseView, zoomAt } from './view';
+import { fitView, formatView, panBy, parseView, toWorld, zoomAt } from './view';
 
 describe('view', () => {
   it('zooms around the pointer: the world point under it stays put', () => {
     const view = { k: 1, x: 100, y: 50 };
     const at = { x: 300, y: 200 };
     const next = zoomAt(view, 2, at);
-    const world = { x: (at.x - view.x) / view.k, y: (at.y - view.y) / view.k };
+    const world = toWorld(view, at);
     expect(next.k).toBe(2);
     expect(world.x * next.k + next.x).toBeCloseTo(at.x);
     expect(world.y * next.k + next.y).toBeCloseTo(at.y);
@@ -15,6 +15,11 @@ describe('view', () => {
   it('clamps the zoom', () => {
     expect(zoomAt({ k: 3, x: 0, y: 0 }, 10, { x: 0, y: 0 }).k).toBe(4);
     expect(zoomAt({ k: 0.2, x: 0, y: 0 }, 0.01, { x: 0, y: 0 }).k).toBe(0.1);
+  });
+
+  it('maps a screen point back to the graph', () => {
+    expect(toWorld({ k: 2, x: 100, y: -50 }, { x: 300, y: 150 })).toEqual({ x: 100, y: 100 });
+    expect(toWorld({ k: 1, x: 0, y: 0 }, { x: 7, y: 8 })).toEqual({ x: 7, y: 8 });
   });
 
   it('pans', () => {

@@ -22,6 +22,11 @@ export function zoomAt(view: View, factor: number, at: Point): View {
   return { k, x: at.x - (at.x - view.x) * f, y: at.y - (at.y - view.y) * f };
 }
 
+/** The graph point drawn at `at` (screen coordinates): where a dragged node goes. */
+export function toWorld(view: View, at: Point): Point {
+  return { x: (at.x - view.x) / view.k, y: (at.y - view.y) / view.k };
+}
+
 export function panBy(view: View, dx: number, dy: number): View {
   return { k: view.k, x: view.x + dx, y: view.y + dy };
 }
