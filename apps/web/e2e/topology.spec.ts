@@ -20,6 +20,18 @@ async function numberIn(locator: Locator): Promise<number> {
   return text === '-' ? Number.NaN : Number.parseFloat(text);
 }
 
+/** Where a node's circle is drawn on the page. */
+async function centre(locator: Locator): Promise<{ x: number; y: number }> {
+  const box = await locator.boundingBox();
+  if (!box) throw new Error('not on screen');
+  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+}
+
+/** Resolves once the topology has polled its edges `times` more times. */
+async function refreshes(page: Page, times: number): Promise<void> {
+  for (let i = 0; i < times; i++) await page.waitForResponse((r) => r.url().includes('/api/trpc/') && r.url().includes('edges'));
+}
+
 /** The demo's three call edges carry traffic once Prometheus has two scrapes of them. */
 async function openTopologyWithTraffic(page: Page, query = ''): Promise<Locator> {
   await page.goto(`/namespaces/demo${query}`);
@@ -77,6 +89,76 @@ test.describe('topology', () => {
     await page.reload();
     await expect(section(page, 'Topology').getByLabel('Focus')).toHaveValue('demo/books');
     await expect(section(page, 'Topology').locator('[data-node]')).toHaveCount(neighbourhood);
+  });
+
+  test('hides healthy workloads but keeps failing ones and both ends of a failing edge, in the URL', async ({ page }) => {
+    const topology = await openTopologyWithTraffic(page);
+    // books fails one request in ten; web's calls to it fail as often (per attempt), though web itself answers ~100 %.
+    await expect(topology.locator('[data-edge="web>books"]')).toHaveClass(/level-(warning|poor)/);
+    await expect(topology.locator('[data-node="web"]')).toHaveClass(/level-good/);
+    await topology.getByLabel('Hide healthy').check();
+    await expect(page).toHaveURL(/[?&]healthy=hide(&|$)/);
+    // authors and traffic succeed (over edges that succeed), stock only carries TCP: nothing failed, so hidden.
+    for (const node of ['authors', 'traffic', 'stock']) await expect(topology.locator(`[data-node="${node}"]`)).toHaveCount(0);
+    for (const node of ['books', 'web']) await expect(topology.locator(`[data-node="${node}"]`)).toBeVisible();
+    await expect(topology.locator('[data-edge="web>books"]')).toBeVisible();
+
+    // The link alone restores it, and it combines with search.
+    await page.reload();
+    const restored = section(page, 'Topology');
+    await expect(restored.getByLabel('Hide healthy')).toBeChecked();
+    await expect(restored.locator('[data-node="books"]')).toBeVisible();
+    await expect(restored.locator('[data-node="authors"]')).toHaveCount(0);
+    await restored.getByRole('searchbox').fill('auth');
+    await expect(restored.locator('[data-state="no-match"]')).toBeVisible();
+
+    await restored.getByRole('searchbox').fill('');
+    await restored.getByLabel('Hide healthy').uncheck();
+    await expect(restored.locator('[data-node="authors"]')).toBeVisible();
+    await expect(page).not.toHaveURL(/healthy=/);
+  });
+
+  test('dragging a node pins it where dropped through refreshes, without opening its page; double-click releases it', async ({ page }) => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    const topology = await openTopologyWithTraffic(page);
+    const listUrl = page.url();
+    const authors = topology.locator('[data-node="authors"]');
+    const circle = authors.locator('.node-circle');
+    const web = topology.locator('[data-node="web"] .node-circle');
+    const webBefore = await web.getAttribute('cx');
+    const start = await centre(circle);
+    const drop = { x: start.x + 90, y: start.y - 70 };
+    await page.mouse.move(start.x, start.y);
+    await page.mouse.down();
+    await page.mouse.move(drop.x, drop.y, { steps: 8 });
+    await page.mouse.up();
+
+    await expect(authors).toHaveAttribute('data-pinned', 'true');
+    // authors' neighbour settles after it (a refresh alone never moves a placed node).
+    expect(await web.getAttribute('cx')).not.toBe(webBefore);
+    const dropped = await centre(circle);
+    expect(Math.abs(dropped.x - drop.x)).toBeLessThan(2);
+    expect(Math.abs(dropped.y - drop.y)).toBeLessThan(2);
+    const at = { cx: await circle.getAttribute('cx'), cy: await circle.getAttribute('cy') };
+    await refreshes(page, 2);
+    expect(page.url()).toBe(listUrl);
+    expect({ cx: await circle.getAttribute('cx'), cy: await circle.getAttribute('cy') }).toEqual(at);
+
+    // Panning the background still moves the whole view, the pinned node with it.
+    const svg = await topology.locator('svg.topology-svg').boundingBox();
+    await page.mouse.move(svg!.x + 8, svg!.y + svg!.height - 8);
+    await page.mouse.down();
+    await page.mouse.move(svg!.x + 48, svg!.y + svg!.height - 28, { steps: 4 });
+    await page.mouse.up();
+    await expect(page).toHaveURL(/[?&]view=/);
+    const panned = await centre(circle);
+    expect(Math.abs(panned.x - (dropped.x + 40))).toBeLessThan(2);
+    expect(Math.abs(panned.y - (dropped.y - 20))).toBeLessThan(2);
+
+    await circle.dblclick();
+    await expect(authors).not.toHaveAttribute('data-pinned');
+    await refreshes(page, 1);
+    expect(new URL(page.url()).pathname).toBe('/namespaces/demo');
   });
 
   test('clicking an edge opens the tap view filtered to that edge', async ({ page }) => {
