@@ -159,6 +159,16 @@ test.describe('topology', () => {
     await expect(authors).not.toHaveAttribute('data-pinned');
     await refreshes(page, 1);
     expect(new URL(page.url()).pathname).toBe('/namespaces/demo');
+
+    // A single click on a pinned node still opens its page, once no second click follows.
+    const again = await centre(circle);
+    await page.mouse.move(again.x, again.y);
+    await page.mouse.down();
+    await page.mouse.move(again.x - 60, again.y + 30, { steps: 4 });
+    await page.mouse.up();
+    await expect(authors).toHaveAttribute('data-pinned', 'true');
+    await circle.click();
+    await expect(page).toHaveURL(/\/namespaces\/demo\/deployment\/authors\?/);
   });
 
   test('clicking an edge opens the tap view filtered to that edge', async ({ page }) => {
