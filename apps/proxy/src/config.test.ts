@@ -71,6 +71,9 @@ describe('parseConfig', () => {
     expect(() => parseConfig(['--opaque-ports=70000'], {})).toThrow('--opaque-ports');
     // The pod's annotation, as inject passes it: ranges expand, and the list replaces the default one.
     expect(parseConfig([], { SIGNALBOX_OPAQUE_PORTS: '7000, 9000-9003' }).opaquePorts).toEqual([7000, 9000, 9001, 9002, 9003]);
+    // An empty annotation replaces the default list with nothing; other empty settings still mean "not set".
+    expect(parseConfig([], { SIGNALBOX_OPAQUE_PORTS: '' }).opaquePorts).toEqual([]);
+    expect(parseConfig([], { SIGNALBOX_DETECT_TIMEOUT_MS: '' }).detectTimeout).toBe(10_000);
     expect(() => parseConfig([], { SIGNALBOX_OPAQUE_PORTS: '7000,mysql' })).toThrow('--opaque-ports (SIGNALBOX_OPAQUE_PORTS): "mysql" is not a port or a range like 8000-8010');
     expect(() => parseConfig(['--opaque-ports=9003-9000'], {})).toThrow('"9003-9000" is not a port or a range');
   });

@@ -228,6 +228,9 @@ const options: Record<string, [keyof ProxyConfig, string]> = {
 /** Flags that may be given more than once (the env var then holds a comma-separated list). */
 const repeatable = new Set<keyof ProxyConfig>(['outboundTcp', 'inboundRoutes']);
 
+/** Settings whose empty env value means an empty list, not the default (the pod's `opaque-ports: ""`). */
+const emptyIsAValue = new Set<keyof ProxyConfig>(['opaquePorts']);
+
 /** Flags that may stand alone (`--intercept` is `--intercept=true`). */
 const booleans = new Set<keyof ProxyConfig>(['intercept']);
 
@@ -239,7 +242,7 @@ export function parseConfig(argv: readonly string[], env: Readonly<Record<string
   const raw: Record<string, string | string[]> = {};
   for (const [, [key, envName]] of Object.entries(options)) {
     const v = env[envName];
-    if (v !== undefined && v !== '') raw[key] = repeatable.has(key) ? v.split(',') : v;
+    if (v !== undefined && (v !== '' || emptyIsAValue.has(key))) raw[key] = repeatable.has(key) ? v.split(',') : v;
   }
   const flagged = new Set<string>();
   for (let i = 0; i < argv.length; i++) {

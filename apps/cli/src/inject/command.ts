@@ -1,7 +1,7 @@
 // `signalbox inject [files|dirs|-]…`: prints the manifests with the proxy added to every workload's pod template
 // (pipe it to `kubectl apply -f -`); a line per workload on stderr. Invalid input: exit 1, nothing on stdout.
 import { KubeConfigError, loadKubeConfig } from '@signalbox/api';
-import { defaultClusterNetworks, parsePortRanges } from '@signalbox/shared';
+import { defaultClusterNetworks, defaultOpaquePorts, parsePortRanges } from '@signalbox/shared';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { clusterNetworksArgument, ClusterNetworksError, readClusterNetworks } from '../kube/cluster-networks.js';
 import { defaultImageRegistry, defaultNamespace } from '../kube/mesh.js';
@@ -16,6 +16,7 @@ interface InjectOptions {
   trustDomain: string;
   skipInboundPorts: string[];
   skipOutboundPorts: string[];
+  opaquePorts: string[];
   clusterNetworks?: string[];
 }
 
@@ -26,6 +27,12 @@ export function addInjectCommand(program: Command): void {
     .argument('[paths...]', 'manifest files or directories; "-" or none reads stdin')
     .option('--skip-inbound-ports <ports>', 'ports (or ranges) whose inbound traffic bypasses the proxy', ports, [])
     .option('--skip-outbound-ports <ports>', 'ports (or ranges) whose outbound traffic bypasses the proxy', ports, [])
+    .option(
+      '--opaque-ports <ports>',
+      `the pods’ ports (or ranges) that speak a server-speaks-first or other undetectable protocol; with the template’s config.signalbox.io/opaque-ports, they replace the default list (${defaultOpaquePorts.join(',')})`,
+      ports,
+      [],
+    )
     .option(
       '--cluster-networks <cidrs>',
       'where the cluster’s pods and services live: proxies ask discovery only about these (default: install’s, read from the cluster; with --identity-trust-anchors-file, Linkerd’s)',
@@ -53,6 +60,7 @@ export function addInjectCommand(program: Command): void {
           trustDomain: options.trustDomain,
           skipInboundPorts: options.skipInboundPorts,
           skipOutboundPorts: options.skipOutboundPorts,
+          opaquePorts: options.opaquePorts,
           clusterNetworks,
         });
         process.stdout.write(yaml);

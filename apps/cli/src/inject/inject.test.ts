@@ -20,6 +20,20 @@ const options: ProxySpecOptions = {
 const podSpec = { containers: [{ name: 'app', image: 'a', ports: [{ containerPort: 7000 }] }] };
 const template = { metadata: { labels: { app: 'x' } }, spec: podSpec };
 
+/** A Deployment whose pod template carries `annotations`, and its template once injected. */
+const deployment = (annotations?: Record<string, string>) => ({
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name: 'w' },
+  spec: { template: { ...template, metadata: { ...template.metadata, ...(annotations ? { annotations } : {}) } } },
+});
+type Annotated = {
+  spec: {
+    template: { metadata: { annotations: Record<string, string> }; spec: { initContainers: { args: string[] }[]; containers: { name: string; env?: { name: string; value?: string }[] }[] } };
+  };
+};
+const injected = (o: unknown) => (o as Annotated).spec.template;
+
 type Injected = { spec: { containers: { name: string; env?: { name: string; value?: string }[] }[]; initContainers: { name: string }[]; volumes: { name: string }[] }; metadata: { labels?: Record<string, string> } };
 
 describe('injectObject', () => {
@@ -60,20 +74,44 @@ describe('injectObject', () => {
   });
 
   it('records the skipped inbound ports on the pod template, adding those its annotation already names', () => {
-    type Annotated = { spec: { template: { metadata: { annotations: Record<string, string> }; spec: { initContainers: { args: string[] }[] } } } };
-    const deployment = (annotations?: Record<string, string>) => ({
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: { name: 'w' },
-      spec: { template: { ...template, metadata: { ...template.metadata, ...(annotations ? { annotations } : {}) } } },
-    });
-    const injected = (o: unknown) => (o as Annotated).spec.template;
     const plain = injected(injectObject(deployment(), options).object);
     expect(plain.metadata.annotations).not.toHaveProperty('config.signalbox.io/skip-inbound-ports');
     const flagged = injected(injectObject(deployment({ 'config.signalbox.io/skip-inbound-ports': '25, 8000-8010' }), { ...options, skipInboundPorts: ['6379', '25'] }).object);
     expect(flagged.metadata.annotations['config.signalbox.io/skip-inbound-ports']).toBe('25,8000-8010,6379');
     // The init container skips exactly what the annotation says, so discovery and iptables agree.
     expect(flagged.spec.initContainers[0]?.args[0]).toContain('-A SIGNALBOX_INBOUND -p tcp -m multiport --dports 4190,4191,25,8000:8010,6379 -j RETURN');
+  });
+
+  it('gives the proxy the template’s opaque ports (plus --opaque-ports) as SIGNALBOX_OPAQUE_PORTS, replacing its default list', () => {
+    const env = (t: ReturnType<typeof injected>) => Object.fromEntries((t.spec.containers[0]?.env ?? []).flatMap((e) => (e.value === undefined ? [] : [[e.name, e.value]])));
+    // The proxy's own reading of what inject wrote.
+    const opaque = (t: ReturnType<typeof injected>) => parseConfig([], { SIGNALBOX_OPAQUE_PORTS: env(t).SIGNALBOX_OPAQUE_PORTS }).opaquePorts;
+
+    const plain = injected(injectObject(deployment(), options).object);
+    expect(env(plain)).not.toHaveProperty('SIGNALBOX_OPAQUE_PORTS');
+    expect(plain.metadata.annotations).not.toHaveProperty('config.signalbox.io/opaque-ports');
+    expect(opaque(plain)).toEqual([25, 587, 3306, 4444, 5432, 6379, 9300, 11211]);
+
+    // A bad entry is dropped, as discovery drops it, so the proxy and discovery agree.
+    const annotated = injected(injectObject(deployment({ 'config.signalbox.io/opaque-ports': '7000, 9000-9002, mysql' }), options).object);
+    expect(env(annotated).SIGNALBOX_OPAQUE_PORTS).toBe('7000,9000-9002');
+    expect(opaque(annotated)).toEqual([7000, 9000, 9001, 9002]);
+
+    const flagged = injected(injectObject(deployment({ 'config.signalbox.io/opaque-ports': '7000' }), { ...options, opaquePorts: ['7100', '7000'] }).object);
+    expect(env(flagged).SIGNALBOX_OPAQUE_PORTS).toBe('7000,7100');
+    // Recorded on the template: discovery reads it from the pods and tells clients' proxies.
+    expect(flagged.metadata.annotations['config.signalbox.io/opaque-ports']).toBe('7000,7100');
+    expect(injected(injectObject(deployment(), { ...options, opaquePorts: ['7100'] }).object).metadata.annotations['config.signalbox.io/opaque-ports']).toBe('7100');
+
+    // Empty: no opaque ports at all.
+    expect(opaque(injected(injectObject(deployment({ 'config.signalbox.io/opaque-ports': '' }), options).object))).toEqual([]);
+  });
+
+  it('leaves an injected workload’s opaque ports alone when injected again', () => {
+    const once = injectObject(deployment({ 'config.signalbox.io/opaque-ports': '7000' }), { ...options, opaquePorts: ['7100'] }).object;
+    const twice = injectObject(once, { ...options, opaquePorts: ['7200'] });
+    expect(twice).toEqual({ object: once, report: [{ name: 'deployment/w', outcome: 'already injected' }] });
+    expect(injected(twice.object).spec.containers[0]?.env?.filter((e) => e.name === 'SIGNALBOX_OPAQUE_PORTS')).toEqual([{ name: 'SIGNALBOX_OPAQUE_PORTS', value: '7000,7100' }]);
   });
 
   it('injects the items of a List', () => {

@@ -2,7 +2,7 @@
 // template out. Workloads: Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, Pod; a List's items one by
 // one; anything else is left alone. Injecting twice is injecting once; `signalbox.io/inject: disabled` opts out.
 import type { V1ObjectMeta, V1PodSpec } from '@kubernetes/client-node';
-import { validPortRanges } from '@signalbox/shared';
+import { opaquePortsAnnotation, validPortRanges } from '@signalbox/shared';
 import { injectAnnotation, initContainerName, ownerLabelPrefix, proxyContainerName, proxyVersionAnnotation, skipInboundPortsAnnotation, version } from '../kube/mesh.js';
 import { identityTokenVolume, identityTokenVolumeSpec, initContainer, proxyContainer, type ProxySpecOptions } from './proxy-spec.js';
 
@@ -41,6 +41,15 @@ function templateOf(o: Obj): Template | undefined {
 
 const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/**
+ * The template's opaque-ports annotation plus `--opaque-ports` (the flag adds, as with skipped ports); undefined
+ * when neither says anything, so the proxy keeps Linkerd's default list. An empty annotation is an empty list.
+ */
+function podOpaquePorts(annotation: string | undefined, flag: readonly string[] = []): string[] | undefined {
+  if (annotation === undefined && flag.length === 0) return undefined;
+  return [...new Set([...validPortRanges(annotation ?? ''), ...flag])];
+}
+
 export function injectObject(input: unknown, options: ProxySpecOptions): InjectResult {
   if (!isObject(input)) return { object: input, report: [] };
   if (typeof input.kind === 'string' && input.kind.endsWith('List') && Array.isArray(input.items)) {
@@ -63,7 +72,8 @@ export function injectObject(input: unknown, options: ProxySpecOptions): InjectR
   const skipInboundPorts = [
     ...new Set([...validPortRanges(template.metadata?.annotations?.[skipInboundPortsAnnotation] ?? ''), ...options.skipInboundPorts]),
   ];
-  spec.containers = [proxyContainer(options, appPort), ...(spec.containers ?? [])];
+  const opaquePorts = podOpaquePorts(template.metadata?.annotations?.[opaquePortsAnnotation], options.opaquePorts);
+  spec.containers = [proxyContainer({ ...options, opaquePorts }, appPort), ...(spec.containers ?? [])];
   spec.initContainers = [initContainer({ ...options, skipInboundPorts }), ...(spec.initContainers ?? []).filter((c) => c.name !== initContainerName)];
   spec.volumes = [...(spec.volumes ?? []).filter((v) => v.name !== identityTokenVolume), identityTokenVolumeSpec()];
   const kind = String(input.kind).toLowerCase();
@@ -74,6 +84,8 @@ export function injectObject(input: unknown, options: ProxySpecOptions): InjectR
       [proxyVersionAnnotation]: version,
       // Discovery reads it: peers must reach these ports in plaintext, since the proxy never sees their traffic.
       ...(skipInboundPorts.length > 0 ? { [skipInboundPortsAnnotation]: skipInboundPorts.join(',') } : {}),
+      // Discovery reads it too: clients' proxies are told these ports are opaque and skip detection.
+      ...(opaquePorts === undefined ? {} : { [opaquePortsAnnotation]: opaquePorts.join(',') }),
     },
     // A bare Pod is its own workload: nothing to name.
     labels: { ...template.metadata?.labels, ...(input.kind === 'Pod' ? {} : { [`${ownerLabelPrefix}${kind}`]: input.metadata?.name ?? '' }) },

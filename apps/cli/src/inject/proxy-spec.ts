@@ -26,6 +26,11 @@ export interface ProxySpecOptions {
   readonly skipOutboundPorts: readonly string[];
   /** CIDRs where the cluster's pods and services live: the proxy asks discovery only about addresses inside them. */
   readonly clusterNetworks: readonly string[];
+  /**
+   * The pod's opaque ports (or ranges), replacing the proxy's default list (Linkerd's); absent: the default list.
+   * `signalbox inject` reads them from the template's `config.signalbox.io/opaque-ports` and `--opaque-ports`.
+   */
+  readonly opaquePorts?: readonly string[];
 }
 
 export const identityTokenVolume = 'signalbox-identity-token';
@@ -152,6 +157,8 @@ export function proxyContainer(o: ProxySpecOptions, appPort: number): V1Containe
       { name: 'SIGNALBOX_IDENTITY_TRUST_ANCHORS', value: o.trustAnchorsPem },
       // Identity is always on here, so tap is only served over mTLS to the control plane's tap identity.
       { name: 'SIGNALBOX_TAP_LISTEN_ADDR', value: `0.0.0.0:${proxyPorts.tap.default}` },
+      // Empty is meaningful here: no opaque ports at all, the default list replaced by nothing.
+      ...(o.opaquePorts === undefined ? [] : [{ name: 'SIGNALBOX_OPAQUE_PORTS', value: o.opaquePorts.join(',') }]),
     ],
     readinessProbe: { httpGet: { path: '/ready', port: admin.name }, initialDelaySeconds: 2, timeoutSeconds: 1 },
     livenessProbe: { httpGet: { path: '/live', port: admin.name }, initialDelaySeconds: 10, timeoutSeconds: 1 },
