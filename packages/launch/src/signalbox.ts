@@ -53,6 +53,11 @@ export interface ProxyOptions {
   readonly tap?: string;
   readonly app: string;
   readonly controlPlaneUrl: string;
+  /**
+   * The registry pod's `opaquePorts` (ports or ranges), as `--opaque-ports`: they replace the proxy's default list,
+   * as inject's SIGNALBOX_OPAQUE_PORTS does in Kubernetes. Absent: the default list.
+   */
+  readonly opaquePorts?: readonly string[];
   readonly extraArgs?: readonly string[];
 }
 
@@ -68,6 +73,7 @@ export async function startProxy(options: ProxyOptions): Promise<ManagedProcess>
       ...(options.tap ? [`--tap-listen=${options.tap}`] : []),
       `--app=${options.app}`,
       `--control-plane=${options.controlPlaneUrl}`,
+      ...(options.opaquePorts ? [`--opaque-ports=${options.opaquePorts.join(',')}`] : []),
       ...(options.extraArgs ?? []),
     ],
     logFile: path.join(options.dir, `${options.name}.log`),

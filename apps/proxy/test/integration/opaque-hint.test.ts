@@ -1,8 +1,9 @@
 // Discovery's opaque hint on real sockets: a server-speaks-first app (MySQL-like: it greets, the client waits) on a
 // port outside the default opaque list, reached through the outbound proxy's fixed-destination listener. Hinted, the
 // greeting comes at once although the detect timeout is Linkerd's 10 s; not hinted, only after the (short) detect
-// timeout. Through a meshed peer too, whose inbound has the pod's opaque ports as its `--opaque-ports`.
-import { eventually, freeAddr } from '@signalbox/launch';
+// timeout. Through a meshed peer too, whose inbound has the pod's opaque ports as its `--opaque-ports`, as the
+// launcher gives a registry pod's.
+import { eventually, freeAddr, makeRunDir, startProxy, type ManagedProcess } from '@signalbox/launch';
 import { defaultOpaquePorts, type Endpoint } from '@signalbox/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningProxy } from '../../src/app/proxy.js';
@@ -18,6 +19,7 @@ const promptMs = 2000;
 let cp: FakeControlPlane;
 let greeter: TcpServer;
 const started: RunningProxy[] = [];
+const processes: ManagedProcess[] = [];
 
 beforeAll(async () => {
   cp = await startFakeControlPlane(await freeAddr());
@@ -27,6 +29,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   for (const p of started.reverse()) await p.shutdown();
+  for (const p of processes) await p.stop();
   await greeter.close();
   await cp.close();
 });
@@ -89,5 +92,24 @@ describe.each(tcpRelays)('%s relay', (tcpRelay) => {
     cp.endpoints(authority, [{ ...endpoint(peer.inboundAddr, `db-${tcpRelay}-0`, `db-${tcpRelay}`), appPort: greeterPort, protocolHint: 'opaque' }]);
     const { listener } = await outbound(authority);
     expect(await timeToGreeting(listener)).toBeLessThan(promptMs);
+  });
+});
+
+describe('the launcher', () => {
+  it('gives a proxy its pod’s opaque ports (a range here), replacing the default list: its inbound skips detection', async () => {
+    const greeterPort = Number(greeter.addr.split(':')[1]);
+    const [inbound, outbound, admin] = [await freeAddr(), await freeAddr(), await freeAddr()];
+    const proxy = await startProxy({
+      dir: makeRunDir('signalbox-opaque-launch-'),
+      name: 'db-0-proxy',
+      inbound,
+      outbound,
+      admin,
+      app: greeter.addr,
+      controlPlaneUrl: cp.url,
+      opaquePorts: [`${greeterPort - 1}-${greeterPort}`],
+    });
+    processes.push(proxy);
+    expect(await timeToGreeting(inbound)).toBeLessThan(promptMs);
   });
 });
