@@ -5,36 +5,22 @@
 // reason, where the machine refuses (not Linux, not root, no `ip`/`iptables`/`setpriv`, no netns, no nat/owner
 // match, the addon not built).
 import { writeFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { eventually, logTail, makeRunDir, repoRoot, startProcess, type ManagedProcess } from '@signalbox/launch';
+import { eventually, logTail, makeRunDir } from '@signalbox/launch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inNs as inNamespace, netnsPrerequisites, nodeInNs as nodeInNamespace, sh } from '../support/netns.js';
-/** The UID `signalbox inject` runs the proxy as, which its init container's OUTPUT rule exempts (REFERENCE §1.1). */
-const proxyUid = 2102;
-const ns = `sbx-intercept-${process.pid}-${randomBytes(3).toString('hex')}`;
+import { createTestNetns, proxyUid, type TestNetns } from '../support/netns.js';
 const dir = makeRunDir('signalbox-intercept-');
 // The namespace is ours alone: Linkerd's fixed ports.
 const ports = { outbound: 4140, inbound: 4143, admin: 4191, http: 8080, tcp: 9000, inboundApp: 8081 } as const;
-const processes: ManagedProcess[] = [];
-let nsCreated = false;
+let netns: TestNetns | undefined;
 let skipReason: string | undefined;
 
-const inNs = (cmd: string, ...args: string[]) => inNamespace(ns, cmd, ...args);
-const nodeInNs = (name: string, source: string) => nodeInNamespace(ns, dir, name, source);
+const nodeInNs = (name: string, source: string) => (netns as TestNetns).node(name, source);
 
-async function prerequisites(): Promise<string | undefined> {
-  const missing = await netnsPrerequisites();
-  if (missing) return missing;
+/** The nat rules; undefined, or why the namespace refused them. */
+async function rules(ns: TestNetns): Promise<string | undefined> {
   try {
-    await sh('ip', ['netns', 'add', ns]);
-  } catch (err) {
-    return `cannot create a network namespace: ${(err as Error).message}`;
-  }
-  nsCreated = true;
-  try {
-    await inNs('ip', 'link', 'set', 'lo', 'up');
-    const nat = (...rule: string[]) => inNs('iptables', '-t', 'nat', ...rule);
+    const nat = (...rule: string[]) => ns.run('iptables', '-t', 'nat', ...rule);
     const notProxy = ['-m', 'owner', '!', '--uid-owner', String(proxyUid)];
     // Inbound: connections to the app port go to the inbound listener (in a pod: PREROUTING; here the client is
     // local, so OUTPUT), except the proxy's own connection to the app.
@@ -72,21 +58,16 @@ console.log(JSON.stringify({ http: await get(${ports.http}, '/hello'), inbound: 
 const scrape = `console.log(await (await fetch('http://127.0.0.1:${ports.admin}/metrics')).text());`;
 
 beforeAll(async () => {
-  skipReason = await prerequisites();
-  if (skipReason) {
+  const created = await createTestNetns('sbx-intercept', dir);
+  if (typeof created !== 'string') netns = created;
+  skipReason = typeof created === 'string' ? created : await rules(created);
+  if (skipReason || !netns) {
     console.warn(`intercept-netns: skipped: ${skipReason}`);
     return;
   }
-  const start = (name: string, args: string[]) => {
-    const p = startProcess({ name, command: 'ip', args: ['netns', 'exec', ns, ...args], logFile: path.join(dir, `${name}.log`) });
-    processes.push(p);
-    return p;
-  };
   writeFileSync(path.join(dir, 'servers.mjs'), servers);
-  start('servers', [process.execPath, path.join(dir, 'servers.mjs')]);
-  start('proxy', [
-    'setpriv', `--reuid=${proxyUid}`, `--regid=${proxyUid}`, '--clear-groups',
-    process.execPath, path.join(repoRoot, 'apps/proxy/dist/main.js'),
+  netns.start('servers', [process.execPath, path.join(dir, 'servers.mjs')]);
+  netns.startProxy([
     '--intercept',
     `--outbound=127.0.0.1:${ports.outbound}`, `--inbound=127.0.0.1:${ports.inbound}`, `--admin=127.0.0.1:${ports.admin}`,
     // The default app has nothing listening: reaching the app on 8081 proves the original port chose it.
@@ -101,8 +82,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all(processes.map((p) => p.stop()));
-  if (nsCreated) await sh('ip', ['netns', 'del', ns]).catch((err: unknown) => console.warn(`intercept-netns: ${String(err)}`));
+  await netns?.close();
 });
 
 describe('transparent interception in a network namespace (iptables REDIRECT, SO_ORIGINAL_DST)', () => {

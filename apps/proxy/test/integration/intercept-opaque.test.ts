@@ -5,46 +5,31 @@
 // far sooner than the detect timeout, which an undeclared twin service (7001) waits out. Skipped, with the exact
 // reason, where the machine refuses (as intercept-netns.test.ts).
 import { writeFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { eventually, logTail, makeRunDir, repoRoot, startProcess, type ManagedProcess } from '@signalbox/launch';
+import { eventually, logTail, makeRunDir, repoRoot } from '@signalbox/launch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { inNs as inNamespace, netnsPrerequisites, nodeInNs as nodeInNamespace, sh } from '../support/netns.js';
+import { createTestNetns, proxyUid, type TestNetns } from '../support/netns.js';
 
-const proxyUid = 2102;
-const ns = `sbx-opaque-${process.pid}-${randomBytes(3).toString('hex')}`;
 const dir = makeRunDir('signalbox-intercept-opaque-');
 const ports = { outbound: 4140, inbound: 4143, admin: 4191, api: 8085, mysql: 7000, plain: 7001 } as const;
 const clusterIPs = { mysql: '10.96.0.70', plain: '10.96.0.71' } as const;
 /** Short, so the undeclared service's wait is quick to see; far longer than a hinted connection takes. */
 const detectTimeoutMs = 1500;
 const greeting = '5.7.0-mysql-like ready\r\n';
-const processes: ManagedProcess[] = [];
-let nsCreated = false;
+let netns: TestNetns | undefined;
 let skipReason: string | undefined;
 
-const inNs = (cmd: string, ...args: string[]) => inNamespace(ns, cmd, ...args);
-const nodeInNs = (name: string, source: string) => nodeInNamespace(ns, dir, name, source);
-
-async function prerequisites(): Promise<string | undefined> {
-  const missing = await netnsPrerequisites();
-  if (missing) return missing;
+/** The cluster IPs and the redirect; undefined, or why the namespace refused them. */
+async function network(ns: TestNetns): Promise<string | undefined> {
   try {
-    await sh('ip', ['netns', 'add', ns]);
-  } catch (err) {
-    return `cannot create a network namespace: ${(err as Error).message}`;
-  }
-  nsCreated = true;
-  try {
-    await inNs('ip', 'link', 'set', 'lo', 'up');
     // In a cluster the cluster IPs are on no interface (kube-proxy's job); a route out of lo alone is martian, so
     // here they are lo's own: nothing listens on them, only the redirect makes a connection to them succeed.
-    for (const ip of Object.values(clusterIPs)) await inNs('ip', 'addr', 'add', `${ip}/32`, 'dev', 'lo');
+    for (const ip of Object.values(clusterIPs)) await ns.run('ip', 'addr', 'add', `${ip}/32`, 'dev', 'lo');
     const notProxy = ['-m', 'owner', '!', '--uid-owner', String(proxyUid)];
     // Everything but the proxy's and the api's own ports, and not the proxy's upstream connections.
     const exempt = [ports.outbound, ports.inbound, ports.admin, ports.api].join(',');
-    await inNs('iptables', '-t', 'nat', '-A', 'OUTPUT', '-p', 'tcp', '-m', 'multiport', '!', '--dports', exempt, ...notProxy, '-j', 'REDIRECT', '--to-ports', String(ports.outbound));
+    await ns.run('iptables', '-t', 'nat', '-A', 'OUTPUT', '-p', 'tcp', '-m', 'multiport', '!', '--dports', exempt, ...notProxy, '-j', 'REDIRECT', '--to-ports', String(ports.outbound));
   } catch (err) {
     return `the namespace refused its addresses or nat rule: ${(err as Error).message}`;
   }
@@ -91,47 +76,44 @@ console.log(JSON.stringify({
 const scrape = `console.log(await (await fetch('http://127.0.0.1:${ports.admin}/metrics')).text());`;
 
 beforeAll(async () => {
-  skipReason = await prerequisites();
-  if (skipReason) {
+  const created = await createTestNetns('sbx-opaque', dir);
+  if (typeof created !== 'string') netns = created;
+  skipReason = typeof created === 'string' ? created : await network(created);
+  if (skipReason || !netns) {
     console.warn(`intercept-opaque: skipped: ${skipReason}`);
     return;
   }
-  const start = (name: string, args: string[]) => {
-    const p = startProcess({ name, command: 'ip', args: ['netns', 'exec', ns, ...args], logFile: path.join(dir, `${name}.log`) });
-    processes.push(p);
-  };
+  const ns = netns;
   const registryFile = path.join(dir, 'registry.yaml');
   writeFileSync(registryFile, stringify(registry));
   writeFileSync(path.join(dir, 'servers.mjs'), servers);
-  start('servers', [process.execPath, path.join(dir, 'servers.mjs')]);
-  start('api', [
+  ns.start('servers', [process.execPath, path.join(dir, 'servers.mjs')]);
+  ns.start('api', [
     process.execPath, path.join(repoRoot, 'apps/api/dist/main.js'),
     `--listen=127.0.0.1:${ports.api}`, `--registry=${registryFile}`, '--prometheus-url=http://127.0.0.1:9', `--file-sd=${path.join(dir, 'file-sd.json')}`,
   ]);
-  start('proxy', [
-    'setpriv', `--reuid=${proxyUid}`, `--regid=${proxyUid}`, '--clear-groups',
-    process.execPath, path.join(repoRoot, 'apps/proxy/dist/main.js'),
+  ns.startProxy([
     '--intercept',
     `--outbound=127.0.0.1:${ports.outbound}`, `--inbound=127.0.0.1:${ports.inbound}`, `--admin=127.0.0.1:${ports.admin}`,
     '--app=127.0.0.1:9', `--control-plane=http://127.0.0.1:${ports.api}`, `--detect-timeout=${detectTimeoutMs}`,
   ]);
   await eventually(async () => {
-    expect(await nodeInNs('ready', `console.log((await fetch('http://127.0.0.1:${ports.api}/ready')).status);`)).toBe('200\n');
-    expect(await nodeInNs('scrape', scrape)).toContain('# HELP tcp_open_total');
+    expect(await ns.node('ready', `console.log((await fetch('http://127.0.0.1:${ports.api}/ready')).status);`)).toBe('200\n');
+    expect(await ns.node('scrape', scrape)).toContain('# HELP tcp_open_total');
   }, { timeoutMs: 20_000, intervalMs: 250 }).catch((err: unknown) => {
     throw new Error(`${String(err)}\napi log:\n${logTail(path.join(dir, 'api.log'))}\nproxy log:\n${logTail(path.join(dir, 'proxy.log'))}`);
   });
 });
 
 afterAll(async () => {
-  await Promise.all(processes.map((p) => p.stop()));
-  if (nsCreated) await sh('ip', ['netns', 'del', ns]).catch((err: unknown) => console.warn(`intercept-opaque: ${String(err)}`));
+  await netns?.close();
 });
 
 describe('an intercepted call to a service discovery marks opaque (server speaks first, non-default port)', () => {
   it('is forwarded before the client sends a byte; an undeclared one waits out the detect timeout', async (ctx) => {
-    if (skipReason) return ctx.skip(skipReason);
-    const out = JSON.parse(await nodeInNs('client', client)) as Record<'mysql' | 'plain', { ms: number; got: string }>;
+    if (skipReason || !netns) return ctx.skip(skipReason);
+    const ns = netns;
+    const out = JSON.parse(await ns.node('client', client)) as Record<'mysql' | 'plain', { ms: number; got: string }>;
     expect(out.mysql.got).toBe(greeting);
     expect(out.plain.got).toBe(greeting);
     console.info(`intercept-opaque: greeting after ${out.mysql.ms.toFixed(0)} ms declared, ${out.plain.ms.toFixed(0)} ms undeclared (detect timeout ${detectTimeoutMs} ms)`);
@@ -140,7 +122,7 @@ describe('an intercepted call to a service discovery marks opaque (server speaks
 
     // Routed as the service (its endpoint, its labels), counted as opaque TCP both sides of the proxy.
     const metrics = await eventually(async () => {
-      const text = await nodeInNs('scrape', scrape);
+      const text = await ns.node('scrape', scrape);
       expect(text).toMatch(new RegExp(`tcp_close_total\\{[^}]*direction="outbound"[^}]*target_addr="127.0.0.1:${ports.mysql}"[^}]*peer="dst"`));
       return text;
     }, { timeoutMs: 5000 });
