@@ -81,6 +81,9 @@ export class H2Sessions<T extends H2Target> {
 
   async #connect(e: Entry, target: T): Promise<ClientHttp2Session> {
     const socket = await this.options.connect(target);
+    // Sockets come half-open capable (tcp/connect.ts), but HTTP/2 has no half-close: left so, node:http2 never
+    // notices a peer's FIN, and streams in flight on a connection that died would wait for an answer forever.
+    socket.allowHalfOpen = false;
     // node:http2 is loaded by the first session, not at import: HTTP/1-only proxies never need it.
     letYoungGenerationDoubleOnce();
     const session = process.getBuiltinModule('node:http2').connect(`http://${target.addr}`, {

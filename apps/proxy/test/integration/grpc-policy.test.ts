@@ -1,19 +1,22 @@
 // Traffic policy for h2 streams: a real @grpc/grpc-js client → proxy A's outbound → proxy B's inbound → grpc-js
 // server, the profile pushed by the fake control plane. Route timeouts (DEADLINE_EXCEEDED, the call cancelled on
-// the server, the connection still serving) and retries (retryGrpc codes within the budget; never for a
-// non-retryable route or a body that cannot be replayed); a plain h2 request on a timed route gets 504. Counts are
+// the server, the connection still serving; one landing between two attempts) and retries (retryGrpc codes within
+// the budget; never for a non-retryable route or a body that cannot be replayed); a plain h2 request on a timed
+// route gets 504. Resets before the response head come from a bare h2 server A talks to directly. Counts are
 // asserted, never timings beyond "within the timeout + a generous margin".
 import http2 from 'node:http2';
+import type net from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 import { eventually, freeAddr } from '@signalbox/launch';
 import type { Profile } from '@signalbox/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningProxy } from '../../src/app/proxy.js';
 import { endpoint, startFakeControlPlane, type FakeControlPlane } from '../support/fake-control-plane.js';
-import { clientStream, greeterClient, startGreeterServer, unary, type GreeterServer } from '../support/grpc.js';
+import { clientStream, greeterClient, startGreeterServer, unary, type GreeterServer, type HelloRequest } from '../support/grpc.js';
 import { h2Request, startH2Server } from '../support/h2-server.js';
 import { startInProcessProxy } from '../support/mesh.js';
 import { metric as sumOf } from '../support/metrics.js';
+import { timeoutDuringBackoff } from '../support/timers.js';
 
 const sayHello = '/demo.Greeter/SayHello';
 const route = (r: Partial<Profile['routes'][number]> & { name: string }): Profile['routes'][number] => ({ retryable: false, ...r });
@@ -107,6 +110,24 @@ describe('timeouts', () => {
       await app.close();
     }
   });
+
+  it('a timeout during the backoff ends the call in DEADLINE_EXCEEDED at once: no attempt after it, the wait cleared, one timeout counted', async () => {
+    const client = await service('backoff.demo:7003', {
+      routes: [route({ name: 'SayHello', pathRegex: sayHello, retryable: true, retryGrpc: [grpc.status.UNAVAILABLE], timeoutMs: 300 })],
+      retryBudget: { retryRatio: 100, minRetriesPerSecond: 1000, ttlMs: 10_000 },
+    });
+    await timeoutDuringBackoff({
+      timeoutMs: 300,
+      attempts: () => server.calls('backoff'),
+      metric,
+      route: { dst: 'backoff.demo:7003', rt_route: 'SayHello' },
+      call: async () => {
+        const r = await unary(client, { name: 'backoff', code: grpc.status.UNAVAILABLE });
+        expect(r.error?.code).toBe(grpc.status.DEADLINE_EXCEEDED);
+        expect(r.error?.metadata.get('signalbox-proxy-error')).toEqual(['timeout']);
+      },
+    });
+  });
 });
 
 describe('retries', () => {
@@ -170,5 +191,122 @@ describe('retries', () => {
     const ended = await clientStream(client, [{ name: 'ended', code: grpc.status.UNAVAILABLE }]);
     expect(ended.error?.code).toBe(grpc.status.UNAVAILABLE);
     expect(server.calls('ended')).toBe(4);
+  });
+});
+
+/** How the bare server ends a call after reading all of it: answers, resets the stream, or destroys the connection. */
+type Ending = 'ok' | 'rst' | 'die';
+
+interface BareGreeter {
+  readonly addr: string;
+  calls(name: string): number;
+  close(): Promise<void>;
+}
+
+/**
+ * SayHello on bare node:http2 (the JSON messages the greeter client sends), for endings grpc-js cannot produce: a
+ * call named "<ending> once" ends so on its first attempt only, "<ending> <anything else>" every time.
+ */
+async function startBareGreeter(): Promise<BareGreeter> {
+  const addr = await freeAddr();
+  const calls = new Map<string, number>();
+  const sockets = new Set<net.Socket>();
+  const h2 = http2.createServer();
+  h2.on('connection', (s: net.Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  h2.on('stream', (stream) => {
+    stream.on('error', () => {});
+    const parts: Buffer[] = [];
+    stream.on('data', (c: Buffer) => parts.push(c));
+    stream.on('end', () => {
+      // One message after its 5-byte prefix (compressed flag, length).
+      const { name } = JSON.parse(Buffer.concat(parts).subarray(5).toString()) as HelloRequest;
+      const n = (calls.get(name) ?? 0) + 1;
+      calls.set(name, n);
+      const [ending, times] = name.split(' ') as [Ending, string | undefined];
+      const once = times === 'once';
+      if (ending === 'rst' && !(once && n > 1)) return stream.close(http2.constants.NGHTTP2_INTERNAL_ERROR);
+      // The session's own socket refuses destroy(): the connection's, by its port.
+      if (ending === 'die' && !(once && n > 1))
+        return void [...sockets].find((sock) => sock.remotePort === stream.session?.socket.remotePort)?.destroy();
+      const reply = Buffer.from(JSON.stringify({ message: `hello ${name}` }));
+      const prefix = Buffer.alloc(5);
+      prefix.writeUInt32BE(reply.length, 1);
+      stream.respond({ ':status': 200, 'content-type': 'application/grpc' }, { waitForTrailers: true });
+      stream.once('wantTrailers', () => stream.sendTrailers({ 'grpc-status': '0' }));
+      stream.end(Buffer.concat([prefix, reply]));
+    });
+  });
+  const [host, port] = addr.split(':') as [string, string];
+  await new Promise<void>((r) => h2.listen(Number(port), host, () => r()));
+  return {
+    addr,
+    calls: (name) => calls.get(name) ?? 0,
+    async close() {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((r) => h2.close(() => r()));
+    },
+  };
+}
+
+describe('a reset before the response head', () => {
+  let bare: BareGreeter;
+  beforeAll(async () => {
+    bare = await startBareGreeter();
+  });
+  afterAll(() => bare.close());
+  // A call the proxy never answers fails the test in 5 s (DEADLINE_EXCEEDED) rather than hanging it.
+  const bounded = { deadlineMs: 5000 };
+
+  /** A client of `authority`, served by the bare greeter straight from A; the profile routes the first call. */
+  function bareService(authority: string, profile: Partial<Profile>): grpc.Client {
+    cp.profile(authority, profile);
+    cp.endpoints(authority, [{ ...endpoint(bare.addr, 'bare-1', 'bare'), meshed: false }]);
+    const client = greeterClient(a.outboundAddr, authority);
+    clients.push(client);
+    return client;
+  }
+
+  it('is retried on a retryable route, a stream reset as a dead connection, from the budget, counted per attempt', async () => {
+    const client = bareService('bare-retry.demo:7003', {
+      routes: [route({ name: 'SayHello', pathRegex: sayHello, retryable: true })],
+      // Exactly two retries in the window (0.2/s over 10 s), none from the ratio.
+      retryBudget: { retryRatio: 0, minRetriesPerSecond: 0.2, ttlMs: 10_000 },
+    });
+    expect((await unary(client, { name: 'rst once' }, bounded)).reply).toEqual({ message: 'hello rst once' });
+    expect((await unary(client, { name: 'die once' }, bounded)).reply).toEqual({ message: 'hello die once' });
+    // The budget is spent: this one's failure is the answer.
+    const spent = await unary(client, { name: 'die spent' }, bounded);
+    expect(spent.error?.code).toBe(grpc.status.UNAVAILABLE);
+    expect(spent.error?.metadata.get('signalbox-proxy-error')).toEqual(['upstream-reset']);
+    expect([bare.calls('rst once'), bare.calls('die once'), bare.calls('die spent')]).toEqual([2, 2, 1]);
+
+    const sel = { dst: 'bare-retry.demo:7003', rt_route: 'SayHello' };
+    expect(await metric('route_request_total', sel)).toBe(3);
+    expect(await metric('route_actual_request_total', sel)).toBe(5);
+    expect(await metric('route_actual_response_total', { ...sel, error: 'upstream-reset' })).toBe(3);
+    expect(await metric('route_actual_response_total', { ...sel, grpc_status: '0', classification: 'success' })).toBe(2);
+    expect(await metric('route_response_total', { ...sel, grpc_status: '0', classification: 'success' })).toBe(2);
+    expect(await metric('route_response_total', { ...sel, grpc_status: '14', error: 'upstream-reset' })).toBe(1);
+    expect(await metric('route_retryable_total', { ...sel, skipped: 'no_budget' })).toBe(1);
+  });
+
+  it('is not retried on a non-retryable route: the stream reset is passed on, a dead connection is UNAVAILABLE', async () => {
+    const client = bareService('bare-plain.demo:7003', {
+      routes: [route({ name: 'SayHello', pathRegex: sayHello })],
+      retryBudget: { retryRatio: 10, minRetriesPerSecond: 1000, ttlMs: 10_000 },
+    });
+    const rst = await unary(client, { name: 'rst plain' }, bounded);
+    // RST_STREAM INTERNAL_ERROR, as the server sent it: grpc-js's INTERNAL.
+    expect(rst.error?.code).toBe(grpc.status.INTERNAL);
+    const die = await unary(client, { name: 'die plain' }, bounded);
+    expect(die.error?.code).toBe(grpc.status.UNAVAILABLE);
+    expect(die.error?.metadata.get('signalbox-proxy-error')).toEqual(['upstream-reset']);
+    expect([bare.calls('rst plain'), bare.calls('die plain')]).toEqual([1, 1]);
+    const sel = { dst: 'bare-plain.demo:7003', rt_route: 'SayHello' };
+    expect(await metric('route_actual_request_total', sel)).toBe(2);
+    expect(await metric('route_response_total', { ...sel, error: 'upstream-reset' })).toBe(2);
   });
 });
