@@ -13,14 +13,19 @@ import { endpoint, startFakeControlPlane, type FakeControlPlane } from '../suppo
 import { h2Request, startH2Server } from '../support/h2-server.js';
 import { startInProcessProxy } from '../support/mesh.js';
 import { metric as sumOf } from '../support/metrics.js';
+import { timeoutDuringBackoff } from '../support/timers.js';
 
 interface Backend {
   readonly addr: string;
   readonly name: string;
   /** Requests received, by path. */
   readonly received: Map<string, number>;
-  /** Replaces how the backend answers. */
-  answer: (path: string, n: number) => { status: number; delayMs?: number };
+  /** Request bodies received, by path. */
+  readonly bodies: Map<string, string[]>;
+  /** Replaces how the backend answers: a status (after a delay), or 'reset': the request is read, then the connection destroyed. */
+  answer: (path: string, n: number) => { status: number; delayMs?: number } | 'reset';
+  /** Every answer closes its connection. */
+  closeEach: boolean;
   close(): Promise<void>;
 }
 
@@ -30,7 +35,9 @@ async function backend(name: string): Promise<Backend> {
     addr,
     name,
     received: new Map(),
+    bodies: new Map(),
     answer: () => ({ status: 200 }),
+    closeEach: false,
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
@@ -40,11 +47,15 @@ async function backend(name: string): Promise<Backend> {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     const n = (b.received.get(path) ?? 0) + 1;
     b.received.set(path, n);
-    req.resume();
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const { status, delayMs = 0 } = b.answer(path, n);
+      b.bodies.set(path, [...(b.bodies.get(path) ?? []), Buffer.concat(chunks).toString()]);
+      const answer = b.answer(path, n);
+      if (answer === 'reset') return void req.socket.destroy();
+      const { status, delayMs = 0 } = answer;
       setTimeout(() => {
-        res.writeHead(status, { 'x-served-by': name, 'content-type': 'text/plain' });
+        res.writeHead(status, { 'x-served-by': name, 'content-type': 'text/plain', ...(b.closeEach ? { connection: 'close' } : {}) });
         res.end(`${name} ${status}\n`);
       }, delayMs);
     });
@@ -176,6 +187,84 @@ describe('retries', () => {
   });
 });
 
+describe('a reset before the response head', () => {
+  // The pool itself sends an idempotent request once more when a reused connection closes with nothing back (the
+  // keep-alive race, http/client.ts), below the route's retries: every answer here closes its connection, so each
+  // attempt is on a fresh one and only the route decides.
+  async function resetting(name: string, answer: Backend['answer']): Promise<Backend> {
+    const b = await start(name);
+    b.closeEach = true;
+    b.answer = answer;
+    return b;
+  }
+
+  it('is retried on a retryable route (a GET, and a POST whose body was kept), from the budget, counted per attempt', async () => {
+    // Each request's first attempt is read, then its connection destroyed; /spent's every attempt.
+    const resets = await resetting('resets-1', (path, n) => (path === '/spent' || n === 1 ? 'reset' : { status: 200 }));
+    cp.profile('resets.demo:80', {
+      routes: [route({ name: 'resets', retryable: true })],
+      // Exactly two retries in the window (0.2/s over 10 s), none from the ratio.
+      retryBudget: { retryRatio: 0, minRetriesPerSecond: 0.2, ttlMs: 10_000 },
+    });
+    cp.endpoints('resets.demo:80', [unmeshed(resets, 'resets')]);
+
+    const get = await request(proxy.outboundAddr, 'http://resets.demo:80/get', { agent });
+    expect(get.status).toBe(200);
+    expect(get.headers['x-served-by']).toBe('resets-1');
+    const post = await request(proxy.outboundAddr, 'http://resets.demo:80/post', { agent, method: 'POST', body: 'order 42' });
+    expect(post.status).toBe(200);
+    expect(resets.bodies.get('/post')).toEqual(['order 42', 'order 42']);
+    // The budget is spent: this reset is the answer.
+    const spent = await request(proxy.outboundAddr, 'http://resets.demo:80/spent', { agent });
+    expect(spent.status).toBe(502);
+    expect(spent.headers['signalbox-proxy-error']).toBe('upstream-reset');
+    expect(Object.fromEntries(resets.received)).toEqual({ '/get': 2, '/post': 2, '/spent': 1 });
+
+    const sel = { dst: 'resets.demo:80', rt_route: 'resets' };
+    expect(await metric('route_request_total', sel)).toBe(3);
+    expect(await metric('route_actual_request_total', sel)).toBe(5);
+    expect(await metric('route_actual_response_total', { ...sel, status_code: '502', error: 'upstream-reset' })).toBe(3);
+    expect(await metric('route_actual_response_total', { ...sel, status_code: '200', classification: 'success' })).toBe(2);
+    expect(await metric('route_response_total', { ...sel, status_code: '200', classification: 'success' })).toBe(2);
+    expect(await metric('route_response_total', { ...sel, status_code: '502', error: 'upstream-reset' })).toBe(1);
+    expect(await metric('route_retryable_total', { ...sel, skipped: 'no_budget' })).toBe(1);
+  });
+
+  it('is answered 502 upstream-reset after one attempt on a non-retryable route, or when the body was not kept (chunked)', async () => {
+    const resets = await resetting('noretry-1', () => 'reset');
+    cp.profile('noretry.demo:80', {
+      routes: [
+        route({ name: 'POST /orders', method: 'POST', pathPrefix: '/orders' }),
+        // A timeout takes the retry loop rather than the direct path: not retryable there either.
+        route({ name: 'GET /timed', method: 'GET', pathPrefix: '/timed', timeoutMs: 10_000 }),
+        route({ name: 'uploads', pathPrefix: '/uploads', retryable: true }),
+      ],
+      retryBudget: { retryRatio: 10, minRetriesPerSecond: 1000, ttlMs: 10_000 },
+    });
+    cp.endpoints('noretry.demo:80', [unmeshed(resets, 'noretry')]);
+
+    async function* chunked() {
+      yield Buffer.from('part 1, ');
+      yield Buffer.from('part 2');
+    }
+    const replies = [
+      await request(proxy.outboundAddr, 'http://noretry.demo:80/orders', { agent, method: 'POST', body: 'order 7' }),
+      await request(proxy.outboundAddr, 'http://noretry.demo:80/timed', { agent }),
+      await request(proxy.outboundAddr, 'http://noretry.demo:80/uploads', { agent, method: 'POST', body: chunked() }),
+    ];
+    for (const r of replies) {
+      expect(r.status).toBe(502);
+      expect(r.headers['signalbox-proxy-error']).toBe('upstream-reset');
+    }
+    expect(Object.fromEntries(resets.received)).toEqual({ '/orders': 1, '/timed': 1, '/uploads': 1 });
+    expect(resets.bodies.get('/uploads')).toEqual(['part 1, part 2']);
+    const sel = { dst: 'noretry.demo:80' };
+    expect(await metric('route_actual_request_total', sel)).toBe(3);
+    expect(await metric('route_response_total', { ...sel, status_code: '502', error: 'upstream-reset' })).toBe(3);
+    expect(await metric('route_retryable_total', { ...sel, skipped: 'no_budget' })).toBe(0);
+  });
+});
+
 describe('timeouts', () => {
   it('a slow backend answers 504 signalbox-proxy-error: timeout within the route timeout (+ margin)', async () => {
     const slow = await start('slow-1');
@@ -207,6 +296,27 @@ describe('timeouts', () => {
       expect(r.status).toBe(504);
       expect(r.headers['signalbox-proxy-error']).toBe('timeout');
       expect((broken.received.get('/x') ?? 0) - before).toBeGreaterThan(2);
+    });
+  });
+
+  it('a timeout during the backoff answers 504 at once: no attempt after it, the wait cleared, one timeout counted', async () => {
+    const failing = await start('backoff-1');
+    failing.answer = () => ({ status: 503 });
+    cp.profile('backoff.demo:80', {
+      routes: [route({ name: 'GET', method: 'GET', retryable: true, timeoutMs: 300 })],
+      retryBudget: { retryRatio: 100, minRetriesPerSecond: 1000, ttlMs: 10_000 },
+    });
+    cp.endpoints('backoff.demo:80', [unmeshed(failing, 'backoff')]);
+    await timeoutDuringBackoff({
+      timeoutMs: 300,
+      attempts: () => failing.received.get('/x') ?? 0,
+      metric,
+      route: { dst: 'backoff.demo:80', rt_route: 'GET' },
+      call: async () => {
+        const r = await request(proxy.outboundAddr, 'http://backoff.demo:80/x', { agent });
+        expect(r.status).toBe(504);
+        expect(r.headers['signalbox-proxy-error']).toBe('timeout');
+      },
     });
   });
 });
