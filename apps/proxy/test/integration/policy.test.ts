@@ -26,6 +26,8 @@ interface Backend {
   answer: (path: string, n: number) => { status: number; delayMs?: number } | 'reset';
   /** Every answer closes its connection. */
   closeEach: boolean;
+  /** Connections accepted so far. */
+  connections: number;
   close(): Promise<void>;
 }
 
@@ -38,6 +40,7 @@ async function backend(name: string): Promise<Backend> {
     bodies: new Map(),
     answer: () => ({ status: 200 }),
     closeEach: false,
+    connections: 0,
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
@@ -60,6 +63,7 @@ async function backend(name: string): Promise<Backend> {
       }, delayMs);
     });
   });
+  server.on('connection', () => b.connections++);
   const [host, port] = addr.split(':') as [string, string];
   await new Promise<void>((r) => server.listen(Number(port), host, () => r()));
   return b;
@@ -262,6 +266,21 @@ describe('a reset before the response head', () => {
     expect(await metric('route_actual_request_total', sel)).toBe(3);
     expect(await metric('route_response_total', { ...sel, status_code: '502', error: 'upstream-reset' })).toBe(3);
     expect(await metric('route_retryable_total', { ...sel, skipped: 'no_budget' })).toBe(0);
+  });
+
+  it('on a reused connection, is not sent again by the pool for a method that is not idempotent (POST)', async () => {
+    const pooled = await start('pooled-1');
+    pooled.answer = (_p, n) => (n === 2 ? 'reset' : { status: 200 });
+    cp.profile('pooled.demo:80', { routes: [] });
+    cp.endpoints('pooled.demo:80', [unmeshed(pooled, 'pooled')]);
+    // No body: the pool could send it again as it is, were the method idempotent (the keep-alive race).
+    const post = () => request(proxy.outboundAddr, 'http://pooled.demo:80/pay', { agent, method: 'POST', headers: { 'content-length': '0' } });
+    expect((await post()).status).toBe(200);
+    const second = await post();
+    expect(pooled.connections).toBe(1);
+    expect(second.status).toBe(502);
+    expect(second.headers['signalbox-proxy-error']).toBe('upstream-reset');
+    expect(pooled.received.get('/pay')).toBe(2);
   });
 });
 
