@@ -1,7 +1,8 @@
 // Traffic policy through a real outbound proxy and real backends, the profile pushed by the fake control plane on
-// the v=2 destination stream: retries within the budget, non-retryable routes, timeouts, failure accrual, traffic
-// split and a live weight change over HTTP/1; routes and the split over h2. Counts are asserted, never timings
-// (timeouts get a generous margin).
+// the v=2 destination stream: retries within the budget (of error responses, and of resets before any response
+// head), non-retryable routes, timeouts (one landing between two attempts), failure accrual, traffic split and a
+// live weight change over HTTP/1; routes and the split over h2. Counts are asserted, never timings (timeouts get a
+// generous margin).
 import http from 'node:http';
 import http2 from 'node:http2';
 import { eventually, freeAddr } from '@signalbox/launch';
