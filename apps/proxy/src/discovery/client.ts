@@ -14,9 +14,14 @@ export interface StreamOptions {
   readonly log: (msg: string) => void;
 }
 
+/** The stream version this proxy speaks, and the one before it, for a control plane that predates it. */
+const newest = 3;
+const previous = 2;
+
 export class DestinationStream {
   readonly #abort = new AbortController();
   #attempt = 0;
+  #version = newest;
   #timer: NodeJS.Timeout | undefined;
   #stopped = false;
 
@@ -35,13 +40,21 @@ export class DestinationStream {
 
   async #run(): Promise<void> {
     const url = new URL(destinationPath, this.options.controlPlaneUrl);
-    url.searchParams.set('v', '3');
+    url.searchParams.set('v', String(this.#version));
     url.searchParams.set('authority', this.resolution.authority);
     try {
       const res = await controlPlaneRequest(url, { signal: this.#abort.signal });
       const status = res.statusCode ?? 0;
       if (status < 200 || status > 299) {
         const text = await readText(res).catch(() => '');
+        // Control planes are upgraded first, but a proxy may meet an older one (a rollback, a pinned cluster): one
+        // that refuses v=3 is asked for v=2 at once, which loses only the protocol hints (connections are then
+        // detected). A 400 that v=2 gets too was not about the version, and takes the usual backoff.
+        if (status === 400 && this.#version === newest) {
+          this.#version = previous;
+          this.options.log(`destination for ${this.resolution.authority}: v=${newest} refused, asking for v=${previous}`);
+          return void this.#run();
+        }
         throw new Error(`destination answered ${status}: ${text.slice(0, 200)}`);
       }
       await this.#read(res);
@@ -51,6 +64,8 @@ export class DestinationStream {
       this.options.log(`destination stream for ${this.resolution.authority}: ${(err as Error).message}`);
     }
     if (this.#stopped) return;
+    // Every reconnection asks for the newest version first: the control plane may have been upgraded meanwhile.
+    this.#version = newest;
     this.resolution.failed();
     this.#timer = setTimeout(() => void this.#run(), backoffDelay(this.#attempt++));
   }

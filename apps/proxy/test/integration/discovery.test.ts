@@ -84,6 +84,21 @@ describe('discovery', () => {
     expect(cp.subscriptions('web.demo:80')).toBe(1);
   });
 
+  it('routes through a control plane that predates protocol hints (v=3 refused, v=2 asked at once)', async () => {
+    const old = await startFakeControlPlane(await freeAddr(), { maxVersion: 2 });
+    const p = await startInProcessProxy({ app: await freeAddr(), controlPlane: old.url, failfastTimeout: 5_000 });
+    try {
+      old.endpoints('old.demo:80', [unmeshed(apps[0] as EchoServer, 'old')]);
+      const reply = await request(p.outboundAddr, 'http://old.demo/through-v2');
+      expect(reply.status).toBe(200);
+      expect((await json<Echo>(reply)).url).toBe('/through-v2');
+      expect(old.versionsAsked('old.demo:80')).toEqual([3, 2]);
+    } finally {
+      await p.shutdown();
+      await old.close();
+    }
+  });
+
   it('answers discovery-unavailable while the control plane is down, then recovers', async () => {
     const cpAddr = await freeAddr();
     const p = await startInProcessProxy({ app: await freeAddr(), controlPlane: `http://${cpAddr}`, failfastTimeout: 300 });

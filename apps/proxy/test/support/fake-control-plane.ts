@@ -21,10 +21,14 @@ export interface FakeControlPlane {
   profile(authority: string, profile: Partial<Profile>): void;
   /** Streams opened so far for `authority`. */
   subscriptions(authority: string): number;
+  /** The stream versions asked for `authority`, in order, refused ones included. */
+  versionsAsked(authority: string): readonly number[];
   close(): Promise<void>;
 }
 
-export async function startFakeControlPlane(listen: string): Promise<FakeControlPlane> {
+/** `maxVersion`: refuse newer streams with a 400, as a control plane that predates them does. */
+export async function startFakeControlPlane(listen: string, { maxVersion = Infinity } = {}): Promise<FakeControlPlane> {
+  const asked = new Map<string, number[]>();
   const sets = new Map<string, Map<string, Endpoint>>();
   const streams = new Map<string, Set<http.ServerResponse>>();
   const profiles = new Map<string, Profile>();
@@ -37,11 +41,12 @@ export async function startFakeControlPlane(listen: string): Promise<FakeControl
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     const q = destinationGetSchema.safeParse({ v: Number(url.searchParams.get('v')), authority: url.searchParams.get('authority') ?? '' });
-    if (url.pathname !== destinationPath || !q.success) {
+    const authority = url.searchParams.get('authority') ?? '';
+    asked.set(authority, [...(asked.get(authority) ?? []), Number(url.searchParams.get('v'))]);
+    if (url.pathname !== destinationPath || !q.success || q.data.v > maxVersion) {
       res.writeHead(400, { 'content-type': 'application/json' });
       return res.end(JSON.stringify({ error: 'bad request' }));
     }
-    const authority = q.data.authority;
     opened.set(authority, (opened.get(authority) ?? 0) + 1);
     res.writeHead(200, { 'content-type': 'application/x-ndjson' });
     if (q.data.v >= 2) {
@@ -90,6 +95,7 @@ export async function startFakeControlPlane(listen: string): Promise<FakeControl
       for (const res of streams.get(authority) ?? []) if (v2.has(res)) send(res, { type: 'profile', profile });
     },
     subscriptions: (authority) => opened.get(authority) ?? 0,
+    versionsAsked: (authority) => asked.get(authority) ?? [],
     async close() {
       for (const s of sockets) s.destroy();
       await new Promise<void>((r) => server.close(() => r()));
