@@ -117,6 +117,7 @@ export async function startDemoMesh(options: DemoMeshOptions = {}): Promise<Demo
             ...p.pod.proxy,
             app: p.pod.app,
             controlPlaneUrl: apiUrl,
+            opaquePorts: p.pod.opaquePorts,
             extraArgs: [
               `--tap-token=${tapToken}`,
               // Every meshed hop is mTLS: each proxy certifies its pod's identity with the pod's token.
