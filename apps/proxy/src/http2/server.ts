@@ -124,6 +124,9 @@ export function createH2Server<C = undefined>(deps: H2ServerDeps<C>): (socket: n
     // instanceof TLSSocket, which would load node:tls for plaintext connections too.)
     const tls = socket as net.Socket & Partial<TLSSocket>;
     if (tls.encrypted === true && tls.alpnProtocol !== 'h2') tls.alpnProtocol = 'h2';
+    // Accepted half-open capable (opaque TCP needs it), but HTTP/2 has no half-close: left so, node:http2 never
+    // notices a client's FIN, and its streams' upstream calls would run on for nobody (as http2/client.ts says).
+    socket.allowHalfOpen = false;
     // 'session' is emitted synchronously from the connection listener; this is how it learns its socket and context.
     accepting = { socket, context };
     try {

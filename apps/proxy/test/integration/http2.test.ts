@@ -140,6 +140,24 @@ describe('node:http2 client → outbound → inbound → h2c app', () => {
     await eventually(() => expect(app.cancelled()).toBe(before + 1));
   });
 
+  it.each([
+    ['half-closes (FIN)', (s: net.Socket) => s.end()],
+    ['closes', (s: net.Socket) => s.destroy()],
+  ])('cancels the upstream stream when the client connection %s mid-stream', async (_how, close) => {
+    // HTTP/2 has no half-close: a connection whose peer sent FIN is gone, and its streams with it.
+    const before = app.cancelled();
+    const seen = app.streams();
+    const socket = net.connect(Number(a.outboundAddr.split(':')[1]), '127.0.0.1');
+    const own = http2.connect(`http://${a.outboundAddr}`, { createConnection: () => socket });
+    own.on('error', () => {});
+    const req = own.request(get('/slow'));
+    req.on('error', () => {});
+    await eventually(() => expect(app.streams()).toBe(seen + 1));
+    close(socket);
+    await eventually(() => expect(app.cancelled()).toBe(before + 1));
+    own.destroy();
+  });
+
   it('answers failfast with a 503 and signalbox-proxy-error', async () => {
     const r = await h2Request(client, { ...get('/'), ':authority': 'nowhere.demo:80' });
     expect(r.status).toBe(503);
@@ -153,7 +171,8 @@ describe('node:http2 client → outbound → inbound → h2c app', () => {
       expect(text).toMatch(new RegExp(`response_total\\{${ok}[^}]*status_code="200",classification="success",grpc_status="",error=""\\} [1-9]`));
       expect(text).toMatch(/response_total\{[^}]*authority="nowhere.demo:80"[^}]*status_code="503",classification="failure",grpc_status="",error="unknown-authority"\} 1/);
       expect(text).toMatch(new RegExp(`response_total\\{${ok}[^}]*classification="failure",grpc_status="",error="upstream-reset"\\} 2`));
-      expect(text).toMatch(new RegExp(`response_total\\{${ok}[^}]*error="client-gone"\\} 1`));
+      // One stream the client cancelled, two whose connection the client closed.
+      expect(text).toMatch(new RegExp(`response_total\\{${ok}[^}]*error="client-gone"\\} 3`));
     });
     const inbound = await scrape(b.adminAddr);
     expect(inbound).toMatch(/request_total\{direction="inbound",[^}]*\} [1-9]/);
