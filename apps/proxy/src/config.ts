@@ -136,6 +136,12 @@ export const configSchema = z.strictObject({
    */
   intercept: z.union([z.boolean(), z.stringbool()]).default(false),
   /**
+   * `POST /shutdown` on the admin port, from the pod itself (loopback) only, drains and stops the proxy: how a Job's
+   * last command lets its pod complete (Linkerd's `linkerd-await --shutdown`). Off unless asked for, as in Linkerd:
+   * any process in the pod could otherwise stop its proxy.
+   */
+  shutdownEndpoint: z.union([z.boolean(), z.stringbool()]).default(false),
+  /**
    * With `intercept`: the only original destinations discovery is asked about (Linkerd's `clusterNetworks`); any
    * other address is forwarded as is, unmeshed, without a lookup. A comma list of CIDRs.
    */
@@ -222,6 +228,7 @@ const options: Record<string, [keyof ProxyConfig, string]> = {
   'identity-trust-anchors': ['identityTrustAnchors', 'SIGNALBOX_IDENTITY_TRUST_ANCHORS'],
   'require-identity-ports': ['requireIdentityPorts', 'SIGNALBOX_REQUIRE_IDENTITY_PORTS'],
   intercept: ['intercept', 'SIGNALBOX_INTERCEPT'],
+  'shutdown-endpoint': ['shutdownEndpoint', 'SIGNALBOX_SHUTDOWN_ENDPOINT'],
   'cluster-networks': ['clusterNetworks', 'SIGNALBOX_CLUSTER_NETWORKS'],
 };
 
@@ -232,7 +239,7 @@ const repeatable = new Set<keyof ProxyConfig>(['outboundTcp', 'inboundRoutes']);
 const emptyIsAValue = new Set<keyof ProxyConfig>(['opaquePorts']);
 
 /** Flags that may stand alone (`--intercept` is `--intercept=true`). */
-const booleans = new Set<keyof ProxyConfig>(['intercept']);
+const booleans = new Set<keyof ProxyConfig>(['intercept', 'shutdownEndpoint']);
 
 const flagOf = Object.fromEntries(Object.entries(options).map(([flag, [key, env]]) => [key, `--${flag} (${env})`]));
 

@@ -25,18 +25,20 @@ async function main(): Promise<void> {
   if (proxy.intercept) log('intercept: on (original destinations of redirected connections are their targets)');
   for (const r of proxy.inboundRoutes) log(`inbound ${r.addr} app ${r.app}`);
   for (const m of proxy.outboundTcp) log(`outbound tcp ${m.addr} → ${m.authority}`);
+  // However the shutdown started (a signal below, or POST /shutdown), the process ends with it.
+  proxy.stopped.then(
+    () => {
+      log('stopped');
+      process.exit(0);
+    },
+    (err: unknown) => {
+      log(`shutdown failed: ${String(err)}`);
+      process.exit(1);
+    },
+  );
   const stop = (signal: string) => {
     log(`${signal}: draining (grace ${config.shutdownGrace} ms)`);
-    proxy.shutdown().then(
-      () => {
-        log('stopped');
-        process.exit(0);
-      },
-      (err: unknown) => {
-        log(`shutdown failed: ${String(err)}`);
-        process.exit(1);
-      },
-    );
+    void proxy.shutdown();
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));

@@ -1,5 +1,6 @@
 // Admin server: /metrics (Prometheus text), /ready (200 once listening and not draining), /live, /identity (the
-// current certificate, public parts only) and the tap WebSocket (/tap). Not on the data path, so node:http is fine.
+// current certificate, public parts only), the tap WebSocket (/tap) and, when enabled, POST /shutdown. Not on the
+// data path, so node:http is fine.
 import http from 'node:http';
 import type { Registry } from 'prom-client';
 import type { ProxyIdentityStatus } from '@signalbox/shared';
@@ -12,6 +13,13 @@ export interface AdminDeps {
   readonly tap: TapServer;
   /** The cert manager's `status`; absent: identity is off and `/identity` answers 404. */
   readonly identity?: () => ProxyIdentityStatus;
+  /** Drains and stops the proxy (`--shutdown-endpoint`); absent: `/shutdown` answers 404. */
+  readonly shutdown?: (from: string) => void;
+}
+
+/** The pod's own processes: the admin port listens on every address (Prometheus scrapes it), /shutdown must not. */
+export function isLoopback(addr: string | undefined): boolean {
+  return addr !== undefined && (addr.startsWith('127.') || addr === '::1' || addr.startsWith('::ffff:127.'));
 }
 
 export function createAdmin(deps: AdminDeps): http.Server {
@@ -23,6 +31,16 @@ export function createAdmin(deps: AdminDeps): http.Server {
       res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body), date: httpDate() });
       res.end(req.method === 'HEAD' ? undefined : body);
     };
+    if (path === '/shutdown') {
+      if (!deps.shutdown) return send(404, 'not enabled (--shutdown-endpoint)\n');
+      if (req.method !== 'POST') return send(405, 'POST only\n');
+      const from = req.socket.remoteAddress;
+      if (!isLoopback(from)) return send(403, 'only from the pod itself (loopback)\n');
+      send(202, 'shutting down\n');
+      // After the answer has left: draining closes the admin server's connections, this one included.
+      res.once('finish', () => deps.shutdown?.(String(from)));
+      return;
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, 'method not allowed\n');
     if (path === '/live') return send(200, 'live\n');
     if (path === '/ready') return deps.isReady() ? send(200, 'ready\n') : send(503, 'not ready\n');

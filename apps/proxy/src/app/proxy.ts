@@ -47,6 +47,8 @@ export interface RunningProxy {
   readonly tcpRelay: TcpRelay;
   /** Stop accepting, finish in-flight requests (bounded by shutdownGrace), close everything. */
   shutdown(): Promise<void>;
+  /** Settles with the shutdown, whoever started it (a signal, or `POST /shutdown` on the admin port). */
+  readonly stopped: Promise<void>;
 }
 
 export async function createProxy(config: ProxyConfig, log: (msg: string) => void = () => {}): Promise<RunningProxy> {
@@ -147,6 +149,14 @@ export async function createProxy(config: ProxyConfig, log: (msg: string) => voi
     isReady: () => ready && !drain.draining && (manager === undefined || manager.current() !== undefined),
     tap: tapServer,
     ...(manager ? { identity: manager.status } : {}),
+    ...(config.shutdownEndpoint
+      ? {
+          shutdown: (from: string) => {
+            log(`POST /shutdown from ${from}: draining (grace ${config.shutdownGrace} ms)`);
+            void stop();
+          },
+        }
+      : {}),
   });
 
   const adminAddr = await listenHttp(admin, config.admin);
@@ -163,6 +173,12 @@ export async function createProxy(config: ProxyConfig, log: (msg: string) => voi
   ready = true;
 
   let stopping: Promise<void> | undefined;
+  let settle!: (shutdown: Promise<void>) => void;
+  const stopped = new Promise<void>((resolve) => (settle = resolve));
+  function stop(): Promise<void> {
+    if (!stopping) settle((stopping = shutdown()));
+    return stopping;
+  }
   async function shutdown(): Promise<void> {
     drain.start();
     const closed = Promise.all(
@@ -199,7 +215,8 @@ export async function createProxy(config: ProxyConfig, log: (msg: string) => voi
     identity: manager,
     intercept: originalDst !== undefined,
     tcpRelay: relay.kind,
-    shutdown: () => (stopping ??= shutdown()),
+    shutdown: stop,
+    stopped,
   };
 }
 

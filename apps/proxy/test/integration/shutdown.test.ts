@@ -54,6 +54,38 @@ describe('shutdown', () => {
     expect(await refuses(addrs.admin)).toBe(true);
   });
 
+  it('with --shutdown-endpoint, POST /shutdown from the pod drains like SIGTERM: the in-flight request finishes, exit 0', async () => {
+    const addrs = { inbound: await freeAddr(), outbound: await freeAddr(), admin: await freeAddr() };
+    proc = await startProxy({
+      dir: makeRunDir('signalbox-proxy-test-'),
+      name: 'proxy',
+      ...addrs,
+      app: app.addr,
+      controlPlaneUrl: cp.url,
+      extraArgs: ['--shutdown-endpoint'],
+    });
+    expect((await request(addrs.admin, 'http://admin/shutdown', { absolute: false })).status).toBe(405);
+    const before = app.connections();
+    const inFlight = request(addrs.inbound, 'http://books.demo/slow?ms=700', { absolute: false });
+    await eventually(() => expect(app.connections()).toBeGreaterThan(before));
+    const answer = await request(addrs.admin, 'http://admin/shutdown', { absolute: false, method: 'POST' });
+    expect(answer.status).toBe(202);
+    const reply = await inFlight;
+    expect(reply.status).toBe(200);
+    expect(reply.body.toString()).toBe('slow done');
+    expect(await proc.exited).toBe(0);
+    expect(await refuses(addrs.inbound)).toBe(true);
+    expect(readFileSync(proc.logFile, 'utf8')).toMatch(/POST \/shutdown from 127\.0\.0\.1: draining/);
+  });
+
+  it('without --shutdown-endpoint, POST /shutdown is a 404 and the proxy keeps serving', async () => {
+    const addrs = { inbound: await freeAddr(), outbound: await freeAddr(), admin: await freeAddr() };
+    proc = await startProxy({ dir: makeRunDir('signalbox-proxy-test-'), name: 'proxy', ...addrs, app: app.addr, controlPlaneUrl: cp.url });
+    expect((await request(addrs.admin, 'http://admin/shutdown', { absolute: false, method: 'POST' })).status).toBe(404);
+    expect((await request(addrs.inbound, 'http://books.demo/still', { absolute: false })).status).toBe(200);
+    await proc.stop();
+  });
+
   it('exits 1 naming the flag on bad config', async () => {
     const dir = makeRunDir('signalbox-proxy-test-');
     const bad = startProcess({
