@@ -31,59 +31,53 @@ function refuses(addr: string): Promise<boolean> {
   });
 }
 
+type Addrs = { readonly inbound: string; readonly outbound: string; readonly admin: string };
+
+async function startTestProxy(extraArgs: readonly string[] = []): Promise<Addrs> {
+  const addrs = { inbound: await freeAddr(), outbound: await freeAddr(), admin: await freeAddr() };
+  proc = await startProxy({ dir: makeRunDir('signalbox-proxy-test-'), name: 'proxy', ...addrs, app: app.addr, controlPlaneUrl: cp.url, extraArgs });
+  return addrs;
+}
+
+const shutdownUrl = 'http://admin/shutdown';
+
+/** Ways to stop a proxy: the flags it needs, and how to ask. */
+const stops: [string, readonly string[], (addrs: Addrs, p: ManagedProcess) => Promise<void>][] = [
+  ['SIGTERM', [], async (_addrs, p) => void p.child.kill('SIGTERM')],
+  [
+    'POST /shutdown from the pod (--shutdown-endpoint)',
+    ['--shutdown-endpoint'],
+    async (addrs, p) => {
+      expect((await request(addrs.admin, shutdownUrl, { absolute: false })).status).toBe(405);
+      expect((await request(addrs.admin, shutdownUrl, { absolute: false, method: 'POST' })).status).toBe(202);
+      await eventually(() => expect(readFileSync(p.logFile, 'utf8')).toMatch(/POST \/shutdown from 127\.0\.0\.1: draining/));
+    },
+  ],
+];
+
 describe('shutdown', () => {
-  it('finishes the in-flight request on SIGTERM, exits 0, then refuses', async () => {
-    const addrs = { inbound: await freeAddr(), outbound: await freeAddr(), admin: await freeAddr() };
-    proc = await startProxy({
-      dir: makeRunDir('signalbox-proxy-test-'),
-      name: 'proxy',
-      ...addrs,
-      app: app.addr,
-      controlPlaneUrl: cp.url,
-    });
+  it.each(stops)('on %s: finishes the in-flight request, exits 0, then refuses', async (_how, flags, stop) => {
+    const addrs = await startTestProxy(flags);
+    const p = proc as ManagedProcess;
+    const before = app.connections();
     const inFlight = request(addrs.inbound, 'http://books.demo/slow?ms=700', { absolute: false });
     // The request has reached the app once the app holds a connection from the proxy.
-    await eventually(() => expect(app.connections()).toBeGreaterThan(0));
-    proc.child.kill('SIGTERM');
+    await eventually(() => expect(app.connections()).toBeGreaterThan(before));
+    await stop(addrs, p);
     const reply = await inFlight;
     expect(reply.status).toBe(200);
     expect(reply.body.toString()).toBe('slow done');
     expect(reply.headers.connection).toBe('close');
-    expect(await proc.exited).toBe(0);
+    expect(await p.exited).toBe(0);
     expect(await refuses(addrs.inbound)).toBe(true);
     expect(await refuses(addrs.admin)).toBe(true);
   });
 
-  it('with --shutdown-endpoint, POST /shutdown from the pod drains like SIGTERM: the in-flight request finishes, exit 0', async () => {
-    const addrs = { inbound: await freeAddr(), outbound: await freeAddr(), admin: await freeAddr() };
-    proc = await startProxy({
-      dir: makeRunDir('signalbox-proxy-test-'),
-      name: 'proxy',
-      ...addrs,
-      app: app.addr,
-      controlPlaneUrl: cp.url,
-      extraArgs: ['--shutdown-endpoint'],
-    });
-    expect((await request(addrs.admin, 'http://admin/shutdown', { absolute: false })).status).toBe(405);
-    const before = app.connections();
-    const inFlight = request(addrs.inbound, 'http://books.demo/slow?ms=700', { absolute: false });
-    await eventually(() => expect(app.connections()).toBeGreaterThan(before));
-    const answer = await request(addrs.admin, 'http://admin/shutdown', { absolute: false, method: 'POST' });
-    expect(answer.status).toBe(202);
-    const reply = await inFlight;
-    expect(reply.status).toBe(200);
-    expect(reply.body.toString()).toBe('slow done');
-    expect(await proc.exited).toBe(0);
-    expect(await refuses(addrs.inbound)).toBe(true);
-    expect(readFileSync(proc.logFile, 'utf8')).toMatch(/POST \/shutdown from 127\.0\.0\.1: draining/);
-  });
-
   it('without --shutdown-endpoint, POST /shutdown is a 404 and the proxy keeps serving', async () => {
-    const addrs = { inbound: await freeAddr(), outbound: await freeAddr(), admin: await freeAddr() };
-    proc = await startProxy({ dir: makeRunDir('signalbox-proxy-test-'), name: 'proxy', ...addrs, app: app.addr, controlPlaneUrl: cp.url });
-    expect((await request(addrs.admin, 'http://admin/shutdown', { absolute: false, method: 'POST' })).status).toBe(404);
+    const addrs = await startTestProxy();
+    expect((await request(addrs.admin, shutdownUrl, { absolute: false, method: 'POST' })).status).toBe(404);
     expect((await request(addrs.inbound, 'http://books.demo/still', { absolute: false })).status).toBe(200);
-    await proc.stop();
+    await proc?.stop();
   });
 
   it('exits 1 naming the flag on bad config', async () => {
