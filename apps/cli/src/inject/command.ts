@@ -64,7 +64,8 @@ export function addInjectCommand(program: Command): void {
           clusterNetworks,
         });
         process.stdout.write(yaml);
-        for (const r of report) if (r.outcome !== 'not a workload') process.stderr.write(`${r.name} ${r.outcome}\n`);
+        for (const r of report)
+          if (r.outcome !== 'not a workload') process.stderr.write(`${r.name} ${r.outcome}${r.notes ? ` (${r.notes.join('; ')})` : ''}\n`);
       } catch (err) {
         if (err instanceof TrustAnchorsError || err instanceof KubeConfigError) {
           process.stderr.write(`signalbox inject: the proxies need the mesh's trust anchors: ${err.message} (or pass --identity-trust-anchors-file)\n`);

@@ -76,9 +76,10 @@ describe('injectObject', () => {
   it('records the skipped inbound ports on the pod template, adding those its annotation already names', () => {
     const plain = injected(injectObject(deployment(), options).object);
     expect(plain.metadata.annotations).not.toHaveProperty('config.signalbox.io/skip-inbound-ports');
-    const flagged = injected(injectObject(deployment({ 'config.signalbox.io/skip-inbound-ports': '25, 8000-8010' }), { ...options, skipInboundPorts: ['6379', '25'] }).object);
-    expect(flagged.metadata.annotations['config.signalbox.io/skip-inbound-ports']).toBe('25,8000-8010,6379');
-    // The init container skips exactly what the annotation says, so discovery and iptables agree.
+    const flagged = injected(injectObject(deployment({ 'config.signalbox.io/skip-inbound-ports': '25, 8000-8010, http' }), { ...options, skipInboundPorts: ['6379', '25'] }).object);
+    // "http" is no port: kept in the annotation, skipped by nobody (discovery ignores it too).
+    expect(flagged.metadata.annotations['config.signalbox.io/skip-inbound-ports']).toBe('25,8000-8010,6379,http');
+    // The init container skips exactly the ports the annotation names, so discovery and iptables agree.
     expect(flagged.spec.initContainers[0]?.args[0]).toContain('-A SIGNALBOX_INBOUND -p tcp -m multiport --dports 4190,4191,25,8000:8010,6379 -j RETURN');
   });
 
@@ -92,10 +93,16 @@ describe('injectObject', () => {
     expect(plain.metadata.annotations).not.toHaveProperty('config.signalbox.io/opaque-ports');
     expect(opaque(plain)).toEqual([25, 587, 3306, 4444, 5432, 6379, 9300, 11211]);
 
-    // A bad entry is dropped, as discovery drops it, so the proxy and discovery agree.
-    const annotated = injected(injectObject(deployment({ 'config.signalbox.io/opaque-ports': '7000, 9000-9002, mysql' }), options).object);
+    // A bad entry is ignored, as discovery ignores it, so the proxy and discovery agree; it stays in the annotation
+    // (nothing the user wrote is lost) and inject says so.
+    const result = injectObject(deployment({ 'config.signalbox.io/opaque-ports': '7000, 9000-9002, mysql' }), options);
+    const annotated = injected(result.object);
     expect(env(annotated).SIGNALBOX_OPAQUE_PORTS).toBe('7000,9000-9002');
     expect(opaque(annotated)).toEqual([7000, 9000, 9001, 9002]);
+    expect(annotated.metadata.annotations['config.signalbox.io/opaque-ports']).toBe('7000,9000-9002,mysql');
+    expect(result.report).toEqual([
+      { name: 'deployment/w', outcome: 'injected', notes: ['config.signalbox.io/opaque-ports: ignored "mysql" (not a port or a range like 8000-8010)'] },
+    ]);
 
     const flagged = injected(injectObject(deployment({ 'config.signalbox.io/opaque-ports': '7000' }), { ...options, opaquePorts: ['7100', '7000'] }).object);
     expect(env(flagged).SIGNALBOX_OPAQUE_PORTS).toBe('7000,7100');

@@ -11,7 +11,7 @@ export type InjectOutcome = 'injected' | 'already injected' | 'disabled by annot
 export interface InjectResult {
   readonly object: unknown;
   /** One line per workload (Lists have several), e.g. `deployment/books injected`. */
-  readonly report: readonly { readonly name: string; readonly outcome: InjectOutcome }[];
+  readonly report: readonly { readonly name: string; readonly outcome: InjectOutcome; readonly notes?: readonly string[] }[];
 }
 
 interface Template {
@@ -42,12 +42,18 @@ function templateOf(o: Obj): Template | undefined {
 const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
- * The template's opaque-ports annotation plus `--opaque-ports` (the flag adds, as with skipped ports); undefined
- * when neither says anything, so the proxy keeps Linkerd's default list. An empty annotation is an empty list.
+ * A port-list annotation of the template with the flag's ports added (the template's own annotation adds to the
+ * flag, as Linkerd's config annotations do): `ports`, what the proxy and its init container get; `recorded`, what
+ * the annotation says afterwards (entries that are no port or range stay there, not lost, but are ignored, as
+ * Linkerd ignores them); `note`, what inject tells the user it ignored.
  */
-function podOpaquePorts(annotation: string | undefined, flag: readonly string[] = []): string[] | undefined {
-  if (annotation === undefined && flag.length === 0) return undefined;
-  return [...new Set([...validPortRanges(annotation ?? ''), ...flag])];
+function annotatedPorts(template: Template, annotation: string, flag: readonly string[]): { ports: string[]; recorded: string[]; note?: string } {
+  const written = template.metadata?.annotations?.[annotation] ?? '';
+  const valid = validPortRanges(written);
+  const ignored = written.split(',').map((p) => p.trim()).filter((p) => p !== '' && !valid.includes(p));
+  const ports = [...new Set([...valid, ...flag])];
+  const note = ignored.length > 0 ? `${annotation}: ignored ${ignored.map((p) => `"${p}"`).join(', ')} (not a port or a range like 8000-8010)` : undefined;
+  return { ports, recorded: [...ports, ...ignored], ...(note ? { note } : {}) };
 }
 
 export function injectObject(input: unknown, options: ProxySpecOptions): InjectResult {
@@ -68,13 +74,15 @@ export function injectObject(input: unknown, options: ProxySpecOptions): InjectR
   const template = templateOf(object) as Template & { spec: V1PodSpec };
   const spec = template.spec;
   const appPort = spec.containers?.flatMap((c) => c.ports ?? [])[0]?.containerPort ?? 80;
-  // The template's own annotation adds to the flag, as Linkerd's config annotations do; the union is recorded back.
-  const skipInboundPorts = [
-    ...new Set([...validPortRanges(template.metadata?.annotations?.[skipInboundPortsAnnotation] ?? ''), ...options.skipInboundPorts]),
+  const skipped = annotatedPorts(template, skipInboundPortsAnnotation, options.skipInboundPorts);
+  const opaque = annotatedPorts(template, opaquePortsAnnotation, options.opaquePorts ?? []);
+  // Neither the annotation nor the flag: the proxy keeps Linkerd's default list. An empty annotation is no ports.
+  const opaqueSaid = template.metadata?.annotations?.[opaquePortsAnnotation] !== undefined || opaque.ports.length > 0;
+  spec.containers = [proxyContainer({ ...options, opaquePorts: opaqueSaid ? opaque.ports : undefined }, appPort), ...(spec.containers ?? [])];
+  spec.initContainers = [
+    initContainer({ ...options, skipInboundPorts: skipped.ports }),
+    ...(spec.initContainers ?? []).filter((c) => c.name !== initContainerName),
   ];
-  const opaquePorts = podOpaquePorts(template.metadata?.annotations?.[opaquePortsAnnotation], options.opaquePorts);
-  spec.containers = [proxyContainer({ ...options, opaquePorts }, appPort), ...(spec.containers ?? [])];
-  spec.initContainers = [initContainer({ ...options, skipInboundPorts }), ...(spec.initContainers ?? []).filter((c) => c.name !== initContainerName)];
   spec.volumes = [...(spec.volumes ?? []).filter((v) => v.name !== identityTokenVolume), identityTokenVolumeSpec()];
   const kind = String(input.kind).toLowerCase();
   template.metadata = {
@@ -83,12 +91,13 @@ export function injectObject(input: unknown, options: ProxySpecOptions): InjectR
       ...template.metadata?.annotations,
       [proxyVersionAnnotation]: version,
       // Discovery reads it: peers must reach these ports in plaintext, since the proxy never sees their traffic.
-      ...(skipInboundPorts.length > 0 ? { [skipInboundPortsAnnotation]: skipInboundPorts.join(',') } : {}),
+      ...(skipped.recorded.length > 0 ? { [skipInboundPortsAnnotation]: skipped.recorded.join(',') } : {}),
       // Discovery reads it too: clients' proxies are told these ports are opaque and skip detection.
-      ...(opaquePorts === undefined ? {} : { [opaquePortsAnnotation]: opaquePorts.join(',') }),
+      ...(opaqueSaid ? { [opaquePortsAnnotation]: opaque.recorded.join(',') } : {}),
     },
     // A bare Pod is its own workload: nothing to name.
     labels: { ...template.metadata?.labels, ...(input.kind === 'Pod' ? {} : { [`${ownerLabelPrefix}${kind}`]: input.metadata?.name ?? '' }) },
   };
-  return { object, report: [{ name, outcome: 'injected' }] };
+  const notes = [skipped.note, opaque.note].filter((n) => n !== undefined);
+  return { object, report: [{ name, outcome: 'injected', ...(notes.length > 0 ? { notes } : {}) }] };
 }
