@@ -4,6 +4,7 @@
 // identity the app sees); attacks are refused (stranger CA, expired, wrong identity, garbage, plaintext where
 // identity is required); plaintext clients still reach ordinary ports; renewal keeps connections and serves.
 import http from 'node:http';
+import http2 from 'node:http2';
 import net from 'node:net';
 import path from 'node:path';
 import tls from 'node:tls';
@@ -202,6 +203,45 @@ describe('other protocols between meshed proxies', () => {
     }
     expect(sum(await metrics('web0'), 'response_total', { tls: 'true', server_id: id('greeter'), grpc_status: String(grpc.status.OK) })).toBeGreaterThan(0);
     expect(sum(await metrics('greeter'), 'response_total', { direction: 'inbound', tls: 'true', client_id: id('web'), grpc_status: '0' })).toBeGreaterThan(0);
+  });
+
+  it('a meshed h2 connection that ends mid-call (FIN, no GOAWAY) cancels the call at the app', async () => {
+    // What a caller's proxy killed mid-call looks like to ours: the TLS connection just ends. HTTP/2 has no
+    // half-close, so the inbound must take it as the end of every stream on it.
+    const [host, port] = p('greeter').inboundAddr.split(':') as [string, string];
+    const web = await testMaterial(issuer, id('web'));
+    const socket = tls.connect({
+      host,
+      port: Number(port),
+      servername: id('greeter'),
+      key: web.keyPem,
+      cert: [web.leafPem, ...web.chainPem].join(''),
+      ca: issuer.trustAnchorsPem,
+      checkServerIdentity: () => undefined,
+      ALPNProtocols: ['h2'],
+      minVersion: 'TLSv1.3',
+    });
+    socket.on('error', () => {});
+    const session = http2.connect('https://greeter.demo', { createConnection: () => socket });
+    session.on('error', () => {});
+    const call = session.request({
+      ':method': 'POST',
+      ':path': '/demo.Greeter/SayHello',
+      ':authority': 'greeter.demo:7003',
+      'content-type': 'application/grpc',
+      te: 'trailers',
+    });
+    call.on('error', () => {});
+    const message = Buffer.from(JSON.stringify({ name: 'fin-over-mtls', hang: true }));
+    const frame = Buffer.alloc(5 + message.length);
+    frame.writeUInt32BE(message.length, 1);
+    message.copy(frame, 5);
+    call.end(frame);
+    const before = greeter.cancelled();
+    await eventually(() => expect(greeter.calls('fin-over-mtls')).toBe(1));
+    socket.destroy();
+    await eventually(() => expect(greeter.cancelled()).toBe(before + 1));
+    session.destroy();
   });
 
   it('a WebSocket goes over mTLS, the app knowing its caller', async () => {
