@@ -1,7 +1,9 @@
-// Graceful shutdown of a real proxy process: SIGTERM while a slow request is in flight lets it finish, then
-// the process exits 0 and its listeners refuse connections.
+// Graceful shutdown of a real proxy process: SIGTERM (or, when enabled, POST /shutdown from the pod) while a slow
+// request is in flight lets it finish, then the process exits 0 and its listeners refuse connections.
 import { readFileSync } from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { eventually, freeAddr, makeRunDir, repoRoot, startProcess, startProxy, type ManagedProcess } from '@signalbox/launch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from '../support/client.js';
@@ -71,6 +73,27 @@ describe('shutdown', () => {
     expect(await p.exited).toBe(0);
     expect(await refuses(addrs.inbound)).toBe(true);
     expect(await refuses(addrs.admin)).toBe(true);
+  });
+
+  // A connection to the admin's loopback address from this machine's own non-loopback address: a caller from
+  // outside the pod as the proxy sees one, with nothing listening beyond loopback.
+  const outside = Object.values(networkInterfaces())
+    .flat()
+    .find((a) => a?.family === 'IPv4' && !a.internal)?.address;
+  it.skipIf(outside === undefined)('refuses POST /shutdown from outside the pod with a 403 and keeps serving', async () => {
+    const addrs = await startTestProxy(['--shutdown-endpoint']);
+    const [host, port] = addrs.admin.split(':') as [string, string];
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = http.request({ host, port: Number(port), method: 'POST', path: '/shutdown', localAddress: outside, agent: false }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(status).toBe(403);
+    expect((await request(addrs.inbound, 'http://books.demo/still', { absolute: false })).status).toBe(200);
+    await proc?.stop();
   });
 
   it('without --shutdown-endpoint, POST /shutdown is a 404 and the proxy keeps serving', async () => {
