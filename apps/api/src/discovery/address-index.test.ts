@@ -13,7 +13,7 @@ const registry = registrySchema.parse({
           deployment: 'books',
           serviceAccount: 'books',
           app: '10.0.0.1:8080',
-          proxy: { inbound: '10.0.0.1:4143', outbound: '10.0.0.1:4140', admin: '10.0.0.1:4191' },
+          proxy: { inbound: '10.0.0.1:4143', outbound: '10.0.0.1:4140', admin: '10.0.0.1:4191', tap: '10.0.0.1:4190' },
         },
         { name: 'db-0', deployment: 'db', ownerKind: 'statefulset', app: '10.0.0.3:5432' },
         // One machine: two pods on one IP, told apart by port.
@@ -51,6 +51,18 @@ describe('addressIndex', () => {
         appPort: 9091,
         labels: { namespace: 'demo', service: '', deployment: 'books', pod: 'books-1', serviceaccount: 'books' },
       },
+    });
+  });
+
+  it.each([
+    ['admin', 4191],
+    ['tap', 4190],
+  ])('answers a meshed pod’s own proxy %s port unmeshed: it is the proxy itself, never behind its inbound', (_name, port) => {
+    // A meshed Prometheus scraping podIP:4191 must reach the admin in plaintext, as inject's rules let it.
+    expect(index.lookup('10.0.0.1', port).endpoint).toEqual({
+      addr: `10.0.0.1:${port}`,
+      meshed: false,
+      labels: { namespace: 'demo', service: '', deployment: 'books', pod: 'books-1', serviceaccount: 'books' },
     });
   });
 

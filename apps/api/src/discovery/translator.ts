@@ -81,8 +81,11 @@ export function toEndpoint(
   const app = targetPort === undefined ? pod.app : withPort(pod.app, targetPort);
   const appPort = portOf(app) ?? 0;
   const hint = serviceOpaque || portInRanges(appPort, pod.opaquePorts ?? []) ? { protocolHint: 'opaque' as const } : {};
-  // A skipped port's traffic reaches the app around the proxy, which could not terminate mTLS for it.
-  if (!pod.proxy || portInRanges(appPort, pod.proxy.skipInboundPorts ?? [])) return { addr: app, meshed: false, labels, ...hint };
+  // A skipped port's traffic reaches the app around the proxy, which could not terminate mTLS for it; so does traffic
+  // to the proxy's own admin and tap listeners (inject's rules never redirect them): a meshed Prometheus scraping a
+  // pod's admin port speaks plaintext to the proxy itself.
+  if (!pod.proxy || portInRanges(appPort, pod.proxy.skipInboundPorts ?? []) || isProxyListener(pod.proxy, app))
+    return { addr: app, meshed: false, labels, ...hint };
   return {
     addr: pod.proxy.intercept ? app : pod.proxy.inbound,
     meshed: true,
@@ -92,6 +95,11 @@ export function toEndpoint(
     appPort: portOf(app),
     ...hint,
   };
+}
+
+function isProxyListener(proxy: NonNullable<RegistryPod['proxy']>, addr: string): boolean {
+  const a = addr.toLowerCase();
+  return a === proxy.admin.toLowerCase() || a === proxy.tap?.toLowerCase();
 }
 
 function withPort(addr: string, port: number): string {

@@ -12,7 +12,7 @@ import { writeFileSync } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
 import { identityDirPaths, loadIssuer, type Issuer } from '@signalbox/api';
 import { eventually, freeAddr, makeRunDir, type ManagedProcess } from '@signalbox/launch';
-import type { RegistryPod, RegistryService } from '@signalbox/shared';
+import { encodeTransportHeader, transportAlpn, type RegistryPod, type RegistryService } from '@signalbox/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import { stringify } from 'yaml';
@@ -279,15 +279,39 @@ describe('other protocols between meshed proxies', () => {
     await second.ended;
     expect(second.received()).toBe('PING\r\nsecond');
 
+    // Discovery never names the proxy's own admin port in a header (below); a peer that does anyway is refused.
     const refusals = async () => sum(await metrics('stock'), 'inbound_tcp_errors_total', { error: 'SB_TRANSPORT_HEADER' });
     const before = await refusals();
-    const admin = await rawConnect(stockPorts.admin);
-    admin.socket.write('PING\r\n');
-    // The admin server would answer 400 to this; refused, the client only sees its connection ended.
-    await admin.ended;
-    expect(admin.received()).toBe('');
-    admin.socket.end();
+    const [host, port] = p('stock').inboundAddr.split(':') as [string, string];
+    const web = await testMaterial(issuer, id('web'));
+    const peer = tls.connect({
+      host,
+      port: Number(port),
+      servername: id('stock'),
+      key: web.keyPem,
+      cert: [web.leafPem, ...web.chainPem].join(''),
+      ca: issuer.trustAnchorsPem,
+      checkServerIdentity: () => undefined,
+      ALPNProtocols: [transportAlpn],
+      minVersion: 'TLSv1.3',
+    });
+    peer.on('error', () => {});
+    const received: Buffer[] = [];
+    peer.on('data', (d: Buffer) => received.push(d));
+    peer.write(Buffer.concat([encodeTransportHeader({ port: Number(p('stock').adminAddr.split(':')[1]) }), Buffer.from('PING\r\n')]));
+    // The admin server would answer 400 to this; refused, the peer only sees its connection end.
+    await new Promise((r) => peer.once('close', r));
+    expect(Buffer.concat(received).toString()).toBe('');
     await eventually(async () => expect(await refusals()).toBe(before + 1));
+  });
+
+  it('reaches a pod’s proxy admin port through a service in plaintext: it is the proxy itself, never behind its inbound', async () => {
+    // Discovery answers the admin port unmeshed (as a meshed Prometheus scraping it needs): no mTLS, no header.
+    const admin = await rawConnect(stockPorts.admin);
+    admin.socket.write('GET /live HTTP/1.1\r\nHost: stock\r\nConnection: close\r\n\r\n');
+    await admin.ended;
+    admin.socket.end();
+    expect(admin.received()).toMatch(/^HTTP\/1\.1 200 OK\r\n[\s\S]*\r\n\r\nlive\n$/);
   });
 
   it('an unmeshed endpoint is still reached, in plaintext, labelled not_provided_by_service_discovery', async () => {
