@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ChunkedTracker, encodeChunk } from './chunked.js';
+import { chunkedError, ChunkedTracker, encodeChunk } from './chunked.js';
 
 /** Feeds `input` split at `cuts`; returns [end offset in the whole input, -1 on error, null if unfinished; data seen]. */
 function track(input: string, cuts: number[] = []): [number | null, string] {
@@ -52,6 +52,24 @@ describe('ChunkedTracker', () => {
     ['obs-fold trailer', '0\r\n x\r\n\r\n'],
   ])('rejects %s', (_name, input) => {
     expect(track(input)[0]).toBe(-1);
+  });
+});
+
+describe('chunkedError (a body’s first bytes)', () => {
+  it.each([
+    ['a whole body', '3\r\nabc\r\n0\r\n\r\n', undefined],
+    ['a body cut inside a chunk', '5\r\nab', undefined],
+    ['a body cut inside a size line', '1', undefined],
+    ['a body followed by the next message', '0\r\n\r\nHTTP/1.1 200 OK\r\n', undefined],
+  ])('%s: well-formed so far', (_name, bytes, expected) => {
+    expect(chunkedError(Buffer.from(bytes, 'latin1'))).toBe(expected);
+  });
+
+  it.each([
+    ['a size that is no hex', 'zz\r\nabc\r\n'],
+    ['chunk data longer than its size', '1\r\nabc\r\n'],
+  ])('%s: names what is wrong', (_name, bytes) => {
+    expect(chunkedError(Buffer.from(bytes, 'latin1'))).toEqual(expect.any(String));
   });
 });
 

@@ -140,3 +140,9 @@ export function encodeChunk(data: Buffer): Buffer {
   out.write('\r\n', size.length + data.length, 'latin1');
   return out;
 }
+
+/** Why the chunked framing of a body's first bytes is malformed; undefined while it is well-formed so far. */
+export function chunkedError(buf: Buffer): string | undefined {
+  const tracker = new ChunkedTracker();
+  return tracker.feed(buf, 0) < 0 ? tracker.error : undefined;
+}

@@ -7,6 +7,7 @@
 // the attempt with a signal (the route's timeout) until a head is admitted.
 import { ProxyError, upstreamError } from '../errors.js';
 import { BodyReader, type BodyEnd } from './body.js';
+import { chunkedError } from './chunked.js';
 import { HeadFirstSink } from './head-first.js';
 import { responseFraming, type Framing } from './framing.js';
 import { endToEnd, formatHeaders, rewriteHead, wantsClose } from './headers.js';
@@ -200,6 +201,10 @@ class Attempt<T extends PoolTarget> implements UpstreamOwner, ClientGone, BodyEn
     const framing = responseFraming(this.ex.head.method, head);
     if (framing.kind === 'error')
       return this.#fail(new ProxyError('bad-response', `invalid response from ${this.#conn.addr}: ${framing.reason}`));
+    // Chunked framing broken in the bytes read with the head: nothing has reached the client yet, so it gets a 502
+    // rather than a reset (broken later, the head has left and a reset is all that is left to send).
+    const broken = framing.kind === 'chunked' && this.#buf.length > 0 ? chunkedError(this.#buf) : undefined;
+    if (broken !== undefined) return this.#fail(new ProxyError('bad-response', `invalid response body from ${this.#conn.addr}: ${broken}`));
     if (this.options.admit && !this.options.admit(head.status, head)) return this.#discard(head, framing);
     this.#response = head;
     this.hooks.onResponseHead(head.status, head);

@@ -6,12 +6,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningProxy } from '../../src/app/proxy.js';
 import { startInProcessProxy } from '../support/mesh.js';
 import { rawConnect } from '../support/tcp-servers.js';
+import { scrape } from '../support/client.js';
 
 /** Stands in for gzip bytes: the proxy must pass them on undecoded either way. */
 const gzipBody = '\x1f\x8b\x08coded';
 /** Canned responses by request path. */
 const responses: Record<string, string> = {
   '/gzip': `HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n${gzipBody}`,
+  // Chunked framing broken in the first read, which came with the head: nothing has reached the client yet.
+  '/bad-first-chunk': 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n',
   // What a HEAD request gets: the GET response's fields, no body.
   '/head': 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n',
   '/both': 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n',
@@ -101,5 +104,16 @@ describe('a response coded other than chunked (close-delimited, RFC 9112 §6.3)'
     const got = await exchange('/gzip', '1.0');
     expect(got).not.toMatch(/transfer-encoding/i);
     expect(got.endsWith(`\r\n\r\n${gzipBody}`)).toBe(true);
+  });
+});
+
+describe('a response whose chunked framing is broken', () => {
+  it('in the bytes that came with its head: the client gets a 502 bad-response instead (nothing had left yet)', async () => {
+    const got = await exchange('/bad-first-chunk', '1.1');
+    expect(got).toMatch(/^HTTP\/1\.1 502 Bad Gateway\r\n/);
+    expect(got).toContain('signalbox-proxy-error: bad-response');
+    expect(got).not.toContain('abc');
+    const text = await scrape(proxy.adminAddr);
+    expect(text).toMatch(/response_total\{direction="inbound",[^}]*status_code="502",[^}]*error="bad-response"\} 1/);
   });
 });
