@@ -34,6 +34,18 @@ describe('demo topology', () => {
     }
   });
 
+  it('declares stock opaque (its service port and its pods’ app port), in the launcher’s registry and the compose one alike', () => {
+    const launched = registrySchema.parse(demoRegistry(demoPods(addrsFor)));
+    const compose = registrySchema.parse(parse(readFileSync(new URL('../compose/registry.yaml', import.meta.url), 'utf8')));
+    for (const registry of [launched, compose]) {
+      const ns = registry.namespaces[0];
+      expect(ns?.services.filter((s) => s.opaquePorts).map((s) => [s.name, s.opaquePorts])).toEqual([['stock', ['7005']]]);
+      const pods = ns?.pods.filter((p) => p.opaquePorts) ?? [];
+      expect(pods.map((p) => p.deployment)).toEqual(['stock']);
+      for (const p of pods) expect(p.opaquePorts).toEqual([p.app.split(':')[1]]);
+    }
+  });
+
   it('names services by mesh authority, and refuses a role without one', () => {
     expect(serviceAuthority('books')).toBe('books.demo:7001');
     expect(() => serviceAuthority('traffic')).toThrow(/no service/);

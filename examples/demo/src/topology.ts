@@ -1,6 +1,6 @@
 // The demo mesh's shape, and the registry it yields once every listener has an address. Pure: addresses come from
 // the caller, so the launcher can use free ports and tests can use fixed ones.
-import type { Registry, RegistryPod, ServicePolicy } from '@signalbox/shared';
+import { parseHostPort, type Registry, type RegistryPod, type ServicePolicy } from '@signalbox/shared';
 
 export const DEMO_NAMESPACE = 'demo';
 
@@ -12,6 +12,11 @@ export interface DemoWorkload {
   readonly role: DemoRole;
   /** The registry's inbound policy: only meshed (mTLS) clients may connect. */
   readonly requireIdentity?: boolean;
+  /**
+   * Not HTTP: the service port and the pods' app port are declared opaque (`opaquePorts`), so no proxy on the way
+   * waits to detect a protocol, as a server-speaks-first one would need.
+   */
+  readonly opaque?: boolean;
 }
 
 export type DemoRole = 'web' | 'books' | 'authors' | 'ratings' | 'feed' | 'stock' | 'traffic';
@@ -27,7 +32,7 @@ export const demoWorkloads: readonly DemoWorkload[] = [
   { deployment: 'authors', replicas: 1, service: { name: 'authors', port: 7002 }, role: 'authors' },
   { deployment: 'ratings', replicas: 1, service: { name: 'ratings', port: 7003 }, role: 'ratings' },
   { deployment: 'feed', replicas: 1, service: { name: 'feed', port: 7004 }, role: 'feed' },
-  { deployment: 'stock', replicas: 1, service: { name: 'stock', port: 7005 }, role: 'stock', requireIdentity: true },
+  { deployment: 'stock', replicas: 1, service: { name: 'stock', port: 7005 }, role: 'stock', requireIdentity: true, opaque: true },
   { deployment: 'traffic', replicas: 1, role: 'traffic' },
 ];
 
@@ -65,6 +70,7 @@ export function demoPods(addrs: (podName: string) => PodAddrs): DemoPod[] {
           app,
           proxy: { inbound, outbound, admin, ...(tap ? { tap } : {}) },
           ...(w.requireIdentity ? { requireIdentity: true } : {}),
+          ...(w.opaque ? { opaquePorts: [String(parseHostPort(app)?.port)] } : {}),
         },
       };
     }),
@@ -87,7 +93,15 @@ export function demoRegistry(pods: readonly DemoPod[]): Registry {
         pods: pods.map((p) => p.pod),
         services: demoWorkloads.flatMap((w) =>
           w.service
-            ? [{ name: w.service.name, port: w.service.port, deployment: w.deployment, ...(w.role === 'books' ? { policy: booksPolicy } : {}) }]
+            ? [
+                {
+                  name: w.service.name,
+                  port: w.service.port,
+                  deployment: w.deployment,
+                  ...(w.role === 'books' ? { policy: booksPolicy } : {}),
+                  ...(w.opaque ? { opaquePorts: [String(w.service.port)] } : {}),
+                },
+              ]
             : [],
         ),
       },
