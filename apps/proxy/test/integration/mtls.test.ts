@@ -208,19 +208,7 @@ describe('other protocols between meshed proxies', () => {
   it('a meshed h2 connection that ends mid-call (FIN, no GOAWAY) cancels the call at the app', async () => {
     // What a caller's proxy killed mid-call looks like to ours: the TLS connection just ends. HTTP/2 has no
     // half-close, so the inbound must take it as the end of every stream on it.
-    const [host, port] = p('greeter').inboundAddr.split(':') as [string, string];
-    const web = await testMaterial(issuer, id('web'));
-    const socket = tls.connect({
-      host,
-      port: Number(port),
-      servername: id('greeter'),
-      key: web.keyPem,
-      cert: [web.leafPem, ...web.chainPem].join(''),
-      ca: issuer.trustAnchorsPem,
-      checkServerIdentity: () => undefined,
-      ALPNProtocols: ['h2'],
-      minVersion: 'TLSv1.3',
-    });
+    const socket = meshClient(p('greeter').inboundAddr, id('greeter'), await testMaterial(issuer, id('web')), 'h2');
     socket.on('error', () => {});
     const session = http2.connect('https://greeter.demo', { createConnection: () => socket });
     session.on('error', () => {});
@@ -282,19 +270,7 @@ describe('other protocols between meshed proxies', () => {
     // Discovery never names the proxy's own admin port in a header (below); a peer that does anyway is refused.
     const refusals = async () => sum(await metrics('stock'), 'inbound_tcp_errors_total', { error: 'SB_TRANSPORT_HEADER' });
     const before = await refusals();
-    const [host, port] = p('stock').inboundAddr.split(':') as [string, string];
-    const web = await testMaterial(issuer, id('web'));
-    const peer = tls.connect({
-      host,
-      port: Number(port),
-      servername: id('stock'),
-      key: web.keyPem,
-      cert: [web.leafPem, ...web.chainPem].join(''),
-      ca: issuer.trustAnchorsPem,
-      checkServerIdentity: () => undefined,
-      ALPNProtocols: [transportAlpn],
-      minVersion: 'TLSv1.3',
-    });
+    const peer = meshClient(p('stock').inboundAddr, id('stock'), await testMaterial(issuer, id('web')), transportAlpn);
     peer.on('error', () => {});
     const received: Buffer[] = [];
     peer.on('data', (d: Buffer) => received.push(d));
@@ -340,18 +316,8 @@ describe('inbound policy', () => {
 
 describe('attacks', () => {
   /** A TLS client speaking straight to books' inbound with `material` as its certificate. */
-  async function handshake(material: Awaited<ReturnType<typeof testMaterial>>, expected = id('books')) {
-    const [host, port] = p('books').inboundAddr.split(':') as [string, string];
-    const socket = tls.connect({
-      host,
-      port: Number(port),
-      servername: expected,
-      key: material.keyPem,
-      cert: [material.leafPem, ...material.chainPem].join(''),
-      ca: issuer.trustAnchorsPem,
-      checkServerIdentity: () => undefined,
-      minVersion: 'TLSv1.3',
-    });
+  async function handshake(material: Material, expected = id('books')) {
+    const socket = meshClient(p('books').inboundAddr, expected, material);
     socket.on('error', () => {});
     await new Promise((r) => socket.once('secureConnect', r).once('close', r));
     // TLS 1.3: the server judges the client certificate after the client thinks it is done; it then closes.
@@ -445,11 +411,31 @@ describe('renewal', () => {
 });
 
 /** The serial number of the certificate a mesh inbound presents on a fresh handshake. */
-async function serverCertificate(addr: string, servername: string, material: Awaited<ReturnType<typeof testMaterial>>): Promise<string> {
-  const [host, port] = addr.split(':') as [string, string];
-  const socket = tls.connect({ host, port: Number(port), servername, key: material.keyPem, cert: [material.leafPem, ...material.chainPem].join(''), ca: issuer.trustAnchorsPem, checkServerIdentity: () => undefined });
+async function serverCertificate(addr: string, servername: string, material: Material): Promise<string> {
+  const socket = meshClient(addr, servername, material);
   await new Promise((resolve, reject) => socket.once('secureConnect', resolve).once('error', reject));
   const serial = socket.getPeerCertificate().serialNumber;
   socket.destroy();
   return serial;
+}
+
+type Material = Awaited<ReturnType<typeof testMaterial>>;
+
+/**
+ * A TLS client to a mesh inbound at `addr`, as a caller's proxy connects: `material` as its certificate, the peer's
+ * identity as SNI, the server's certificate checked against the mesh's trust anchors only.
+ */
+function meshClient(addr: string, servername: string, material: Material, alpn?: string): tls.TLSSocket {
+  const [host, port] = addr.split(':') as [string, string];
+  return tls.connect({
+    host,
+    port: Number(port),
+    servername,
+    key: material.keyPem,
+    cert: [material.leafPem, ...material.chainPem].join(''),
+    ca: issuer.trustAnchorsPem,
+    checkServerIdentity: () => undefined,
+    minVersion: 'TLSv1.3',
+    ...(alpn ? { ALPNProtocols: [alpn] } : {}),
+  });
 }
