@@ -63,7 +63,7 @@ export function rewriteHead(
   let hop = false;
   for (const h of wire.hop)
     if (
-      h.lower !== 'content-length' &&
+      alwaysHopByHop.has(h.lower) &&
       !(keepTransferEncoding && h.lower === 'transfer-encoding') &&
       !(extra.length === 0 && h.lower === 'connection' && h.value.toLowerCase() === 'keep-alive')
     )

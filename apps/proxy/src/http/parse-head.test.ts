@@ -39,10 +39,10 @@ describe('parseRequestHead', () => {
     expect(fieldsNamed(r.head, 'cookie')).toEqual([]);
   });
 
-  it('decodes only the framing and hop-by-hop fields up front, the rest when headers are read', () => {
+  it('decodes only the framing, hop-by-hop and Host fields up front, the rest when headers are read', () => {
     const r = req('GET / HTTP/1.1\r\nHost: x\r\nCONNECTION: close\r\nContent-Length: 2\r\nTE: trailers\r\nX: y\r\n\r\n');
     if (r.kind !== 'ok') throw new Error('did not parse');
-    expect(r.head.wire.hop.map((f) => f.lower)).toEqual(['connection', 'content-length', 'te']);
+    expect(r.head.wire.hop.map((f) => f.lower)).toEqual(['host', 'connection', 'content-length', 'te']);
     expect(r.head.headers.map((f) => f.name)).toEqual(['Host', 'CONNECTION', 'Content-Length', 'TE', 'X']);
   });
 

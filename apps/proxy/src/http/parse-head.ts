@@ -22,7 +22,10 @@ export interface WireHead {
   readonly startLineEnd: number;
   /** Three offsets per field line: its start, its colon, its end (the CR of its CRLF). */
   readonly lines: readonly number[];
-  /** The fields framing and hop-by-hop handling read (RFC 9110 §7.6.1, RFC 9112 §6), in order. */
+  /**
+   * The fields every message is read for, in order: framing and hop-by-hop handling (RFC 9110 §7.6.1, RFC 9112 §6)
+   * and, on requests, Host (checked by the server, routed by the outbound).
+   */
   readonly hop: readonly Header[];
 }
 
@@ -77,8 +80,9 @@ for (let b = 0x30; b <= 0x39; b++) byteClass[b] = 3;
 for (let b = 0x41; b <= 0x5a; b++) byteClass[b] = 3;
 for (let b = 0x61; b <= 0x7a; b++) byteClass[b] = 3;
 
-/** Field names whose values framing and hop-by-hop handling need; every other field stays bytes until asked for. */
-const hopNames = ['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'proxy-connection', 'te', 'upgrade'];
+/** Field names whose values every message needs (see `WireHead.hop`); every other field stays bytes until asked for. */
+const hopNames = ['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'proxy-connection', 'te', 'upgrade', 'host'];
+const decodedUpFront = new Set(hopNames);
 
 export function parseRequestHead(buf: Buffer, limit = maxHeadBytes): ParseResult<Wired<RequestHead>> {
   const found = findHead(buf, limit);
@@ -238,6 +242,7 @@ export function nameEquals(raw: Buffer, from: number, to: number, lower: string)
 export function fieldsNamed(head: RequestHead | ResponseHead, lower: string): Header[] {
   const wire = head.wire;
   if (!wire) return head.headers.filter((h) => h.lower === lower);
+  if (decodedUpFront.has(lower)) return wire.hop.filter((h) => h.lower === lower);
   const { raw, lines } = wire;
   const out: Header[] = [];
   for (let i = 0; i < lines.length; i += 3) {
