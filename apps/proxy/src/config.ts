@@ -1,5 +1,5 @@
 // Proxy configuration: flags (`--inbound=host:port`) win over environment variables, parsed once with zod.
-import { cidrListSchema, defaultClusterNetworks, defaultOpaquePorts, defaultTrustDomain, hostPortSchema, parsePortRanges, identityName, identityNameSchema, resourceNameSchema, tapServiceIdentity, trustDomainSchema } from '@signalbox/shared';
+import { cidrListSchema, defaultClusterNetworks, defaultOpaquePorts, defaultTrustDomain, hostPortSchema, parsePortRanges, portRangeBounds, identityName, identityNameSchema, resourceNameSchema, tapServiceIdentity, trustDomainSchema } from '@signalbox/shared';
 import { z } from 'zod';
 
 const ms = (def: number) => z.coerce.number().int().min(1).max(3_600_000).default(def);
@@ -51,7 +51,8 @@ const portRangeList = z.preprocess((v, ctx) => {
 }, z.array(port));
 
 function expandRange(range: string): number[] {
-  const [lo, hi = lo] = range.split('-').map(Number) as [number, number?];
+  // parsePortRanges has checked every range, so it has bounds.
+  const [lo, hi] = portRangeBounds(range) ?? [0, -1];
   return Array.from({ length: hi - lo + 1 }, (_, i) => lo + i);
 }
 

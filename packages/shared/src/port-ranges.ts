@@ -4,7 +4,8 @@ import { z } from 'zod';
 
 const PORT_RANGE = /^(\d{1,5})(?:-(\d{1,5}))?$/;
 
-function bounds(entry: string): readonly [number, number] | null {
+/** `8000-8010` → [8000, 8010], `3306` → [3306, 3306]; null when the entry is neither. */
+export function portRangeBounds(entry: string): readonly [number, number] | null {
   const m = PORT_RANGE.exec(entry);
   if (!m) return null;
   const lo = Number(m[1]);
@@ -13,7 +14,7 @@ function bounds(entry: string): readonly [number, number] | null {
 }
 
 /** `3306` or `8000-8010`. */
-export const portRangeSchema = z.string().refine((v) => bounds(v) !== null, { message: 'expected a port or a range like 8000-8010' });
+export const portRangeSchema = z.string().refine((v) => portRangeBounds(v) !== null, { message: 'expected a port or a range like 8000-8010' });
 
 /** `25,3306, 8000-8010` → `['25', '3306', '8000-8010']`; throws naming the first bad entry. */
 export function parsePortRanges(value: string): string[] {
@@ -21,7 +22,7 @@ export function parsePortRanges(value: string): string[] {
     .split(',')
     .map((p) => p.trim())
     .filter((p) => p !== '');
-  const bad = entries.find((p) => bounds(p) === null);
+  const bad = entries.find((p) => portRangeBounds(p) === null);
   if (bad !== undefined) throw new Error(`"${bad}" is not a port or a range like 8000-8010`);
   return entries;
 }
@@ -31,12 +32,12 @@ export function validPortRanges(value: string): string[] {
   return value
     .split(',')
     .map((p) => p.trim())
-    .filter((p) => bounds(p) !== null);
+    .filter((p) => portRangeBounds(p) !== null);
 }
 
 export function portInRanges(port: number, ranges: readonly string[]): boolean {
   return ranges.some((r) => {
-    const b = bounds(r);
+    const b = portRangeBounds(r);
     return b !== null && port >= b[0] && port <= b[1];
   });
 }
