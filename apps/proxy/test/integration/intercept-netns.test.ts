@@ -55,8 +55,6 @@ const tcp = () => new Promise((resolve, reject) => {
 console.log(JSON.stringify({ http: await get(${ports.http}, '/hello'), inbound: await get(${ports.inboundApp}, '/in'), tcp: await tcp() }));
 `;
 
-const scrape = `console.log(await (await fetch('http://127.0.0.1:${ports.admin}/metrics')).text());`;
-
 beforeAll(async () => {
   const created = await createTestNetns('sbx-intercept', dir);
   if (typeof created !== 'string') netns = created;
@@ -74,7 +72,7 @@ beforeAll(async () => {
     '--app=127.0.0.1:9',
   ]);
   await eventually(async () => {
-    const text = await nodeInNs('scrape', scrape);
+    const text = await (netns as TestNetns).metrics(ports.admin);
     expect(text).toContain('# HELP tcp_open_total');
   }, { timeoutMs: 15_000, intervalMs: 250 }).catch((err: unknown) => {
     throw new Error(`${String(err)}\nproxy log:\n${logTail(path.join(dir, 'proxy.log'))}`);
@@ -94,7 +92,7 @@ describe('transparent interception in a network namespace (iptables REDIRECT, SO
     expect(out.tcp).toBe('ping over opaque tcp\n');
 
     const metrics = await eventually(async () => {
-      const text = await nodeInNs('scrape', scrape);
+      const text = await (netns as TestNetns).metrics(ports.admin);
       expect(text).toMatch(new RegExp(`tcp_close_total\\{[^}]*direction="outbound"[^}]*target_addr="127.0.0.1:${ports.tcp}"`));
       return text;
     }, { timeoutMs: 5000 });

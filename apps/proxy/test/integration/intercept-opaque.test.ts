@@ -73,8 +73,6 @@ console.log(JSON.stringify({
 }));
 `;
 
-const scrape = `console.log(await (await fetch('http://127.0.0.1:${ports.admin}/metrics')).text());`;
-
 beforeAll(async () => {
   const created = await createTestNetns('sbx-opaque', dir);
   if (typeof created !== 'string') netns = created;
@@ -99,7 +97,7 @@ beforeAll(async () => {
   ]);
   await eventually(async () => {
     expect(await ns.node('ready', `console.log((await fetch('http://127.0.0.1:${ports.api}/ready')).status);`)).toBe('200\n');
-    expect(await ns.node('scrape', scrape)).toContain('# HELP tcp_open_total');
+    expect(await ns.metrics(ports.admin)).toContain('# HELP tcp_open_total');
   }, { timeoutMs: 20_000, intervalMs: 250 }).catch((err: unknown) => {
     throw new Error(`${String(err)}\napi log:\n${logTail(path.join(dir, 'api.log'))}\nproxy log:\n${logTail(path.join(dir, 'proxy.log'))}`);
   });
@@ -122,7 +120,7 @@ describe('an intercepted call to a service discovery marks opaque (server speaks
 
     // Routed as the service (its endpoint, its labels), counted as opaque TCP both sides of the proxy.
     const metrics = await eventually(async () => {
-      const text = await ns.node('scrape', scrape);
+      const text = await ns.metrics(ports.admin);
       expect(text).toMatch(new RegExp(`tcp_close_total\\{[^}]*direction="outbound"[^}]*target_addr="127.0.0.1:${ports.mysql}"[^}]*peer="dst"`));
       return text;
     }, { timeoutMs: 5000 });

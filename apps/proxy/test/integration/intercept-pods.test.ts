@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { iptablesScript } from '../../../cli/src/inject/proxy-spec.js';
 import { proxyUid } from '../../../cli/src/kube/mesh.js';
-import { inNs, netnsPrerequisites, nodeInNs, sh } from '../support/netns.js';
+import { inNs, metricsInNs, netnsPrerequisites, nodeInNs, sh } from '../support/netns.js';
 
 const id = `${process.pid % 100_000}${randomBytes(2).toString('hex')}`;
 /** Cluster IPs of the server pod's two services: books (its app on 8080) and reviews (a second app, on 8082). */
@@ -123,10 +123,10 @@ console.log(JSON.stringify({
 
 /** Open destination streams, as the control plane counts them. */
 const streams = async () => {
-  const text = await nodeInNs(pods.server.ns, dir, 'scrape-api', `console.log(await (await fetch('http://127.0.0.1:${ports.api}/metrics')).text());`);
+  const text = await metricsInNs(pods.server.ns, dir, ports.api);
   return Number(/^signalbox_destination_streams (\d+)$/m.exec(text)?.[1]);
 };
-const scrape = (pod: Pod) => nodeInNs(pod.ns, dir, `scrape-${pod.sa}`, `console.log(await (await fetch('http://127.0.0.1:${ports.admin}/metrics')).text());`);
+const scrape = (pod: Pod) => metricsInNs(pod.ns, dir, ports.admin);
 
 function startIn(pod: Pod, name: string, args: string[]): ManagedProcess {
   const p = startProcess({ name, command: 'ip', args: ['netns', 'exec', pod.ns, ...args], logFile: path.join(dir, `${name}.log`) });

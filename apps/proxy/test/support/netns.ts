@@ -36,6 +36,11 @@ async function which(cmd: string): Promise<boolean> {
   );
 }
 
+/** The Prometheus text of the admin (or any `/metrics`) listener on `port` of namespace `ns`'s loopback. */
+export function metricsInNs(ns: string, dir: string, port: number): Promise<string> {
+  return nodeInNs(ns, dir, `metrics-${port}`, `console.log(await (await fetch('http://127.0.0.1:${port}/metrics')).text());`);
+}
+
 /** Why this machine cannot run a netns test, or undefined when it can. */
 export async function netnsPrerequisites(): Promise<string | undefined> {
   if (process.platform !== 'linux') return `not Linux (${process.platform})`;
@@ -55,6 +60,8 @@ export interface TestNetns {
   run(cmd: string, ...args: string[]): Promise<string>;
   /** A Node script run to its end as root (its connections are redirected); its stdout. */
   node(name: string, source: string): Promise<string>;
+  /** metricsInNs in this namespace. */
+  metrics(port: number): Promise<string>;
   /** A long-running process inside the namespace, logging to `<dir>/<name>.log`. */
   start(name: string, args: readonly string[]): ManagedProcess;
   /** The built proxy as `proxyUid` (so its own connections are not redirected), with `flags`. */
@@ -77,6 +84,7 @@ export async function createTestNetns(prefix: string, dir: string): Promise<Test
     name,
     run: (cmd, ...args) => inNs(name, cmd, ...args),
     node: (script, source) => nodeInNs(name, dir, script, source),
+    metrics: (port) => metricsInNs(name, dir, port),
     start(label, args) {
       const p = startProcess({ name: label, command: 'ip', args: ['netns', 'exec', name, ...args], logFile: path.join(dir, `${label}.log`) });
       processes.push(p);
