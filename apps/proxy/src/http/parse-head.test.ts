@@ -50,7 +50,36 @@ describe('parseRequestHead', () => {
     ['an empty buffer', ''],
     ['a partial request line', 'GET / HT'],
     ['a head without its final CRLF', 'GET / HTTP/1.1\r\nHost: x\r\n'],
+    ['a CR whose LF has not come (start line)', 'GET / HTTP/1.1\r'],
+    ['a CR whose LF has not come (field line)', 'GET / HTTP/1.1\r\nHost: x\r'],
+    ['a CR whose LF has not come (final line)', 'GET / HTTP/1.1\r\nHost: x\r\n\r'],
+    ['a field name cut short', 'GET / HTTP/1.1\r\nHos'],
+    ['a long head still coming', `GET / HTTP/1.1\r\nX: ${'a'.repeat(5000)}\r\n`],
   ])('waits for more on %s', (_name, input) => expect(req(input)).toEqual({ kind: 'incomplete' }));
+
+  it('rejects a bad field line before the head is complete', () => {
+    expect(req('GET / HTTP/1.1\r\nBad Name: x\r\nHost: y')).toMatchObject({ kind: 'error', status: 400 });
+  });
+
+  it('finds a long head the same way as a short one, with what follows it left alone', () => {
+    const long = `PUT /x HTTP/1.1\r\nHost: h\r\nX-Long: ${'v'.repeat(6000)}\r\nContent-Length: 4\r\n\r\n`;
+    const r = req(`${long}body`);
+    expect(r).toMatchObject({ kind: 'ok', size: long.length, head: { method: 'PUT', target: '/x', minor: 1 } });
+    if (r.kind !== 'ok') return;
+    expect(r.head.wire.hop.map((h) => [h.name, h.value])).toEqual([['Host', 'h'], ['Content-Length', '4']]);
+    expect(req(`GET / HTTP/1.1\r\nX: ${'a'.repeat(5000)}\nY: b\r\n`)).toMatchObject({ kind: 'error', status: 400 });
+  });
+
+  it('keeps the spelling of the fields it decodes up front, common or not', () => {
+    const r = req('GET / HTTP/1.1\r\nhost: a\r\nCONTENT-LENGTH: 0\r\nConnection: Keep-Alive\r\nTransfer-encoding: Chunked\r\n\r\n');
+    if (r.kind !== 'ok') throw new Error('did not parse');
+    expect(r.head.wire.hop).toEqual([
+      { name: 'host', lower: 'host', value: 'a' },
+      { name: 'CONTENT-LENGTH', lower: 'content-length', value: '0' },
+      { name: 'Connection', lower: 'connection', value: 'Keep-Alive' },
+      { name: 'Transfer-encoding', lower: 'transfer-encoding', value: 'Chunked' },
+    ]);
+  });
 
   it.each([
     ['garbage request line', 'HELLO\r\n\r\n'],

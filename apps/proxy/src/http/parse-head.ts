@@ -64,12 +64,16 @@ export function hopFields(head: RequestHead | ResponseHead): readonly Header[] {
 }
 
 const INCOMPLETE = { kind: 'incomplete' } as const;
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-// request-target: visible ASCII only (RFC 3986 characters; we do not second-guess the path beyond that).
-const TARGET = /^[\x21-\x7e]+$/;
 const statusPrefix = [...'HTTP/1.'].map((c) => c.charCodeAt(0));
 const bareLf = 'bare LF in header block';
 const bareCr = 'bare CR in header block';
+const tooLarge = { kind: 'error', status: 431, reason: 'header block too large' } as const;
+const END = Buffer.from('\r\n\r\n', 'latin1');
+/**
+ * A buffer up to this size is searched for the end of its head by the validating pass itself; a longer one is
+ * searched natively first, so a head arriving a few bytes per read is not re-walked in JavaScript on every read.
+ */
+const scanInline = 4096;
 
 /** Per byte: 1 = tchar (field names, RFC 9110 §5.6.2), 2 = field-value byte (VCHAR, obs-text, SP, HTAB). */
 const byteClass = new Uint8Array(256);
@@ -83,31 +87,42 @@ for (let b = 0x61; b <= 0x7a; b++) byteClass[b] = 3;
 /** Field names whose values every message needs (see `WireHead.hop`); every other field stays bytes until asked for. */
 const hopNames = ['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'proxy-connection', 'te', 'upgrade', 'host'];
 const decodedUpFront = new Set(hopNames);
+/**
+ * Spellings that are reused instead of decoded: most senders write these names in one of two ways and these values
+ * exactly so, and every message carries some of them.
+ */
+const hopSpellings = hopNames.map((lower) => [lower, lower.replace(/(^|-)[a-z]/g, (c) => c.toUpperCase())]);
+hopSpellings[hopNames.indexOf('te')]?.push('TE');
+/** `hopSpellings` by name length, so a field line is compared with the few names as long as its own. */
+const hopByLength: (readonly string[])[][] = [];
+for (const spellings of hopSpellings) (hopByLength[(spellings[0] as string).length] ??= []).push(spellings);
+const commonValues = ['keep-alive', 'close', 'chunked', 'Keep-Alive'];
+const methods = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH'];
 
 export function parseRequestHead(buf: Buffer, limit = maxHeadBytes): ParseResult<Wired<RequestHead>> {
-  const found = findHead(buf, limit);
-  if (found.kind !== 'ok') return found;
-  const wire = scanHead(buf.subarray(0, found.size));
-  if (typeof wire === 'string') return bad(wire);
-  const start = buf.toString('latin1', 0, wire.startLineEnd);
-  const sp1 = start.indexOf(' ');
-  const sp2 = start.indexOf(' ', sp1 + 1);
-  if (sp1 <= 0 || sp2 < 0 || start.indexOf(' ', sp2 + 1) >= 0) return bad('malformed request line');
-  const method = start.slice(0, sp1);
-  const target = start.slice(sp1 + 1, sp2);
-  const version = start.slice(sp2 + 1);
-  if (!TOKEN.test(method)) return bad('invalid method');
-  if (!TARGET.test(target)) return bad('invalid request-target');
+  const wire = readHead(buf, limit);
+  if (!('raw' in wire)) return wire;
+  // method SP request-target SP HTTP-version, read as bytes: only the target becomes a new string.
+  const raw = wire.raw;
+  const end = wire.startLineEnd;
+  let sp1 = 0;
+  while (sp1 < end && byteClass[raw[sp1] as number] === 3) sp1++;
+  if (sp1 === 0 || raw[sp1] !== 0x20) return bad(sp1 === end || raw[sp1] === 0x20 ? 'malformed request line' : 'invalid method');
+  let sp2 = sp1 + 1;
+  for (let b = raw[sp2] as number; b >= 0x21 && b <= 0x7e; b = raw[++sp2] as number);
+  if (sp2 === end) return bad('malformed request line');
+  if (sp2 === sp1 + 1 || raw[sp2] !== 0x20) return bad(raw[sp2] === 0x20 ? 'malformed request line' : 'invalid request-target');
+  const minor = versionMinor(raw, sp2 + 1, end);
+  if (minor === undefined) return bad(raw.subarray(sp2 + 1, end).includes(0x20) ? 'malformed request line' : 'unsupported HTTP version');
+  const method = known(raw, 0, sp1, methods) ?? raw.toString('latin1', 0, sp1);
+  const target = raw.toString('latin1', sp1 + 1, sp2);
   if (!validTargetForm(method, target)) return bad('invalid request-target');
-  if (version !== 'HTTP/1.1' && version !== 'HTTP/1.0') return bad('unsupported HTTP version');
-  return { kind: 'ok', head: new ParsedRequestHead(method, target, version === 'HTTP/1.1' ? 1 : 0, wire), size: found.size };
+  return { kind: 'ok', head: new ParsedRequestHead(method, target, minor, wire), size: raw.length };
 }
 
 export function parseResponseHead(buf: Buffer, limit = maxHeadBytes): ParseResult<Wired<ResponseHead>> {
-  const found = findHead(buf, limit);
-  if (found.kind !== 'ok') return found;
-  const wire = scanHead(buf.subarray(0, found.size));
-  if (typeof wire === 'string') return bad(wire);
+  const wire = readHead(buf, limit);
+  if (!('raw' in wire)) return wire;
   // "HTTP/1.x NNN[ reason]", read as bytes: the reason phrase becomes a string only if someone asks for it.
   const raw = wire.raw;
   const end = wire.startLineEnd;
@@ -127,7 +142,15 @@ export function parseResponseHead(buf: Buffer, limit = maxHeadBytes): ParseResul
     status = status * 10 + d;
   }
   for (let i = 13; i < end; i++) if (byteClass[raw[i] as number] === 0) return bad('malformed status line');
-  return { kind: 'ok', head: new ParsedResponseHead(minor === 0x31 ? 1 : 0, status, wire), size: found.size };
+  return { kind: 'ok', head: new ParsedResponseHead(minor === 0x31 ? 1 : 0, status, wire), size: raw.length };
+}
+
+/** 1 for "HTTP/1.1", 0 for "HTTP/1.0" spanning exactly [from, to), else undefined. */
+function versionMinor(raw: Buffer, from: number, to: number): 0 | 1 | undefined {
+  if (to - from !== 8) return undefined;
+  for (let i = 0; i < statusPrefix.length; i++) if (raw[from + i] !== statusPrefix[i]) return undefined;
+  const m = raw[from + 7];
+  return m === 0x31 ? 1 : m === 0x30 ? 0 : undefined;
 }
 
 // === impl ParsedRequestHead, ParsedResponseHead: `headers` decoded from the bytes once, when first read ===
@@ -167,17 +190,23 @@ class ParsedResponseHead implements ResponseHead {
 }
 
 
-function findHead(buf: Buffer, limit: number): { kind: 'ok'; size: number } | Exclude<ParseResult<never>, { kind: 'ok' }> {
-  // Servers SHOULD ignore empty lines before a request-line (RFC 9112 §2.2); we don't, keeping one meaning.
-  const end = buf.indexOf('\r\n\r\n', 0, 'latin1');
-  if (end < 0) {
-    if (buf.length > limit) return { kind: 'error', status: 431, reason: 'header block too large' };
-    // A bare-LF sender never produces CRLFCRLF: reject now instead of waiting for the limit.
-    if (buf.indexOf(10) >= 0 && hasBareLf(buf)) return bad(bareLf);
-    return INCOMPLETE;
+/** The head at the start of `buf` (a view of its bytes, up to and including CRLFCRLF), or why there is none yet. */
+function readHead(buf: Buffer, limit: number): WireHead | Exclude<ParseResult<never>, { kind: 'ok' }> {
+  let end = Math.min(buf.length, limit);
+  if (buf.length > scanInline) {
+    // Servers SHOULD ignore empty lines before a request-line (RFC 9112 §2.2); we don't, keeping one meaning.
+    const at = buf.indexOf(END);
+    if (at < 0 || at + 4 > limit) {
+      if (buf.length >= limit) return tooLarge;
+      // A bare-LF sender never produces CRLFCRLF: reject now instead of waiting for the limit.
+      return hasBareLf(buf) ? bad(bareLf) : INCOMPLETE;
+    }
+    end = at + 4;
   }
-  if (end + 4 > limit) return { kind: 'error', status: 431, reason: 'header block too large' };
-  return { kind: 'ok', size: end + 4 };
+  const wire = scanHead(buf, end);
+  if (typeof wire === 'string') return bad(wire);
+  if (wire !== undefined) return wire;
+  return end === limit ? tooLarge : INCOMPLETE;
 }
 
 function hasBareLf(buf: Buffer): boolean {
@@ -186,45 +215,64 @@ function hasBareLf(buf: Buffer): boolean {
 }
 
 /**
- * One pass over a complete head's bytes (`raw` ends with CRLFCRLF): where the start line ends and where each field
- * line is, every field byte validated, no strings made. Short heads are most requests, and a JavaScript loop over
- * them costs less than a native call per line; each error is reported where it is first met.
+ * One pass over the bytes of `buf` before `end`, up to the empty line that ends a head: where the start line ends
+ * and where each field line is, every field byte validated, no strings made but for the fields in `hopNames`.
+ * Undefined when no head ends before `end`; an error is reported where it is first met, complete head or not.
+ * Short heads are most requests, and a JavaScript loop over them costs less than a native call per line.
  */
-function scanHead(raw: Buffer): WireHead | string {
+function scanHead(buf: Buffer, end: number): WireHead | string | undefined {
   let startLineEnd = 0;
-  for (let b = raw[0]; b !== 13; b = raw[++startLineEnd]) if (b === 10) return bareLf;
-  if (raw[startLineEnd + 1] !== 10) return bareCr;
+  for (let b = buf[0]; b !== 13; b = buf[++startLineEnd]) {
+    if (startLineEnd >= end) return undefined;
+    if (b === 10) return bareLf;
+  }
+  if (startLineEnd + 1 >= end) return undefined;
+  if (buf[startLineEnd + 1] !== 10) return bareCr;
   const lines: number[] = [];
   const hop: Header[] = [];
-  const end = raw.length - 2; // the CR of the final, empty line
-  for (let at = startLineEnd + 2; at < end; ) {
-    const first = raw[at] as number;
+  for (let at = startLineEnd + 2; ; ) {
+    if (at >= end) return undefined;
+    const first = buf[at] as number;
+    if (first === 13) {
+      if (at + 1 >= end) return undefined;
+      if (buf[at + 1] !== 10) return bareCr;
+      return { raw: buf.subarray(0, at + 2), startLineEnd, lines, hop };
+    }
     if (first === 0x20 || first === 0x09) return 'obsolete line folding';
     let colon = at;
-    for (let b = first; b !== 0x3a; b = raw[++colon] as number) {
+    for (let b = first; b !== 0x3a; b = buf[++colon] as number) {
+      if (colon >= end) return undefined;
       if (byteClass[b] === 3) continue;
       if (b === 10) return bareLf;
-      if (b === 13 && raw[colon + 1] !== 10) return bareCr;
+      if (b === 13 && colon + 1 >= end) return undefined;
+      if (b === 13 && buf[colon + 1] !== 10) return bareCr;
       return colon === at ? 'header field without a name' : 'invalid header field name';
     }
     if (colon === at) return 'header field without a name';
     let lineEnd = colon + 1;
-    while (byteClass[raw[lineEnd] as number] !== 0) lineEnd++;
-    const stop = raw[lineEnd];
+    while (lineEnd < end && byteClass[buf[lineEnd] as number] !== 0) lineEnd++;
+    if (lineEnd >= end) return undefined;
+    const stop = buf[lineEnd];
     if (stop === 10) return bareLf;
     if (stop !== 13) return 'invalid header field value';
-    if (raw[lineEnd + 1] !== 10) return bareCr;
+    if (lineEnd + 1 >= end) return undefined;
+    if (buf[lineEnd + 1] !== 10) return bareCr;
     lines.push(at, colon, lineEnd);
-    const lower = hopName(raw, at, colon);
-    if (lower !== undefined) hop.push(decodeField(raw, at, colon, lineEnd, lower));
+    const candidates = hopByLength[colon - at];
+    if (candidates !== undefined)
+      for (const spellings of candidates)
+        if (nameEquals(buf, at, colon, spellings[0] as string)) hop.push(decodeField(buf, at, colon, lineEnd, spellings));
     at = lineEnd + 2;
   }
-  return { raw, startLineEnd, lines, hop };
 }
 
-/** The lower-cased name if the field is one of `hopNames`, compared as bytes (no string for other fields). */
-function hopName(raw: Buffer, from: number, to: number): string | undefined {
-  for (const name of hopNames) if (nameEquals(raw, from, to, name)) return name;
+/** The string in `strings` that bytes [from, to) spell exactly, if any. */
+function known(raw: Buffer, from: number, to: number, strings: readonly string[]): string | undefined {
+  outer: for (const s of strings) {
+    if (s.length !== to - from) continue;
+    for (let i = 0; i < s.length; i++) if (raw[from + i] !== s.charCodeAt(i)) continue outer;
+    return s;
+  }
   return undefined;
 }
 
@@ -248,7 +296,7 @@ export function fieldsNamed(head: RequestHead | ResponseHead, lower: string): He
   for (let i = 0; i < lines.length; i += 3) {
     const from = lines[i] as number;
     const colon = lines[i + 1] as number;
-    if (nameEquals(raw, from, colon, lower)) out.push(decodeField(raw, from, colon, lines[i + 2] as number, lower));
+    if (nameEquals(raw, from, colon, lower)) out.push(decodeField(raw, from, colon, lines[i + 2] as number, [lower]));
   }
   return out;
 }
@@ -264,13 +312,15 @@ function decodeFields(wire: WireHead): Header[] {
   return out;
 }
 
-function decodeField(raw: Buffer, from: number, colon: number, lineEnd: number, lower?: string): Header {
-  const name = raw.toString('latin1', from, colon);
+/** `spellings`: for a field in `hopNames`, its lower-case name first, then spellings to reuse. */
+function decodeField(raw: Buffer, from: number, colon: number, lineEnd: number, spellings?: readonly string[]): Header {
+  const name = (spellings && known(raw, from, colon, spellings)) ?? raw.toString('latin1', from, colon);
   let v = colon + 1;
   let e = lineEnd;
   while (v < e && (raw[v] === 0x20 || raw[v] === 0x09)) v++;
   while (e > v && (raw[e - 1] === 0x20 || raw[e - 1] === 0x09)) e--;
-  return { name, lower: lower ?? name.toLowerCase(), value: raw.toString('latin1', v, e) };
+  const value = (spellings && known(raw, v, e, commonValues)) ?? raw.toString('latin1', v, e);
+  return { name, lower: spellings?.[0] ?? name.toLowerCase(), value };
 }
 
 function validTargetForm(method: string, target: string): boolean {
