@@ -25,7 +25,8 @@ export class BodyReader {
   readonly #tracker: ChunkedTracker | undefined;
   readonly #dechunk: boolean;
   #sink: Sink | undefined;
-  #queued: Buffer[] = [];
+  /** Chunks read before `pipe` (made only when some are). */
+  #queued: Buffer[] | undefined;
   #onEnd: BodyEnd | (() => void) | undefined;
   ended = false;
   error: string | undefined;
@@ -96,12 +97,12 @@ export class BodyReader {
     this.#sink = sink;
     this.#onEnd = onEnd;
     const queued = this.#queued;
-    this.#queued = [];
-    let ok = true;
-    for (const chunk of queued) ok = sink.write(chunk) && ok;
+    this.#queued = undefined;
     // Resume even when the body already ended: the queue may have paused the source, which the connection
     // needs flowing again for its next message.
-    if (queued.length > 0) {
+    if (queued !== undefined) {
+      let ok = true;
+      for (const chunk of queued) ok = sink.write(chunk) && ok;
       if (ok) this.flow.resume();
       else sink.once('drain', () => this.flow.resume());
     }
@@ -114,7 +115,7 @@ export class BodyReader {
     const sink = this.#sink;
     if (!sink) {
       // Nobody reads yet (e.g. waiting for discovery): keep this one read and stop the socket, bounding memory.
-      this.#queued.push(chunk);
+      (this.#queued ??= []).push(chunk);
       this.flow.pause();
       return;
     }

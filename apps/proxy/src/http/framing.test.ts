@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { requestFraming, responseFraming } from './framing.js';
+import { listHas, listValues, requestFraming, responseFraming } from './framing.js';
 import type { Header, RequestHead, ResponseHead } from './parse-head.js';
 
 const h = (pairs: [string, string][]): Header[] => pairs.map(([name, value]) => ({ name, lower: name.toLowerCase(), value }));
@@ -42,4 +42,30 @@ describe('responseFraming', () => {
     ['no length → close-delimited', 'GET', 200, [], 'close'],
     ['length', 'GET', 200, [['Content-Length', '7']], 'length'],
   ])('%s', (_n, method, status, headers, kind) => expect(responseFraming(method, resHead(status, headers)).kind).toBe(kind));
+});
+
+describe('listHas', () => {
+  const fields = (...values: string[]): Header[] => values.map((value) => ({ name: 'Connection', lower: 'connection', value }));
+  it.each([
+    [['close'], 'close', true],
+    [['Close'], 'close', true],
+    [[' \tKEEP-ALIVE\t '], 'keep-alive', true],
+    [['x-hop, Upgrade'], 'upgrade', true],
+    [['x-hop,upgrade ,y'], 'upgrade', true],
+    [['x-hop', 'close'], 'close', true],
+    [['closed'], 'close', false],
+    [['clos'], 'close', false],
+    [['keep-alive, x'], 'close', false],
+    [[',,'], 'close', false],
+    [[''], 'close', false],
+    [[], 'close', false],
+  ])('%j has %s: %s, as listValues says', (values, token, expected) => {
+    const h = fields(...values);
+    expect(listHas(h, 'connection', token)).toBe(expected);
+    expect(listValues(h, 'connection').includes(token)).toBe(expected);
+  });
+
+  it('reads only the fields of that name', () => {
+    expect(listHas([{ name: 'TE', lower: 'te', value: 'close' }], 'connection', 'close')).toBe(false);
+  });
 });

@@ -18,7 +18,7 @@ const DIGITS = /^\d{1,15}$/;
 
 export function requestFraming(head: RequestHead): FramingResult {
   const fields = hopFields(head);
-  const te = listValues(fields, 'transfer-encoding');
+  const te = codings(fields);
   const cl = contentLength(fields);
   if (te.length > 0) {
     if (cl !== undefined) return { kind: 'error', reason: 'both Transfer-Encoding and Content-Length' };
@@ -36,12 +36,25 @@ export function responseFraming(method: string, head: ResponseHead): FramingResu
   const s = head.status;
   if (method === 'HEAD' || (s >= 100 && s < 200) || s === 204 || s === 304) return NONE;
   const fields = hopFields(head);
-  const te = listValues(fields, 'transfer-encoding');
+  const te = codings(fields);
   if (te.length > 0) return te[te.length - 1] === 'chunked' ? CHUNKED : CLOSE;
   const cl = contentLength(fields);
   if (cl === undefined) return CLOSE;
   if (typeof cl === 'string') return { kind: 'error', reason: cl };
   return cl === 0 ? NONE : { kind: 'length', length: cl };
+}
+
+const noCodings: readonly string[] = [];
+
+/** The transfer codings, in order (most messages have none: no list is built for them). */
+function codings(fields: readonly Header[]): readonly string[] {
+  return hasField(fields, 'transfer-encoding') ? listValues(fields, 'transfer-encoding') : noCodings;
+}
+
+/** Whether a field named `lower` is present. */
+export function hasField(fields: readonly Header[], lower: string): boolean {
+  for (const h of fields) if (h.lower === lower) return true;
+  return false;
 }
 
 /** The Content-Length, undefined when absent, or a reason string when invalid or conflicting. */
@@ -76,6 +89,40 @@ export function listValues(headers: readonly Header[], lower: string): string[] 
     }
   }
   return out;
+}
+
+/**
+ * Whether a comma-separated member of the fields named `lower` is `token` (lower-case; compared ignoring ASCII case
+ * and surrounding whitespace): listValues(headers, lower).includes(token) without building the list.
+ */
+export function listHas(headers: readonly Header[], lower: string, token: string): boolean {
+  for (const h of headers) {
+    if (h.lower !== lower) continue;
+    const v = h.value;
+    for (let from = 0; from <= v.length; ) {
+      const to = end(v, from);
+      let a = from;
+      let b = to;
+      while (a < b && isOws(v.charCodeAt(a))) a++;
+      while (b > a && isOws(v.charCodeAt(b - 1))) b--;
+      if (b - a === token.length && equalsIgnoringCase(v, a, token)) return true;
+      from = to + 1;
+    }
+  }
+  return false;
+}
+
+function isOws(c: number): boolean {
+  return c === 0x20 || c === 0x09;
+}
+
+/** Whether `s` at `from` spells `lower`, ASCII letters compared without case. */
+function equalsIgnoringCase(s: string, from: number, lower: string): boolean {
+  for (let i = 0; i < lower.length; i++) {
+    const c = s.charCodeAt(from + i);
+    if ((c >= 0x41 && c <= 0x5a ? c | 0x20 : c) !== lower.charCodeAt(i)) return false;
+  }
+  return true;
 }
 
 /** Where the list member starting at `from` ends (its comma, or the end). */

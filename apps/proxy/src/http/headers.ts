@@ -1,6 +1,6 @@
 // Header rewriting between hops: drop hop-by-hop fields (RFC 9110 §7.6.1) and serialise heads for the next hop,
 // either from fields (heads built here or from h2) or from the received bytes, copying only what changes.
-import { listValues } from './framing.js';
+import { listHas, listValues } from './framing.js';
 import { nameEquals, type Header, type WireHead } from './parse-head.js';
 
 const hopByHopNames = ['connection', 'keep-alive', 'proxy-connection', 'te', 'transfer-encoding', 'upgrade'];
@@ -25,8 +25,7 @@ export function endToEnd(headers: readonly Header[], extra?: ReadonlySet<string>
 
 /** Whether the sender asked to close (or, for HTTP/1.0, did not ask to keep alive). */
 export function wantsClose(headers: readonly Header[], minor: 0 | 1): boolean {
-  const conn = listValues(headers, 'connection');
-  return minor === 1 ? conn.includes('close') : !conn.includes('keep-alive');
+  return minor === 1 ? listHas(headers, 'connection', 'close') : !listHas(headers, 'connection', 'keep-alive');
 }
 
 export function getHeader(headers: readonly Header[], lower: string): string | undefined {

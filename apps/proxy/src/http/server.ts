@@ -168,7 +168,7 @@ export class ServerConnection implements Flow, Sweepable {
         break;
       }
       const head = parsed.head;
-      this.#buf = this.#buf.subarray(parsed.size);
+      this.#buf = parsed.size === this.#buf.length ? EMPTY : this.#buf.subarray(parsed.size);
       const framing = requestFraming(head);
       if (framing.kind === 'error') {
         this.#reject(new ProxyError('bad-request', framing.reason));

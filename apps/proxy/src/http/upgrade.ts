@@ -1,7 +1,7 @@
 // HTTP/1.1 protocol upgrades (WebSocket): the request keeps `Upgrade` and `Connection: upgrade` on every hop (they
 // are hop-by-hop, so each hop re-adds them), and after a 101 both connections leave HTTP and are spliced as
 // bytes (Linkerd's http/upgrade). Upgraded upstream sockets never return to the pool.
-import { listValues } from './framing.js';
+import { listHas } from './framing.js';
 import { getHeader } from './headers.js';
 import { hopFields, type Header, type RequestHead } from './parse-head.js';
 
@@ -17,7 +17,7 @@ export function requestedUpgrade(head: RequestHead): string | undefined {
 /** The `Upgrade` value of a message whose `Connection` header lists `upgrade`. */
 export function upgradeOf(headers: readonly Header[]): string | undefined {
   const upgrade = getHeader(headers, 'upgrade');
-  if (upgrade === undefined || !listValues(headers, 'connection').includes('upgrade')) return undefined;
+  if (upgrade === undefined || !listHas(headers, 'connection', 'upgrade')) return undefined;
   return upgrade;
 }
 
