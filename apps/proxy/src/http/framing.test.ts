@@ -28,6 +28,9 @@ describe('requestFraming', () => {
     ['conflicting lengths', [['Content-Length', '3'], ['Content-Length', '4']], 1],
     ['conflicting list', [['Content-Length', '3, 4']], 1],
     ['empty length', [['Content-Length', '']], 1],
+    ['a length of 16 digits', [['Content-Length', '1234567890123456']], 1],
+    ['a non-ASCII digit', [['Content-Length', '\u0661']], 1],
+    ['a length with a space inside', [['Content-Length', '1 2']], 1],
   ])('rejects %s', (_n, headers, minor) => expect(requestFraming(reqHead(headers, minor)).kind).toBe('error'));
 });
 
