@@ -84,19 +84,32 @@ for (let b = 0x30; b <= 0x39; b++) byteClass[b] = 3;
 for (let b = 0x41; b <= 0x5a; b++) byteClass[b] = 3;
 for (let b = 0x61; b <= 0x7a; b++) byteClass[b] = 3;
 
-/** Field names whose values every message needs (see `WireHead.hop`); every other field stays bytes until asked for. */
-const hopNames = ['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'proxy-connection', 'te', 'upgrade', 'host'];
-const decodedUpFront = new Set(hopNames);
-/**
- * Spellings that are reused instead of decoded: most senders write these names in one of two ways and these values
- * exactly so, and every message carries some of them.
- */
-const hopSpellings = hopNames.map((lower) => [lower, lower.replace(/(^|-)[a-z]/g, (c) => c.toUpperCase())]);
-hopSpellings[hopNames.indexOf('te')]?.push('TE');
-/** `hopSpellings` by name length, so a field line is compared with the few names as long as its own. */
-const hopByLength: (readonly string[])[][] = [];
-for (const spellings of hopSpellings) (hopByLength[(spellings[0] as string).length] ??= []).push(spellings);
-const commonValues = ['keep-alive', 'close', 'chunked', 'Keep-Alive'];
+/** A field every message is read for (see `WireHead.hop`): decoded with the head, every other field on demand. */
+interface HopName {
+  readonly lower: string;
+  /**
+   * How senders usually spell it, and its usual values, as they come on the wire: reused instead of decoded, since
+   * every message carries some of these fields.
+   */
+  readonly spellings: readonly string[];
+  readonly values: readonly string[];
+}
+
+const hopName = (lower: string, spelling: string, values: readonly string[] = []): HopName => ({ lower, spellings: [spelling, lower], values });
+const hopNames: readonly HopName[] = [
+  hopName('content-length', 'Content-Length'),
+  hopName('transfer-encoding', 'Transfer-Encoding', ['chunked']),
+  hopName('connection', 'Connection', ['keep-alive', 'close', 'Keep-Alive', 'upgrade', 'Upgrade']),
+  hopName('keep-alive', 'Keep-Alive'),
+  hopName('proxy-connection', 'Proxy-Connection'),
+  hopName('te', 'TE', ['trailers']),
+  hopName('upgrade', 'Upgrade', ['websocket']),
+  hopName('host', 'Host'),
+];
+const decodedUpFront = new Set(hopNames.map((h) => h.lower));
+/** `hopNames` by length, so a field line is compared with the few names as long as its own. */
+const hopByLength: HopName[][] = [];
+for (const h of hopNames) (hopByLength[h.lower.length] ??= []).push(h);
 const methods = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH'];
 
 export function parseRequestHead(buf: Buffer, limit = maxHeadBytes): ParseResult<Wired<RequestHead>> {
@@ -260,8 +273,7 @@ function scanHead(buf: Buffer, end: number): WireHead | string | undefined {
     lines.push(at, colon, lineEnd);
     const candidates = hopByLength[colon - at];
     if (candidates !== undefined)
-      for (const spellings of candidates)
-        if (nameEquals(buf, at, colon, spellings[0] as string)) hop.push(decodeField(buf, at, colon, lineEnd, spellings));
+      for (const h of candidates) if (nameEquals(buf, at, colon, h.lower)) hop.push(decodeField(buf, at, colon, lineEnd, h));
     at = lineEnd + 2;
   }
 }
@@ -296,7 +308,7 @@ export function fieldsNamed(head: RequestHead | ResponseHead, lower: string): He
   for (let i = 0; i < lines.length; i += 3) {
     const from = lines[i] as number;
     const colon = lines[i + 1] as number;
-    if (nameEquals(raw, from, colon, lower)) out.push(decodeField(raw, from, colon, lines[i + 2] as number, [lower]));
+    if (nameEquals(raw, from, colon, lower)) out.push(decodeField(raw, from, colon, lines[i + 2] as number));
   }
   return out;
 }
@@ -312,15 +324,15 @@ function decodeFields(wire: WireHead): Header[] {
   return out;
 }
 
-/** `spellings`: for a field in `hopNames`, its lower-case name first, then spellings to reuse. */
-function decodeField(raw: Buffer, from: number, colon: number, lineEnd: number, spellings?: readonly string[]): Header {
-  const name = (spellings && known(raw, from, colon, spellings)) ?? raw.toString('latin1', from, colon);
+/** `hop`: the field is that one of `hopNames`, whose usual spellings and values are reused. */
+function decodeField(raw: Buffer, from: number, colon: number, lineEnd: number, hop?: HopName): Header {
+  const name = (hop && known(raw, from, colon, hop.spellings)) ?? raw.toString('latin1', from, colon);
   let v = colon + 1;
   let e = lineEnd;
   while (v < e && (raw[v] === 0x20 || raw[v] === 0x09)) v++;
   while (e > v && (raw[e - 1] === 0x20 || raw[e - 1] === 0x09)) e--;
-  const value = (spellings && known(raw, v, e, commonValues)) ?? raw.toString('latin1', v, e);
-  return { name, lower: spellings?.[0] ?? name.toLowerCase(), value };
+  const value = (hop && known(raw, v, e, hop.values)) ?? raw.toString('latin1', v, e);
+  return { name, lower: hop?.lower ?? name.toLowerCase(), value };
 }
 
 function validTargetForm(method: string, target: string): boolean {
