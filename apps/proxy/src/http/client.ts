@@ -102,9 +102,10 @@ class Attempt<T extends PoolTarget> implements UpstreamOwner, ClientGone, BodyEn
   /** On an idle pooled connection (unless `fresh`), else a new one. */
   begin(fresh: boolean): void {
     const acquired = this.pool.acquire(this.target, fresh);
+    // An idle connection was just found alive; a new one may have closed before this callback ran.
     if (acquired instanceof UpstreamConn) return this.#start(acquired);
     acquired.then(
-      (conn) => this.#start(conn),
+      (conn) => (conn.alive ? this.#start(conn) : this.#failUnused(conn)),
       (err: unknown) => this.#settleFailed(upstreamError(err, this.target.addr)),
     );
   }
@@ -119,7 +120,6 @@ class Attempt<T extends PoolTarget> implements UpstreamOwner, ClientGone, BodyEn
       }
       signal.addEventListener('abort', this);
     }
-    if (!conn.alive) return this.#fail(new ProxyError('upstream-reset', `connection to ${conn.addr} closed`));
     conn.owner = this;
     this.ex.onClientGone = this;
     // Body bytes read with the head are queued in the body reader: they leave with the head, in one write.
@@ -132,6 +132,12 @@ class Attempt<T extends PoolTarget> implements UpstreamOwner, ClientGone, BodyEn
     }
     sink.flush();
     this.hooks.onRequestSent?.();
+  }
+
+  /** A new connection closed before the request could be written on it. */
+  #failUnused(conn: UpstreamConn): void {
+    this.#conn = conn;
+    this.#fail(new ProxyError('upstream-reset', `connection to ${conn.addr} closed`));
   }
 
   /** The attempt's signal aborted: fails it unless a response head was admitted. */
