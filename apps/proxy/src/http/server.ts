@@ -78,12 +78,15 @@ export class ServerConnection implements Flow, Sweepable {
   #bodyPaused = false;
   /** Inside #next's loop: an exchange that ends synchronously lets the loop go on instead of recursing. */
   #parsing = false;
+  /** The last response is still waiting in the socket's buffer: the next request waits for 'drain'. */
+  #awaitingDrain = false;
   /** Sweeper time when the buffered head started / when the connection last became idle. */
   #headSince = 0;
   #idleSince = 0;
   readonly #onDataBound = (d: Buffer) => this.#onData(d);
   readonly #onEndBound = () => this.#onEnd();
   readonly #onCloseBound = () => this.#onClose();
+  readonly #onDrainBound = () => this.#onDrain();
 
   /** `first`: bytes already read from the socket (protocol detection's read), parsed before anything else. */
   constructor(
@@ -116,7 +119,7 @@ export class ServerConnection implements Flow, Sweepable {
   }
 
   sweep(now: number): void {
-    if (this.#exchange || this.#closed || this.#detached) return;
+    if (this.#exchange || this.#awaitingDrain || this.#closed || this.#detached) return;
     const d = this.options.deadlines as Deadlines;
     if (this.#buf.length > 0) {
       if (now - this.#headSince >= d.headerTimeoutMs)
@@ -134,7 +137,7 @@ export class ServerConnection implements Flow, Sweepable {
 
   resume(): void {
     this.#bodyPaused = false;
-    if (this.#buf.length <= maxPipelined) this.socket.resume();
+    if (this.#buf.length <= maxPipelined && !this.#awaitingDrain) this.socket.resume();
   }
 
   #onData(d: Buffer): void {
@@ -223,6 +226,27 @@ export class ServerConnection implements Flow, Sweepable {
       this.socket.end();
       return;
     }
+    // A client that does not read its responses gets no more of them (as Node's own HTTP server does): a response
+    // that fits in one read ends its exchange at once, so a flood of pipelined requests would otherwise pile their
+    // responses up in this socket's buffer without bound.
+    if (this.socket.writableNeedDrain) {
+      this.#awaitingDrain = true;
+      this.socket.pause();
+      this.socket.once('drain', this.#onDrainBound);
+      return;
+    }
+    this.#continue();
+  }
+
+  #onDrain(): void {
+    this.#awaitingDrain = false;
+    if (this.#closed || this.#detached) return;
+    if (this.options.deadlines) this.#idleSince = this.#headSince = this.options.deadlines.sweeper.now;
+    this.#continue();
+  }
+
+  /** Reads and parses again after an exchange. */
+  #continue(): void {
     if (!this.#bodyPaused) this.socket.resume();
     if (!this.#parsing) this.#next();
   }

@@ -19,7 +19,11 @@ const responses: Record<string, string> = {
   '/head': 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n',
   '/both': 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n',
   '/both-unchunked': 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\nTransfer-Encoding: gzip\r\n\r\nabc',
+  // Small enough to come in one read, so its exchange ends as soon as it is written to the client.
+  '/48k': `HTTP/1.1 200 OK\r\nContent-Length: ${48 * 1024}\r\n\r\n${'x'.repeat(48 * 1024)}`,
 };
+
+let requestsSeen = 0;
 
 let app: net.Server;
 let proxy: RunningProxy;
@@ -33,6 +37,7 @@ beforeAll(async () => {
       for (let end = buf.indexOf('\r\n\r\n'); end >= 0; end = buf.indexOf('\r\n\r\n')) {
         const path = buf.slice(0, end).split(' ')[1] ?? '';
         buf = buf.slice(end + 4);
+        requestsSeen++;
         socket.write(responses[path] ?? 'HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n', 'latin1');
         // Transfer-Encoding without chunked: the body ends with the connection.
         if (path === '/both-unchunked' || path === '/gzip') socket.end();
@@ -115,5 +120,33 @@ describe('a response whose chunked framing is broken', () => {
     expect(got).not.toContain('abc');
     const text = await scrape(proxy.adminAddr);
     expect(text).toMatch(/response_total\{direction="inbound",[^}]*status_code="502",[^}]*error="bad-response"\} 1/);
+  });
+});
+
+describe('a client that pipelines requests and does not read the responses', () => {
+  it('gets no more of them forwarded once its socket stops draining, and every response once it reads', async () => {
+    const n = 600;
+    const [host, port] = proxy.inboundAddr.split(':') as [string, string];
+    const client = net.connect({ host, port: Number(port) });
+    client.pause(); // reads nothing: the kernel's buffers fill, then the proxy's socket stops draining
+    await new Promise<void>((r) => client.once('connect', () => r()));
+    const before = requestsSeen;
+    client.write('GET /48k HTTP/1.1\r\nHost: x\r\n\r\n'.repeat(n));
+    // Forwarded requests stop growing while nobody reads (checked over a quiet half second).
+    let seen = -1;
+    while (seen !== requestsSeen) {
+      seen = requestsSeen;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(seen - before).toBeGreaterThan(0);
+    expect(seen - before).toBeLessThan(n / 2);
+    let text = '';
+    client.on('data', (d: Buffer) => (text += d.toString('latin1')));
+    client.resume();
+    const count = () => text.split('HTTP/1.1 200 OK').length - 1;
+    for (let i = 0; i < 200 && count() < n; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(count()).toBe(n);
+    expect(requestsSeen - before).toBe(n);
+    client.destroy();
   });
 });
