@@ -32,6 +32,8 @@ export class BodyReader {
   error: string | undefined;
   /** Bytes of body forwarded or queued so far. */
   bytes = 0;
+  /** Bytes came after the end of the body in the same chunk (the next message, or a sender that sent too much). */
+  excess = false;
 
   /** `dechunk`: forward only chunk data (for HTTP/1.0 clients, which do not speak chunked). */
   constructor(
@@ -81,6 +83,8 @@ export class BodyReader {
       default:
         return 0;
     }
+    // Said before the end is announced, so whoever it tells can see that more came than the body.
+    if (used < buf.length) this.excess = true;
     if (this.ended) this.#finish();
     return used;
   }

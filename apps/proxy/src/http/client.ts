@@ -158,6 +158,8 @@ class Attempt<T extends PoolTarget> implements UpstreamOwner, ClientGone, BodyEn
     // The head waits for body bytes to leave with; a body that ended without any (HEAD, 204, 304, an empty chunked
     // body for an HTTP/1.0 client) sends it now, before the exchange ends and may close the client connection.
     this.#sink?.flush();
+    // Bytes beyond the body in the read that ended it: the connection's framing can no longer be trusted.
+    if (body.excess) this.#spare = true;
     this.#complete();
   }
 

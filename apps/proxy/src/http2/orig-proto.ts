@@ -344,7 +344,9 @@ class Downgrade implements UpstreamOwner {
     if (this.#done) return;
     this.#done = true;
     const head = this.#head as ResponseHead;
-    const reusable = this.#requestSent && !this.#spare && this.#body?.framing.kind !== 'close' && !wantsClose(head.headers, head.minor);
+    // `excess`: bytes beyond the body came in the read that ended it (told before #spare could be set).
+    const reusable =
+      this.#requestSent && !this.#spare && !this.#body?.excess && this.#body?.framing.kind !== 'close' && !wantsClose(head.headers, head.minor);
     if (reusable) this.pool.release(this.conn);
     else {
       this.conn.owner = undefined;

@@ -4,7 +4,8 @@ import net from 'node:net';
 import { freeAddr } from '@signalbox/launch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningProxy } from '../../src/app/proxy.js';
-import { startInProcessProxy } from '../support/mesh.js';
+import { endpoint } from '../support/fake-control-plane.js';
+import { startInProcessProxy, startProxyPair } from '../support/mesh.js';
 import { rawConnect } from '../support/tcp-servers.js';
 import { scrape } from '../support/client.js';
 
@@ -21,16 +22,35 @@ const responses: Record<string, string> = {
   '/both-unchunked': 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\nTransfer-Encoding: gzip\r\n\r\nabc',
   // Small enough to come in one read, so its exchange ends as soon as it is written to the client.
   '/48k': `HTTP/1.1 200 OK\r\nContent-Length: ${48 * 1024}\r\n\r\n${'x'.repeat(48 * 1024)}`,
+  '/small': 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello',
+  // More than the body in one write: the extra bytes are not a response to anything.
+  '/extra': 'HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabcEXTRA',
+  // An HTTP/1.0 server: its head is rewritten for the HTTP/1.1 client, and it will not keep the connection.
+  '/http10': 'HTTP/1.0 200 OK\r\nContent-Length: 3\r\n\r\nabc',
+  '/no-content': 'HTTP/1.1 204 No Content\r\n\r\n',
 };
+/** Responses whose body the app writes a moment after the head (the proxy reads them in two pieces). */
+const late: Record<string, [string, string]> = {
+  '/late-body': ['HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n', 'later'],
+};
+
+/** Which app connection served each request, in order, and which of them the proxy has closed. */
+const served: { path: string; conn: number }[] = [];
+const closedConns = new Set<number>();
+let appConnections = 0;
 
 let requestsSeen = 0;
 
 let app: net.Server;
 let proxy: RunningProxy;
 
+let appAddr: string;
+
 beforeAll(async () => {
-  const appAddr = await freeAddr();
+  appAddr = await freeAddr();
   app = net.createServer((socket) => {
+    const id = ++appConnections;
+    socket.on('close', () => closedConns.add(id));
     let buf = '';
     socket.on('data', (d: Buffer) => {
       buf += d.toString('latin1');
@@ -38,6 +58,13 @@ beforeAll(async () => {
         const path = buf.slice(0, end).split(' ')[1] ?? '';
         buf = buf.slice(end + 4);
         requestsSeen++;
+        served.push({ path, conn: id });
+        const split = late[path];
+        if (split) {
+          socket.write(split[0], 'latin1');
+          setTimeout(() => socket.write(split[1], 'latin1'), 30);
+          continue;
+        }
         socket.write(responses[path] ?? 'HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n', 'latin1');
         // Transfer-Encoding without chunked: the body ends with the connection.
         if (path === '/both-unchunked' || path === '/gzip') socket.end();
@@ -120,6 +147,78 @@ describe('a response whose chunked framing is broken', () => {
     expect(got).not.toContain('abc');
     const text = await scrape(proxy.adminAddr);
     expect(text).toMatch(/response_total\{direction="inbound",[^}]*status_code="502",[^}]*error="bad-response"\} 1/);
+  });
+});
+
+/**
+ * Requests for `paths` pipelined on one keep-alive connection (the last asks to close): what came back, and the app
+ * connection each was served on, with whether the proxy has closed it since (a moment later).
+ */
+async function pipelined(...paths: string[]): Promise<{ text: string; upstream: { conn: number; closed: boolean }[] }> {
+  return pipelinedVia(proxy.inboundAddr, '', paths);
+}
+
+/** pipelined() to `addr`, each path prefixed by `origin` (absolute-form for an outbound listener). */
+async function pipelinedVia(addr: string, origin: string, paths: string[]): Promise<{ text: string; upstream: { conn: number; closed: boolean }[] }> {
+  const from = served.length;
+  const conn = await rawConnect(addr);
+  conn.socket.write(paths.map((p, i) => `GET ${origin}${p} HTTP/1.1\r\nHost: x\r\n${i === paths.length - 1 ? 'Connection: close\r\n' : ''}\r\n`).join(''));
+  await conn.ended;
+  conn.socket.destroy();
+  await new Promise((r) => setTimeout(r, 50));
+  const upstream = served.slice(from).map((s) => ({ conn: s.conn, closed: closedConns.has(s.conn) }));
+  expect(served.slice(from).map((s) => s.path)).toEqual(paths);
+  return { text: conn.received(), upstream };
+}
+
+describe('a response that comes whole in one read', () => {
+  it('leaves as the bytes that came, and its upstream connection is used again', async () => {
+    const { text, upstream } = await pipelined('/small', '/small', '/no-content');
+    const small = 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello';
+    expect(text.startsWith(`${small}${small}HTTP/1.1 204 No Content\r\n`)).toBe(true);
+    expect(text.endsWith('\r\n\r\n')).toBe(true);
+    const first = upstream[0]?.conn;
+    expect(upstream).toEqual([0, 1, 2].map(() => ({ conn: first, closed: false })));
+  });
+
+  it('with bytes after its body: only the body reaches the client, and that connection is not used again', async () => {
+    const { text, upstream } = await pipelined('/extra', '/small');
+    expect(text).not.toContain('EXTRA');
+    expect(text).toMatch(/^HTTP\/1\.1 200 OK\r\nContent-Length: 3\r\n\r\nabcHTTP\/1\.1 200 OK\r\n/);
+    expect(text.endsWith('hello')).toBe(true);
+    expect(upstream[0]?.closed).toBe(true);
+    expect(upstream[1]).toEqual({ conn: expect.not.stringMatching(String(upstream[0]?.conn)), closed: false });
+  });
+
+  it('from an HTTP/1.0 server: its head rewritten for the HTTP/1.1 client, its connection not kept', async () => {
+    const { text, upstream } = await pipelined('/http10', '/http10');
+    expect(text).toMatch(/^HTTP\/1\.1 200 OK\r\nContent-Length: 3\r\n\r\nabcHTTP\/1\.1 200 OK\r\nContent-Length: 3\r\n[^]*\r\n\r\nabc$/);
+    expect(upstream.map((u) => u.closed)).toEqual([true, true]);
+    expect(upstream[0]?.conn).not.toBe(upstream[1]?.conn);
+  });
+
+  it('and one whose body comes in a later read: the same bytes, the connection used again', async () => {
+    const { text, upstream } = await pipelined('/late-body', '/small');
+    expect(text).toMatch(/^HTTP\/1\.1 200 OK\r\nContent-Length: 5\r\n\r\nlaterHTTP\/1\.1 200 OK\r\n[^]*\r\n\r\nhello$/);
+    expect(upstream).toEqual([0, 1].map(() => ({ conn: upstream[0]?.conn, closed: false })));
+  });
+});
+
+describe('through a pair that multiplexes HTTP/1 on HTTP/2 (--peer-protocol=http2), the app speaking HTTP/1.1 to B', () => {
+  it('a response with bytes after its body: only the body comes back, and that app connection is not used again', async () => {
+    const pair = await startProxyPair(appAddr, { peerProtocol: 'http2' });
+    try {
+      pair.cp.endpoints('raw.demo:80', [endpoint(pair.b.inboundAddr, 'raw-1')]);
+      const { text, upstream } = await pipelinedVia(pair.a.outboundAddr, 'http://raw.demo', ['/extra', '/small']);
+      expect(text).not.toContain('EXTRA');
+      expect(text).toMatch(/^HTTP\/1\.1 200 OK\r\n[^]*\r\n\r\nabcHTTP\/1\.1 200 OK\r\n[^]*\r\n\r\nhello$/);
+      expect(upstream[0]?.closed).toBe(true);
+      expect(upstream[1]?.conn).not.toBe(upstream[0]?.conn);
+    } finally {
+      await pair.a.shutdown();
+      await pair.b.shutdown();
+      await pair.cp.close();
+    }
   });
 });
 
