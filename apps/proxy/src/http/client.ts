@@ -160,7 +160,7 @@ class Attempt<T extends PoolTarget> implements UpstreamOwner, ClientGone, BodyEn
     this.#sink?.flush();
     // Bytes beyond the body in the read that ended it: the connection's framing can no longer be trusted.
     if (body.excess) this.#spare = true;
-    this.#complete();
+    this.#complete(body.framing.kind, body.bytes);
   }
 
   onData(d: Buffer): void {
@@ -168,7 +168,8 @@ class Attempt<T extends PoolTarget> implements UpstreamOwner, ClientGone, BodyEn
     if (this.#body) return this.#feedBody(d);
     this.#buf = this.#buf.length === 0 ? d : Buffer.concat([this.#buf, d]);
     for (;;) {
-      const parsed = parseResponseHead(this.#buf);
+      const whole = this.#buf;
+      const parsed = parseResponseHead(whole);
       if (parsed.kind === 'incomplete') return;
       if (parsed.kind === 'error')
         return this.#fail(new ProxyError('bad-response', `invalid response from ${this.#conn.addr}: ${parsed.reason}`));
@@ -184,7 +185,7 @@ class Attempt<T extends PoolTarget> implements UpstreamOwner, ClientGone, BodyEn
           );
         continue;
       }
-      return this.#startBody(head);
+      return this.#startBody(head, whole);
     }
   }
 
@@ -205,7 +206,8 @@ class Attempt<T extends PoolTarget> implements UpstreamOwner, ClientGone, BodyEn
     this.#settled({ kind: 'response', status: 101, result: { close: false }, bytes: 0 });
   }
 
-  #startBody(head: Wired<ResponseHead>): void {
+  /** `whole`: the bytes the head was parsed from, the head's own and then `this.#buf`'s. */
+  #startBody(head: Wired<ResponseHead>, whole: Buffer): void {
     const framing = responseFraming(this.ex.head.method, head);
     if (framing.kind === 'error')
       return this.#fail(new ProxyError('bad-response', `invalid response from ${this.#conn.addr}: ${framing.reason}`));
@@ -218,13 +220,23 @@ class Attempt<T extends PoolTarget> implements UpstreamOwner, ClientGone, BodyEn
     this.hooks.onResponseHead(head.status, head);
     const dechunk = this.ex.head.minor === 0 && framing.kind === 'chunked';
     const close = (this.#close = this.ex.shouldClose() || framing.kind === 'close' || dechunk);
+    const out = responseHeadFor(head, this.ex.head.minor, close);
+    const rest = this.#buf;
+    const length = framing.kind === 'length' ? framing.length : framing.kind === 'none' ? 0 : -1;
+    if (length === rest.length) {
+      // The whole response came in this read (most small ones): it leaves in one write, as the bytes read when its
+      // head goes on unchanged, and the exchange ends here, without a body reader.
+      this.#buf = EMPTY;
+      this.ex.client.write(out === head.wire.raw ? whole : Buffer.concat([out, rest]));
+      this.hooks.onResponseSent?.();
+      return this.#complete(framing.kind, length);
+    }
     // The head leaves with the body bytes read along with it (one write), or alone below.
-    const sink = new HeadFirstSink(this.ex.client, responseHeadFor(head, this.ex.head.minor, close));
+    const sink = new HeadFirstSink(this.ex.client, out);
     const body = new BodyReader(framing, this.#conn.socket, dechunk);
     this.#body = body;
     this.#sink = sink;
     body.pipe(sink, this);
-    const rest = this.#buf;
     this.#buf = EMPTY;
     if (rest.length > 0 && !body.ended) this.#feedBody(rest);
     else if (rest.length > 0) this.#spare = true;
@@ -296,21 +308,17 @@ class Attempt<T extends PoolTarget> implements UpstreamOwner, ClientGone, BodyEn
     this.begin(true);
   }
 
-  #complete(): void {
+  /** The response body (`bytes` of it, framed by `framing`) reached the client whole. */
+  #complete(framing: Framing['kind'], bytes: number): void {
     if (this.#done) return;
     this.#done = true;
     this.ex.onClientGone = undefined;
     const head = this.#response as Wired<ResponseHead>;
-    const body = this.#body as BodyReader;
     const reusable =
-      this.#bodySent &&
-      this.ex.body.ended &&
-      !this.#spare &&
-      body.framing.kind !== 'close' &&
-      !wantsClose(hopFields(head), head.minor);
+      this.#bodySent && this.ex.body.ended && !this.#spare && framing !== 'close' && !wantsClose(hopFields(head), head.minor);
     if (reusable) this.pool.release(this.#conn);
     else this.#conn.socket.destroy();
-    this.#settled({ kind: 'response', status: head.status, result: { close: this.#close }, bytes: body.bytes });
+    this.#settled({ kind: 'response', status: head.status, result: { close: this.#close }, bytes });
   }
 
   #fail(err: Error): void {
