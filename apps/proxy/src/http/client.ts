@@ -8,7 +8,7 @@
 import { ProxyError, upstreamError } from '../errors.js';
 import { BodyReader, type BodyEnd } from './body.js';
 import { chunkedError } from './chunked.js';
-import { HeadFirstSink } from './head-first.js';
+import { HeadFirstSink, writeHead } from './head-first.js';
 import { hasField, responseFraming, type Framing } from './framing.js';
 import { endToEnd, formatHeaders, rewriteHead, wantsClose } from './headers.js';
 import { hopFields, parseResponseHead, type ResponseHead, type Wired } from './parse-head.js';
@@ -122,15 +122,21 @@ class Attempt<T extends PoolTarget> implements UpstreamOwner, ClientGone, BodyEn
     }
     conn.owner = this;
     this.ex.onClientGone = this;
-    // Body bytes read with the head are queued in the body reader: they leave with the head, in one write.
-    const sink = new HeadFirstSink(conn.socket, this.requestHead);
     const body = this.options.body;
-    if (body === undefined) this.ex.body.pipe(sink, this);
-    else {
-      if (body.length > 0) sink.write(body);
+    if (body === undefined && this.ex.body.framing.kind === 'none') {
+      // No body (most requests): the head is the whole request.
+      writeHead(conn.socket, this.requestHead);
       this.#bodySent = true;
+    } else {
+      // Body bytes read with the head are queued in the body reader: they leave with the head, in one write.
+      const sink = new HeadFirstSink(conn.socket, this.requestHead);
+      if (body === undefined) this.ex.body.pipe(sink, this);
+      else {
+        if (body.length > 0) sink.write(body);
+        this.#bodySent = true;
+      }
+      sink.flush();
     }
-    sink.flush();
     this.hooks.onRequestSent?.();
   }
 

@@ -40,7 +40,11 @@ export class HeadFirstSink implements Sink {
     const head = this.#head;
     if (head === undefined) return;
     this.#head = undefined;
-    if (typeof head === 'string') this.socket.write(head, 'latin1');
-    else this.socket.write(head);
+    writeHead(this.socket, head);
   }
+}
+
+/** Writes a message head (a string is latin1: heads are bytes). */
+export function writeHead(socket: net.Socket, head: string | Buffer): boolean {
+  return typeof head === 'string' ? socket.write(head, 'latin1') : socket.write(head);
 }
