@@ -7,7 +7,9 @@
 // (/proc utime+stime over the max-load run ÷ requests), p50/p99 at max load, p50/p99 and the latency it adds at a
 // fixed 1 000 req/s, peak RSS and peak private memory (RssAnon), and ratios to direct and nginx. Options: --seconds=N (max-load run, default 6),
 // --only=<substrings of subject names, comma-separated>, --baseline=<another build's apps/proxy/dist/main.js>
-// (adds its hops and pairs, marked "[baseline]", to the same run: before/after numbers that share the conditions).
+// (adds its hops and pairs, marked "[baseline]", to the same run: before/after numbers that share the conditions),
+// --baseline-first (the baseline's subjects run before this build's instead of after: a run each way shows whether
+// going first or second moved the numbers, which it can by a few tenths of a µs on this kind of machine).
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -29,6 +31,7 @@ const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`
 const seconds = Number(arg('seconds') ?? 6);
 const only = arg('only')?.split(',');
 const baseline = arg('baseline');
+const baselineFirst = process.argv.includes('--baseline-first');
 /** The fixed rate for the added-latency measurement: 4 clients × 250 req/s. */
 const fixedClients = 4;
 const fixedRps = 250;
@@ -153,7 +156,8 @@ async function main(): Promise<void> {
     },
   });
   /** `variant`: the build under test, or the baseline build (`--baseline`). */
-  const variants = baseline ? [{ main: proxyMain, mark: '' }, { main: baseline, mark: ' [baseline]' }] : [{ main: proxyMain, mark: '' }];
+  const self = { main: proxyMain, mark: '' };
+  const variants = baseline ? (baselineFirst ? [{ main: baseline, mark: ' [baseline]' }, self] : [self, { main: baseline, mark: ' [baseline]' }]) : [self];
   type Variant = (typeof variants)[number];
   const hop = (protocol: Protocol, { main, mark }: Variant): Subject => ({
     name: `${protocol === 'tcp' ? 'signalbox opaque hop' : `signalbox hop (${protocol})`}${mark}`,
