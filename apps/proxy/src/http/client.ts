@@ -9,7 +9,7 @@ import { ProxyError, upstreamError } from '../errors.js';
 import { BodyReader, type BodyEnd } from './body.js';
 import { chunkedError } from './chunked.js';
 import { HeadFirstSink, writeHead } from './head-first.js';
-import { hasField, responseFraming, type Framing } from './framing.js';
+import { getHeader, responseFraming, type Framing } from './framing.js';
 import { endToEnd, formatHeaders, rewriteHead, wantsClose } from './headers.js';
 import { hopFields, parseResponseHead, type ResponseHead, type Wired } from './parse-head.js';
 import { UpstreamConn, type ConnectionPool, type PoolTarget, type UpstreamOwner } from './pool.js';
@@ -373,7 +373,7 @@ function responseHeadFor(head: Wired<ResponseHead>, clientMinor: 0 | 1, close: b
   const extra = close ? closeLines : clientMinor === 0 ? keepAliveLines : undefined;
   // Transfer-Encoding overrides a Content-Length sent with it, which a proxy must not pass on (RFC 9112 §6.3): the
   // next hop could frame the body by it.
-  const coded = hasField(head.wire.hop, 'transfer-encoding');
+  const coded = getHeader(head.wire.hop, 'transfer-encoding') !== undefined;
   const drop = coded ? contentLength : noFields;
   // The body goes on coded as it came (chunked, or close-delimited under another coding such as gzip), so an
   // HTTP/1.1 client needs the header to decode it; an HTTP/1.0 one may not be sent it (§6.1) and gets the body

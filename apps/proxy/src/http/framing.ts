@@ -57,13 +57,13 @@ function isLength(v: string): boolean {
 
 /** The transfer codings, in order (most messages have none: no list is built for them). */
 function codings(fields: readonly Header[]): readonly string[] {
-  return hasField(fields, 'transfer-encoding') ? listValues(fields, 'transfer-encoding') : noCodings;
+  return getHeader(fields, 'transfer-encoding') === undefined ? noCodings : listValues(fields, 'transfer-encoding');
 }
 
-/** Whether a field named `lower` is present. */
-export function hasField(fields: readonly Header[], lower: string): boolean {
-  for (const h of fields) if (h.lower === lower) return true;
-  return false;
+/** The value of the first field named `lower`. */
+export function getHeader(headers: readonly Header[], lower: string): string | undefined {
+  for (const h of headers) if (h.lower === lower) return h.value;
+  return undefined;
 }
 
 /** The Content-Length, undefined when absent, or a reason string when invalid or conflicting. */

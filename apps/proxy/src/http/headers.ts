@@ -28,11 +28,6 @@ export function wantsClose(headers: readonly Header[], minor: 0 | 1): boolean {
   return minor === 1 ? listHas(headers, 'connection', 'close') : !listHas(headers, 'connection', 'keep-alive');
 }
 
-export function getHeader(headers: readonly Header[], lower: string): string | undefined {
-  for (const h of headers) if (h.lower === lower) return h.value;
-  return undefined;
-}
-
 /** Serialises header fields (each line CRLF-terminated) plus `extra` lines already formatted as "name: value". */
 export function formatHeaders(headers: readonly Header[], extra: readonly string[]): string {
   let s = '';

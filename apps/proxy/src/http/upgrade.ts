@@ -1,8 +1,7 @@
 // HTTP/1.1 protocol upgrades (WebSocket): the request keeps `Upgrade` and `Connection: upgrade` on every hop (they
 // are hop-by-hop, so each hop re-adds them), and after a 101 both connections leave HTTP and are spliced as
 // bytes (Linkerd's http/upgrade). Upgraded upstream sockets never return to the pool.
-import { listHas } from './framing.js';
-import { getHeader } from './headers.js';
+import { getHeader, listHas } from './framing.js';
 import { hopFields, type Header, type RequestHead } from './parse-head.js';
 
 /**
