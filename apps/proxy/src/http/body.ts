@@ -32,7 +32,10 @@ export class BodyReader {
   error: string | undefined;
   /** Bytes of body forwarded or queued so far. */
   bytes = 0;
-  /** Bytes came after the end of the body in the same chunk (the next message, or a sender that sent too much). */
+  /**
+   * Bytes were fed beyond the end of the body (the next message, or a sender that sent too much): set before the end
+   * is told, so whoever is told can see it.
+   */
   excess = false;
 
   /** `dechunk`: forward only chunk data (for HTTP/1.0 clients, which do not speak chunked). */
@@ -52,7 +55,10 @@ export class BodyReader {
    * or -1 when the framing is malformed.
    */
   feed(buf: Buffer): number {
-    if (this.ended) return 0;
+    if (this.ended) {
+      if (buf.length > 0) this.excess = true;
+      return 0;
+    }
     let used: number;
     switch (this.framing.kind) {
       case 'length':
@@ -83,7 +89,6 @@ export class BodyReader {
       default:
         return 0;
     }
-    // Said before the end is announced, so whoever it tells can see that more came than the body.
     if (used < buf.length) this.excess = true;
     if (this.ended) this.#finish();
     return used;

@@ -82,7 +82,6 @@ class Attempt<T extends PoolTarget> implements UpstreamOwner, ClientGone, BodyEn
   /** Where the response goes: its head waits there for the first body bytes. */
   #sink: HeadFirstSink | undefined;
   #bodySent = false;
-  #spare = false;
   #done = false;
   /** The response asks the client connection to close. */
   #close = false;
@@ -164,8 +163,6 @@ class Attempt<T extends PoolTarget> implements UpstreamOwner, ClientGone, BodyEn
     // The head waits for body bytes to leave with; a body that ended without any (HEAD, 204, 304, an empty chunked
     // body for an HTTP/1.0 client) sends it now, before the exchange ends and may close the client connection.
     this.#sink?.flush();
-    // Bytes beyond the body in the read that ended it: the connection's framing can no longer be trusted.
-    if (body.excess) this.#spare = true;
     this.#complete(body.framing.kind, body.bytes);
   }
 
@@ -242,10 +239,11 @@ class Attempt<T extends PoolTarget> implements UpstreamOwner, ClientGone, BodyEn
     const body = new BodyReader(framing, this.#conn.socket, dechunk);
     this.#body = body;
     this.#sink = sink;
+    // A body that ended before it began (none) takes no bytes: any that came are marked before pipe tells its end.
+    if (body.ended) body.feed(rest);
     body.pipe(sink, this);
     this.#buf = EMPTY;
     if (rest.length > 0 && !body.ended) this.#feedBody(rest);
-    else if (rest.length > 0) this.#spare = true;
     sink.flush();
     this.hooks.onResponseSent?.();
   }
@@ -268,7 +266,7 @@ class Attempt<T extends PoolTarget> implements UpstreamOwner, ClientGone, BodyEn
       this.#body = body;
       const rest = this.#buf;
       this.#buf = EMPTY;
-      if (rest.length > 0 && body.feed(rest) < rest.length) this.#spare = true;
+      body.feed(rest);
       body.pipe(discardSink, this);
     }
     this.#settled({ kind: 'discarded', status: head.status });
@@ -278,19 +276,13 @@ class Attempt<T extends PoolTarget> implements UpstreamOwner, ClientGone, BodyEn
   #drained(): void {
     if (this.#done) return;
     this.#done = true;
-    if (this.#spare) this.#conn.socket.destroy();
+    if (this.#body?.excess) this.#conn.socket.destroy();
     else this.pool.release(this.#conn);
   }
 
   #feedBody(d: Buffer): void {
     const body = this.#body as BodyReader;
-    if (body.ended) {
-      this.#spare = true;
-      return;
-    }
-    const used = body.feed(d);
-    if (used < 0) return this.#abort(`invalid response body: ${body.error}`);
-    if (used < d.length) this.#spare = true;
+    if (body.feed(d) < 0) this.#abort(`invalid response body: ${body.error}`);
   }
 
   onEnd(): void {
@@ -321,7 +313,7 @@ class Attempt<T extends PoolTarget> implements UpstreamOwner, ClientGone, BodyEn
     this.ex.onClientGone = undefined;
     const head = this.#response as Wired<ResponseHead>;
     const reusable =
-      this.#bodySent && this.ex.body.ended && !this.#spare && framing !== 'close' && !wantsClose(hopFields(head), head.minor);
+      this.#bodySent && this.ex.body.ended && !this.#body?.excess && framing !== 'close' && !wantsClose(hopFields(head), head.minor);
     if (reusable) this.pool.release(this.#conn);
     else this.#conn.socket.destroy();
     this.#settled({ kind: 'response', status: head.status, result: { close: this.#close }, bytes });

@@ -220,7 +220,6 @@ class Downgrade implements UpstreamOwner {
   #head: ResponseHead | undefined;
   #body: BodyReader | undefined;
   #requestSent = false;
-  #spare = false;
   #done = false;
   #resolve!: (r: 'done' | 'retry') => void;
 
@@ -302,24 +301,20 @@ class Downgrade implements UpstreamOwner {
     this.#body = body;
     stream.respond({ ...h1ToH2Headers(head.headers), ':status': head.status }, { endStream: framing.kind === 'none' });
     this.hooks.onResponseSent?.();
+    const rest = this.#buf;
+    this.#buf = EMPTY;
+    // A body that ended before it began (none) takes no bytes: any that came are marked before pipe tells its end.
+    if (body.ended) body.feed(rest);
     body.pipe(framing.kind === 'none' ? { write: () => true, once: () => undefined } : stream, () => {
       if (framing.kind !== 'none') stream.end();
       this.#complete();
     });
-    const rest = this.#buf;
-    this.#buf = EMPTY;
-    if (rest.length > 0) this.#feedBody(rest);
+    if (rest.length > 0 && !body.ended) this.#feedBody(rest);
   }
 
   #feedBody(d: Buffer): void {
     const body = this.#body as BodyReader;
-    if (body.ended) {
-      this.#spare = true;
-      return;
-    }
-    const used = body.feed(d);
-    if (used < 0) return this.#end('upstream-reset');
-    if (used < d.length) this.#spare = true;
+    if (body.feed(d) < 0) this.#end('upstream-reset');
   }
 
   onEnd(): void {
@@ -344,9 +339,7 @@ class Downgrade implements UpstreamOwner {
     if (this.#done) return;
     this.#done = true;
     const head = this.#head as ResponseHead;
-    // `excess`: bytes beyond the body came in the read that ended it (told before #spare could be set).
-    const reusable =
-      this.#requestSent && !this.#spare && !this.#body?.excess && this.#body?.framing.kind !== 'close' && !wantsClose(head.headers, head.minor);
+    const reusable = this.#requestSent && !this.#body?.excess && this.#body?.framing.kind !== 'close' && !wantsClose(head.headers, head.minor);
     if (reusable) this.pool.release(this.conn);
     else {
       this.conn.owner = undefined;

@@ -28,6 +28,7 @@ const responses: Record<string, string> = {
   // An HTTP/1.0 server: its head is rewritten for the HTTP/1.1 client, and it will not keep the connection.
   '/http10': 'HTTP/1.0 200 OK\r\nContent-Length: 3\r\n\r\nabc',
   '/no-content': 'HTTP/1.1 204 No Content\r\n\r\n',
+  '/no-content-extra': 'HTTP/1.1 204 No Content\r\n\r\nEXTRA',
 };
 /** Responses whose body the app writes a moment after the head (the proxy reads them in two pieces). */
 const late: Record<string, [string, string]> = {
@@ -190,6 +191,14 @@ describe('a response that comes whole in one read', () => {
     expect(upstream[1]).toEqual({ conn: expect.not.stringMatching(String(upstream[0]?.conn)), closed: false });
   });
 
+  it('with no body but bytes after its head: the head alone reaches the client, that connection is not used again', async () => {
+    const { text, upstream } = await pipelined('/no-content-extra', '/small');
+    expect(text).not.toContain('EXTRA');
+    expect(text.startsWith('HTTP/1.1 204 No Content\r\n\r\nHTTP/1.1 200 OK\r\n')).toBe(true);
+    expect(upstream[0]?.closed).toBe(true);
+    expect(upstream[1]?.conn).not.toBe(upstream[0]?.conn);
+  });
+
   it('from an HTTP/1.0 server: its head rewritten for the HTTP/1.1 client, its connection not kept', async () => {
     const { text, upstream } = await pipelined('/http10', '/http10');
     expect(text).toMatch(/^HTTP\/1\.1 200 OK\r\nContent-Length: 3\r\n\r\nabcHTTP\/1\.1 200 OK\r\nContent-Length: 3\r\n[^]*\r\n\r\nabc$/);
@@ -209,11 +218,11 @@ describe('through a pair that multiplexes HTTP/1 on HTTP/2 (--peer-protocol=http
     const pair = await startProxyPair(appAddr, { peerProtocol: 'http2' });
     try {
       pair.cp.endpoints('raw.demo:80', [endpoint(pair.b.inboundAddr, 'raw-1')]);
-      const { text, upstream } = await pipelinedVia(pair.a.outboundAddr, 'http://raw.demo', ['/extra', '/small']);
+      const { text, upstream } = await pipelinedVia(pair.a.outboundAddr, 'http://raw.demo', ['/extra', '/no-content-extra', '/small']);
       expect(text).not.toContain('EXTRA');
-      expect(text).toMatch(/^HTTP\/1\.1 200 OK\r\n[^]*\r\n\r\nabcHTTP\/1\.1 200 OK\r\n[^]*\r\n\r\nhello$/);
-      expect(upstream[0]?.closed).toBe(true);
-      expect(upstream[1]?.conn).not.toBe(upstream[0]?.conn);
+      expect(text).toMatch(/^HTTP\/1\.1 200 OK\r\n[^]*\r\n\r\nabcHTTP\/1\.1 204 No Content\r\n(?:[^]*?\r\n)?\r\nHTTP\/1\.1 200 OK\r\n[^]*\r\n\r\nhello$/);
+      expect(upstream.map((u) => u.closed)).toEqual([true, true, false]);
+      expect(new Set(upstream.map((u) => u.conn)).size).toBe(3);
     } finally {
       await pair.a.shutdown();
       await pair.b.shutdown();
