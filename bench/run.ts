@@ -6,7 +6,7 @@
 // nginx backend on core 1. Prints req/s, the subject's CPU time per request
 // (/proc utime+stime over the max-load run ÷ requests), p50/p99 at max load, p50/p99 and the latency it adds at a
 // fixed 1 000 req/s, peak RSS and peak private memory (RssAnon), and ratios to direct and nginx. Options: --seconds=N (max-load run, default 6),
-// --only=<substrings of subject names, comma-separated>, --baseline=<another build's apps/proxy/dist/main.js>
+// --only=<substrings of subject names, comma-separated>, --baseline=<another build's apps/proxy/dist/bundle/main.js>
 // (adds its hops and pairs, marked "[baseline]", to the same run: before/after numbers that share the conditions),
 // --baseline-first (the baseline's subjects run before this build's instead of after: a run each way shows whether
 // going first or second moved the numbers, which it can by a few tenths of a µs on this kind of machine).
@@ -15,7 +15,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, startProcess, stopAll, type ManagedProcess } from '@signalbox/launch';
+import { freePort, proxyEntry, startProcess, stopAll, type ManagedProcess } from '@signalbox/launch';
 import { endpoint, startFakeControlPlane } from '../apps/proxy/test/support/fake-control-plane.js';
 import { h2load, wrkMax, type LoadResult, type Target } from './load.js';
 import { mtlsPairs } from './mtls.js';
@@ -24,7 +24,6 @@ import { haproxyTcp, nginxBackend, nginxProxy } from './peers.js';
 import { cpuSeconds, peakRssMb, samplePrivateMemory } from './proc.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const proxyMain = join(root, 'apps/proxy/dist/main.js');
 const subjectCore = 0;
 const loadCore = 1;
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
@@ -107,7 +106,7 @@ interface Ports {
   readonly admin: number;
 }
 
-function signalbox(name: string, flags: Record<string, string | number>, main = proxyMain): Promise<{ proc: ManagedProcess; ports: Ports }> {
+function signalbox(name: string, flags: Record<string, string | number>, main = proxyEntry): Promise<{ proc: ManagedProcess; ports: Ports }> {
   return (async () => {
     const ports: Ports = { inbound: await freePort(), outbound: await freePort(), admin: await freePort() };
     const args = [
@@ -156,7 +155,7 @@ async function main(): Promise<void> {
     },
   });
   /** `variant`: the build under test, or the baseline build (`--baseline`). */
-  const self = { main: proxyMain, mark: '' };
+  const self = { main: proxyEntry, mark: '' };
   const variants = baseline ? (baselineFirst ? [{ main: baseline, mark: ' [baseline]' }, self] : [self, { main: baseline, mark: ' [baseline]' }]) : [self];
   type Variant = (typeof variants)[number];
   const hop = (protocol: Protocol, { main, mark }: Variant): Subject => ({

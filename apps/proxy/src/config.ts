@@ -1,6 +1,6 @@
 // Proxy configuration: flags (`--inbound=host:port`) win over environment variables, parsed once with zod.
 import { cidrListSchema, defaultClusterNetworks, defaultOpaquePorts, defaultTrustDomain, hostPortSchema, parsePortRanges, portRangeBounds, identityName, identityNameSchema, resourceNameSchema, tapServiceIdentity, trustDomainSchema } from '@signalbox/shared';
-import { z } from 'zod';
+import * as z from 'zod';
 
 const ms = (def: number) => z.coerce.number().int().min(1).max(3_600_000).default(def);
 const port = z.number().int().min(1).max(65535);

@@ -1,4 +1,4 @@
-// V8 heap settings the proxy applies to itself: the process is started as `node dist/main.js` by the launcher,
+// V8 heap settings the proxy applies to itself: the process is started as `node dist/bundle/main.js` by the launcher,
 // compose and Kubernetes alike, so command-line flags cannot be relied on. main.ts imports this module alone and
 // the rest of the proxy only dynamically afterwards, because ESM compiles and links the whole static import graph
 // before the first module runs: imported beside the rest, the flag came too late and new space sat at 8 MiB.

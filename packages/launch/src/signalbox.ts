@@ -10,6 +10,9 @@ export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
 const entry = (app: string) => path.join(repoRoot, 'apps', app, 'dist', 'main.js');
 
+/** The proxy as it ships: apps/proxy/bundle.mjs's bundle of its dist/ (what every launcher and image runs). */
+export const proxyEntry = path.join(repoRoot, 'apps', 'proxy', 'dist', 'bundle', 'main.js');
+
 /** A fresh directory for one run's registry, logs and Prometheus data. */
 export function makeRunDir(prefix = 'signalbox-'): string {
   return mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -66,7 +69,7 @@ export async function startProxy(options: ProxyOptions): Promise<ManagedProcess>
     name: options.name,
     command: process.execPath,
     args: [
-      entry('proxy'),
+      proxyEntry,
       `--inbound=${options.inbound}`,
       `--outbound=${options.outbound}`,
       `--admin=${options.admin}`,

@@ -1,5 +1,5 @@
 // Socket addresses as they travel in config, registry files and wire messages: "host:port" strings.
-import { z } from 'zod';
+import * as z from 'zod';
 
 export interface HostPort {
   readonly host: string;

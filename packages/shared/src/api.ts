@@ -1,6 +1,6 @@
 // What the tRPC API answers besides `stat`, and the error codes clients branch on (the dashboard's error states,
 // the CLI's exit messages). tRPC carries them in `error.data.signalboxCode`.
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const apiErrorCodes = {
   /** Prometheus could not be reached (connection refused, timeout): show "metrics unavailable", keep retrying. */

@@ -1,6 +1,6 @@
 // Discovery: the static registry file (one machine) and the destination stream the control plane sends proxies.
 // The registry is the example users copy; the stream mirrors Linkerd's Destination.Get (add/remove/noEndpoints).
-import { z } from 'zod';
+import * as z from 'zod';
 import { formatHostPort, hostPortSchema } from './address.js';
 import { identityNameSchema, identityTokenRefSchema } from './identity.js';
 import { profileSchema, servicePolicySchema } from './policy.js';

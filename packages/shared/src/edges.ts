@@ -1,6 +1,6 @@
 // Workload edges (`edges`): who talks to whom, over HTTP or plain TCP, how well, and whether it is secured.
 // What the tRPC `edges` procedure takes and returns, for the topology graph and the detail page's edge tables.
-import { z } from 'zod';
+import * as z from 'zod';
 import { windowSchema } from './promql/window.js';
 import { resourceNameSchema, workloadKinds } from './resources.js';
 

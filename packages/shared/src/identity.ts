@@ -1,6 +1,6 @@
 // Identity: the names workloads prove (Linkerd's `<sa>.<ns>.serviceaccount.identity.<linkerd-ns>.<trust-domain>`),
 // the certify protocol a proxy speaks to the control plane, and what a proxy's admin shows about its certificate.
-import { z } from 'zod';
+import * as z from 'zod';
 import { resourceNameSchema } from './resources.js';
 
 // === Names ===

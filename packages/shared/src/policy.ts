@@ -1,7 +1,7 @@
 // Traffic policy (Linkerd's ServiceProfile, REFERENCE §1.4–1.7, §1.9): what a service's owner writes under
 // `policy:` in the registry, and the resolved `profile` the control plane pushes to proxies on the destination
 // stream (v=2). Routes, retries and their budget, timeouts, response classes, failure accrual and traffic split.
-import { z } from 'zod';
+import * as z from 'zod';
 import { resourceNameSchema } from './resources.js';
 
 // === Durations ===

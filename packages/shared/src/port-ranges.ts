@@ -1,6 +1,6 @@
 // Port lists as Linkerd writes them in `--skip-inbound-ports` and its `config.linkerd.io/skip-inbound-ports`
 // annotation: `25,3306,8000-8010`, each entry a port or an inclusive range.
-import { z } from 'zod';
+import * as z from 'zod';
 
 const PORT_RANGE = /^(\d{1,5})(?:-(\d{1,5}))?$/;
 

@@ -1,5 +1,5 @@
 // Prometheus HTTP API answers (/api/v1/query, /api/v1/query_range), parsed at the edge.
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Sample values arrive as strings, and "NaN" when a window held too few samples. */
 const sampleSchema = z.tuple([z.number(), z.string()]);

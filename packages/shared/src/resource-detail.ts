@@ -1,5 +1,5 @@
 // One resource as discovery knows it (`resource`): the detail page's header (meshed pods) and its pods.
-import { z } from 'zod';
+import * as z from 'zod';
 import { registryPodSchema } from './discovery.js';
 import { resourceKindSchema, resourceNameSchema } from './resources.js';
 

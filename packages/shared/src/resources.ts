@@ -1,5 +1,5 @@
 // Kubernetes-shaped resource kinds the mesh reports on, with the short names users type (as kubectl and linkerd do).
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * `service` is reported from the client side (outbound traffic by `dst_service`), as `linkerd viz stat svc` does:

@@ -1,6 +1,6 @@
 // The per-route table (`routes`, as `linkerd viz routes svc/<name>`): what the tRPC procedure takes and returns,
 // for the CLI and the dashboard's Routes section.
-import { z } from 'zod';
+import * as z from 'zod';
 import { windowSchema } from './promql/window.js';
 import { resourceNameSchema } from './resources.js';
 import { latencySchema } from './stat.js';

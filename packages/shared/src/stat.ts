@@ -1,5 +1,5 @@
 // The golden-metrics table (`stat`): what the tRPC `stat` procedure takes and returns, for the CLI and dashboard.
-import { z } from 'zod';
+import * as z from 'zod';
 import { resourceKindSchema, resourceNameSchema } from './resources.js';
 import { windowSchema } from './promql/window.js';
 

@@ -1,6 +1,6 @@
 // Tap: the live request stream (Linkerd's tap, REFERENCE §1.10). Wire schemas for client → control plane
 // (`/v1/tap`) → proxies (admin `/tap`) and back; the protocol is described in docs/tap.md.
-import { z } from 'zod';
+import * as z from 'zod';
 import { resourceNameSchema } from './resources.js';
 
 export const tapPaths = {

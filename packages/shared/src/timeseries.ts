@@ -1,6 +1,6 @@
 // Golden metrics over time (`timeseries`) for one resource: the detail page's success-rate, RPS and latency charts.
 // A relative window ("the last 10m") or an absolute range [start, end] in Unix seconds, sampled every `step`.
-import { z } from 'zod';
+import * as z from 'zod';
 import { MAX_WINDOW_SECONDS, windowSchema } from './promql/window.js';
 import { resourceKindSchema, resourceNameSchema } from './resources.js';
 import { latencySchema } from './stat.js';

@@ -5,7 +5,7 @@
 //   "signalbox.transport/v1\r\n\r\n"  (24 bytes)   4-byte big-endian length   JSON {"port":N}  (≤ 1 KiB)
 //
 // Everything after the header is the client's bytes. Pure encode/decode; the proxies do the socket I/O.
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The ALPN protocol a client proxy offers when it will send a transport header. */
 export const transportAlpn = 'signalbox.transport/v1';

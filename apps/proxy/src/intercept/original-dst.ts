@@ -14,7 +14,7 @@ export type OriginalDst = (socket: net.Socket) => string | undefined;
 
 export type OriginalDstLoad = { readonly ok: true; readonly originalDst: OriginalDst } | { readonly ok: false; readonly reason: string };
 
-/** The addon, relative to this file in src/intercept or dist/intercept alike. */
+/** The addon, relative to this file in src/intercept, dist/intercept or the bundle (dist/bundle) alike. */
 const addonPath = '../../native/build/Release/original_dst.node';
 
 export function loadOriginalDst(path = addonPath): OriginalDstLoad {

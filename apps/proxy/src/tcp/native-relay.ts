@@ -46,7 +46,7 @@ export interface NativeRelay {
 
 export type NativeRelayLoad = { readonly ok: true; readonly relay: NativeRelay } | { readonly ok: false; readonly reason: string };
 
-/** The addon, relative to this file in src/tcp or dist/tcp alike. */
+/** The addon, relative to this file in src/tcp, dist/tcp or the bundle (dist/bundle) alike. */
 const addonPath = '../../native/build/Release/relay.node';
 
 /** One per addon: the addon keeps the first `onDone` it is given, so every proxy in the process shares it. */

@@ -1,5 +1,5 @@
 // Time windows as users and Prometheus write them ("10s", "1m", "1h").
-import { z } from 'zod';
+import * as z from 'zod';
 
 const WINDOW = /^(\d{1,5})(s|m|h)$/;
 const unitSeconds = { s: 1, m: 60, h: 3600 } as const;
