@@ -4,7 +4,7 @@
 // serves discovery and certify, off the request path.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freeAddr, startControlPlane, startProcess, stopAll, waitForHttp, type ManagedProcess } from '@signalbox/launch';
+import { freeAddr, proxyCommand, startControlPlane, startProcess, stopAll, waitForHttp, type ManagedProcess } from '@signalbox/launch';
 import { stringify } from 'yaml';
 
 /** What run.ts's subjects look like (structurally): a name, a protocol, and how to start one. */
@@ -62,7 +62,7 @@ export function mtlsPairs(ctx: MtlsContext): MtlsSubject[] {
               '-c',
               String(ctx.core),
               process.execPath,
-              ctx.proxyMain,
+              ...proxyCommand(ctx.proxyMain),
               `--inbound=${pod.proxy.inbound}`,
               `--outbound=${pod.proxy.outbound}`,
               `--admin=${pod.proxy.admin}`,

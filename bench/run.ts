@@ -15,7 +15,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, proxyEntry, startProcess, stopAll, type ManagedProcess } from '@signalbox/launch';
+import { freePort, proxyCommand, proxyEntry, startProcess, stopAll, type ManagedProcess } from '@signalbox/launch';
 import { endpoint, startFakeControlPlane } from '../apps/proxy/test/support/fake-control-plane.js';
 import { h2load, wrkMax, type LoadResult, type Target } from './load.js';
 import { mtlsPairs } from './mtls.js';
@@ -110,7 +110,7 @@ function signalbox(name: string, flags: Record<string, string | number>, main = 
   return (async () => {
     const ports: Ports = { inbound: await freePort(), outbound: await freePort(), admin: await freePort() };
     const args = [
-      main,
+      ...proxyCommand(main),
       `--inbound=127.0.0.1:${ports.inbound}`,
       `--outbound=127.0.0.1:${ports.outbound}`,
       `--admin=127.0.0.1:${ports.admin}`,

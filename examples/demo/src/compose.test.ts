@@ -3,10 +3,11 @@
 // the compose registry; `docker-compose config -q` (scripts/test.sh) checks the compose schema.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { nodeFlagsOf } from '@signalbox/launch';
 import { metricNames, registrySchema, type Registry } from '@signalbox/shared';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { dockerfileInstructions, entrypointScript, runtimeTreeArgs } from '../test/support/dockerfile.js';
+import { dockerfileInstructions, entrypointNode, entrypointScript, runtimeTreeArgs } from '../test/support/dockerfile.js';
 
 const root = path.join(import.meta.dirname, '..', '..', '..');
 const read = (p: string): string => readFileSync(path.join(root, p), 'utf8');
@@ -244,6 +245,14 @@ describe('the web image (static; test/integration/web-image.test.ts builds its t
   it('ships the dashboard as Next standalone output plus its traced server, not production dependencies', () => {
     expect(runtimeTreeArgs(lines)).toEqual(['/out', '--next', 'apps/web=dist/server/main.js']);
     expect(entrypointScript(lines)).toBe('apps/web/dist/server/main.js');
+  });
+});
+
+describe('the proxy image (static)', () => {
+  it('runs the bundle with the node flags its #! line names, as every other launcher does', () => {
+    const flags = nodeFlagsOf(path.join(root, 'apps/proxy/src/main.ts'));
+    expect(flags).toContain('--no-concurrent-recompilation');
+    expect(entrypointNode(dockerfileInstructions(read('deploy/docker/proxy.Dockerfile')))).toEqual({ flags, script: 'apps/proxy/dist/bundle/main.js' });
   });
 });
 

@@ -1,5 +1,5 @@
 // Starts Signalbox's own processes from their built entry points (dist/), with the flags each documents.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +12,18 @@ const entry = (app: string) => path.join(repoRoot, 'apps', app, 'dist', 'main.js
 
 /** The proxy as it ships: apps/proxy/bundle.mjs's bundle of its dist/ (what every launcher and image runs). */
 export const proxyEntry = path.join(repoRoot, 'apps', 'proxy', 'dist', 'bundle', 'main.js');
+
+/** The node flags an entry names on its `#!/usr/bin/env -S node …` line (the proxy's: apps/proxy/src/main.ts). */
+export function nodeFlagsOf(entry: string): string[] {
+  const first = readFileSync(entry, 'utf8').split('\n', 1)[0] ?? '';
+  const flags = /^#!\/usr\/bin\/env -S node\s+(.*)$/.exec(first)?.[1];
+  return flags ? flags.trim().split(/\s+/) : [];
+}
+
+/** Node's arguments to run a proxy build (`entry`) as its `#!` line would, with the node running this process. */
+export function proxyCommand(entry = proxyEntry): string[] {
+  return [...nodeFlagsOf(entry), entry];
+}
 
 /** A fresh directory for one run's registry, logs and Prometheus data. */
 export function makeRunDir(prefix = 'signalbox-'): string {
@@ -69,7 +81,7 @@ export async function startProxy(options: ProxyOptions): Promise<ManagedProcess>
     name: options.name,
     command: process.execPath,
     args: [
-      proxyEntry,
+      ...proxyCommand(),
       `--inbound=${options.inbound}`,
       `--outbound=${options.outbound}`,
       `--admin=${options.admin}`,

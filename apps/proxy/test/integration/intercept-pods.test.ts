@@ -8,7 +8,7 @@
 import { chmodSync, chownSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { eventually, logTail, makeRunDir, proxyEntry, repoRoot, startProcess, type ManagedProcess } from '@signalbox/launch';
+import { eventually, logTail, makeRunDir, proxyCommand, repoRoot, startProcess, type ManagedProcess } from '@signalbox/launch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { iptablesScript } from '../../../cli/src/inject/proxy-spec.js';
@@ -178,7 +178,7 @@ beforeAll(async () => {
   for (const pod of Object.values(pods))
     startIn(pod, `proxy-${pod.sa}`, [
       'setpriv', `--reuid=${proxyUid}`, `--regid=${proxyUid}`, '--clear-groups',
-      process.execPath, proxyEntry,
+      process.execPath, ...proxyCommand(),
       '--intercept',
       `--outbound=127.0.0.1:${ports.outbound}`, `--inbound=0.0.0.0:${ports.inbound}`, `--admin=127.0.0.1:${ports.admin}`,
       `--app=127.0.0.1:${ports.app}`, `--control-plane=http://${pods.server.ip}:${ports.api}`,

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import { networkInterfaces } from 'node:os';
-import { eventually, freeAddr, makeRunDir, proxyEntry, startProcess, startProxy, type ManagedProcess } from '@signalbox/launch';
+import { eventually, freeAddr, makeRunDir, proxyCommand, startProcess, startProxy, type ManagedProcess } from '@signalbox/launch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from '../support/client.js';
 import { startEchoServer, type EchoServer } from '../support/echo-server.js';
@@ -108,7 +108,7 @@ describe('shutdown', () => {
     const bad = startProcess({
       name: 'bad-proxy',
       command: process.execPath,
-      args: [proxyEntry, '--inbound=nonsense'],
+      args: [...proxyCommand(), '--inbound=nonsense'],
       logFile: `${dir}/bad.log`,
     });
     expect(await bad.exited).toBe(1);

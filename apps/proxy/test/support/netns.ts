@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { proxyEntry, startProcess, type ManagedProcess } from '@signalbox/launch';
+import { proxyCommand, startProcess, type ManagedProcess } from '@signalbox/launch';
 import { loadOriginalDst } from '../../src/intercept/original-dst.js';
 
 const run = promisify(execFile);
@@ -93,7 +93,7 @@ export async function createTestNetns(prefix: string, dir: string): Promise<Test
     startProxy: (flags) =>
       netns.start('proxy', [
         'setpriv', `--reuid=${proxyUid}`, `--regid=${proxyUid}`, '--clear-groups',
-        process.execPath, proxyEntry,
+        process.execPath, ...proxyCommand(),
         ...flags,
       ]),
     async close() {

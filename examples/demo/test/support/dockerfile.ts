@@ -16,11 +16,17 @@ export const runtimeTreeArgs = (instructions: readonly string[]): string[] | und
     .find((args) => args !== undefined)
     ?.split(/\s+/);
 
-/** The script `node` runs in the last ENTRYPOINT (exec form), relative to the WORKDIR. */
-export function entrypointScript(instructions: readonly string[]): string | undefined {
+/** What the last ENTRYPOINT (exec form) has `node` run: its flags, and the script (relative to the WORKDIR). */
+export function entrypointNode(instructions: readonly string[]): { flags: string[]; script: string | undefined } | undefined {
   const entrypoint = instructions.filter((l) => /^ENTRYPOINT\s/i.test(l)).at(-1);
   if (entrypoint === undefined) return undefined;
   const argv = JSON.parse(entrypoint.replace(/^ENTRYPOINT\s+/i, '')) as string[];
   const node = argv.indexOf('node');
-  return node < 0 ? undefined : argv[node + 1];
+  if (node < 0) return undefined;
+  const after = argv.slice(node + 1);
+  const script = after.findIndex((a) => !a.startsWith('-'));
+  return script < 0 ? { flags: after, script: undefined } : { flags: after.slice(0, script), script: after[script] };
 }
+
+/** The script `node` runs in the last ENTRYPOINT (exec form), relative to the WORKDIR. */
+export const entrypointScript = (instructions: readonly string[]): string | undefined => entrypointNode(instructions)?.script;
