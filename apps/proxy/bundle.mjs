@@ -4,6 +4,11 @@
 // them), comments and all. Bundled, an idle proxy is ~5 MB smaller (README, Performance). The native addons stay
 // files beside the package (native/build), found from dist/bundle as from dist/tcp: the same depth.
 //
+// Only ES modules go in. A CommonJS one's require() calls would go through esbuild's ESM shim, which throws at run
+// time ("Dynamic require of ... is not supported"), and only when first reached: ws, loaded on the first tap
+// subscriber, did. CommonJS dependencies stay external (node_modules, loaded by Node), and the build fails if one
+// gets in.
+//
 // zod is imported as `import * as z from 'zod'` everywhere the bundle reaches: a named `{ z }` import is a
 // namespace re-export esbuild cannot shake, so every locale comes back. The build fails if one does.
 import { rmSync } from 'node:fs';
@@ -28,16 +33,23 @@ const result = await build({
   sourcemap: 'linked',
   metafile: true,
   logLevel: 'warning',
+  external: ['ws'],
 });
 
 // Inputs esbuild read but shook out entirely have 0 bytes in every output.
-const locales = Object.values(result.metafile.outputs)
-  .flatMap((output) => Object.entries(output.inputs).filter(([, used]) => used.bytesInOutput > 0).map(([input]) => input))
-  .filter((input) => /zod\/v4\/locales\/(?!en\.js$)/.test(input));
-if (locales.length > 0) {
-  console.error(
-    `signalbox-proxy bundle: zod's locales are in the bundle (${locales.length} files, e.g. ${locales[0]}): ` +
-      "a module imports `{ z } from 'zod'`; import it as `* as z` instead",
-  );
+const bundled = Object.values(result.metafile.outputs).flatMap((output) =>
+  Object.entries(output.inputs)
+    .filter(([, used]) => used.bytesInOutput > 0)
+    .map(([input]) => input),
+);
+const fail = (message) => {
+  console.error(`signalbox-proxy bundle: ${message}`);
   process.exit(1);
-}
+};
+
+const commonJs = bundled.filter((input) => result.metafile.inputs[input]?.format === 'cjs');
+if (commonJs.length > 0) fail(`CommonJS modules are in the bundle (${commonJs.join(', ')}): add their packages to external`);
+
+const locales = bundled.filter((input) => /zod\/v4\/locales\/(?!en\.js$)/.test(input));
+if (locales.length > 0)
+  fail(`zod's locales are in the bundle (${locales.length} files, e.g. ${locales[0]}): a module imports \`{ z } from 'zod'\`; import it as \`* as z\` instead`);
