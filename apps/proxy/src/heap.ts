@@ -1,7 +1,8 @@
-// V8 heap settings the proxy applies to itself: the process is started as `node dist/bundle/main.js` by the launcher,
-// compose and Kubernetes alike, so command-line flags cannot be relied on. main.ts imports this module alone and
-// the rest of the proxy only dynamically afterwards, because ESM compiles and links the whole static import graph
-// before the first module runs: imported beside the rest, the flag came too late and new space sat at 8 MiB.
+// V8 heap settings the proxy applies to itself at run time, rather than as flags on main.ts's #! line, because one
+// of them changes later (young-generation.ts) and a node started without the #! line's flags gets them too.
+// main.ts imports this module alone and the rest of the proxy only dynamically afterwards, because ESM compiles and
+// links the whole static import graph before the first module runs: imported beside the rest, the flag came too
+// late and new space sat at 8 MiB.
 //
 // The young generation stays at its initial 1 MiB semi-space instead of growing to 8 MiB. A proxy's HTTP/1 garbage
 // is per-request and short-lived, so small scavenges stay cheap (and cache-resident), while a grown young generation
