@@ -5,19 +5,13 @@
 import { Counter, type Registry } from './prom.js';
 import { labelNames as L, latencyBucketsMs, metricNames, overheadBucketsMs } from '@signalbox/shared';
 import { classify } from '../http/classify.js';
+import { ByOutcome } from './by-outcome.js';
 import { TypedHistogram, type HistogramSeries } from './histogram.js';
 import { endpointLabelNames, targetKey, targetLabels, type Labels, type MetricTarget } from './labels.js';
 
-interface ResponseSeries {
-  readonly labels: Labels;
-  pending: number;
-}
-
 export class TargetHttpMetrics {
   pendingRequests = 0;
-  /** Plain responses (no error, not gRPC) by status: the common case, keyed without building a string. */
-  readonly #plain = new Map<number, ResponseSeries>();
-  readonly #responses = new Map<string, ResponseSeries>();
+  readonly #responses: ByOutcome;
   readonly #latency = new Map<number, HistogramSeries>();
   #overhead: HistogramSeries | undefined;
 
@@ -25,7 +19,9 @@ export class TargetHttpMetrics {
     readonly labels: Labels,
     private readonly histogram: TypedHistogram,
     private readonly overheadHistogram: TypedHistogram,
-  ) {}
+  ) {
+    this.#responses = new ByOutcome(labels);
+  }
 
   request(): void {
     this.pendingRequests++;
@@ -61,37 +57,11 @@ export class TargetHttpMetrics {
    * a gRPC response (see http/classify.ts), undefined otherwise.
    */
   response(status: number, error: string, grpc?: number): void {
-    const plain = error === '' && grpc === undefined;
-    const key = plain ? '' : grpc === undefined ? `${status}|${error}` : `${status}|${error}|${grpc}`;
-    let s = plain ? this.#plain.get(status) : this.#responses.get(key);
-    if (!s) {
-      s = {
-        labels: {
-          ...this.labels,
-          [L.statusCode]: status ? String(status) : '',
-          [L.classification]: classify(status, grpc, error),
-          [L.grpcStatus]: grpc === undefined ? '' : String(grpc),
-          [L.error]: error,
-        },
-        pending: 0,
-      };
-      if (plain) this.#plain.set(status, s);
-      else this.#responses.set(key, s);
-    }
-    s.pending++;
+    this.#responses.count(status, classify(status, grpc, error), error, grpc);
   }
 
   flushResponses(counter: Counter<string>): void {
-    for (const s of this.#plain.values()) {
-      if (s.pending === 0) continue;
-      counter.inc(s.labels, s.pending);
-      s.pending = 0;
-    }
-    for (const s of this.#responses.values()) {
-      if (s.pending === 0) continue;
-      counter.inc(s.labels, s.pending);
-      s.pending = 0;
-    }
+    this.#responses.flush(counter);
   }
 }
 

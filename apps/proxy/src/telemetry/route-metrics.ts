@@ -5,41 +5,24 @@
 // counts accumulate in plain numbers and typed-array histograms, folded into prom-client at scrape.
 import { Counter, type Registry } from './prom.js';
 import { labelNames as L, latencyBucketsMs, metricNames as M, type Classification } from '@signalbox/shared';
+import { ByOutcome } from './by-outcome.js';
 import { TypedHistogram, type HistogramSeries } from './histogram.js';
 import type { Labels } from './labels.js';
-
-interface Pending {
-  readonly labels: Labels;
-  n: number;
-}
 
 /** One leg (logical or actual) of one route: requests, responses by outcome, latency by status. */
 class Leg {
   requests = 0;
-  readonly responses = new Map<string, Pending>();
+  readonly responses: ByOutcome;
   readonly latency = new Map<number, HistogramSeries>();
   constructor(
     readonly labels: Labels,
     private readonly histogram: TypedHistogram,
-  ) {}
+  ) {
+    this.responses = new ByOutcome(labels);
+  }
 
   response(status: number, classification: Classification, error: string, grpc: number | undefined, latencyMs: number | undefined): void {
-    const key = `${status}|${classification}|${error}|${grpc ?? ''}`;
-    let p = this.responses.get(key);
-    if (!p) {
-      p = {
-        labels: {
-          ...this.labels,
-          [L.statusCode]: status ? String(status) : '',
-          [L.classification]: classification,
-          [L.grpcStatus]: grpc === undefined ? '' : String(grpc),
-          [L.error]: error,
-        },
-        n: 0,
-      };
-      this.responses.set(key, p);
-    }
-    p.n++;
+    this.responses.count(status, classification, error, grpc);
     if (latencyMs === undefined) return;
     let h = this.latency.get(status);
     if (!h) this.latency.set(status, (h = this.histogram.series({ ...this.labels, [L.statusCode]: status ? String(status) : '' })));
@@ -95,12 +78,7 @@ export class RouteMetrics {
         labelNames: responseLabelNames,
         registers: [registry],
         collect() {
-          for (const s of series.values())
-            for (const p of leg(s).responses.values()) {
-              if (p.n === 0) continue;
-              this.inc(p.labels, p.n);
-              p.n = 0;
-            }
+          for (const s of series.values()) leg(s).responses.flush(this);
         },
       });
     const histogram = (name: string, help: string, leg: (s: RouteSeries) => Leg) =>
