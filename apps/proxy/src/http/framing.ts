@@ -45,14 +45,19 @@ export function responseFraming(method: string, head: ResponseHead): FramingResu
 
 const noCodings: readonly string[] = [];
 
-/** 1 to 15 decimal digits (safe as a number): a Content-Length member, checked without a regex on every message. */
-function isLength(v: string): boolean {
-  if (v.length === 0 || v.length > 15) return false;
+/**
+ * The value of 1 to 15 decimal digits (safe as a number), else undefined: a Content-Length member, read in the pass
+ * that checks it (no regex, and no Number(), which hashes the string to cache it as an array index).
+ */
+function lengthOf(v: string): number | undefined {
+  if (v.length === 0 || v.length > 15) return undefined;
+  let n = 0;
   for (let i = 0; i < v.length; i++) {
-    const c = v.charCodeAt(i);
-    if (c < 0x30 || c > 0x39) return false;
+    const d = v.charCodeAt(i) - 0x30;
+    if (d < 0 || d > 9) return undefined;
+    n = n * 10 + d;
   }
-  return true;
+  return n;
 }
 
 /** The transfer codings, in order (most messages have none: no list is built for them). */
@@ -74,9 +79,8 @@ function contentLength(headers: readonly Header[]): number | string | undefined 
     // "Content-Length: 5, 5" is allowed when every member agrees (RFC 9110 §8.6); anything else is not.
     for (let from = 0; from <= h.value.length; ) {
       const to = end(h.value, from);
-      const v = member(h.value, from, to);
-      if (!isLength(v)) return 'invalid Content-Length';
-      const n = Number(v);
+      const n = lengthOf(member(h.value, from, to));
+      if (n === undefined) return 'invalid Content-Length';
       if (value !== undefined && value !== n) return 'conflicting Content-Length';
       value = n;
       from = to + 1;
