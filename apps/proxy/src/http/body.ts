@@ -101,8 +101,12 @@ export class BodyReader {
     this.#finish();
   }
 
-  /** Starts forwarding to `sink`; `onEnd` runs (or is told) once the whole body was written to it. */
-  pipe(sink: Sink, onEnd: BodyEnd | (() => void)): void {
+  /**
+   * Starts forwarding to `sink`; `onEnd` runs (or is told) once the whole body was written to it. `first`: bytes
+   * read along with the head, fed before the end is told, so a body that ended before it began (none) still marks
+   * them as excess. Returns what `feed` returns for them (-1: malformed framing).
+   */
+  pipe(sink: Sink, onEnd: BodyEnd | (() => void), first?: Buffer): number {
     this.#sink = sink;
     this.#onEnd = onEnd;
     const queued = this.#queued;
@@ -115,7 +119,9 @@ export class BodyReader {
       if (ok) this.flow.resume();
       else sink.once('drain', () => this.flow.resume());
     }
+    const used = first !== undefined && first.length > 0 ? this.feed(first) : 0;
     if (this.ended) this.#finish();
+    return used;
   }
 
   #deliver(chunk: Buffer): void {

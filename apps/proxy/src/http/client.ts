@@ -239,11 +239,8 @@ class Attempt<T extends PoolTarget> implements UpstreamOwner, ClientGone, BodyEn
     const body = new BodyReader(framing, this.#conn.socket, dechunk);
     this.#body = body;
     this.#sink = sink;
-    // A body that ended before it began (none) takes no bytes: any that came are marked before pipe tells its end.
-    if (body.ended) body.feed(rest);
-    body.pipe(sink, this);
     this.#buf = EMPTY;
-    if (rest.length > 0 && !body.ended) this.#feedBody(rest);
+    if (body.pipe(sink, this, rest) < 0) this.#abort(`invalid response body: ${body.error}`);
     sink.flush();
     this.hooks.onResponseSent?.();
   }
@@ -266,8 +263,7 @@ class Attempt<T extends PoolTarget> implements UpstreamOwner, ClientGone, BodyEn
       this.#body = body;
       const rest = this.#buf;
       this.#buf = EMPTY;
-      body.feed(rest);
-      body.pipe(discardSink, this);
+      body.pipe(discardSink, this, rest);
     }
     this.#settled({ kind: 'discarded', status: head.status });
   }

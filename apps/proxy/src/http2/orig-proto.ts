@@ -303,13 +303,12 @@ class Downgrade implements UpstreamOwner {
     this.hooks.onResponseSent?.();
     const rest = this.#buf;
     this.#buf = EMPTY;
-    // A body that ended before it began (none) takes no bytes: any that came are marked before pipe tells its end.
-    if (body.ended) body.feed(rest);
-    body.pipe(framing.kind === 'none' ? { write: () => true, once: () => undefined } : stream, () => {
+    const sink = framing.kind === 'none' ? { write: () => true, once: () => undefined } : stream;
+    const ended = () => {
       if (framing.kind !== 'none') stream.end();
       this.#complete();
-    });
-    if (rest.length > 0 && !body.ended) this.#feedBody(rest);
+    };
+    if (body.pipe(sink, ended, rest) < 0) this.#end('upstream-reset');
   }
 
   #feedBody(d: Buffer): void {
