@@ -9,5 +9,5 @@ if [ "$(nproc)" -lt 2 ]; then echo "bench: needs at least 2 cores (found $(nproc
 bash scripts/ensure-system.sh nginx wrk nghttp2-client haproxy
 bash scripts/ensure-deps.sh
 npx tsc -b packages/shared packages/launch apps/proxy apps/api
-node apps/proxy/bundle.mjs
+npm run bundle --silent -w @signalbox/proxy
 exec node --import tsx bench/run.ts "$@"
