@@ -158,14 +158,16 @@ async function main(): Promise<void> {
   const self = { main: proxyEntry, mark: '' };
   const variants = baseline ? (baselineFirst ? [{ main: baseline, mark: ' [baseline]' }, self] : [self, { main: baseline, mark: ' [baseline]' }]) : [self];
   type Variant = (typeof variants)[number];
-  const hop = (protocol: Protocol, { main, mark }: Variant): Subject => ({
-    name: `${protocol === 'tcp' ? 'signalbox opaque hop' : `signalbox hop (${protocol})`}${mark}`,
+  /** `engine`: an `--h2-engine` other than the default, named in the subject (this build only). */
+  const hop = (protocol: Protocol, { main, mark }: Variant, engine?: 'wire'): Subject => ({
+    name: `${protocol === 'tcp' ? 'signalbox opaque hop' : `signalbox hop (${protocol}${engine ? `, ${engine} engine` : ''})`}${mark}`,
     protocol,
-    role: mark ? undefined : 'hop',
+    role: mark || engine ? undefined : 'hop',
     async start() {
       const app = protocol === 'h2c' ? backendH2 : backendH1;
       const flags: Record<string, string | number> = { app: `127.0.0.1:${app}`, 'control-plane': unusedControlPlane };
       if (protocol === 'tcp') flags['opaque-ports'] = app;
+      if (engine) flags['h2-engine'] = engine;
       const { proc, ports } = await signalbox('signalbox-hop', flags, main);
       return { target: { url: url(ports.inbound) }, pgids: [proc.pid], stop: () => stop(proc) };
     },
@@ -192,17 +194,19 @@ async function main(): Promise<void> {
       };
     },
   });
-  const pair = (peerProtocol: 'http1' | 'http2', { main, mark }: Variant): Subject => ({
-    name: `signalbox pair (peer ${peerProtocol})${mark}`,
+  const pair = (peerProtocol: 'http1' | 'http2', { main, mark }: Variant, engine?: 'wire'): Subject => ({
+    name: `signalbox pair (peer ${peerProtocol}${engine ? `, ${engine} engine` : ''})${mark}`,
     protocol: 'http1',
     async start() {
       const cp = await startFakeControlPlane(`127.0.0.1:${await freePort()}`);
-      const server = await signalbox('signalbox-inbound', { app: `127.0.0.1:${backendH1}`, 'control-plane': cp.url }, main);
+      const engineFlag: Record<string, string> = engine ? { 'h2-engine': engine } : {};
+      const server = await signalbox('signalbox-inbound', { app: `127.0.0.1:${backendH1}`, 'control-plane': cp.url, ...engineFlag }, main);
       cp.endpoints('bench.demo:80', [endpoint(`127.0.0.1:${server.ports.inbound}`, 'bench-1', 'bench', 'demo')]);
       const client = await signalbox('signalbox-outbound', {
         app: `127.0.0.1:${await freePort()}`,
         'control-plane': cp.url,
         'peer-protocol': peerProtocol,
+        ...engineFlag,
       }, main);
       return {
         target: { url: url(client.ports.outbound), host: 'bench.demo' },
@@ -242,6 +246,7 @@ async function main(): Promise<void> {
   for (const v of variants) subjects.push(hop('http1', v));
   for (const v of variants) subjects.push(tappedHop(false, v), tappedHop(true, v));
   for (const v of variants) subjects.push(pair('http1', v), pair('http2', v));
+  subjects.push(pair('http2', self, 'wire'));
   for (const { main, mark } of variants) subjects.push(...mtlsPairs({ dir, backendPort: backendH1, core: subjectCore, proxyMain: main, mark }));
   subjects.push(direct('h2c', backendH2), nginx('h2c'), {
     name: 'node http2 proxy (h2c)',
@@ -253,7 +258,7 @@ async function main(): Promise<void> {
       await waitForPort(port, p);
       return { target: { url: url(port) }, pgids: [p.pid], stop: () => stop(p) };
     },
-  }, ...variants.map((v) => hop('h2c', v)));
+  }, ...variants.map((v) => hop('h2c', v)), hop('h2c', self, 'wire'));
   subjects.push(direct('tcp', backendH1), {
     name: 'haproxy mode tcp',
     protocol: 'tcp',
@@ -401,6 +406,8 @@ function print(rows: readonly Row[]): void {
   const h2 = row('signalbox hop (h2c)');
   const ng2 = row('nginx (h2c)');
   if (h2 && ng2) check('h2c hop CPU/req ÷ nginx h2c ≤ 3', h2.cpuUs / ng2.cpuUs, h2.cpuUs / ng2.cpuUs <= 3);
+  const h2w = row('signalbox hop (h2c, wire engine)');
+  if (h2w && ng2) check('h2c hop (wire engine) CPU/req ÷ nginx h2c ≤ 3', h2w.cpuUs / ng2.cpuUs, h2w.cpuUs / ng2.cpuUs <= 3);
   const t0 = row('signalbox hop (http1, tap no subscriber)');
   const t1 = row('signalbox hop (http1, tap 1 subscriber)');
   if (hop && t0)

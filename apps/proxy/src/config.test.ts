@@ -33,6 +33,14 @@ describe('parseConfig', () => {
     expect(() => parseConfig(argv, {})).toThrow(flag);
   });
 
+  it('serves HTTP/2 with node:http2 unless --h2-engine says wire', () => {
+    expect(parseConfig([], {}).h2Engine).toBe('node');
+    expect(parseConfig(['--h2-engine=wire'], {}).h2Engine).toBe('wire');
+    expect(parseConfig(['--h2-engine', 'wire'], {}).h2Engine).toBe('wire');
+    expect(parseConfig([], { SIGNALBOX_H2_ENGINE: 'wire' }).h2Engine).toBe('wire');
+    expect(() => parseConfig(['--h2-engine=nghttp2'], {})).toThrow('--h2-engine');
+  });
+
   it('relays opaque TCP natively unless --tcp-relay says js', () => {
     expect(parseConfig([], {}).tcpRelay).toBe('native');
     expect(parseConfig(['--tcp-relay=js'], {}).tcpRelay).toBe('js');

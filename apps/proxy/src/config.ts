@@ -86,6 +86,11 @@ export const configSchema = z.strictObject({
    * the proxy says why at start and uses the JS relay), or the JS streams. TLS-terminated connections always use JS.
    */
   tcpRelay: z.enum(['native', 'js']).default('native'),
+  /**
+   * What implements HTTP/2, both for clients and towards upstreams: node:http2, or the proxy's own framing
+   * (http2/wire/), which costs a fraction of the CPU per stream. `npm run bench` measures both.
+   */
+  h2Engine: z.enum(['node', 'wire']).default('node'),
   /** Outbound load balancing: P2C over peak-EWMA latency (Linkerd's), or load-blind round-robin. */
   balancer: z.enum(['p2c', 'round-robin']).default('p2c'),
   /** A client must send a whole request head within this (slowloris): else 408 and close. */
@@ -210,6 +215,7 @@ const options: Record<string, [keyof ProxyConfig, string]> = {
   'opaque-ports': ['opaquePorts', 'SIGNALBOX_OPAQUE_PORTS'],
   'peer-protocol': ['peerProtocol', 'SIGNALBOX_PEER_PROTOCOL'],
   'tcp-relay': ['tcpRelay', 'SIGNALBOX_TCP_RELAY'],
+  'h2-engine': ['h2Engine', 'SIGNALBOX_H2_ENGINE'],
   balancer: ['balancer', 'SIGNALBOX_BALANCER'],
   'header-timeout': ['headerTimeout', 'SIGNALBOX_HEADER_TIMEOUT_MS'],
   'client-idle-timeout': ['clientIdleTimeout', 'SIGNALBOX_CLIENT_IDLE_TIMEOUT_MS'],
@@ -255,7 +261,7 @@ export function parseConfig(argv: readonly string[], env: Readonly<Record<string
   const flagged = new Set<string>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
-    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
+    const m = /^--([a-z0-9-]+)(?:=(.*))?$/.exec(arg);
     const opt = m && options[m[1] as string];
     if (!m || !opt) throw new ConfigError(`unknown argument ${arg}`);
     const value = m[2] ?? (booleans.has(opt[0]) ? 'true' : argv[++i]);

@@ -28,6 +28,7 @@ import type { Telemetry } from '../telemetry/registry.js';
 import { detectClientHello } from '../tls/detect-hello.js';
 import type { MeshTlsServer } from '../tls/server.js';
 import { H2Sessions } from '../http2/client.js';
+import type { H2Engine } from '../http2/engine.js';
 import { forwardableH2 } from '../http2/headers.js';
 import { origProto } from '../http2/orig-proto.js';
 import { createH2Server, type H2Request } from '../http2/server.js';
@@ -46,6 +47,7 @@ export interface InboundDeps {
   readonly tap: TapRegistry;
   readonly detect: DetectOptions;
   readonly deadlines: Deadlines;
+  readonly h2Engine: H2Engine;
   /** This proxy's identity and mTLS server; absent when identity is off (everything is plaintext, as before). */
   readonly identity?: InboundIdentity;
   readonly policy: PolicyMetrics;
@@ -100,11 +102,13 @@ export function createInbound(deps: InboundDeps) {
   const sessions = new H2Sessions<EndpointTarget>({
     connect: connectApp,
     idleTimeoutMs: deps.poolIdleTimeoutMs,
+    engine: deps.h2Engine,
   });
   const h2 = createH2Server<Served>({
     handle: (req, served) => void stream(served, req),
     drain: deps.drain,
     idleTimeoutMs: deps.deadlines.idleTimeoutMs,
+    engine: deps.h2Engine,
   });
   const serverOptions: ServerOptions = { isDraining: deps.drain.isDraining, deadlines: deps.deadlines };
 

@@ -38,6 +38,7 @@ import { tlsReasons } from '../telemetry/labels.js';
 import type { Telemetry } from '../telemetry/registry.js';
 import type { TlsMaterial } from '../tls/context.js';
 import { H2Sessions } from '../http2/client.js';
+import type { H2Engine } from '../http2/engine.js';
 import { forwardableH2, headerString } from '../http2/headers.js';
 import { canMultiplex, origProto } from '../http2/orig-proto.js';
 import { createH2Server, type H2Request } from '../http2/server.js';
@@ -68,6 +69,7 @@ export interface OutboundDeps {
    * multiplexed on one h2 session per peer (marked `signalbox-orig-proto`). Upgrades always use HTTP/1.
    */
   readonly peerProtocol: 'http1' | 'http2';
+  readonly h2Engine: H2Engine;
   /** Default `p2c` (peak-EWMA, Linkerd's); `round-robin` is load-blind. */
   readonly balancer?: BalancerKind;
   /**
@@ -132,11 +134,13 @@ export function createOutbound(deps: OutboundDeps) {
   const sessions = new H2Sessions<EndpointTarget>({
     connect: (t) => connectEndpoint(t, 'h2'),
     idleTimeoutMs: deps.poolIdleTimeoutMs,
+    engine: deps.h2Engine,
   });
   const h2 = createH2Server<Via>({
     handle: (req, via) => void stream(req, via),
     drain: deps.drain,
     idleTimeoutMs: deps.deadlines.idleTimeoutMs,
+    engine: deps.h2Engine,
   });
   const balancers = new WeakMap<Resolution, Balancer>();
   /** Opaque TCP balances connections, not requests: its own P2C over open connections per resolution. */

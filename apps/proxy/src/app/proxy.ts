@@ -104,6 +104,7 @@ export async function createProxy(config: ProxyConfig, log: (msg: string) => voi
     detect,
     deadlines,
     peerProtocol: config.peerProtocol,
+    h2Engine: config.h2Engine,
     balancer: config.balancer,
     material,
     ...(originalDst ? { originalDst } : {}),
@@ -118,6 +119,7 @@ export async function createProxy(config: ProxyConfig, log: (msg: string) => voi
     tap,
     detect,
     deadlines,
+    h2Engine: config.h2Engine,
     policy: createPolicyMetrics(telemetry.registry),
     requireIdentityPorts: new Set(config.requireIdentityPorts),
     ...(manager && id

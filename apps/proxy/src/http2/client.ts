@@ -1,10 +1,13 @@
 // HTTP/2 client connections, one long-lived session per endpoint shared by all its requests (Linkerd's h2
 // endpoint client). A session that receives GOAWAY or closes is forgotten and the next request reconnects. Streams
 // per session are bounded: beyond the limit requests wait, in a bounded queue, for a stream to finish.
-import type { ClientHttp2Session, ClientHttp2Stream, ClientSessionRequestOptions, OutgoingHttpHeaders } from 'node:http2';
+import type { OutgoingHttpHeaders } from 'node:http2';
 import type net from 'node:net';
 import { ProxyError } from '../errors.js';
 import { letYoungGenerationDoubleOnce } from '../young-generation.js';
+import { maxHeadBytes } from '../http/parse-head.js';
+import type { ClientSession, ClientStream, H2Engine, RequestOptions } from './engine.js';
+import { WireSession } from './wire/session.js';
 
 export interface H2Target {
   /** `host:port`, the session key. */
@@ -20,11 +23,13 @@ export interface H2SessionsOptions<T extends H2Target> {
   readonly maxConcurrentStreams?: number;
   /** Requests waiting for a stream slot, per endpoint; beyond it requests fail with `upstream-busy`. */
   readonly maxQueued?: number;
+  /** Which HTTP/2 implementation the sessions use (default node). */
+  readonly engine?: H2Engine;
 }
 
 interface Entry {
-  session: ClientHttp2Session | undefined;
-  connecting: Promise<ClientHttp2Session> | undefined;
+  session: ClientSession | undefined;
+  connecting: Promise<ClientSession> | undefined;
   active: number;
   readonly waiters: (() => void)[];
 }
@@ -40,7 +45,7 @@ export class H2Sessions<T extends H2Target> {
   }
 
   /** Opens a stream to `target`; rejects with the connect error, or `upstream-busy` when the queue is full. */
-  async request(target: T, headers: OutgoingHttpHeaders, options: ClientSessionRequestOptions): Promise<ClientHttp2Stream> {
+  async request(target: T, headers: OutgoingHttpHeaders, options: RequestOptions): Promise<ClientStream> {
     let e = this.#entries.get(target.addr);
     if (!e) this.#entries.set(target.addr, (e = { session: undefined, connecting: undefined, active: 0, waiters: [] }));
     const entry = e;
@@ -53,7 +58,7 @@ export class H2Sessions<T extends H2Target> {
         await new Promise<void>((r) => entry.waiters.push(r));
         continue;
       }
-      let stream: ClientHttp2Stream;
+      let stream: ClientStream;
       try {
         stream = session.request(headers, options);
       } catch (err) {
@@ -71,7 +76,7 @@ export class H2Sessions<T extends H2Target> {
     }
   }
 
-  #session(e: Entry, target: T): Promise<ClientHttp2Session> {
+  #session(e: Entry, target: T): Promise<ClientSession> {
     const s = e.session;
     if (s && !s.closed && !s.destroyed) return Promise.resolve(s);
     e.session = undefined;
@@ -79,17 +84,13 @@ export class H2Sessions<T extends H2Target> {
     return e.connecting;
   }
 
-  async #connect(e: Entry, target: T): Promise<ClientHttp2Session> {
+  async #connect(e: Entry, target: T): Promise<ClientSession> {
     const socket = await this.options.connect(target);
     // Sockets come half-open capable (tcp/connect.ts), but HTTP/2 has no half-close: left so, node:http2 never
     // notices a peer's FIN, and streams in flight on a connection that died would wait for an answer forever.
     socket.allowHalfOpen = false;
-    // node:http2 is loaded by the first session, not at import: HTTP/1-only proxies never need it.
     letYoungGenerationDoubleOnce();
-    const session = process.getBuiltinModule('node:http2').connect(`http://${target.addr}`, {
-      createConnection: () => socket,
-      settings: { enablePush: false },
-    });
+    const session = this.options.engine === 'wire' ? new WireSession(socket, 'client', { settings: { maxHeaderListSize: maxHeadBytes } }) : nodeSession(socket, target);
     session.on('error', () => {}); // streams see their own errors; 'close' follows
     session.once('goaway', () => this.#forget(e, session));
     session.once('close', () => {
@@ -104,7 +105,7 @@ export class H2Sessions<T extends H2Target> {
     return session;
   }
 
-  #forget(e: Entry, session: ClientHttp2Session): void {
+  #forget(e: Entry, session: ClientSession): void {
     if (e.session === session) e.session = undefined;
   }
 
@@ -116,4 +117,12 @@ export class H2Sessions<T extends H2Target> {
     }
     this.#entries.clear();
   }
+}
+
+/** node:http2 is loaded by the first session, not at import: HTTP/1-only proxies never need it. */
+function nodeSession(socket: net.Socket, target: H2Target): ClientSession {
+  return process.getBuiltinModule('node:http2').connect(`http://${target.addr}`, {
+    createConnection: () => socket,
+    settings: { enablePush: false },
+  });
 }

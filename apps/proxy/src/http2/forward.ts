@@ -4,7 +4,8 @@
 // another attempt); after it, stream resets. For retries and timeouts (app/logical.ts) the caller may replay a
 // kept body, judge the response head before the client sees it, and cancel the attempt (RST_STREAM CANCEL) with
 // a signal until a head is forwarded.
-import type { ClientHttp2Stream, IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http2';
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http2';
+import { relay, type ClientStream } from './engine.js';
 import { untilAborted } from '../abortable.js';
 import { upstreamError, type ProxyError } from '../errors.js';
 import { isGrpcContentType, responseGrpcStatus } from '../http/classify.js';
@@ -82,7 +83,7 @@ export async function forwardH2<T extends H2Target>(
   const body = options.body ?? new ReplayBody(down, 0);
   const empty = body.empty;
   const signal = options.signal;
-  let up: ClientHttp2Stream;
+  let up: ClientStream;
   try {
     const opening = sessions.request(target, headers, { endStream: empty, waitForTrailers: !empty });
     up = await (signal ? untilAborted(opening, signal, (late) => late.close(NGHTTP2_CANCEL)) : opening);
@@ -108,7 +109,7 @@ class StreamProxy {
 
   constructor(
     private readonly down: H2Request,
-    private readonly up: ClientHttp2Stream,
+    private readonly up: ClientStream,
     private readonly body: ReplayBody,
     private readonly addr: string,
     private readonly hooks: StreamHooks,
@@ -155,7 +156,7 @@ class StreamProxy {
       stream.on('wantTrailers', () =>
         stream.sendTrailers(this.#responseTrailers ? forwardableH2(this.#responseTrailers, responseOwned) : {}),
       );
-      up.pipe(stream);
+      relay(up, stream);
     });
 
     // === endings ===

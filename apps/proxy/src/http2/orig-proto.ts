@@ -3,7 +3,8 @@
 // the peer's inbound proxy restores HTTP/1.1 towards the app over its pooled keep-alive sockets. Bodies stream
 // both ways (chunked framing decoded into DATA frames, and encoded again), never buffered whole.
 import http from 'node:http';
-import type { ClientHttp2Stream, IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http2';
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http2';
+import type { ClientStream } from './engine.js';
 import { meshHeaders } from '@signalbox/shared';
 import { ProxyError, upstreamError } from '../errors.js';
 import { BodyReader, type Sink } from '../http/body.js';
@@ -54,7 +55,7 @@ export async function forwardH1OverH2<T extends H2Target>(
     [origProto]: ex.head.minor === 1 ? 'HTTP/1.1' : 'HTTP/1.0',
   };
   const endStream = ex.body.framing.kind === 'none';
-  let up: ClientHttp2Stream;
+  let up: ClientStream;
   try {
     up = await sessions.request(target, headers, { endStream });
   } catch (err) {
@@ -145,7 +146,7 @@ export async function forwardH1OverH2<T extends H2Target>(
 }
 
 /** A sink that decodes chunked framing (validated already by the BodyReader) into plain DATA. */
-function dechunking(up: ClientHttp2Stream): Sink {
+function dechunking(up: ClientStream): Sink {
   const tracker = new ChunkedTracker();
   return {
     write(chunk: Buffer): boolean {

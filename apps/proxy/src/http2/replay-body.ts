@@ -3,12 +3,13 @@
 // attempt is sent the copy. Only a body that ended (END_STREAM) within the limit can be sent again: a larger or
 // unfinished one makes the request non-retryable instead of holding it back, so a bidirectional stream that
 // waits for a response before ending never deadlocks.
-import type { ClientHttp2Stream, IncomingHttpHeaders, ServerHttp2Stream } from 'node:http2';
+import type { IncomingHttpHeaders } from 'node:http2';
+import { relay, type ClientStream, type ServerStream } from './engine.js';
 import { forwardableH2 } from './headers.js';
 import type { H2Request } from './server.js';
 
 export class ReplayBody {
-  readonly #down: ServerHttp2Stream;
+  readonly #down: ServerStream;
   readonly #chunks: Buffer[] = [];
   #bytes = 0;
   #started = false;
@@ -37,7 +38,7 @@ export class ReplayBody {
   }
 
   /** Sends the body (and trailers) to `up`, opened with `{ endStream: empty, waitForTrailers: !empty }`. */
-  sendTo(up: ClientHttp2Stream): void {
+  sendTo(up: ClientStream): void {
     if (this.empty) {
       this.#started = true;
       return;
@@ -54,7 +55,7 @@ export class ReplayBody {
     down.once('end', () => (this.#ended = true));
     if (this.limit > 0) down.on('data', this.#keep);
     else this.#lost = true;
-    down.pipe(up);
+    relay(down, up);
   }
 
   readonly #keep = (chunk: Buffer): void => {

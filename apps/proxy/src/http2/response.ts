@@ -1,7 +1,8 @@
 // Responses the proxy generates itself on HTTP/2: plain text with `signalbox-proxy-error`, or, for a gRPC client,
 // a trailers-only response whose grpc-status says UNAVAILABLE, or DEADLINE_EXCEEDED for the route's timeout
 // (Linkerd answers gRPC clients the same way).
-import type { IncomingHttpHeaders, ServerHttp2Stream } from 'node:http2';
+import type { IncomingHttpHeaders } from 'node:http2';
+import type { ServerStream } from './engine.js';
 import { meshHeaders } from '@signalbox/shared';
 import type { ProxyError } from '../errors.js';
 import { grpcStatus, isGrpcContentType } from '../http/classify.js';
@@ -16,14 +17,14 @@ export interface SentResponse {
 }
 
 /** What `respondH2Error` sends (or would): an attempt the logical stage may still retry is counted as such. */
-export function errorResponse(stream: ServerHttp2Stream, request: IncomingHttpHeaders, err: ProxyError): SentResponse {
+export function errorResponse(stream: ServerStream, request: IncomingHttpHeaders, err: ProxyError): SentResponse {
   if (stream.destroyed || stream.closed || stream.headersSent) return { status: 0, grpc: undefined };
   if (!isGrpcContentType(headerString(request['content-type']))) return { status: err.status, grpc: undefined };
   const grpc = err.code === 'timeout' ? grpcStatus.deadlineExceeded : err.status >= 500 ? grpcStatus.unavailable : grpcStatus.internal;
   return { status: 200, grpc };
 }
 
-export function respondH2Error(stream: ServerHttp2Stream, request: IncomingHttpHeaders, err: ProxyError): SentResponse {
+export function respondH2Error(stream: ServerStream, request: IncomingHttpHeaders, err: ProxyError): SentResponse {
   if (stream.destroyed || stream.closed) return { status: 0, grpc: undefined };
   if (stream.headersSent) {
     resetStream(stream, NGHTTP2_INTERNAL_ERROR);

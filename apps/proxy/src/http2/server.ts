@@ -1,17 +1,20 @@
-// The HTTP/2 (h2c) server side of connections that detection classified as HTTP/2: node:http2 does the framing,
-// HPACK and flow control; each stream is handed to the direction's handler. Per connection, streams the client
+// The HTTP/2 (h2c) server side of connections that detection classified as HTTP/2: the engine (node:http2, or
+// the framing of wire/session.ts) does framing, HPACK and flow control; each stream is handed to the direction's
+// handler. Per connection, streams the client
 // resets are counted and a rapid-reset client is sent GOAWAY(ENHANCE_YOUR_CALM) and cut off.
-import type { Http2Server, Http2Stream, IncomingHttpHeaders, ServerHttp2Session, ServerHttp2Stream } from 'node:http2';
+import type { Http2Server, IncomingHttpHeaders, ServerHttp2Session, ServerHttp2Stream } from 'node:http2';
 import type net from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { maxHeadBytes } from '../http/parse-head.js';
 import { NGHTTP2_ENHANCE_YOUR_CALM, NGHTTP2_FLAG_END_STREAM, NGHTTP2_NO_ERROR, NGHTTP2_REFUSED_STREAM } from './codes.js';
+import type { H2Engine, H2Stream, ServerStream } from './engine.js';
 import { defaultResetLimit, ResetBudget, type ResetLimit } from './rapid-reset.js';
+import { WireSession } from './wire/session.js';
 import { letYoungGenerationDoubleOnce } from '../young-generation.js';
 
 /** One request stream, as the handler receives it. */
 export interface H2Request {
-  readonly stream: ServerHttp2Stream;
+  readonly stream: ServerStream;
   readonly headers: IncomingHttpHeaders;
   /** The request HEADERS frame ended the stream: no body. */
   readonly endStream: boolean;
@@ -39,15 +42,17 @@ export interface H2ServerDeps<C> {
   readonly idleTimeoutMs: number;
   /** SETTINGS_MAX_CONCURRENT_STREAMS we advertise; bounds the work one connection can have in flight. */
   readonly maxConcurrentStreams?: number;
+  /** Which HTTP/2 implementation serves the connections (default node). */
+  readonly engine?: H2Engine;
 }
 
 /** Linkerd's (hyper's) default is unlimited; a bound keeps one connection from holding unbounded upstream work. */
 export const defaultMaxConcurrentStreams = 1000;
 
-const resetByProxy = new WeakSet<Http2Stream>();
+const resetByProxy = new WeakSet<H2Stream>();
 
 /** Resets a stream on the proxy's own initiative (so it is not counted against the client's reset budget). */
-export function resetStream(stream: Http2Stream, code: number): void {
+export function resetStream(stream: H2Stream, code: number): void {
   if (stream.destroyed || stream.closed) return;
   resetByProxy.add(stream);
   stream.close(code);
@@ -59,7 +64,7 @@ export function resetStream(stream: Http2Stream, code: number): void {
  */
 export function createH2Server<C = undefined>(deps: H2ServerDeps<C>): (socket: net.Socket, context: C) => void {
   const limit = deps.resetLimit ?? defaultResetLimit;
-  const sessions = new WeakMap<ServerHttp2Session, { readonly budget: ResetBudget; readonly context: C; streams: number }>();
+  const sessions = new WeakMap<ServerHttp2Session, ConnectionState<C>>();
   let accepting: { readonly socket: net.Socket; readonly context: C } | undefined;
   // Made on the first HTTP/2 connection: node:http2 (with node:tls and the nghttp2 binding) is loaded only then,
   // so a proxy whose traffic is all HTTP/1 never has it in memory.
@@ -104,20 +109,10 @@ export function createH2Server<C = undefined>(deps: H2ServerDeps<C>): (socket: n
     const session = stream.session as ServerHttp2Session;
     const state = sessions.get(session);
     if (!state) return void stream.close(NGHTTP2_REFUSED_STREAM);
-    stream.on('error', () => {}); // reported through 'close' and the handler's own listeners
-    state.streams++;
-    stream.once('close', () => {
-      state.streams--;
-      if (stream.rstCode === NGHTTP2_NO_ERROR || resetByProxy.has(stream)) return;
-      if (session.destroyed || session.closed) return;
-      if (state.budget.record()) calm(session);
-    });
-    deps.handle(
-      { stream, headers, endStream: (flags & NGHTTP2_FLAG_END_STREAM) !== 0, startedAt: performance.now() },
-      state.context,
-    );
+    serve(deps.handle, state, session, stream, headers, flags);
   };
 
+  if (deps.engine === 'wire') return wireEntry(deps, limit);
   return (socket: net.Socket, context: C) => {
     // node:http2 assumes it did TLS itself and refuses a TLS socket without ALPN `h2` ('unknownProtocol'); over
     // mesh mTLS detection has already seen the h2 preface, which is what decides here. (`encrypted` rather than
@@ -137,8 +132,52 @@ export function createH2Server<C = undefined>(deps: H2ServerDeps<C>): (socket: n
   };
 }
 
+interface ConnectionState<C> {
+  readonly budget: ResetBudget;
+  readonly context: C;
+  streams: number;
+}
+
+/** Hands a stream to the handler, counting it and the resets the client makes on this connection. */
+function serve<C>(
+  handle: H2Handler<C>,
+  state: ConnectionState<C>,
+  session: { readonly closed: boolean; readonly destroyed: boolean; destroy(error: Error, code: number): void },
+  stream: ServerStream,
+  headers: IncomingHttpHeaders,
+  flags: number,
+): void {
+  stream.on('error', () => {}); // reported through 'close' and the handler's own listeners
+  state.streams++;
+  stream.once('close', () => {
+    state.streams--;
+    if (stream.rstCode === NGHTTP2_NO_ERROR || resetByProxy.has(stream)) return;
+    if (session.destroyed || session.closed) return;
+    if (state.budget.record()) calm(session);
+  });
+  handle({ stream, headers, endStream: (flags & NGHTTP2_FLAG_END_STREAM) !== 0, startedAt: performance.now() }, state.context);
+}
+
+/** The entry for the wire engine: one WireSession per connection. */
+function wireEntry<C>(deps: H2ServerDeps<C>, limit: ResetLimit): (socket: net.Socket, context: C) => void {
+  const settings = { maxConcurrentStreams: deps.maxConcurrentStreams ?? defaultMaxConcurrentStreams, maxHeaderListSize: maxHeadBytes };
+  return (socket: net.Socket, context: C) => {
+    socket.allowHalfOpen = false; // as for node:http2 below
+    const state: ConnectionState<C> = { budget: new ResetBudget(limit, deps.now), context, streams: 0 };
+    const session: WireSession = new WireSession(socket, 'server', {
+      settings,
+      onStream: (stream, headers, flags) => serve(deps.handle, state, session, stream, headers, flags),
+    });
+    session.on('error', () => {}); // per connection: 'close' follows
+    session.setTimeout(deps.idleTimeoutMs, () => {
+      if (state.streams === 0) session.destroy();
+    });
+    deps.drain?.add({ socket, drain: () => session.close() });
+  };
+}
+
 /** GOAWAY(ENHANCE_YOUR_CALM) and close: open streams are torn down, which cancels their upstream streams. */
-function calm(session: ServerHttp2Session): void {
+function calm(session: { destroy(error: Error, code: number): void }): void {
   // With an error: destroy(undefined, code) would send NO_ERROR (node defaults the error argument to 0, which wins).
   session.destroy(new Error('rapid reset: too many streams reset by the client'), NGHTTP2_ENHANCE_YOUR_CALM);
 }
