@@ -4,7 +4,7 @@
 import type { OutgoingHttpHeaders } from 'node:http2';
 import type net from 'node:net';
 import { ProxyError } from '../errors.js';
-import { letYoungGenerationDoubleOnce } from '../young-generation.js';
+import { letYoungGenerationGrowOnce } from '../young-generation.js';
 import { maxHeadBytes } from '../http/parse-head.js';
 import type { ClientSession, ClientStream, H2Engine, RequestOptions } from './engine.js';
 import { WireSession } from './wire/session.js';
@@ -44,6 +44,22 @@ export class H2Sessions<T extends H2Target> {
     this.#maxQueued = options.maxQueued ?? 10_000;
   }
 
+  /**
+   * The stream at once when `target`'s session is up with a stream slot free (the common case, without the
+   * promises `request` costs); undefined when it would have to wait or connect.
+   */
+  requestNow(target: T, headers: OutgoingHttpHeaders, options: RequestOptions): ClientStream | undefined {
+    const entry = this.#entries.get(target.addr);
+    const session = entry?.session;
+    if (!entry || !session || session.closed || session.destroyed || entry.active >= this.#limit(session)) return undefined;
+    try {
+      return this.#opened(entry, session.request(headers, options));
+    } catch {
+      this.#forget(entry, session); // gone between lookup and use (GOAWAY): `request` connects afresh
+      return undefined;
+    }
+  }
+
   /** Opens a stream to `target`; rejects with the connect error, or `upstream-busy` when the queue is full. */
   async request(target: T, headers: OutgoingHttpHeaders, options: RequestOptions): Promise<ClientStream> {
     let e = this.#entries.get(target.addr);
@@ -51,8 +67,7 @@ export class H2Sessions<T extends H2Target> {
     const entry = e;
     for (let attempt = 0; ; attempt++) {
       const session = await this.#session(entry, target);
-      const limit = Math.min(this.#maxStreams, session.remoteSettings.maxConcurrentStreams ?? Infinity);
-      if (entry.active >= limit) {
+      if (entry.active >= this.#limit(session)) {
         if (entry.waiters.length >= this.#maxQueued)
           throw new ProxyError('upstream-busy', `${target.addr} has ${entry.active} streams in flight`);
         await new Promise<void>((r) => entry.waiters.push(r));
@@ -67,13 +82,22 @@ export class H2Sessions<T extends H2Target> {
         if (attempt > 0) throw err;
         continue;
       }
-      entry.active++;
-      stream.once('close', () => {
-        entry.active--;
-        entry.waiters.shift()?.();
-      });
-      return stream;
+      return this.#opened(entry, stream);
     }
+  }
+
+  #limit(session: ClientSession): number {
+    return Math.min(this.#maxStreams, session.remoteSettings.maxConcurrentStreams ?? Infinity);
+  }
+
+  /** Counts the stream against its session's slots until it closes. */
+  #opened(entry: Entry, stream: ClientStream): ClientStream {
+    entry.active++;
+    stream.once('close', () => {
+      entry.active--;
+      entry.waiters.shift()?.();
+    });
+    return stream;
   }
 
   #session(e: Entry, target: T): Promise<ClientSession> {
@@ -89,8 +113,7 @@ export class H2Sessions<T extends H2Target> {
     // Sockets come half-open capable (tcp/connect.ts), but HTTP/2 has no half-close: left so, node:http2 never
     // notices a peer's FIN, and streams in flight on a connection that died would wait for an answer forever.
     socket.allowHalfOpen = false;
-    letYoungGenerationDoubleOnce();
-    const session = this.options.engine === 'wire' ? new WireSession(socket, 'client', { settings: { maxHeaderListSize: maxHeadBytes } }) : nodeSession(socket, target);
+    const session = this.options.engine === 'wire' ? wireSession(socket) : nodeSession(socket, target);
     session.on('error', () => {}); // streams see their own errors; 'close' follows
     session.once('goaway', () => this.#forget(e, session));
     session.once('close', () => {
@@ -121,8 +144,14 @@ export class H2Sessions<T extends H2Target> {
 
 /** node:http2 is loaded by the first session, not at import: HTTP/1-only proxies never need it. */
 function nodeSession(socket: net.Socket, target: H2Target): ClientSession {
+  letYoungGenerationGrowOnce('node');
   return process.getBuiltinModule('node:http2').connect(`http://${target.addr}`, {
     createConnection: () => socket,
     settings: { enablePush: false },
   });
+}
+
+function wireSession(socket: net.Socket): ClientSession {
+  letYoungGenerationGrowOnce('wire');
+  return new WireSession(socket, 'client', { settings: { maxHeaderListSize: maxHeadBytes } });
 }

@@ -83,15 +83,18 @@ export async function forwardH2<T extends H2Target>(
   const body = options.body ?? new ReplayBody(down, 0);
   const empty = body.empty;
   const signal = options.signal;
-  let up: ClientStream;
-  try {
-    const opening = sessions.request(target, headers, { endStream: empty, waitForTrailers: !empty });
-    up = await (signal ? untilAborted(opening, signal, (late) => late.close(NGHTTP2_CANCEL)) : opening);
-  } catch (err) {
-    const e = upstreamError(err, target.addr);
-    const would = errorResponse(stream, down.headers, e);
-    hooks.onEnd(would.status, e.code, would.grpc);
-    return { kind: 'failed', error: e };
+  const requestOptions = { endStream: empty, waitForTrailers: !empty };
+  let up = signal?.aborted ? undefined : sessions.requestNow(target, headers, requestOptions);
+  if (!up) {
+    try {
+      const opening = sessions.request(target, headers, requestOptions);
+      up = await (signal ? untilAborted(opening, signal, (late) => late.close(NGHTTP2_CANCEL)) : opening);
+    } catch (err) {
+      const e = upstreamError(err, target.addr);
+      const would = errorResponse(stream, down.headers, e);
+      hooks.onEnd(would.status, e.code, would.grpc);
+      return { kind: 'failed', error: e };
+    }
   }
   hooks.onRequestSent?.();
   return new Promise<StreamAttempt>((resolve) => new StreamProxy(down, up, body, target.addr, hooks, options, resolve).run());

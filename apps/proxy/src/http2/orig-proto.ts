@@ -57,7 +57,7 @@ export async function forwardH1OverH2<T extends H2Target>(
   const endStream = ex.body.framing.kind === 'none';
   let up: ClientStream;
   try {
-    up = await sessions.request(target, headers, { endStream });
+    up = sessions.requestNow(target, headers, { endStream }) ?? (await sessions.request(target, headers, { endStream }));
   } catch (err) {
     throw upstreamError(err, target.addr);
   }

@@ -10,7 +10,7 @@ import { NGHTTP2_ENHANCE_YOUR_CALM, NGHTTP2_FLAG_END_STREAM, NGHTTP2_NO_ERROR, N
 import type { H2Engine, H2Stream, ServerStream } from './engine.js';
 import { defaultResetLimit, ResetBudget, type ResetLimit } from './rapid-reset.js';
 import { WireSession } from './wire/session.js';
-import { letYoungGenerationDoubleOnce } from '../young-generation.js';
+import { letYoungGenerationGrowOnce } from '../young-generation.js';
 
 /** One request stream, as the handler receives it. */
 export interface H2Request {
@@ -71,7 +71,7 @@ export function createH2Server<C = undefined>(deps: H2ServerDeps<C>): (socket: n
   let server: Http2Server | undefined;
 
   const open = (): Http2Server => {
-    letYoungGenerationDoubleOnce();
+    letYoungGenerationGrowOnce('node');
     const server = process.getBuiltinModule('node:http2').createServer({
       settings: {
         maxConcurrentStreams: deps.maxConcurrentStreams ?? defaultMaxConcurrentStreams,
@@ -162,6 +162,7 @@ function serve<C>(
 function wireEntry<C>(deps: H2ServerDeps<C>, limit: ResetLimit): (socket: net.Socket, context: C) => void {
   const settings = { maxConcurrentStreams: deps.maxConcurrentStreams ?? defaultMaxConcurrentStreams, maxHeaderListSize: maxHeadBytes };
   return (socket: net.Socket, context: C) => {
+    letYoungGenerationGrowOnce('wire');
     socket.allowHalfOpen = false; // as for node:http2 below
     const state: ConnectionState<C> = { budget: new ResetBudget(limit, deps.now), context, streams: 0 };
     const session: WireSession = new WireSession(socket, 'server', {

@@ -6,6 +6,9 @@ import { configSchema, type ProxyConfig } from '../../src/config.js';
 import { startEchoServer, type EchoServer } from './echo-server.js';
 import { startFakeControlPlane, type FakeControlPlane } from './fake-control-plane.js';
 
+/** The HTTP/2 engines a test runs over (`--h2-engine`). */
+export const h2Engines = ['wire', 'node'] as const;
+
 export async function proxyConfig(overrides: Partial<ProxyConfig> & { app: string; controlPlane: string }): Promise<ProxyConfig> {
   return configSchema.parse({
     outbound: await freeAddr(),
