@@ -46,6 +46,11 @@ export interface WireSessionOptions {
 
 /** Our receive window for the whole connection: the peer may have this much in flight across all streams. */
 const CONNECTION_WINDOW = 1 << 20;
+/**
+ * Unsent output past which the peer is taken not to read: its frames are not read either until the socket drains,
+ * which bounds what answering a flood of PINGs, SETTINGS or bad frames can queue.
+ */
+const OUTPUT_LIMIT = 1 << 20;
 /** A header block (all its CONTINUATION frames) larger than this ends the connection (CONTINUATION flood). */
 const blockLimit = (maxHeaderList: number) => maxHeaderList * 2 + MIN_FRAME_SIZE;
 
@@ -136,6 +141,7 @@ export class WireSession extends EventEmitter implements StreamOwner {
     this.#nextStreamId += 2;
     const stream = new WireStream(id, this, this.#peerInitialWindow, DEFAULT_WINDOW);
     this.#streams.set(id, stream);
+    stream.headRequest = headers[':method'] === 'HEAD';
     stream.setWaitForTrailers(options.waitForTrailers === true);
     this.sendHeaders(stream, headers, options.endStream === true);
     if (options.endStream === true) stream.markLocalEnded();
@@ -229,7 +235,9 @@ export class WireSession extends EventEmitter implements StreamOwner {
     if (out.length === 0 || this.socket.destroyed) return void (this.#out = []);
     this.#out = [];
     const ok = this.socket.write(out.length === 1 ? (out[0] as Buffer) : Buffer.concat(out));
-    if (!ok) this.blocked = true;
+    if (ok) return;
+    this.blocked = true;
+    if (this.socket.writableLength > OUTPUT_LIMIT) this.socket.pause();
   };
 
   #room(stream: WireStream): () => number {
@@ -250,6 +258,7 @@ export class WireSession extends EventEmitter implements StreamOwner {
 
   readonly #onDrain = (): void => {
     this.blocked = false;
+    this.socket.resume();
     for (const stream of this.#streams.values()) stream.socketDrained();
   };
 
@@ -352,9 +361,10 @@ export class WireSession extends EventEmitter implements StreamOwner {
 
   #data(flags: number, id: number, payload: Buffer): void {
     if (id === 0) throw new ConnectionError(ErrorCode.PROTOCOL_ERROR, 'DATA on stream 0');
-    // Every DATA byte counts against the connection window, whatever becomes of the stream; given back at once.
+    // Every DATA byte counts against the connection window, whatever becomes of the stream, and is given back as it
+    // arrives: what bounds memory is each stream's window (given back only as its reader consumes), so one paused
+    // reader never stalls the other streams. Given back so, the connection window cannot be overrun.
     this.#recvUnacked += payload.length;
-    if (this.#recvUnacked > CONNECTION_WINDOW) throw new ConnectionError(ErrorCode.FLOW_CONTROL_ERROR, 'connection window exceeded');
     if (this.#recvUnacked >= CONNECTION_WINDOW / 2) {
       this.#write(windowUpdateFrame(0, this.#recvUnacked));
       this.#recvUnacked = 0;
@@ -395,7 +405,8 @@ export class WireSession extends EventEmitter implements StreamOwner {
     const block = this.#block;
     if (!block || block.stream !== id) throw new ConnectionError(ErrorCode.PROTOCOL_ERROR, 'unexpected CONTINUATION');
     block.parts.push(payload);
-    block.bytes += payload.length;
+    // Frame headers count too: empty CONTINUATION frames would otherwise pile up without end.
+    block.bytes += HEADER_BYTES + payload.length;
     if (block.bytes > blockLimit(this.#options.settings.maxHeaderListSize))
       throw new ConnectionError(ErrorCode.ENHANCE_YOUR_CALM, 'header block too large');
     if ((flags & Flag.END_HEADERS) === 0) return;
@@ -422,7 +433,12 @@ export class WireSession extends EventEmitter implements StreamOwner {
       if (!this.#server && id % 2 === 1 && !this.#isIdle(id)) return;
       throw new ConnectionError(ErrorCode.PROTOCOL_ERROR, `HEADERS opening stream ${id}`);
     }
-    if (id <= this.#lastPeerStream) return; // e.g. trailers for a stream we reset
+    if (id <= this.#lastPeerStream) {
+      // Trailers for a stream we reset are dropped; a request head (pseudo-header fields first) on an id at or
+      // below one already used opens no stream: RFC 9113 §5.1.1 makes that a connection error.
+      if (fields[0]?.charCodeAt(0) === 0x3a) throw new ConnectionError(ErrorCode.PROTOCOL_ERROR, `stream ${id} opened out of order`);
+      return;
+    }
     this.#lastPeerStream = id;
     this.#open(id, fields, size, flags, endStream);
   }
@@ -482,7 +498,7 @@ export class WireSession extends EventEmitter implements StreamOwner {
     const length = Number(declared);
     // A response to HEAD, or a 204/304, declares the length of a body it does not carry.
     const status = headers[':status'] as unknown as number | undefined;
-    if (status !== undefined && (status === 204 || status === 304 || endStream)) return true;
+    if (status !== undefined && (status === 204 || status === 304 || endStream || stream.headRequest)) return true;
     stream.expectedLength = length;
     return !endStream || length === 0;
   }

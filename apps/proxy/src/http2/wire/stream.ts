@@ -1,5 +1,5 @@
 // One HTTP/2 stream of a WireSession, with the part of node:http2's Http2Stream surface the proxy's HTTP/2 stages
-// use (events, respond/sendTrailers/close, write/end/pipe/pause/resume, rstCode), so they run unchanged on either
+// use (events, respond/sendTrailers/close, write/end/pause/resume, rstCode), so they run unchanged on either
 // engine. It is not a Node stream: data is handed on as it arrives (or kept while paused), and what is written
 // waits in the stream until flow control lets the session frame it.
 import { EventEmitter } from 'node:events';
@@ -51,6 +51,8 @@ export class WireStream extends EventEmitter {
   receivedLength = 0;
   /** Client side: a final (non-1xx) response head arrived. */
   responded = false;
+  /** Client side: the request is HEAD, so the response's content-length is not that of its DATA. */
+  headRequest = false;
 
   #remoteEnded = false;
   #localEnded = false;
@@ -294,6 +296,13 @@ export class WireStream extends EventEmitter {
 
   /** The peer sent RST_STREAM. */
   peerReset(code: number): void {
+    // NO_ERROR after the peer's whole message (a server done before the request body, RFC 9113 §8.1) only stops
+    // our sending: what arrived is still read to its end, so the stream closes as after a clean end.
+    if (code === ErrorCode.NO_ERROR && this.#remoteEnded) {
+      this.#outbox.length = 0;
+      this.#closeCleanly();
+      return;
+    }
     this.#shut(code);
   }
 
