@@ -33,11 +33,11 @@ describe('parseConfig', () => {
     expect(() => parseConfig(argv, {})).toThrow(flag);
   });
 
-  it('serves HTTP/2 with node:http2 unless --h2-engine says wire', () => {
-    expect(parseConfig([], {}).h2Engine).toBe('node');
-    expect(parseConfig(['--h2-engine=wire'], {}).h2Engine).toBe('wire');
-    expect(parseConfig(['--h2-engine', 'wire'], {}).h2Engine).toBe('wire');
-    expect(parseConfig([], { SIGNALBOX_H2_ENGINE: 'wire' }).h2Engine).toBe('wire');
+  it('serves HTTP/2 with its own framing unless --h2-engine says node', () => {
+    expect(parseConfig([], {}).h2Engine).toBe('wire');
+    expect(parseConfig(['--h2-engine=node'], {}).h2Engine).toBe('node');
+    expect(parseConfig(['--h2-engine', 'node'], {}).h2Engine).toBe('node');
+    expect(parseConfig([], { SIGNALBOX_H2_ENGINE: 'node' }).h2Engine).toBe('node');
     expect(() => parseConfig(['--h2-engine=nghttp2'], {})).toThrow('--h2-engine');
   });
 

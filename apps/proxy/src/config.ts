@@ -87,10 +87,10 @@ export const configSchema = z.strictObject({
    */
   tcpRelay: z.enum(['native', 'js']).default('native'),
   /**
-   * What implements HTTP/2, both for clients and towards upstreams: node:http2, or the proxy's own framing
-   * (http2/wire/), which costs a fraction of the CPU per stream. `npm run bench` measures both.
+   * What implements HTTP/2, both for clients and towards upstreams: the proxy's own framing (http2/wire/), or
+   * node:http2 (nghttp2), which costs ~3.5 × the CPU per stream. `npm run bench` measures both.
    */
-  h2Engine: z.enum(['node', 'wire']).default('node'),
+  h2Engine: z.enum(['wire', 'node']).default('wire'),
   /** Outbound load balancing: P2C over peak-EWMA latency (Linkerd's), or load-blind round-robin. */
   balancer: z.enum(['p2c', 'round-robin']).default('p2c'),
   /** A client must send a whole request head within this (slowloris): else 408 and close. */
