@@ -78,19 +78,31 @@ export function toHeaderObject(fields: readonly string[], kind: BlockKind): Inco
  * repeated fields. Throws on a name or value no HTTP/2 message may carry: the proxy's own code made the object.
  */
 export function toFieldList(headers: OutgoingHttpHeaders): string[] {
-  const pseudo: string[] = [];
-  const regular: string[] = [];
-  for (const key of Object.keys(headers)) {
-    const value = headers[key];
-    if (value === undefined) continue;
-    const name = key.toLowerCase();
-    const into = name.charCodeAt(0) === 0x3a ? pseudo : regular;
-    if (into === regular && (!validName(name, 0) || connectionSpecific.has(name))) throw new TypeError(`invalid HTTP/2 field name ${name}`);
-    if (Array.isArray(value)) {
-      for (const v of value) into.push(name, checked(name, String(v)));
-    } else into.push(name, checked(name, String(value)));
+  const out: string[] = [];
+  // Two passes over the keys (pseudo-header fields, then the rest) rather than two lists joined: no garbage.
+  for (const key in headers) if (key.charCodeAt(0) === 0x3a) push(out, key, headers[key]);
+  for (const key in headers) {
+    if (key.charCodeAt(0) === 0x3a) continue;
+    const name = lower(key);
+    if (!validName(name, 0) || connectionSpecific.has(name)) throw new TypeError(`invalid HTTP/2 field name ${name}`);
+    push(out, name, headers[key]);
   }
-  return pseudo.length === 0 ? regular : pseudo.concat(regular);
+  return out;
+}
+
+function push(out: string[], name: string, value: OutgoingHttpHeaders[string]): void {
+  if (value === undefined) return;
+  if (Array.isArray(value)) for (const v of value) out.push(name, checked(name, String(v)));
+  else out.push(name, checked(name, typeof value === 'string' ? value : String(value)));
+}
+
+/** The proxy's own names are lower-case already: checked first, since toLowerCase makes a new string. */
+function lower(name: string): string {
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c >= 0x41 && c <= 0x5a) return name.toLowerCase();
+  }
+  return name;
 }
 
 function checked(name: string, value: string): string {

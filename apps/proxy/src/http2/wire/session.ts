@@ -229,7 +229,7 @@ export class WireSession extends EventEmitter implements StreamOwner {
     this.#flushing = false;
     for (const stream of this.#pumps) {
       this.#pumps.delete(stream);
-      stream.pump(this.#room(stream), this.#emitData, this.#emitTrailers);
+      stream.pump();
     }
     const out = this.#out;
     if (out.length === 0 || this.socket.destroyed) return void (this.#out = []);
@@ -240,21 +240,21 @@ export class WireSession extends EventEmitter implements StreamOwner {
     if (this.socket.writableLength > OUTPUT_LIMIT) this.socket.pause();
   };
 
-  #room(stream: WireStream): () => number {
-    return () => Math.min(stream.sendWindow, this.#sendWindow, this.#peerMaxFrame);
+  room(stream: WireStream): number {
+    return Math.min(stream.sendWindow, this.#sendWindow, this.#peerMaxFrame);
   }
 
-  readonly #emitData = (stream: WireStream, data: Buffer | undefined, endStream: boolean): void => {
+  frameData(stream: WireStream, data: Buffer | undefined, endStream: boolean): void {
     const length = data?.length ?? 0;
     this.#out.push(dataHeader(stream.id, length, endStream));
     if (data) this.#out.push(data);
     stream.sendWindow -= length;
     this.#sendWindow -= length;
-  };
+  }
 
-  readonly #emitTrailers = (stream: WireStream, headers: OutgoingHttpHeaders): void => {
+  frameTrailers(stream: WireStream, headers: OutgoingHttpHeaders): void {
     this.sendHeaders(stream, headers, true);
-  };
+  }
 
   readonly #onDrain = (): void => {
     this.blocked = false;

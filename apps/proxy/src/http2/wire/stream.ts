@@ -18,6 +18,12 @@ export interface StreamOwner {
   sendReset(stream: WireStream, code: number): void;
   /** Bytes the stream's reader consumed: the session returns them to the peer's window for this stream. */
   consumed(stream: WireStream, bytes: number): void;
+  /** The bytes the stream may send now: its window, the connection's and the peer's frame size. */
+  room(stream: WireStream): number;
+  /** Writes one DATA frame (`data` undefined: an empty one, to end the stream). */
+  frameData(stream: WireStream, data: Buffer | undefined, endStream: boolean): void;
+  /** Writes the trailer block, which ends the stream. */
+  frameTrailers(stream: WireStream, headers: OutgoingHttpHeaders): void;
   /** The stream is closed: the session forgets it. */
   forget(stream: WireStream): void;
   /** The socket is over its high-water mark. */
@@ -85,7 +91,8 @@ export class WireStream extends EventEmitter {
     super.on(event, listener);
     if (event === 'data' && !this.#flowing) {
       this.#flowing = true;
-      if (!this.#paused) queueMicrotask(() => this.#deliver());
+      // Only what is already here needs a later delivery; anything after it is handed on as it arrives.
+      if (!this.#paused && (this.#inbox.length > 0 || this.#remoteEnded)) queueMicrotask(() => this.#deliver());
     }
     return this;
   }
@@ -147,14 +154,12 @@ export class WireStream extends EventEmitter {
     return this;
   }
 
-  /**
-   * Frames what flow control allows: `room` returns the bytes the stream may send now (stream and connection
-   * windows, frame size) and `emit` writes one DATA frame. Called by the session at its flush.
-   */
-  pump(room: () => number, emit: (stream: WireStream, data: Buffer | undefined, endStream: boolean) => void, trailers: (stream: WireStream, headers: OutgoingHttpHeaders) => void): void {
+  /** Frames what flow control allows. Called by the session at its flush. */
+  pump(): void {
+    const session = this.session;
     if (this.closed || this.#localEnded) return;
     while (this.#outbox.length > 0) {
-      const n = room();
+      const n = session.room(this);
       if (n <= 0) break;
       const head = this.#outbox[0] as Buffer;
       const piece = head.length <= n ? head : head.subarray(0, n);
@@ -163,12 +168,12 @@ export class WireStream extends EventEmitter {
       this.#outBytes -= piece.length;
       const last = this.#outbox.length === 0 && this.#ending;
       const end = last && this.#endsWithoutTrailers();
-      emit(this, piece, end);
+      session.frameData(this, piece, end);
       if (end) return this.#sentEnd();
     }
     if (this.#outbox.length === 0 && this.#ending) {
-      if (!this.#endsWithoutTrailers()) trailers(this, this.#trailers as OutgoingHttpHeaders);
-      else emit(this, undefined, true);
+      if (!this.#endsWithoutTrailers()) session.frameTrailers(this, this.#trailers as OutgoingHttpHeaders);
+      else session.frameData(this, undefined, true);
       this.#sentEnd();
       return;
     }
@@ -203,7 +208,7 @@ export class WireStream extends EventEmitter {
   #sentEnd(): void {
     this.#localEnded = true;
     this.writableFinished = true;
-    process.nextTick(() => this.emit('finish'));
+    process.nextTick(emitFinish, this);
     if (this.#remoteEnded) this.#closeCleanly();
   }
 
@@ -314,6 +319,15 @@ export class WireStream extends EventEmitter {
   #emitClose(): void {
     if (this.destroyed) return;
     this.destroyed = true;
-    process.nextTick(() => this.emit('close'));
+    process.nextTick(emitClose, this);
   }
+}
+
+// Module-level, so that scheduling an event allocates no closure per stream.
+function emitFinish(stream: WireStream): void {
+  stream.emit('finish');
+}
+
+function emitClose(stream: WireStream): void {
+  stream.emit('close');
 }
