@@ -93,7 +93,8 @@ export class H2Sessions<T extends H2Target> {
   /** Counts the stream against its session's slots until it closes. */
   #opened(entry: Entry, stream: ClientStream): ClientStream {
     entry.active++;
-    stream.once('close', () => {
+    // A stream's 'close' comes once: `on` spares once()'s wrapper, on every stream.
+    stream.on('close', () => {
       entry.active--;
       entry.waiters.shift()?.();
     });

@@ -5,6 +5,7 @@
 import type { OutgoingHttpHeaders } from 'node:http2';
 import type { EventEmitter } from 'node:events';
 import type net from 'node:net';
+import { WireStream } from './wire/stream.js';
 
 export type H2Engine = 'node' | 'wire';
 
@@ -42,6 +43,7 @@ export interface ServerStream extends H2Stream {
  * stream is not a Node readable).
  */
 export function relay(from: H2Stream, to: H2Stream): void {
+  if (from instanceof WireStream) return from.relayTo(to);
   from.on('data', (chunk: Buffer) => {
     if (to.write(chunk)) return;
     from.pause();

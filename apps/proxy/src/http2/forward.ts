@@ -164,8 +164,9 @@ class StreamProxy {
 
     // === endings ===
     up.on('error', (err: NodeJS.ErrnoException) => (this.#upError = err));
-    up.once('close', () => this.#upClosed());
-    stream.once('close', this.#downClosed);
+    // Each stream's 'close' comes once: `on` spares once()'s wrapper, on every stream.
+    up.on('close', () => this.#upClosed());
+    stream.on('close', this.#downClosed);
   }
 
   /** `admit` refused the head: still this endpoint's response (counted), then dropped with its stream. */

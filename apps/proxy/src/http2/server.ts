@@ -149,7 +149,7 @@ function serve<C>(
 ): void {
   stream.on('error', () => {}); // reported through 'close' and the handler's own listeners
   state.streams++;
-  stream.once('close', () => {
+  stream.on('close', () => {
     state.streams--;
     if (stream.rstCode === NGHTTP2_NO_ERROR || resetByProxy.has(stream)) return;
     if (session.destroyed || session.closed) return;

@@ -3,7 +3,7 @@
 // check the exact frames and error codes of RFC 9113's edges (bad input, flow control, limits), both roles.
 import http2 from 'node:http2';
 import net from 'node:net';
-import { once } from 'node:events';
+import { EventEmitter, once } from 'node:events';
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http2';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -1249,6 +1249,42 @@ describe('server: frames to ignore (§4.1, §5.5, §6.3)', () => {
     const peer = await server.connect();
     peer.send(frame(FrameType.PRIORITY, 0, 0, Buffer.alloc(5)));
     await peer.connectionError(ErrorCode.PROTOCOL_ERROR);
+  });
+});
+
+describe('relayTo: a body handed to a sink with backpressure', () => {
+  it('writes every chunk in order, waits for drain after a refused write, ends the sink once', async () => {
+    const writes: Buffer[] = [];
+    const events: string[] = [];
+    const sink = new EventEmitter() as EventEmitter & { write(chunk: Buffer): boolean; end(): void };
+    let full = false;
+    sink.write = (chunk: Buffer) => {
+      if (full) events.push('write while full');
+      writes.push(chunk);
+      full = writes.length % 2 === 1; // every other write is refused
+      if (full) setTimeout(() => ((full = false), sink.emit('drain')), 2);
+      return !full;
+    };
+    sink.end = () => void events.push('end');
+    const seen: number[] = [];
+    const server = await wireServer({
+      '/relay': (stream) => {
+        stream.on('data', (chunk: Buffer) => seen.push(chunk.length)); // listeners still see every chunk
+        stream.relayTo(sink);
+        stream.on('end', () => {
+          stream.respond({ ':status': 200 });
+          stream.end(String(Buffer.concat(writes).length));
+        });
+      },
+    });
+    const peer = await server.connect();
+    peer.request(1, post('/relay'), false);
+    await peer.sendBody(1, 200_000);
+    expect((await peer.response(1)).body.toString()).toBe('200000');
+    expect(Buffer.concat(writes).equals(Buffer.alloc(200_000, 0x62))).toBe(true);
+    expect(seen.reduce((a, b) => a + b, 0)).toBe(200_000);
+    expect(events).toEqual(['end']);
+    expect(writes.length).toBeGreaterThan(2);
   });
 });
 

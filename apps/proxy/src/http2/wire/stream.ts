@@ -39,6 +39,13 @@ function streamError(code: number): NodeJS.ErrnoException {
 
 type Inbound = Buffer | { readonly trailers: IncomingHttpHeaders };
 
+/** Where relayTo sends the body: the other side's stream. */
+export interface Sink {
+  write(chunk: Buffer): boolean;
+  end(): unknown;
+  once(event: 'drain', listener: () => void): unknown;
+}
+
 export class WireStream extends EventEmitter {
   headersSent = false;
   closed = false;
@@ -71,6 +78,7 @@ export class WireStream extends EventEmitter {
   #needDrain = false;
   readonly #inbox: Inbound[] = [];
   #flowing = false;
+  #sink: Sink | undefined;
   #paused = false;
   #endEmitted = false;
 
@@ -89,12 +97,34 @@ export class WireStream extends EventEmitter {
 
   override on(event: string | symbol, listener: Parameters<EventEmitter['on']>[1]): this {
     super.on(event, listener);
-    if (event === 'data' && !this.#flowing) {
-      this.#flowing = true;
-      // Only what is already here needs a later delivery; anything after it is handed on as it arrives.
-      if (!this.#paused && (this.#inbox.length > 0 || this.#remoteEnded)) queueMicrotask(() => this.#deliver());
-    }
+    if (event === 'data') this.#flow();
     return this;
+  }
+
+  /**
+   * Hands the body to `sink` as it arrives, with backpressure, and ends it after the last byte: engine.ts's relay()
+   * without a listener or closure per stream (data listeners still get every chunk too).
+   */
+  relayTo(sink: Sink): void {
+    this.#sink = sink;
+    this.#flow();
+  }
+
+  #flow(): void {
+    if (this.#flowing) return;
+    this.#flowing = true;
+    // Only what is already here needs a later delivery; anything after it is handed on as it arrives.
+    if (!this.#paused && (this.#inbox.length > 0 || this.#remoteEnded)) queueMicrotask(() => this.#deliver());
+  }
+
+  #hand(data: Buffer): void {
+    const sink = this.#sink;
+    if (sink && !sink.write(data)) {
+      this.#paused = true;
+      sink.once('drain', () => this.resume());
+    }
+    this.emit('data', data);
+    this.session.consumed(this, data.length);
   }
 
   // === sending ===
@@ -225,10 +255,8 @@ export class WireStream extends EventEmitter {
   receive(data: Buffer): void {
     if (this.closed) return;
     if (data.length === 0) return;
-    if (this.#flowing && !this.#paused && this.#inbox.length === 0) {
-      this.emit('data', data);
-      this.session.consumed(this, data.length);
-    } else this.#inbox.push(data);
+    if (this.#flowing && !this.#paused && this.#inbox.length === 0) this.#hand(data);
+    else this.#inbox.push(data);
   }
 
   receiveTrailers(trailers: IncomingHttpHeaders): void {
@@ -263,14 +291,13 @@ export class WireStream extends EventEmitter {
     if (!this.#flowing) return;
     while (this.#inbox.length > 0 && !this.#paused) {
       const item = this.#inbox.shift() as Inbound;
-      if (Buffer.isBuffer(item)) {
-        this.emit('data', item);
-        this.session.consumed(this, item.length);
-      } else this.emit('trailers', item.trailers);
+      if (Buffer.isBuffer(item)) this.#hand(item);
+      else this.emit('trailers', item.trailers);
     }
     if (this.#inbox.length === 0 && this.#remoteEnded && !this.#endEmitted && !this.#paused) {
       this.#endEmitted = true;
       this.emit('end');
+      this.#sink?.end();
       if (this.closed) this.#emitClose();
     }
   }
