@@ -4,6 +4,7 @@ import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HpackDecoder, HpackEncoder, HpackError } from './hpack.js';
 import { huffmanDecode, huffmanEncode, huffmanEncodedLength } from './huffman.js';
+import { random } from '../../../test/support/random.js';
 
 const hex = (s: string): Buffer => Buffer.from(s.replace(/\s/g, ''), 'hex');
 
@@ -17,16 +18,6 @@ function decode(decoder: HpackDecoder, block: Uint8Array): { fields: string[]; s
   return { fields, size };
 }
 
-/** A seeded xorshift: `next(n)` is an integer in [0, n). Failures replay. */
-function random(seed: number): (n: number) => number {
-  let x = seed;
-  return (n) => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) % n;
-  };
-}
 
 const randomLatin1 = (next: (n: number) => number, length: number): string =>
   String.fromCharCode(...Array.from({ length }, () => next(256)));

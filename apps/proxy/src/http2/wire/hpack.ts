@@ -69,36 +69,80 @@ function latin1(buf: Uint8Array, start: number, end: number): string {
   return b.toString('latin1', start, end);
 }
 
+/**
+ * The dynamic table (§2.3.2), the same on both ends of a direction: a ring of names and values, the newest at
+ * `#next - 1`, sized by §4.1's count. The caller evicts (dropOldest) to make room before it adds.
+ */
+class DynamicTable {
+  /** Octets held, by the §4.1 count. */
+  size = 0;
+  /** Entries held. */
+  length = 0;
+  readonly #names: string[];
+  readonly #values: string[];
+  #next = 0;
+
+  constructor(maxSize: number) {
+    const slots = ringLength(maxSize);
+    this.#names = new Array<string>(slots).fill('');
+    this.#values = new Array<string>(slots).fill('');
+  }
+
+  /** The entry `age` places from the newest (0); the caller checked that it is held. */
+  name(age: number): string {
+    return this.#names[this.#slot(age)] as string;
+  }
+
+  value(age: number): string {
+    return this.#values[this.#slot(age)] as string;
+  }
+
+  add(name: string, value: string, size: number): void {
+    this.#names[this.#next] = name;
+    this.#values[this.#next] = value;
+    this.#next = (this.#next + 1) % this.#names.length;
+    this.length++;
+    this.size += size;
+  }
+
+  dropOldest(): void {
+    const oldest = this.#slot(this.length - 1);
+    this.size -= (this.#names[oldest] as string).length + (this.#values[oldest] as string).length + entryOverhead;
+    // Released, not kept alive by a slot nothing reads.
+    this.#names[oldest] = '';
+    this.#values[oldest] = '';
+    this.length--;
+  }
+
+  #slot(age: number): number {
+    const slot = this.#next - 1 - age;
+    return slot < 0 ? slot + this.#names.length : slot;
+  }
+}
+
 /** Decodes the header blocks of one direction of a connection, in the order they arrive. */
 export class HpackDecoder {
   /** The most a dynamic table size update may ask for: what we advertise as SETTINGS_HEADER_TABLE_SIZE. */
   readonly #limit: number;
   /** The table's maximum size as the encoder last set it (§4.2). */
   #maxSize: number;
-  #size = 0;
-  // A ring of entries: the newest at #next - 1, the oldest at #next - #count.
-  readonly #names: string[];
-  readonly #values: string[];
-  #next = 0;
-  #count = 0;
+  readonly #table: DynamicTable;
   /** Read position in the block being decoded. */
   #pos = 0;
 
   constructor(maxTableSize = initialTableSize) {
     this.#limit = maxTableSize;
     this.#maxSize = maxTableSize;
-    const slots = ringLength(maxTableSize);
-    this.#names = new Array<string>(slots).fill('');
-    this.#values = new Array<string>(slots).fill('');
+    this.#table = new DynamicTable(maxTableSize);
   }
 
   /** Octets in the dynamic table, by the §4.1 count. */
   get tableSize(): number {
-    return this.#size;
+    return this.#table.size;
   }
 
   get tableLength(): number {
-    return this.#count;
+    return this.#table.length;
   }
 
   /**
@@ -178,13 +222,13 @@ export class HpackDecoder {
 
   #nameAt(index: number): string {
     return index > staticCount
-      ? (this.#names[this.#slot(index)] as string)
+      ? this.#table.name(this.#age(index))
       : (staticNames[this.#staticIndex(index)] as string);
   }
 
   #valueAt(index: number): string {
     return index > staticCount
-      ? (this.#values[this.#slot(index)] as string)
+      ? this.#table.value(this.#age(index))
       : (staticValues[this.#staticIndex(index)] as string);
   }
 
@@ -193,39 +237,26 @@ export class HpackDecoder {
     return index;
   }
 
-  /** The ring slot of a dynamic table index (past the static ones). */
-  #slot(index: number): number {
+  /** The age in the dynamic table of an index past the static ones. */
+  #age(index: number): number {
     const age = index - staticCount - 1;
-    if (age >= this.#count) {
-      throw new HpackError(`header table index ${index} is past the table's ${staticCount + this.#count} entries`);
+    if (age >= this.#table.length) {
+      throw new HpackError(`header table index ${index} is past the table's ${staticCount + this.#table.length} entries`);
     }
-    const slot = this.#next - 1 - age;
-    return slot < 0 ? slot + this.#names.length : slot;
+    return age;
   }
 
   /** Adds an entry (§4.4): evicts until it fits; one larger than the whole table leaves the table empty. */
   #insert(name: string, value: string): void {
     const size = name.length + value.length + entryOverhead;
     this.#evict(this.#maxSize - size);
-    if (size > this.#maxSize) return;
-    this.#names[this.#next] = name;
-    this.#values[this.#next] = value;
-    this.#next = (this.#next + 1) % this.#names.length;
-    this.#count++;
-    this.#size += size;
+    if (size <= this.#maxSize) this.#table.add(name, value, size);
   }
 
   /** Drops the oldest entries until the table holds at most `limit` octets. */
   #evict(limit: number): void {
-    while (this.#size > limit && this.#count > 0) {
-      let oldest = this.#next - this.#count;
-      if (oldest < 0) oldest += this.#names.length;
-      this.#size -= (this.#names[oldest] as string).length + (this.#values[oldest] as string).length + entryOverhead;
-      // Released, not kept alive by a slot nothing reads.
-      this.#names[oldest] = '';
-      this.#values[oldest] = '';
-      this.#count--;
-    }
+    const table = this.#table;
+    while (table.size > limit && table.length > 0) table.dropOldest();
   }
 }
 
@@ -281,13 +312,9 @@ export class HpackEncoder {
   /** The size to signal at the start of the next block, and the smallest one set since the last block (§4.2). */
   #target: number;
   #lowest = Infinity;
-  #size = 0;
-  // A mirror of the peer decoder's table: a ring of names and values, newest at #next - 1. Entries are also
-  // numbered by insertion (#inserted counts them) so that the look-up below needs no update as entries age.
-  readonly #names: string[];
-  readonly #values: string[];
-  #next = 0;
-  #count = 0;
+  // A mirror of the peer decoder's table. Entries are also numbered by insertion (#inserted counts them) so that
+  // the look-up below needs no update as entries age.
+  readonly #table: DynamicTable;
   #inserted = 0;
   /** Per name in the table: the insertion number of its newest entry, and of the newest entry for each value. */
   readonly #byName = new Map<string, NameEntries>();
@@ -297,18 +324,16 @@ export class HpackEncoder {
   constructor(maxTableSize = initialTableSize) {
     this.#limit = maxTableSize;
     this.#target = Math.min(initialTableSize, maxTableSize);
-    const slots = ringLength(maxTableSize);
-    this.#names = new Array<string>(slots).fill('');
-    this.#values = new Array<string>(slots).fill('');
+    this.#table = new DynamicTable(maxTableSize);
   }
 
   /** Octets in the dynamic table, by the §4.1 count; the peer's decoder holds the same after each block. */
   get tableSize(): number {
-    return this.#size;
+    return this.#table.size;
   }
 
   get tableLength(): number {
-    return this.#count;
+    return this.#table.length;
   }
 
   /**
@@ -388,11 +413,7 @@ export class HpackEncoder {
   /** Adds an entry as the peer's decoder will (§4.4); the caller checked that it fits the table. */
   #insert(name: string, value: string, size: number): void {
     this.#evict(this.#maxSize - size);
-    this.#names[this.#next] = name;
-    this.#values[this.#next] = value;
-    this.#next = (this.#next + 1) % this.#names.length;
-    this.#count++;
-    this.#size += size;
+    this.#table.add(name, value, size);
     let entries = this.#byName.get(name);
     if (entries === undefined) {
       entries = { name: 0, values: new Map<string, number>() };
@@ -404,20 +425,16 @@ export class HpackEncoder {
   }
 
   #evict(limit: number): void {
-    while (this.#size > limit && this.#count > 0) {
-      let oldest = this.#next - this.#count;
-      if (oldest < 0) oldest += this.#names.length;
-      const name = this.#names[oldest] as string;
-      const value = this.#values[oldest] as string;
-      const inserted = this.#inserted - this.#count;
+    const table = this.#table;
+    while (table.size > limit && table.length > 0) {
+      const name = table.name(table.length - 1);
+      const value = table.value(table.length - 1);
+      const inserted = this.#inserted - table.length;
       const entries = this.#byName.get(name) as NameEntries;
       // Eviction goes oldest first: if this was the newest entry with its name, it was the last one.
       if (entries.name === inserted) this.#byName.delete(name);
       else if (entries.values.get(value) === inserted) entries.values.delete(value);
-      this.#size -= name.length + value.length + entryOverhead;
-      this.#names[oldest] = '';
-      this.#values[oldest] = '';
-      this.#count--;
+      table.dropOldest();
     }
   }
 

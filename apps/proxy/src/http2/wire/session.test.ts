@@ -25,6 +25,7 @@ import {
 import { HpackDecoder, HpackEncoder } from './hpack.js';
 import { WireSession, type WireSettings } from './session.js';
 import type { WireStream } from './stream.js';
+import { random } from '../../../test/support/random.js';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -1579,16 +1580,6 @@ describe('client role against a raw server', () => {
 
 // === fuzz ===
 
-/** A seeded xorshift: `next(n)` is an integer in [0, n). Failures replay. */
-function random(seed: number): (n: number) => number {
-  let x = seed;
-  return (n) => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) % n;
-  };
-}
 
 const randomBuffer = (next: (n: number) => number, length: number): Buffer => Buffer.from(Array.from({ length }, () => next(256)));
 
