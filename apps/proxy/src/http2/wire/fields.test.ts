@@ -37,6 +37,10 @@ describe('toHeaderObject', () => {
     expect(toHeaderObject([], 'trailers')).toEqual({});
   });
 
+  it('takes te: trailers in any case, and inner whitespace in values', () => {
+    expect(toHeaderObject(request('te', 'Trailers', 'x', 'a b'), 'request')).toMatchObject({ te: 'Trailers', x: 'a b' });
+  });
+
   it('takes CONNECT with :authority alone (RFC 9113 §8.5)', () => {
     expect(toHeaderObject([':method', 'CONNECT', ':authority', 'a.test:443'], 'request')).toEqual({ ':method': 'CONNECT', ':authority': 'a.test:443' });
   });
@@ -58,6 +62,8 @@ describe('toHeaderObject', () => {
     ['CR in a value', request('x', 'a\rb'), 'invalid value for x'],
     ['LF in a value', request('x', 'a\nb'), 'invalid value for x'],
     ['NUL in a value', request('x', 'a\0b'), 'invalid value for x'],
+    ['a value starting with a space', request('x', ' a'), 'invalid value for x'],
+    ['a value ending with a tab', request('x', 'a\t'), 'invalid value for x'],
     ['CRLF in a pseudo-header value', [':method', 'GET', ':scheme', 'http', ':path', '/a\r\nx: y'], 'invalid value for :path'],
     ['a pseudo-header after a regular field', [':method', 'GET', 'x', 'y', ':scheme', 'http', ':path', '/'], 'pseudo-header :scheme after a regular field'],
     ['a repeated :path', request(':path', '/q'), 'repeated :path'],

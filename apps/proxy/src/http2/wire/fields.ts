@@ -31,6 +31,13 @@ function validValue(value: string): boolean {
   return true;
 }
 
+/** RFC 9113 §8.2.1: a received value must not start or end with a space or tab (ours never do: parsers trim). */
+function edgeWhitespace(value: string): boolean {
+  const first = value.charCodeAt(0);
+  const last = value.charCodeAt(value.length - 1);
+  return first === 0x20 || first === 0x09 || last === 0x20 || last === 0x09;
+}
+
 /**
  * A decoded block (`[name, value, …]`) as a header object, or a string saying why the message is malformed (a
  * stream error PROTOCOL_ERROR).
@@ -41,7 +48,7 @@ export function toHeaderObject(fields: readonly string[], kind: BlockKind): Inco
   for (let i = 0; i < fields.length; i += 2) {
     const name = fields[i] as string;
     const value = fields[i + 1] as string;
-    if (!validValue(value)) return `invalid value for ${name}`;
+    if (!validValue(value) || edgeWhitespace(value)) return `invalid value for ${name}`;
     if (name.charCodeAt(0) === 0x3a) {
       if (regular) return `pseudo-header ${name} after a regular field`;
       if (kind === 'trailers') return `pseudo-header ${name} in trailers`;
@@ -56,7 +63,7 @@ export function toHeaderObject(fields: readonly string[], kind: BlockKind): Inco
     regular = true;
     if (!validName(name, 0)) return `invalid field name ${JSON.stringify(name)}`;
     if (connectionSpecific.has(name)) return `connection-specific field ${name}`;
-    if (name === 'te' && value !== 'trailers') return 'te other than "trailers"';
+    if (name === 'te' && value.toLowerCase() !== 'trailers') return 'te other than "trailers"';
     const prev = out[name];
     if (prev === undefined) out[name] = name === 'set-cookie' ? [value] : value;
     else if (Array.isArray(prev)) prev.push(value);
