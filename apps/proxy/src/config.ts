@@ -88,7 +88,7 @@ export const configSchema = z.strictObject({
   tcpRelay: z.enum(['native', 'js']).default('native'),
   /**
    * What implements HTTP/2, both for clients and towards upstreams: the proxy's own framing (http2/wire/), or
-   * node:http2 (nghttp2), which costs ~3.5 × the CPU per stream. `npm run bench` measures both.
+   * node:http2 (nghttp2), which costs ~9 × the CPU per stream. `npm run bench` measures both.
    */
   h2Engine: z.enum(['wire', 'node']).default('wire'),
   /** Outbound load balancing: P2C over peak-EWMA latency (Linkerd's), or load-blind round-robin. */
