@@ -5,9 +5,9 @@
 // files beside the package (native/build), found from dist/bundle as from dist/tcp: the same depth.
 //
 // Only ES modules go in. A CommonJS one's require() calls would go through esbuild's ESM shim, which throws at run
-// time ("Dynamic require of ... is not supported"), and only when first reached: ws, loaded on the first tap
-// subscriber, did. CommonJS dependencies stay external (node_modules, loaded by Node), and the build fails if one
-// gets in.
+// time ("Dynamic require of ... is not supported"), and only when first reached: ws, when tap still used it, did
+// on the first subscriber. CommonJS dependencies stay outside (node_modules, loaded by Node), and the build fails if
+// one gets in.
 //
 // zod is imported as `import * as z from 'zod'` everywhere the bundle reaches: a named `{ z }` import is a
 // namespace re-export esbuild cannot shake, so every locale comes back. The build fails if one does.
@@ -33,7 +33,6 @@ const result = await build({
   sourcemap: 'linked',
   metafile: true,
   logLevel: 'warning',
-  external: ['ws'],
 });
 
 // Inputs esbuild read but shook out entirely have 0 bytes in every output.

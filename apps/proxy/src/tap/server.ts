@@ -6,10 +6,10 @@
 import type http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { proxyTapSubscriptionSchema, TapOutbox, tapCloseCodes, tapCloseReason, tapPaths } from '@signalbox/shared';
-import type { WebSocket, WebSocketServer } from 'ws';
 import { RateWindow } from './rate-window.js';
 import type { TapRegistry, TapSubscriber } from './registry.js';
 import { dnsNames } from '../tls/context.js';
+import { acceptWebSocket, type ServerWebSocket } from './websocket.js';
 
 /** Why a subscriber was refused (the `reason` label of `tap_subscribe_refused_total`). */
 export type TapRefusal = 'token' | 'plaintext' | 'identity' | 'handshake';
@@ -41,22 +41,16 @@ export interface TapServer {
 
 export function createTapServer(options: TapServerOptions): TapServer {
   const { registry } = options;
-  // `ws` (~15 MB of RSS once loaded) is imported on the first subscriber that passes authorisation: most proxies
-  // are never tapped.
-  let wss: Promise<WebSocketServer> | undefined;
   const upgrade = (req: http.IncomingMessage, socket: Duplex, head: Buffer): true => {
-    wss ??= import('ws').then(({ WebSocketServer }) => new WebSocketServer({ noServer: true, maxPayload: 64 * 1024, perMessageDeflate: false }));
-    wss.then(
-      (server) => server.handleUpgrade(req, socket, head, accept),
-      () => socket.destroy(),
-    );
+    const ws = acceptWebSocket(req, socket, head, 64 * 1024);
+    if (ws) accept(ws);
     return true;
   };
   const { token } = options;
   let expected: Buffer | undefined;
-  const sockets = new Set<WebSocket>();
+  const sockets = new Set<ServerWebSocket>();
 
-  function accept(ws: WebSocket): void {
+  function accept(ws: ServerWebSocket): void {
     sockets.add(ws);
     let sub: TapSubscriber | undefined;
     let outbox: TapOutbox | undefined;
@@ -64,7 +58,7 @@ export function createTapServer(options: TapServerOptions): TapServer {
       () => ws.close(tapCloseCodes.badRequest, 'no subscription received'),
       options.firstMessageTimeoutMs ?? 10_000,
     );
-    ws.on('message', (data, isBinary) => {
+    ws.on('message', (data: Buffer, isBinary: boolean) => {
       if (sub) return ws.close(tapCloseCodes.badRequest, 'one subscription per connection');
       clearTimeout(timer);
       let parsed;

@@ -1,5 +1,5 @@
 // The proxy as it ships (dist/bundle, apps/proxy/bundle.mjs) loads what the bundler leaves outside: the native
-// addons beside the package, prom-client's modules and ws (CommonJS, required at run time). Most integration tests
+// addons beside the package and prom-client's modules (CommonJS, required at run time). Most integration tests
 // run the proxy in-process from its sources; the ones that start it as a process (startProxy) run the bundle, and
 // this one reaches each of those run-time loads, which would otherwise fail only when first used.
 import { readFileSync } from 'node:fs';
@@ -41,7 +41,7 @@ it('serves requests and exports their metrics through prom-client', async () => 
   expect(metrics.body.toString()).toMatch(/^request_total\{.*direction="inbound".*\} 1$/m);
 });
 
-it('streams tap events to a WebSocket subscriber (ws is loaded on the first one)', async () => {
+it('streams tap events to a WebSocket subscriber', async () => {
   const tap = await openTap(`ws://${admin}/tap`, { v: 1, maxRps: 100, extractHeaders: false }, token);
   try {
     await eventually(async () => {
