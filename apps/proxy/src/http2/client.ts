@@ -23,7 +23,7 @@ export interface H2SessionsOptions<T extends H2Target> {
   readonly maxConcurrentStreams?: number;
   /** Requests waiting for a stream slot, per endpoint; beyond it requests fail with `upstream-busy`. */
   readonly maxQueued?: number;
-  /** Which HTTP/2 implementation the sessions use (default node). */
+  /** Which HTTP/2 implementation the sessions use (absent: node:http2; the config's default is wire). */
   readonly engine?: H2Engine;
 }
 
@@ -51,7 +51,9 @@ export class H2Sessions<T extends H2Target> {
   requestNow(target: T, headers: OutgoingHttpHeaders, options: RequestOptions): ClientStream | undefined {
     const entry = this.#entries.get(target.addr);
     const session = entry?.session;
-    if (!entry || !session || session.closed || session.destroyed || entry.active >= this.#limit(session)) return undefined;
+    // Requests already waiting for a slot go first.
+    if (!entry || !session || session.closed || session.destroyed || entry.waiters.length > 0 || entry.active >= this.#limit(session))
+      return undefined;
     try {
       return this.#opened(entry, session.request(headers, options));
     } catch {

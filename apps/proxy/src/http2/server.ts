@@ -1,7 +1,7 @@
-// The HTTP/2 (h2c) server side of connections that detection classified as HTTP/2: the engine (node:http2, or
-// the framing of wire/session.ts) does framing, HPACK and flow control; each stream is handed to the direction's
-// handler. Per connection, streams the client
-// resets are counted and a rapid-reset client is sent GOAWAY(ENHANCE_YOUR_CALM) and cut off.
+// The HTTP/2 (h2c) server side of connections that detection classified as HTTP/2: the engine (wire/session.ts,
+// or node:http2) does framing, HPACK and flow control; each stream is handed to the direction's handler. Per
+// connection, streams the client resets are counted and a rapid-reset client is sent GOAWAY(ENHANCE_YOUR_CALM) and
+// cut off.
 import type { Http2Server, IncomingHttpHeaders, ServerHttp2Session, ServerHttp2Stream } from 'node:http2';
 import type net from 'node:net';
 import type { TLSSocket } from 'node:tls';
@@ -42,7 +42,7 @@ export interface H2ServerDeps<C> {
   readonly idleTimeoutMs: number;
   /** SETTINGS_MAX_CONCURRENT_STREAMS we advertise; bounds the work one connection can have in flight. */
   readonly maxConcurrentStreams?: number;
-  /** Which HTTP/2 implementation serves the connections (default node). */
+  /** Which HTTP/2 implementation serves the connections (absent: node:http2; the config's default is wire). */
   readonly engine?: H2Engine;
 }
 
