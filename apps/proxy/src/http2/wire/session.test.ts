@@ -5,7 +5,7 @@ import http2 from 'node:http2';
 import net from 'node:net';
 import { EventEmitter, once } from 'node:events';
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http2';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   DEFAULT_WINDOW,
   ErrorCode,
@@ -1166,6 +1166,45 @@ describe('server: RST_STREAM (§6.4)', () => {
 });
 
 describe('server: GOAWAY (§6.8)', () => {
+  it('closes the socket a second after a connection error even when the peer reads nothing', async () => {
+    vi.useFakeTimers();
+    try {
+      // A socket whose peer never reads: writes never drain, and ending it never finishes.
+      const socket = Object.assign(new EventEmitter(), {
+        written: [] as Buffer[],
+        writable: true,
+        destroyed: false,
+        writableLength: 0,
+        ended: false,
+        write(chunk: Buffer) {
+          socket.written.push(chunk);
+          socket.writableLength += chunk.length;
+          return false;
+        },
+        destroySoon: () => void (socket.ended = true),
+        destroy() {
+          socket.destroyed = true;
+          socket.emit('close');
+        },
+        resume: () => undefined,
+        pause: () => undefined,
+      });
+      const session = new WireSession(socket as unknown as net.Socket, 'server', { settings: { maxHeaderListSize: 65536 } });
+      session.on('error', () => {});
+      socket.emit('data', Buffer.concat([PREFACE, settingsFrame([]), frame(FrameType.PING, 0, 1, Buffer.alloc(8))]));
+      await Promise.resolve();
+      const out = Buffer.concat(socket.written);
+      expect(out.includes(goawayFrame(0, ErrorCode.PROTOCOL_ERROR))).toBe(true);
+      expect([socket.ended, socket.destroyed]).toEqual([true, false]);
+      vi.advanceTimersByTime(999);
+      expect(socket.destroyed).toBe(false);
+      vi.advanceTimersByTime(1);
+      expect(socket.destroyed).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('close(): GOAWAY(NO_ERROR) naming the last stream; new streams are refused, those in flight finish, then the socket closes', async () => {
     const server = await wireServer();
     const peer = await server.connect();

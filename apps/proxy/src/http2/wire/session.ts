@@ -51,6 +51,8 @@ const CONNECTION_WINDOW = 1 << 20;
  * which bounds what answering a flood of PINGs, SETTINGS or bad frames can queue.
  */
 const OUTPUT_LIMIT = 1 << 20;
+/** How long a closing connection's last frames (a GOAWAY) may take to leave before the socket is closed regardless. */
+const LINGER_MS = 1000;
 /** A header block (all its CONTINUATION frames) larger than this ends the connection (CONTINUATION flood). */
 const blockLimit = (maxHeaderList: number) => maxHeaderList * 2 + MIN_FRAME_SIZE;
 
@@ -167,7 +169,7 @@ export class WireSession extends EventEmitter implements StreamOwner {
     for (const stream of [...this.#streams.values()]) stream.abort(code ?? ErrorCode.INTERNAL_ERROR, reason);
     this.#streams.clear();
     this.socket.off('data', this.#onData);
-    if (code !== undefined) this.socket.destroySoon();
+    if (code !== undefined) this.#endSoon();
     else this.socket.destroy();
     if (error && this.listenerCount('error') > 0) this.emit('error', error);
     process.nextTick(() => this.emit('close'));
@@ -272,8 +274,17 @@ export class WireSession extends EventEmitter implements StreamOwner {
     this.#flush();
     this.destroyed = true;
     this.socket.off('data', this.#onData);
-    this.socket.destroySoon();
+    this.#endSoon();
     process.nextTick(() => this.emit('close'));
+  }
+
+  /**
+   * Ends the socket once the GOAWAY is out, and closes it anyway after LINGER_MS: a peer that reads nothing must
+   * not hold a socket (and its unsent output) open for ever.
+   */
+  #endSoon(): void {
+    this.socket.destroySoon();
+    setTimeout(() => this.socket.destroy(), LINGER_MS).unref();
   }
 
   // === reading ===
