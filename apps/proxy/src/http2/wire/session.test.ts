@@ -1169,26 +1169,7 @@ describe('server: GOAWAY (§6.8)', () => {
   it('closes the socket a second after a connection error even when the peer reads nothing', async () => {
     vi.useFakeTimers();
     try {
-      // A socket whose peer never reads: writes never drain, and ending it never finishes.
-      const socket = Object.assign(new EventEmitter(), {
-        written: [] as Buffer[],
-        writable: true,
-        destroyed: false,
-        writableLength: 0,
-        ended: false,
-        write(chunk: Buffer) {
-          socket.written.push(chunk);
-          socket.writableLength += chunk.length;
-          return false;
-        },
-        destroySoon: () => void (socket.ended = true),
-        destroy() {
-          socket.destroyed = true;
-          socket.emit('close');
-        },
-        resume: () => undefined,
-        pause: () => undefined,
-      });
+      const socket = stuckSocket();
       const session = new WireSession(socket as unknown as net.Socket, 'server', { settings: { maxHeaderListSize: 65536 } });
       session.on('error', () => {});
       socket.emit('data', Buffer.concat([PREFACE, settingsFrame([]), frame(FrameType.PING, 0, 1, Buffer.alloc(8))]));
@@ -1203,6 +1184,19 @@ describe('server: GOAWAY (§6.8)', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it('a gracefully closed session whose peer reads nothing closes its socket at the idle timeout', async () => {
+    const socket = stuckSocket();
+    const session = new WireSession(socket as unknown as net.Socket, 'server', { settings: { maxHeaderListSize: 65536 } });
+    let idle = 0;
+    session.setTimeout(5000, () => idle++);
+    socket.emit('data', Buffer.concat([PREFACE, settingsFrame([])]));
+    session.close();
+    await Promise.resolve();
+    expect([socket.ended, socket.destroyed]).toEqual([true, false]); // the GOAWAY waits for the peer
+    socket.emit('timeout');
+    expect([socket.destroyed, idle]).toEqual([true, 0]);
   });
 
   it('close(): GOAWAY(NO_ERROR) naming the last stream; new streams are refused, those in flight finish, then the socket closes', async () => {
@@ -1769,4 +1763,29 @@ async function until<T>(get: () => T | undefined): Promise<T> {
     if (Date.now() > deadline) throw new Error(`not within ${waitLimit} ms`);
     await new Promise((r) => setTimeout(r, 5));
   }
+}
+
+/** A socket whose peer never reads: writes never drain, and ending it never finishes. */
+function stuckSocket() {
+  const socket = Object.assign(new EventEmitter(), {
+    written: [] as Buffer[],
+    writable: true,
+    destroyed: false,
+    writableLength: 0,
+    ended: false,
+    write(chunk: Buffer) {
+      socket.written.push(chunk);
+      socket.writableLength += chunk.length;
+      return false;
+    },
+    destroySoon: () => void (socket.ended = true),
+    destroy() {
+      socket.destroyed = true;
+      socket.emit('close');
+    },
+    resume: () => undefined,
+    pause: () => undefined,
+    setTimeout: () => undefined,
+  });
+  return socket;
 }

@@ -51,7 +51,7 @@ const CONNECTION_WINDOW = 1 << 20;
  * which bounds what answering a flood of PINGs, SETTINGS or bad frames can queue.
  */
 const OUTPUT_LIMIT = 1 << 20;
-/** How long a closing connection's last frames (a GOAWAY) may take to leave before the socket is closed regardless. */
+/** How long a GOAWAY after a connection error may take to leave before the socket is closed regardless. */
 const LINGER_MS = 1000;
 /** A header block (all its CONTINUATION frames) larger than this ends the connection (CONTINUATION flood). */
 const blockLimit = (maxHeaderList: number) => maxHeaderList * 2 + MIN_FRAME_SIZE;
@@ -169,15 +169,19 @@ export class WireSession extends EventEmitter implements StreamOwner {
     for (const stream of [...this.#streams.values()]) stream.abort(code ?? ErrorCode.INTERNAL_ERROR, reason);
     this.#streams.clear();
     this.socket.off('data', this.#onData);
-    if (code !== undefined) this.#endSoon();
-    else this.socket.destroy();
+    if (code !== undefined) {
+      // Once the GOAWAY is out; a peer that reads nothing must not hold the socket (and our unsent output) open.
+      this.socket.destroySoon();
+      setTimeout(() => this.socket.destroy(), LINGER_MS).unref();
+    } else this.socket.destroy();
     if (error && this.listenerCount('error') > 0) this.emit('error', error);
     process.nextTick(() => this.emit('close'));
   }
 
+  /** `onTimeout` after `ms` without traffic; a session already closing then closes its socket for good. */
   setTimeout(ms: number, onTimeout: () => void): void {
     this.socket.setTimeout(ms);
-    this.socket.on('timeout', onTimeout);
+    this.socket.on('timeout', () => (this.destroyed ? this.socket.destroy() : onTimeout()));
   }
 
   // === StreamOwner ===
@@ -274,17 +278,10 @@ export class WireSession extends EventEmitter implements StreamOwner {
     this.#flush();
     this.destroyed = true;
     this.socket.off('data', this.#onData);
-    this.#endSoon();
-    process.nextTick(() => this.emit('close'));
-  }
-
-  /**
-   * Ends the socket once the GOAWAY is out, and closes it anyway after LINGER_MS: a peer that reads nothing must
-   * not hold a socket (and its unsent output) open for ever.
-   */
-  #endSoon(): void {
+    // The last responses may still be on their way to a slow reader: it ends when they are out (or, for a peer that
+    // reads nothing, when the idle timeout passes: setTimeout below).
     this.socket.destroySoon();
-    setTimeout(() => this.socket.destroy(), LINGER_MS).unref();
+    process.nextTick(() => this.emit('close'));
   }
 
   // === reading ===
