@@ -49,7 +49,7 @@ const noCodings: readonly string[] = [];
  * The value of 1 to 15 decimal digits (safe as a number), else undefined: a Content-Length member, read in the pass
  * that checks it (no regex, and no Number(), which hashes the string to cache it as an array index).
  */
-function lengthOf(v: string): number | undefined {
+export function lengthOf(v: string): number | undefined {
   if (v.length === 0 || v.length > 15) return undefined;
   let n = 0;
   for (let i = 0; i < v.length; i++) {

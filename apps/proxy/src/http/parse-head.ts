@@ -84,6 +84,11 @@ for (let b = 0x30; b <= 0x39; b++) byteClass[b] = 3;
 for (let b = 0x41; b <= 0x5a; b++) byteClass[b] = 3;
 for (let b = 0x61; b <= 0x7a; b++) byteClass[b] = 3;
 
+/** Whether a byte (or char code) is a tchar, a character of a field name or token (RFC 9110 §5.6.2). */
+export function isTchar(b: number): boolean {
+  return byteClass[b] === 3;
+}
+
 /** A field every message is read for (see `WireHead.hop`): decoded with the head, every other field on demand. */
 interface HopName {
   readonly lower: string;

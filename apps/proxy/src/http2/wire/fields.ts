@@ -2,6 +2,7 @@
 // shapes: lower-case names, `:status` a number, repeated fields joined with ", " — "; " for cookie — set-cookie
 // an array), and the checks RFC 9113 §8.2–8.3 make a message malformed. Pure.
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http2';
+import { isTchar } from '../../http/parse-head.js';
 
 /** What a header block is: the role decides which pseudo-header fields it must and may carry. */
 export type BlockKind = 'request' | 'response' | 'trailers';
@@ -9,15 +10,12 @@ export type BlockKind = 'request' | 'response' | 'trailers';
 const requestPseudo: ReadonlySet<string> = new Set([':method', ':scheme', ':authority', ':path']);
 const connectionSpecific: ReadonlySet<string> = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade']);
 
-// RFC 9110 token characters, upper case excluded (RFC 9113 §8.2.1: a field name with upper case is malformed).
-const nameChar = new Uint8Array(128);
-for (const c of "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyz") nameChar[c.charCodeAt(0)] = 1;
-
-function validName(name: string, from: number): boolean {
-  if (name.length <= from) return false;
-  for (let i = from; i < name.length; i++) {
+/** A tchar name without upper case (RFC 9113 §8.2.1: a field name with upper case is malformed). */
+function validName(name: string): boolean {
+  if (name.length === 0) return false;
+  for (let i = 0; i < name.length; i++) {
     const c = name.charCodeAt(i);
-    if (c >= 128 || nameChar[c] === 0) return false;
+    if (c >= 0x100 || !isTchar(c) || (c >= 0x41 && c <= 0x5a)) return false;
   }
   return true;
 }
@@ -61,7 +59,7 @@ export function toHeaderObject(fields: readonly string[], kind: BlockKind): Inco
       continue;
     }
     regular = true;
-    if (!validName(name, 0)) return `invalid field name ${JSON.stringify(name)}`;
+    if (!validName(name)) return `invalid field name ${JSON.stringify(name)}`;
     if (connectionSpecific.has(name)) return `connection-specific field ${name}`;
     if (name === 'te' && value.toLowerCase() !== 'trailers') return 'te other than "trailers"';
     const prev = out[name];
@@ -91,7 +89,7 @@ export function toFieldList(headers: OutgoingHttpHeaders): string[] {
   for (const key in headers) {
     if (key.charCodeAt(0) === 0x3a) continue;
     const name = lower(key);
-    if (!validName(name, 0) || connectionSpecific.has(name)) throw new TypeError(`invalid HTTP/2 field name ${name}`);
+    if (!validName(name) || connectionSpecific.has(name)) throw new TypeError(`invalid HTTP/2 field name ${name}`);
     push(out, name, headers[key]);
   }
   return out;

@@ -7,6 +7,7 @@
 import { EventEmitter } from 'node:events';
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http2';
 import type net from 'node:net';
+import { lengthOf } from '../../http/framing.js';
 import { toFieldList, toHeaderObject } from './fields.js';
 import {
   DEFAULT_WINDOW,
@@ -197,7 +198,12 @@ export class WireSession extends EventEmitter implements StreamOwner {
   }
 
   sendReset(stream: WireStream, code: number): void {
-    this.#write(rstStreamFrame(stream.id, code));
+    this.#reset(stream.id, code);
+  }
+
+  /** RST_STREAM for `id`, a stream that may never have been opened here (refused, malformed). */
+  #reset(id: number, code: number): void {
+    this.#write(rstStreamFrame(id, code));
   }
 
   consumed(stream: WireStream, bytes: number): void {
@@ -453,17 +459,17 @@ export class WireSession extends EventEmitter implements StreamOwner {
 
   /** Server side: a request opens a stream. */
   #open(id: number, fields: readonly string[], size: number, flags: number, endStream: boolean): void {
-    if (this.#goawaySent) return this.sendReset({ id } as WireStream, ErrorCode.REFUSED_STREAM);
+    if (this.#goawaySent) return this.#reset(id, ErrorCode.REFUSED_STREAM);
     const max = this.#options.settings.maxConcurrentStreams ?? 1000;
-    if (this.#peerStreams >= max) return this.sendReset({ id } as WireStream, ErrorCode.REFUSED_STREAM);
+    if (this.#peerStreams >= max) return this.#reset(id, ErrorCode.REFUSED_STREAM);
     if (size > this.#options.settings.maxHeaderListSize) {
       // As HTTP/1 answers an oversized head (parse-head.ts), with the stream then done.
       this.#write(headerFrames(id, this.#encoder.encode([':status', '431']), true, this.#peerMaxFrame));
-      if (!endStream) this.sendReset({ id } as WireStream, ErrorCode.NO_ERROR);
+      if (!endStream) this.#reset(id, ErrorCode.NO_ERROR);
       return;
     }
     const headers = toHeaderObject(fields, 'request');
-    if (typeof headers === 'string') return this.sendReset({ id } as WireStream, ErrorCode.PROTOCOL_ERROR);
+    if (typeof headers === 'string') return this.#reset(id, ErrorCode.PROTOCOL_ERROR);
     const stream = new WireStream(id, this, this.#peerInitialWindow, DEFAULT_WINDOW);
     if (!this.#expectLength(stream, headers, endStream)) return this.sendReset(stream, ErrorCode.PROTOCOL_ERROR);
     this.#streams.set(id, stream);
@@ -502,8 +508,8 @@ export class WireSession extends EventEmitter implements StreamOwner {
   #expectLength(stream: WireStream, headers: IncomingHttpHeaders, endStream: boolean): boolean {
     const declared = headers['content-length'];
     if (declared === undefined) return true;
-    if (!/^\d{1,15}$/.test(declared)) return false;
-    const length = Number(declared);
+    const length = lengthOf(declared);
+    if (length === undefined) return false;
     // A response to HEAD, or a 204/304, declares the length of a body it does not carry.
     const status = headers[':status'] as unknown as number | undefined;
     if (status !== undefined && (status === 204 || status === 304 || endStream || stream.headRequest)) return true;
@@ -514,7 +520,7 @@ export class WireSession extends EventEmitter implements StreamOwner {
   #streamError(id: number, code: number): void {
     const stream = this.#streams.get(id);
     if (stream) stream.close(code);
-    else this.sendReset({ id } as WireStream, code);
+    else this.#reset(id, code);
   }
 
   #rstStream(id: number, payload: Buffer): void {
