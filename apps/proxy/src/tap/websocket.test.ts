@@ -153,6 +153,30 @@ describe('a client that breaks RFC 6455', () => {
     expect(reply.toString()).toMatch(/^HTTP\/1\.1 400 /);
   });
 
+  it('reads a message sent in the same packet as the handshake', async () => {
+    // Listened to as the tap server does, in the upgrade's own callback.
+    const s = http.createServer();
+    const message = new Promise<string>((resolve) =>
+      s.on('upgrade', (req, sock, head) => acceptWebSocket(req, sock, head, 1024)?.on('message', (d: Buffer) => resolve(d.toString()))),
+    );
+    s.listen(0, '127.0.0.1');
+    await once(s, 'listening');
+    cleanups.push(() => {
+      s.closeAllConnections();
+      s.close();
+    });
+    const socket = net.connect((s.address() as net.AddressInfo).port, '127.0.0.1');
+    cleanups.push(() => socket.destroy());
+    await once(socket, 'connect');
+    socket.write(
+      Buffer.concat([
+        Buffer.from('GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n'),
+        masked(0x81, Buffer.from('early')),
+      ]),
+    );
+    expect(await message).toBe('early');
+  });
+
   it('reassembles a fragmented text message', async () => {
     const s = await server();
     const conn = await raw(s.port);

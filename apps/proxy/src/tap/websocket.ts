@@ -48,7 +48,7 @@ export function acceptWebSocket(req: http.IncomingMessage, socket: Duplex, head:
 
 /** Events: 'message' (data: Buffer, isBinary: boolean), 'close' (once the socket is closed), 'error'. */
 export class ServerWebSocket extends EventEmitter {
-  #buf: Buffer;
+  #buf: Buffer = Buffer.alloc(0);
   /** The message being reassembled from fragments. */
   #fragments: Buffer[] = [];
   #fragmentBytes = 0;
@@ -62,14 +62,14 @@ export class ServerWebSocket extends EventEmitter {
     private readonly maxPayload: number,
   ) {
     super();
-    this.#buf = head;
     socket.on('data', (d: Buffer) => this.#read(d));
     socket.on('error', (err) => this.emit('error', err));
     socket.on('close', () => {
       this.#closed = true;
       this.emit('close');
     });
-    if (head.length > 0) queueMicrotask(() => this.#read(Buffer.alloc(0)));
+    // Bytes the client sent right after its handshake: read once the caller has its listeners on.
+    if (head.length > 0) queueMicrotask(() => this.#read(head));
   }
 
   /** Sends one text message; `done` runs once the socket took it (or with an error once it cannot). */
