@@ -1,37 +1,27 @@
 // @grpc/grpc-js client → proxy A's outbound → proxy B's inbound → grpc-js server: unary and streaming calls,
 // status codes, metadata and trailers intact, deadlines and cancels propagated, grpc_status in the metrics.
 import * as grpc from '@grpc/grpc-js';
-import { eventually, freeAddr } from '@signalbox/launch';
+import { eventually } from '@signalbox/launch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningProxy } from '../../src/app/proxy.js';
 import { scrape } from '../support/client.js';
-import { endpoint, type FakeControlPlane } from '../support/fake-control-plane.js';
-import { clientStream, greeterClient, serverStream, startGreeterServer, unary, type GreeterServer } from '../support/grpc.js';
-import { h2Engines, startProxyPair } from '../support/mesh.js';
+import { clientStream, greeterClient, serverStream, unary } from '../support/grpc.js';
+import { greeterAuthority, h2Engines, startGreeterMesh, type GreeterMesh } from '../support/mesh.js';
 
-const greeter = 'greeter.demo:7003';
+const greeter = greeterAuthority;
 
 // Both HTTP/2 engines (--h2-engine) carry the same traffic, on both proxies.
 describe.each(h2Engines)('--h2-engine=%s', (h2Engine) => {
-  let cp: FakeControlPlane;
-  let server: GreeterServer;
+  let mesh: GreeterMesh;
   let a: RunningProxy;
   let b: RunningProxy;
   let client: grpc.Client;
 
   beforeAll(async () => {
-    server = await startGreeterServer(await freeAddr());
-    ({ cp, a, b } = await startProxyPair(server.addr, { h2Engine }));
-    cp.endpoints(greeter, [endpoint(b.inboundAddr, 'greeter-1', 'greeter')]);
-    client = greeterClient(a.outboundAddr, greeter);
+    mesh = await startGreeterMesh({ h2Engine });
+    ({ a, b, client } = mesh);
   });
-  afterAll(async () => {
-    client.close();
-    await a.shutdown();
-    await b.shutdown();
-    await server.close();
-    await cp.close();
-  });
+  afterAll(() => mesh.close());
 
   describe('gRPC through outbound → inbound → server', () => {
     it('unary OK with request metadata, response headers and trailers intact', async () => {
@@ -69,14 +59,14 @@ describe.each(h2Engines)('--h2-engine=%s', (h2Engine) => {
     });
 
     it('a client deadline cancels the call on the server', async () => {
-      const before = server.cancelled();
+      const before = mesh.server.cancelled();
       const r = await unary(client, { name: 'slow', hang: true }, { deadlineMs: 300 });
       expect(r.error?.code).toBe(grpc.status.DEADLINE_EXCEEDED);
-      await eventually(() => expect(server.cancelled()).toBe(before + 1));
+      await eventually(() => expect(mesh.server.cancelled()).toBe(before + 1));
     });
 
     it('a destination with no endpoints answers UNAVAILABLE (trailers-only, signalbox-proxy-error)', async () => {
-      cp.endpoints('empty.demo:7003', []);
+      mesh.cp.endpoints('empty.demo:7003', []);
       const empty = greeterClient(a.outboundAddr, 'empty.demo:7003');
       const r = await unary(empty, { name: 'x' });
       empty.close();

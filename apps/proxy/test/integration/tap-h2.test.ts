@@ -2,14 +2,14 @@
 // proxy A's outbound → proxy B's inbound (h2 → h2 on both), and HTTP/1 requests multiplexed A → B as h2
 // (`--peer-protocol=http2`: HTTP/1 → h2 on A, restored h2 → HTTP/1.1 on B). Real loopback sockets throughout.
 import * as grpc from '@grpc/grpc-js';
-import { eventually, freeAddr } from '@signalbox/launch';
+import { eventually } from '@signalbox/launch';
 import type { TapEvent } from '@signalbox/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningProxy } from '../../src/app/proxy.js';
 import { request, scrape } from '../support/client.js';
-import { endpoint, type FakeControlPlane } from '../support/fake-control-plane.js';
-import { greeterClient, startGreeterServer, unary, type GreeterServer } from '../support/grpc.js';
-import { startMesh, startProxyPair, type Mesh } from '../support/mesh.js';
+import { endpoint } from '../support/fake-control-plane.js';
+import { unary } from '../support/grpc.js';
+import { greeterAuthority, startGreeterMesh, startMesh, type GreeterMesh, type Mesh } from '../support/mesh.js';
 import { openTap, type TapClient } from '../support/tap-client.js';
 
 const TOKEN = 'test-tap-token-0123456789';
@@ -26,26 +26,17 @@ async function oneRequest(tap: TapClient): Promise<[TapEvent, TapEvent, TapEvent
 }
 
 describe('tap on h2 streams (gRPC, outbound → inbound)', () => {
-  const greeter = 'greeter.demo:7003';
-  let cp: FakeControlPlane;
-  let server: GreeterServer;
+  const greeter = greeterAuthority;
+  let mesh: GreeterMesh | undefined;
   let a: RunningProxy;
   let b: RunningProxy;
   let client: grpc.Client;
 
   beforeAll(async () => {
-    server = await startGreeterServer(await freeAddr());
-    ({ cp, a, b } = await startProxyPair(server.addr, { tapToken: TOKEN }));
-    cp.endpoints(greeter, [endpoint(b.inboundAddr, 'greeter-1', 'greeter')]);
-    client = greeterClient(a.outboundAddr, greeter);
+    mesh = await startGreeterMesh({ tapToken: TOKEN });
+    ({ a, b, client } = mesh);
   });
-  afterAll(async () => {
-    client.close();
-    await a?.shutdown();
-    await b?.shutdown();
-    await server?.close();
-    await cp?.close();
-  });
+  afterAll(() => mesh?.close());
 
   it('streams request init, response init (with headers) and end with grpc-status on both proxies', async () => {
     expect((await unary(client, { name: 'warm' })).error).toBeUndefined(); // discovery and connections settled

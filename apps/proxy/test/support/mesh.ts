@@ -4,7 +4,9 @@ import { freeAddr } from '@signalbox/launch';
 import { createProxy, type RunningProxy } from '../../src/app/proxy.js';
 import { configSchema, type ProxyConfig } from '../../src/config.js';
 import { startEchoServer, type EchoServer } from './echo-server.js';
-import { startFakeControlPlane, type FakeControlPlane } from './fake-control-plane.js';
+import { endpoint, startFakeControlPlane, type FakeControlPlane } from './fake-control-plane.js';
+import { greeterClient, startGreeterServer, type GreeterServer } from './grpc.js';
+import type { Client } from '@grpc/grpc-js';
 
 /** The HTTP/2 engines a test runs over (`--h2-engine`). */
 export const h2Engines = ['wire', 'node'] as const;
@@ -60,6 +62,41 @@ export async function startMesh(overrides: Partial<ProxyConfig> = {}): Promise<M
       await a.shutdown();
       await b.shutdown();
       await app.close();
+      await cp.close();
+    },
+  };
+}
+
+/** The gRPC greeter's authority in a greeter mesh. */
+export const greeterAuthority = 'greeter.demo:7003';
+
+export interface GreeterMesh {
+  readonly cp: FakeControlPlane;
+  readonly server: GreeterServer;
+  readonly a: RunningProxy;
+  readonly b: RunningProxy;
+  /** A greeter client on A's outbound, for `greeterAuthority`. */
+  readonly client: Client;
+  close(): Promise<void>;
+}
+
+/** A gRPC greeter behind B, resolved as `greeterAuthority`; `overrides` apply to both proxies. */
+export async function startGreeterMesh(overrides: Partial<ProxyConfig> = {}): Promise<GreeterMesh> {
+  const server = await startGreeterServer(await freeAddr());
+  const { cp, a, b } = await startProxyPair(server.addr, overrides);
+  cp.endpoints(greeterAuthority, [endpoint(b.inboundAddr, 'greeter-1', 'greeter')]);
+  const client = greeterClient(a.outboundAddr, greeterAuthority);
+  return {
+    cp,
+    server,
+    a,
+    b,
+    client,
+    async close() {
+      client.close();
+      await a.shutdown();
+      await b.shutdown();
+      await server.close();
       await cp.close();
     },
   };
