@@ -148,6 +148,7 @@ describe('a client that breaks RFC 6455', () => {
     const s = await server();
     const socket = net.connect(s.port, '127.0.0.1');
     cleanups.push(() => socket.destroy());
+    socket.on('error', () => {}); // the server's closing reset at cleanup
     socket.write('GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 8\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n');
     const [reply] = (await once(socket, 'data')) as [Buffer];
     expect(reply.toString()).toMatch(/^HTTP\/1\.1 400 /);
@@ -157,7 +158,11 @@ describe('a client that breaks RFC 6455', () => {
     // Listened to as the tap server does, in the upgrade's own callback.
     const s = http.createServer();
     const message = new Promise<string>((resolve) =>
-      s.on('upgrade', (req, sock, head) => acceptWebSocket(req, sock, head, 1024)?.on('message', (d: Buffer) => resolve(d.toString()))),
+      s.on('upgrade', (req, sock, head) =>
+        acceptWebSocket(req, sock, head, 1024)
+          ?.on('error', () => {}) // the reset at cleanup
+          .on('message', (d: Buffer) => resolve(d.toString())),
+      ),
     );
     s.listen(0, '127.0.0.1');
     await once(s, 'listening');
@@ -167,6 +172,7 @@ describe('a client that breaks RFC 6455', () => {
     });
     const socket = net.connect((s.address() as net.AddressInfo).port, '127.0.0.1');
     cleanups.push(() => socket.destroy());
+    socket.on('error', () => {}); // the server's closing reset at cleanup
     await once(socket, 'connect');
     socket.write(
       Buffer.concat([
