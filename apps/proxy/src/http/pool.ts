@@ -3,6 +3,7 @@
 // rarely the one to close first), cap idle sockets per endpoint. Idle deadlines are one coarse sweep per pool
 // (ticks of a quarter of the timeout, so up to 25 % late), not a socket timer armed and cleared per request.
 import type net from 'node:net';
+import { readDirect } from '../tcp/direct-reads.js';
 import type { Splice } from '../tcp/forward.js';
 
 /** Whoever currently uses the connection receives its events; an idle connection has no owner. */
@@ -45,6 +46,7 @@ export class UpstreamConn {
     readonly addr: string,
     private readonly pool: IdleSink,
   ) {
+    readDirect(socket);
     for (const [event, fn] of Object.entries(this.#listeners)) socket.on(event, fn);
   }
 

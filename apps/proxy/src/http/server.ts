@@ -7,6 +7,7 @@
 import type net from 'node:net';
 import { closesConnection, ProxyError } from '../errors.js';
 import type { Sweepable, Sweeper } from '../listener/sweep.js';
+import { readDirect } from '../tcp/direct-reads.js';
 import { BodyReader, type Flow } from './body.js';
 import { requestFraming } from './framing.js';
 import { wantsClose } from './headers.js';
@@ -96,6 +97,7 @@ export class ServerConnection implements Flow, Sweepable {
     first?: Buffer,
   ) {
     socket.setNoDelay(true);
+    readDirect(socket);
     socket.on('data', this.#onDataBound);
     socket.on('end', this.#onEndBound);
     socket.on('error', noop); // per-connection: 'close' follows and cleans up
