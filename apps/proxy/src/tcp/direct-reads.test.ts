@@ -131,6 +131,33 @@ describe('readDirect', () => {
     expect(events).toEqual(['data bye', 'end']);
   });
 
+  it('keeps order when bytes Node read before the switch still wait in the paused socket', async () => {
+    // As after detection: one chunk taken, the socket paused, but Node's own reads go on into its buffer.
+    const server = net.createServer({ allowHalfOpen: true });
+    servers.push(server);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const accepting = once(server, 'connection') as Promise<[net.Socket]>;
+    const peer = net.connect({ port: (server.address() as net.AddressInfo).port, host: '127.0.0.1' });
+    const [[accepted]] = await Promise.all([accepting, once(peer, 'connect')]);
+    sockets.push(accepted, peer);
+    const first = once(accepted, 'data');
+    peer.write('A');
+    await first;
+    accepted.pause();
+    peer.write('B');
+    await sleep(30);
+    expect(accepted.readableLength).toBe(1);
+    expect(readDirect(accepted)).toBe(true);
+    let got = '';
+    accepted.on('data', (d: Buffer) => (got += d.toString()));
+    peer.write('C');
+    await sleep(30);
+    accepted.resume();
+    peer.end('D');
+    await once(accepted, 'end');
+    expect(got).toBe('BCD');
+  });
+
   it('changes nothing for a socket already switched, without a handle, or speaking TLS', async () => {
     const { accepted, peer } = await pair();
     expect(readDirect(accepted)).toBe(false);

@@ -4,7 +4,8 @@
 // request (`npm run bench`). Node has this mode as the `onread` option of `net.connect`, but not for sockets a
 // server accepts, so it is switched on here the way the option does it: the socket's buffer and callback slots,
 // and `useUserBuffer` on its handle. Everything that reads the socket ('data', 'end', pause/resume, bytesRead)
-// behaves as before: pause() stops the handle's reads in this mode, as it does for `onread` sockets.
+// behaves as before: pause() stops the handle's reads in this mode, as it does for `onread` sockets, and a chunk
+// goes through the Readable only when bytes wait there or nobody is reading.
 import net from 'node:net';
 
 interface Slots {
@@ -38,10 +39,16 @@ export function readDirect(socket: net.Socket): boolean {
   const handle = s._handle;
   if (!slots || s.encrypted || !handle || typeof handle.useUserBuffer !== 'function' || s[slots.buffer]) return false;
   s[slots.buffer] = shared;
-  s[slots.callback] = (n: number, buf: Buffer) => {
+  s[slots.callback] = (n: number, buf: Buffer): boolean => {
     const chunk = Buffer.allocUnsafe(n);
     buf.copy(chunk, 0, 0, n);
-    socket.emit('data', chunk);
+    if (socket.readableFlowing === true && socket.readableLength === 0) {
+      socket.emit('data', chunk);
+      return true;
+    }
+    // Bytes Node read before the switch still wait, or the socket was paused while its handle read on (a pause
+    // before the switch does not stop reads): queue behind them, and stop reading at the high-water mark.
+    return socket.push(chunk);
   };
   handle.useUserBuffer(shared);
   return true;
