@@ -1,6 +1,6 @@
 // Reads of a plain TCP socket into one buffer the process shares, each chunk copied out to its exact size and
 // emitted as 'data' at once. Node otherwise allocates a fresh 64 KiB buffer for every read and passes the chunk
-// through the Readable's push/flow machinery; for small HTTP/1 exchanges that is a sixth of a hop's CPU per
+// through the Readable's push/flow machinery; for small HTTP/1 exchanges that is an eighth of a hop's CPU per
 // request (`npm run bench`). Node has this mode as the `onread` option of `net.connect`, but not for sockets a
 // server accepts, so it is switched on here the way the option does it: the socket's buffer and callback slots,
 // and `useUserBuffer` on its handle. Everything that reads the socket ('data', 'end', pause/resume, bytesRead)
