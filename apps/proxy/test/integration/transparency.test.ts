@@ -6,6 +6,8 @@ import { request, json, type Reply } from '../support/client.js';
 import type { Echo } from '../support/echo-server.js';
 import { endpoint } from '../support/fake-control-plane.js';
 import { startMesh, type Mesh } from '../support/mesh.js';
+import { random } from '../support/random.js';
+import { rawConnect } from '../support/tcp-servers.js';
 
 let mesh: Mesh;
 const books = 'http://books.demo:7000';
@@ -79,6 +81,45 @@ describe('outbound → inbound → app', () => {
     expect(down.body.length).toBe(5 * 1024 * 1024);
   });
 
+  it('answers pipelined requests in order, whatever the segments their bytes arrive in', async () => {
+    // Heads and bodies cut at random points, across both hops' reads: partial heads, bodies split from their
+    // heads, several requests in one read, and more pipelined bytes than a hop holds before it stops reading.
+    for (const seed of [1, 2, 3]) {
+      const next = random(seed);
+      const letters = (n: number) => Buffer.from(Array.from({ length: n }, () => String.fromCharCode(97 + next(26))).join(''));
+      const sent = Array.from({ length: 30 }, (_, i) => ({ path: `/p${seed}-${i}`, body: letters(next(4) === 0 ? 0 : next(20_000)) }));
+      const wire = Buffer.concat(
+        sent.map(({ path, body }, i) => {
+          const close = i === sent.length - 1 ? 'connection: close\r\n' : '';
+          if (next(2) === 0)
+            return Buffer.concat([Buffer.from(`POST ${path} HTTP/1.1\r\nhost: books.demo:7000\r\n${close}content-length: ${body.length}\r\n\r\n`), body]);
+          const chunks: Buffer[] = [Buffer.from(`PUT ${path} HTTP/1.1\r\nhost: books.demo:7000\r\n${close}transfer-encoding: chunked\r\n\r\n`)];
+          for (let at = 0; at < body.length; ) {
+            const piece = body.subarray(at, at + 1 + next(5000));
+            chunks.push(Buffer.from(`${piece.length.toString(16)}\r\n`), piece, Buffer.from('\r\n'));
+            at += piece.length;
+          }
+          chunks.push(Buffer.from('0\r\n\r\n'));
+          return Buffer.concat(chunks);
+        }),
+      );
+      const conn = await rawConnect(mesh.a.outboundAddr);
+      for (let at = 0; at < wire.length; ) {
+        const n = 1 + next(next(3) === 0 ? 40 : 6000);
+        conn.socket.write(wire.subarray(at, at + n));
+        at += n;
+        if (next(4) === 0) await new Promise((r) => setTimeout(r, 1));
+      }
+      await conn.ended;
+      conn.socket.destroy();
+      const replies = parseResponses(conn.received());
+      expect(replies.map((r) => r.status)).toEqual(sent.map(() => 200));
+      expect(replies.map((r) => JSON.parse(r.body) as Echo).map((e) => [e.url, e.bodyLength, e.bodySha])).toEqual(
+        sent.map(({ path, body }) => [path, body.length, createHash('sha256').update(body).digest('hex')]),
+      );
+    }
+  });
+
   it('answers HEAD and 204 without a body and keeps the connection usable', async () => {
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
     const head = await request(mesh.a.outboundAddr, `${books}/h`, { method: 'HEAD', agent });
@@ -90,3 +131,19 @@ describe('outbound → inbound → app', () => {
     expect((await json<Echo>(after)).url).toBe('/after');
   });
 });
+
+/** Consecutive Content-Length-framed responses (the echo app's), from one connection's bytes. */
+function parseResponses(text: string): { status: number; body: string }[] {
+  const out: { status: number; body: string }[] = [];
+  for (let at = 0; at < text.length; ) {
+    const headEnd = text.indexOf('\r\n\r\n', at);
+    if (headEnd < 0) throw new Error(`an unfinished head at byte ${at}`);
+    const head = text.slice(at, headEnd);
+    const length = /\r\ncontent-length: *(\d+)/i.exec(head);
+    if (!length) throw new Error(`no content-length in ${JSON.stringify(head)}`);
+    const bodyStart = headEnd + 4;
+    out.push({ status: Number(head.slice(9, 12)), body: text.slice(bodyStart, bodyStart + Number(length[1])) });
+    at = bodyStart + Number(length[1]);
+  }
+  return out;
+}
