@@ -44,6 +44,15 @@ function client(port: number): WebSocket {
   return ws;
 }
 
+/** A `ws` client connected to a fresh server: both ends, once the handshake is done. */
+async function connected(): Promise<{ ws: WebSocket; peer: ServerWebSocket }> {
+  const s = await server();
+  const ws = client(s.port);
+  const peer = await s.next();
+  await once(ws, 'open');
+  return { ws, peer };
+}
+
 /** A raw client that has done the opening handshake; `frames` collects what the server sends after it. */
 async function raw(port: number): Promise<{ socket: net.Socket; received: () => Buffer; closed: Promise<void> }> {
   const socket = net.connect(port, '127.0.0.1');
@@ -83,10 +92,7 @@ async function closeCode(conn: { received: () => Buffer; closed: Promise<void> }
 
 describe('the tap WebSocket server with the ws client', () => {
   it('sends text messages and receives the client’s, with isBinary', async () => {
-    const s = await server();
-    const ws = client(s.port);
-    const peer = await s.next();
-    await once(ws, 'open');
+    const { ws, peer } = await connected();
     const got: [string, boolean][] = [];
     peer.on('message', (data: Buffer, binary: boolean) => got.push([data.toString(), binary]));
     ws.send('{"subscribe":1}');
@@ -108,20 +114,14 @@ describe('the tap WebSocket server with the ws client', () => {
   });
 
   it('answers a ping with a pong carrying its payload', async () => {
-    const s = await server();
-    const ws = client(s.port);
-    await s.next();
-    await once(ws, 'open');
+    const { ws } = await connected();
     ws.ping('abc');
     const [payload] = (await once(ws, 'pong')) as [Buffer];
     expect(payload.toString()).toBe('abc');
   });
 
   it('closes with a code and reason the client sees, and the socket ends', async () => {
-    const s = await server();
-    const ws = client(s.port);
-    const peer = await s.next();
-    await once(ws, 'open');
+    const { ws, peer } = await connected();
     const peerClosed = once(peer, 'close');
     peer.close(1008, 'no subscription received');
     const [code, reason] = (await once(ws, 'close')) as [number, Buffer];
@@ -131,10 +131,7 @@ describe('the tap WebSocket server with the ws client', () => {
   });
 
   it('answers the client’s close with its code and emits close', async () => {
-    const s = await server();
-    const ws = client(s.port);
-    const peer = await s.next();
-    await once(ws, 'open');
+    const { ws, peer } = await connected();
     const peerClosed = once(peer, 'close');
     ws.close(4000, 'bye');
     const [code] = (await once(ws, 'close')) as [number];

@@ -14,13 +14,14 @@ import type { RunningProxy } from '../../src/app/proxy.js';
 import { scrape } from '../support/client.js';
 import { endpoint, type FakeControlPlane } from '../support/fake-control-plane.js';
 import { h2Request, startH2Server, type H2Echo, type H2Server } from '../support/h2-server.js';
-import { h2Engines, startProxyPair } from '../support/mesh.js';
+import { h2Engines, startProxyPair, type ProxyPair } from '../support/mesh.js';
 
 const run = promisify(execFile);
 const web = 'web.demo:7002';
 
 // Both HTTP/2 engines (--h2-engine) carry the same traffic, on both proxies.
 describe.each(h2Engines)('--h2-engine=%s', (h2Engine) => {
+  let pair: ProxyPair;
   let cp: FakeControlPlane;
   let app: H2Server;
   let a: RunningProxy;
@@ -29,17 +30,15 @@ describe.each(h2Engines)('--h2-engine=%s', (h2Engine) => {
 
   beforeAll(async () => {
     app = await startH2Server(await freeAddr(), 'web-1');
-    ({ cp, a, b } = await startProxyPair(app.addr, { h2Engine }));
+    pair = await startProxyPair(app.addr, { h2Engine });
+    ({ cp, a, b } = pair);
     cp.endpoints(web, [endpoint(b.inboundAddr, 'web-1', 'web')]);
     client = http2.connect(`http://${a.outboundAddr}`);
     client.on('error', () => {});
   });
   afterAll(async () => {
     client.destroy();
-    await a.shutdown();
-    await b.shutdown();
-    await app.close();
-    await cp.close();
+    await pair.close(app);
   });
 
   const get = (path: string, extra: http2.OutgoingHttpHeaders = {}) => ({ ':method': 'GET', ':path': path, ':authority': web, ...extra });

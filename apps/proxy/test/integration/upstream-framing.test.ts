@@ -225,9 +225,7 @@ describe('through a pair that multiplexes HTTP/1 on HTTP/2 (--peer-protocol=http
       expect(upstream.map((u) => u.closed)).toEqual([true, true, false]);
       expect(new Set(upstream.map((u) => u.conn)).size).toBe(3);
     } finally {
-      await pair.a.shutdown();
-      await pair.b.shutdown();
-      await pair.cp.close();
+      await pair.close();
     }
   });
 });

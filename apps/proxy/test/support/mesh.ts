@@ -31,6 +31,8 @@ export interface ProxyPair {
   readonly a: RunningProxy;
   /** Server side: its inbound forwards to `app`. */
   readonly b: RunningProxy;
+  /** Shuts A down, then B, then closes `servers` (the app behind B), then the control plane. */
+  close(...servers: { close(): Promise<void> }[]): Promise<void>;
 }
 
 /** A fake control plane and proxies A and B, B in front of `app`; `overrides` apply to both proxies. */
@@ -38,7 +40,17 @@ export async function startProxyPair(app: string, overrides: Partial<ProxyConfig
   const cp = await startFakeControlPlane(await freeAddr());
   const b = await startInProcessProxy({ ...overrides, app, controlPlane: cp.url });
   const a = await startInProcessProxy({ ...overrides, app: await freeAddr(), controlPlane: cp.url });
-  return { cp, a, b };
+  return {
+    cp,
+    a,
+    b,
+    async close(...servers) {
+      await a.shutdown();
+      await b.shutdown();
+      for (const server of servers) await server.close();
+      await cp.close();
+    },
+  };
 }
 
 export interface Mesh {
@@ -52,19 +64,8 @@ export interface Mesh {
 /** `overrides` apply to both proxies (e.g. `peerProtocol`). */
 export async function startMesh(overrides: Partial<ProxyConfig> = {}): Promise<Mesh> {
   const app = await startEchoServer(await freeAddr(), 'books-1');
-  const { cp, a, b } = await startProxyPair(app.addr, overrides);
-  return {
-    cp,
-    app,
-    a,
-    b,
-    async close() {
-      await a.shutdown();
-      await b.shutdown();
-      await app.close();
-      await cp.close();
-    },
-  };
+  const pair = await startProxyPair(app.addr, overrides);
+  return { ...pair, app, close: () => pair.close(app) };
 }
 
 /** The gRPC greeter's authority in a greeter mesh. */
@@ -83,21 +84,16 @@ export interface GreeterMesh {
 /** A gRPC greeter behind B, resolved as `greeterAuthority`; `overrides` apply to both proxies. */
 export async function startGreeterMesh(overrides: Partial<ProxyConfig> = {}): Promise<GreeterMesh> {
   const server = await startGreeterServer(await freeAddr());
-  const { cp, a, b } = await startProxyPair(server.addr, overrides);
-  cp.endpoints(greeterAuthority, [endpoint(b.inboundAddr, 'greeter-1', 'greeter')]);
-  const client = greeterClient(a.outboundAddr, greeterAuthority);
+  const pair = await startProxyPair(server.addr, overrides);
+  pair.cp.endpoints(greeterAuthority, [endpoint(pair.b.inboundAddr, 'greeter-1', 'greeter')]);
+  const client = greeterClient(pair.a.outboundAddr, greeterAuthority);
   return {
-    cp,
+    ...pair,
     server,
-    a,
-    b,
     client,
-    async close() {
+    close() {
       client.close();
-      await a.shutdown();
-      await b.shutdown();
-      await server.close();
-      await cp.close();
+      return pair.close(server);
     },
   };
 }

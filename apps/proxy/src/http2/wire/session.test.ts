@@ -334,6 +334,13 @@ interface TestServer {
   connect(settings?: [Setting, number][]): Promise<Peer>;
 }
 
+/** What a fresh server does with `frames` from a client past its preface: a connection error with `code`. */
+async function connectionErrorFor(code: number, ...frames: Buffer[]): Promise<void> {
+  const peer = await (await wireServer()).connect();
+  peer.send(...frames);
+  await peer.connectionError(code);
+}
+
 async function wireServer(routes: Record<string, Route> = {}, settings: Partial<WireSettings> = {}): Promise<TestServer> {
   const sessions: WireSession[] = [];
   const opened: Opened[] = [];
@@ -559,10 +566,7 @@ describe('server: connection preface and SETTINGS (RFC 9113 §3.4, §6.5)', () =
     ['MAX_FRAME_SIZE 16383', 'PROTOCOL_ERROR', settingsFrame([[Setting.MAX_FRAME_SIZE, 16_383]])],
     ['MAX_FRAME_SIZE 2^24', 'PROTOCOL_ERROR', settingsFrame([[Setting.MAX_FRAME_SIZE, 2 ** 24]])],
   ] as const)('SETTINGS with %s: GOAWAY(%s)', async (_what, code, bad) => {
-    const server = await wireServer();
-    const peer = await server.connect();
-    peer.send(bad);
-    await peer.connectionError(ErrorCode[code]);
+    await connectionErrorFor(ErrorCode[code], bad);
   });
 
   it('INITIAL_WINDOW_SIZE changes the windows of open streams, down below zero and back up (§6.9.2)', async () => {
@@ -624,10 +628,7 @@ describe('server: PING (§6.7)', () => {
     ['7 bytes long', 'FRAME_SIZE_ERROR', frame(FrameType.PING, 0, 0, Buffer.alloc(7))],
     ['on a stream', 'PROTOCOL_ERROR', frame(FrameType.PING, 0, 1, Buffer.alloc(8))],
   ] as const)('%s: GOAWAY(%s)', async (_what, code, bad) => {
-    const server = await wireServer();
-    const peer = await server.connect();
-    peer.send(bad);
-    await peer.connectionError(ErrorCode[code]);
+    await connectionErrorFor(ErrorCode[code], bad);
   });
 });
 
@@ -725,10 +726,7 @@ describe('server: HEADERS and stream identifiers (§5.1.1, §6.2)', () => {
   });
 
   it('HEADERS with PRIORITY too short for it: GOAWAY(FRAME_SIZE_ERROR)', async () => {
-    const server = await wireServer();
-    const peer = await server.connect();
-    peer.send(frame(FrameType.HEADERS, Flag.END_HEADERS | Flag.PRIORITY, 1, Buffer.from([0, 0, 0])));
-    await peer.connectionError(ErrorCode.FRAME_SIZE_ERROR);
+    await connectionErrorFor(ErrorCode.FRAME_SIZE_ERROR, frame(FrameType.HEADERS, Flag.END_HEADERS | Flag.PRIORITY, 1, Buffer.from([0, 0, 0])));
   });
 });
 
@@ -803,10 +801,7 @@ describe('server: HPACK (§4.3)', () => {
     ['a literal cut short', [0x00, 0x05, 0x61]],
     ['an integer that overflows', [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f]],
   ])('%s: GOAWAY(COMPRESSION_ERROR)', async (_what, bytes) => {
-    const server = await wireServer();
-    const peer = await server.connect();
-    peer.send(frame(FrameType.HEADERS, Flag.END_HEADERS | Flag.END_STREAM, 1, Buffer.from(bytes)));
-    await peer.connectionError(ErrorCode.COMPRESSION_ERROR);
+    await connectionErrorFor(ErrorCode.COMPRESSION_ERROR, frame(FrameType.HEADERS, Flag.END_HEADERS | Flag.END_STREAM, 1, Buffer.from(bytes)));
   });
 });
 
@@ -914,10 +909,7 @@ describe('server: limits', () => {
 
 describe('server: DATA (§6.1) and receive flow control (§6.9)', () => {
   it('DATA on stream 0: GOAWAY(PROTOCOL_ERROR)', async () => {
-    const server = await wireServer();
-    const peer = await server.connect();
-    peer.send(data(0, 'x'));
-    await peer.connectionError(ErrorCode.PROTOCOL_ERROR);
+    await connectionErrorFor(ErrorCode.PROTOCOL_ERROR, data(0, 'x'));
   });
 
   it('DATA on an idle stream: GOAWAY(PROTOCOL_ERROR)', async () => {
@@ -1116,10 +1108,7 @@ describe('server: send flow control (§6.9)', () => {
     ['of 3 bytes', 'FRAME_SIZE_ERROR', frame(FrameType.WINDOW_UPDATE, 0, 0, Buffer.alloc(3, 1))],
     ['on an idle stream', 'PROTOCOL_ERROR', windowUpdateFrame(9, 1)],
   ] as const)('WINDOW_UPDATE %s: GOAWAY(%s)', async (_what, code, bad) => {
-    const server = await wireServer();
-    const peer = await server.connect();
-    peer.send(bad);
-    await peer.connectionError(ErrorCode[code]);
+    await connectionErrorFor(ErrorCode[code], bad);
   });
 });
 
@@ -1279,10 +1268,7 @@ describe('server: frames to ignore (§4.1, §5.5, §6.3)', () => {
   });
 
   it('PRIORITY on stream 0: GOAWAY(PROTOCOL_ERROR)', async () => {
-    const server = await wireServer();
-    const peer = await server.connect();
-    peer.send(frame(FrameType.PRIORITY, 0, 0, Buffer.alloc(5)));
-    await peer.connectionError(ErrorCode.PROTOCOL_ERROR);
+    await connectionErrorFor(ErrorCode.PROTOCOL_ERROR, frame(FrameType.PRIORITY, 0, 0, Buffer.alloc(5)));
   });
 });
 
