@@ -23,8 +23,8 @@ export interface H2SessionsOptions<T extends H2Target> {
   readonly maxConcurrentStreams?: number;
   /** Requests waiting for a stream slot, per endpoint; beyond it requests fail with `upstream-busy`. */
   readonly maxQueued?: number;
-  /** Which HTTP/2 implementation the sessions use (absent: node:http2; the config's default is wire). */
-  readonly engine?: H2Engine;
+  /** Which HTTP/2 implementation the sessions use (`--h2-engine`). */
+  readonly engine: H2Engine;
 }
 
 interface Entry {

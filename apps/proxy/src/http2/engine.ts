@@ -5,7 +5,6 @@
 import type { OutgoingHttpHeaders } from 'node:http2';
 import type { EventEmitter } from 'node:events';
 import type net from 'node:net';
-import { WireStream } from './wire/stream.js';
 
 export type H2Engine = 'node' | 'wire';
 
@@ -28,6 +27,8 @@ export interface H2Stream {
   on(event: string, listener: Listener): unknown;
   once(event: string, listener: Listener): unknown;
   off(event: string, listener: Listener): unknown;
+  /** A stream that hands its body on itself (a wire stream: no listener or closure per stream); else relay() does. */
+  relayTo?(sink: H2Stream): void;
 }
 
 /** A request stream the proxy serves. */
@@ -43,7 +44,7 @@ export interface ServerStream extends H2Stream {
  * stream is not a Node readable).
  */
 export function relay(from: H2Stream, to: H2Stream): void {
-  if (from instanceof WireStream) return from.relayTo(to);
+  if (from.relayTo) return from.relayTo(to);
   from.on('data', (chunk: Buffer) => {
     if (to.write(chunk)) return;
     from.pause();

@@ -42,8 +42,8 @@ export interface H2ServerDeps<C> {
   readonly idleTimeoutMs: number;
   /** SETTINGS_MAX_CONCURRENT_STREAMS we advertise; bounds the work one connection can have in flight. */
   readonly maxConcurrentStreams?: number;
-  /** Which HTTP/2 implementation serves the connections (absent: node:http2; the config's default is wire). */
-  readonly engine?: H2Engine;
+  /** Which HTTP/2 implementation serves the connections (`--h2-engine`). */
+  readonly engine: H2Engine;
 }
 
 /** Linkerd's (hyper's) default is unlimited; a bound keeps one connection from holding unbounded upstream work. */
