@@ -1,6 +1,7 @@
 import type { Endpoint } from '@signalbox/shared';
 import { describe, expect, it } from 'vitest';
 import type { Pick } from './balancer.js';
+import { uniform } from '../../test/support/random.js';
 import { P2c, type P2cOptions } from './p2c.js';
 
 const ep = (addr: string): Endpoint => ({
@@ -9,18 +10,6 @@ const ep = (addr: string): Endpoint => ({
   labels: { namespace: 'demo', service: 'web', deployment: 'web', pod: addr, serviceaccount: 'default' },
 });
 const [a, b, c] = [ep('a:1'), ep('b:1'), ep('c:1')];
-
-/** A deterministic uniform source (mulberry32), so "random" picks replay exactly. */
-function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Random values replayed from a list (then repeating its last). */
 function scripted(values: number[]): () => number {
@@ -48,7 +37,7 @@ function pickOn(p2c: P2c, addr: string): Pick {
 
 function balancer(endpoints: Endpoint[], options: P2cOptions = {}) {
   const clock = { now: 0 };
-  const p2c = new P2c({ now: () => clock.now, random: seeded(7), ...options });
+  const p2c = new P2c({ now: () => clock.now, random: uniform(7), ...options });
   p2c.update(endpoints);
   return { p2c, clock };
 }

@@ -4,6 +4,7 @@
 // (but for the one field rewriteHead lets through on purpose: a `Connection: keep-alive` that names nothing else).
 import { describe, expect, it } from 'vitest';
 import { endToEnd, rewriteHead } from './headers.js';
+import { uniform } from '../../test/support/random.js';
 import { parseRequestHead, type Header } from './parse-head.js';
 
 const corpus = [
@@ -17,17 +18,6 @@ const corpus = [
 const interesting = [0x00, 0x09, 0x0a, 0x0d, 0x20, 0x2c, 0x3a, 0x7f, 0x80, 0xff, 0x61, 0x22];
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
-
-/** mulberry32: a small seeded PRNG. */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function mutate(input: Buffer, random: () => number): Buffer {
   const bytes = [...input];
@@ -51,7 +41,7 @@ function forwardedFields(headers: readonly Header[]): readonly Header[] {
 
 describe('parseRequestHead under mutation', () => {
   it('never throws, accepts only well-formed heads, and forwards bytes as the fields say', () => {
-    const random = rng(0x5eed);
+    const random = uniform(0x5eed);
     let accepted = 0;
     for (let i = 0; i < 20_000; i++) {
       const input = mutate(Buffer.from(corpus[i % corpus.length] as string, 'latin1'), random);
