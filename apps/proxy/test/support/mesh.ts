@@ -53,12 +53,13 @@ export async function startProxyPair(app: string, overrides: Partial<ProxyConfig
   };
 }
 
-export interface Mesh {
-  readonly cp: FakeControlPlane;
-  readonly app: EchoServer;
-  readonly a: RunningProxy;
-  readonly b: RunningProxy;
+/** A proxy pair with what it serves: `close` stops all of it. */
+interface ServingPair extends Omit<ProxyPair, 'close'> {
   close(): Promise<void>;
+}
+
+export interface Mesh extends ServingPair {
+  readonly app: EchoServer;
 }
 
 /** `overrides` apply to both proxies (e.g. `peerProtocol`). */
@@ -71,14 +72,10 @@ export async function startMesh(overrides: Partial<ProxyConfig> = {}): Promise<M
 /** The gRPC greeter's authority in a greeter mesh. */
 export const greeterAuthority = 'greeter.demo:7003';
 
-export interface GreeterMesh {
-  readonly cp: FakeControlPlane;
+export interface GreeterMesh extends ServingPair {
   readonly server: GreeterServer;
-  readonly a: RunningProxy;
-  readonly b: RunningProxy;
   /** A greeter client on A's outbound, for `greeterAuthority`. */
   readonly client: Client;
-  close(): Promise<void>;
 }
 
 /** A gRPC greeter behind B, resolved as `greeterAuthority`; `overrides` apply to both proxies. */
