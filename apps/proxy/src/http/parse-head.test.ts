@@ -46,6 +46,23 @@ describe('parseRequestHead', () => {
     expect(r.head.headers.map((f) => f.name)).toEqual(['Host', 'CONNECTION', 'Content-Length', 'TE', 'X']);
   });
 
+  it("keeps each head's fields its own, whatever is parsed after it", () => {
+    const many = Array.from({ length: 50 }, (_, i) => `X-${i}: v${i}\r\n`).join('');
+    const first = req('GET / HTTP/1.1\r\nHost: a\r\nTE: trailers\r\nConnection: te\r\nContent-Length: 0\r\nX: 1\r\n\r\n');
+    const big = req(`GET / HTTP/1.1\r\nHost: b\r\n${many}\r\n`);
+    const bad = req('GET / HTTP/1.1\r\nHost: c\r\nConnection: close\r\nBad Name: x\r\n\r\n');
+    const last = req('GET / HTTP/1.1\r\nX: 2\r\n\r\n');
+    if (first.kind !== 'ok' || big.kind !== 'ok' || last.kind !== 'ok') throw new Error('did not parse');
+    expect(bad.kind).toBe('error');
+    expect(first.head.headers.map((h) => `${h.name}=${h.value}`)).toEqual(['Host=a', 'TE=trailers', 'Connection=te', 'Content-Length=0', 'X=1']);
+    expect(first.head.wire.hop.map((h) => h.value)).toEqual(['a', 'trailers', 'te', '0']);
+    expect(big.head.headers).toHaveLength(51);
+    expect(big.head.headers[50]).toEqual({ name: 'X-49', lower: 'x-49', value: 'v49' });
+    expect(big.head.wire.hop.map((h) => h.value)).toEqual(['b']);
+    expect(last.head.headers).toEqual([{ name: 'X', lower: 'x', value: '2' }]);
+    expect(last.head.wire.hop).toEqual([]);
+  });
+
   it.each([
     ['an empty buffer', ''],
     ['a partial request line', 'GET / HT'],
