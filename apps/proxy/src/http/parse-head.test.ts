@@ -63,6 +63,16 @@ describe('parseRequestHead', () => {
     expect(last.head.wire.hop).toEqual([]);
   });
 
+  it('reads each target and field value afresh, also where it has the length of the one before', () => {
+    const seen = ['/a', '/b', '/b', '/a'].map((path, i) => {
+      const host = ['h1', 'h2', 'h2', 'h1'][i] as string;
+      const r = req(`GET ${path} HTTP/1.1\r\nHost: ${host}\r\nContent-Length: ${i}\r\n\r\n`);
+      if (r.kind !== 'ok') throw new Error('did not parse');
+      return [r.head.target, ...r.head.wire.hop.map((h) => h.value)].join(' ');
+    });
+    expect(seen).toEqual(['/a h1 0', '/b h2 1', '/b h2 2', '/a h1 3']);
+  });
+
   it.each([
     ['an empty buffer', ''],
     ['a partial request line', 'GET / HT'],

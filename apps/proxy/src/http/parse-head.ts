@@ -92,6 +92,8 @@ export function isTchar(b: number): boolean {
 /** A field every message is read for (see `WireHead.hop`): decoded with the head, every other field on demand. */
 interface HopName {
   readonly lower: string;
+  /** The last value decoded that was not one of `values`: a connection's next message most likely repeats it. */
+  last: string;
   /**
    * How senders usually spell it, and its usual values, as they come on the wire: reused instead of decoded, since
    * every message carries some of these fields.
@@ -100,7 +102,7 @@ interface HopName {
   readonly values: readonly string[];
 }
 
-const hopName = (lower: string, spelling: string, values: readonly string[] = []): HopName => ({ lower, spellings: [spelling, lower], values });
+const hopName = (lower: string, spelling: string, values: readonly string[] = []): HopName => ({ lower, spellings: [spelling, lower], values, last: '' });
 const hopNames: readonly HopName[] = [
   hopName('content-length', 'Content-Length'),
   hopName('transfer-encoding', 'Transfer-Encoding', ['chunked']),
@@ -116,6 +118,11 @@ const decodedUpFront = new Set(hopNames.map((h) => h.lower));
 const hopByLength: HopName[][] = [];
 for (const h of hopNames) (hopByLength[h.lower.length] ??= []).push(h);
 const methods = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH'];
+
+// Comparing a few bytes with the string made last time costs less than making it again (a native call and a new
+// string), and clients repeat themselves: the same Host on every request of a connection, the same path for an
+// API's calls, the same Content-Length for same-sized responses.
+let lastTarget = '';
 
 export function parseRequestHead(buf: Buffer, limit = maxHeadBytes): ParseResult<Wired<RequestHead>> {
   const wire = readHead(buf, limit);
@@ -133,7 +140,7 @@ export function parseRequestHead(buf: Buffer, limit = maxHeadBytes): ParseResult
   const minor = versionMinor(raw, sp2 + 1, end);
   if (minor === undefined) return bad(raw.subarray(sp2 + 1, end).includes(0x20) ? 'malformed request line' : 'unsupported HTTP version');
   const method = known(raw, 0, sp1, methods) ?? latin1(raw, 0, sp1);
-  const target = latin1(raw, sp1 + 1, sp2);
+  const target = spells(raw, sp1 + 1, sp2, lastTarget) ? lastTarget : (lastTarget = latin1(raw, sp1 + 1, sp2));
   if (!validTargetForm(method, target)) return bad('invalid request-target');
   return { kind: 'ok', head: new ParsedRequestHead(method, target, minor, wire), size: raw.length };
 }
@@ -323,12 +330,15 @@ function scanHead(buf: Buffer, end: number): WireHead | string | undefined {
 
 /** The string in `strings` that bytes [from, to) spell exactly, if any. */
 function known(raw: Buffer, from: number, to: number, strings: readonly string[]): string | undefined {
-  outer: for (const s of strings) {
-    if (s.length !== to - from) continue;
-    for (let i = 0; i < s.length; i++) if (raw[from + i] !== s.charCodeAt(i)) continue outer;
-    return s;
-  }
+  for (const s of strings) if (spells(raw, from, to, s)) return s;
   return undefined;
+}
+
+/** Whether bytes [from, to) spell `s` exactly. */
+function spells(raw: Buffer, from: number, to: number, s: string): boolean {
+  if (s.length !== to - from) return false;
+  for (let i = 0; i < s.length; i++) if (raw[from + i] !== s.charCodeAt(i)) return false;
+  return true;
 }
 
 /** Whether bytes [from, to) spell `lower` case-insensitively (ASCII letters only fold). */
@@ -374,7 +384,9 @@ function decodeField(raw: Buffer, from: number, colon: number, lineEnd: number, 
   let e = lineEnd;
   while (v < e && (raw[v] === 0x20 || raw[v] === 0x09)) v++;
   while (e > v && (raw[e - 1] === 0x20 || raw[e - 1] === 0x09)) e--;
-  const value = (hop && known(raw, v, e, hop.values)) ?? latin1(raw, v, e);
+  let value: string;
+  if (hop === undefined) value = latin1(raw, v, e);
+  else value = known(raw, v, e, hop.values) ?? (spells(raw, v, e, hop.last) ? hop.last : (hop.last = latin1(raw, v, e)));
   return { name, lower: hop?.lower ?? name.toLowerCase(), value };
 }
 
