@@ -9,7 +9,8 @@
 // --only=<substrings of subject names, comma-separated>, --baseline=<another build's apps/proxy/dist/bundle/main.js>
 // (adds its hops and pairs, marked "[baseline]", to the same run: before/after numbers that share the conditions),
 // --baseline-first (the baseline's subjects run before this build's instead of after: a run each way shows whether
-// going first or second moved the numbers, which it can by a few tenths of a µs on this kind of machine).
+// going first or second moved the numbers, which it can by a few tenths of a µs on this kind of machine),
+// --rounds=N (every subject N times, round after round; the table shows each subject's medians, rounds.ts).
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -22,6 +23,7 @@ import { mtlsPairs } from './mtls.js';
 import { subscribeTap, tapFlags } from './tap.js';
 import { haproxyTcp, nginxBackend, nginxProxy } from './peers.js';
 import { cpuSeconds, peakRssMb, samplePrivateMemory } from './proc.js';
+import { foldRounds } from './rounds.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const subjectCore = 0;
@@ -31,6 +33,11 @@ const seconds = Number(arg('seconds') ?? 6);
 const only = arg('only')?.split(',');
 const baseline = arg('baseline');
 const baselineFirst = process.argv.includes('--baseline-first');
+const rounds = Number(arg('rounds') ?? 1);
+if (!Number.isInteger(rounds) || rounds < 1) {
+  console.error(`bench: --rounds needs a whole number of at least 1 (got ${arg('rounds')})`);
+  process.exit(2);
+}
 /** The fixed rate for the added-latency measurement: 4 clients × 250 req/s. */
 const fixedClients = 4;
 const fixedRps = 250;
@@ -273,27 +280,34 @@ async function main(): Promise<void> {
   });
   subjects.push(nodePipe('tcp'), ...variants.map((v) => hop('tcp', v)));
 
-  const rows: Row[] = [];
-  for (const s of subjects) {
-    if (only && !only.some((o) => s.name.includes(o)) && s.role !== 'direct') continue;
-    process.stderr.write(`bench: ${s.name} …\n`);
-    let running: Running;
-    try {
-      running = await s.start();
-    } catch (err) {
-      process.stderr.write(`bench: ${s.name} did not start: ${(err as Error).message}\n`);
-      continue;
+  const measured = new Map<Subject, Row[]>();
+  const byRound: Row[][] = [];
+  for (let round = 1; round <= rounds; round++) {
+    const rows: Row[] = [];
+    for (const s of subjects) {
+      if (only && !only.some((o) => s.name.includes(o)) && s.role !== 'direct') continue;
+      process.stderr.write(`bench: ${rounds > 1 ? `[round ${round}/${rounds}] ` : ''}${s.name} …\n`);
+      let running: Running;
+      try {
+        running = await s.start();
+      } catch (err) {
+        process.stderr.write(`bench: ${s.name} did not start: ${(err as Error).message}\n`);
+        continue;
+      }
+      try {
+        const row = await measure(s, running);
+        rows.push(row);
+        measured.set(s, [...(measured.get(s) ?? []), row]);
+      } catch (err) {
+        process.stderr.write(`bench: ${s.name} failed: ${(err as Error).message}\n`);
+      } finally {
+        await running.stop();
+      }
     }
-    try {
-      rows.push(await measure(s, running));
-    } catch (err) {
-      process.stderr.write(`bench: ${s.name} failed: ${(err as Error).message}\n`);
-    } finally {
-      await running.stop();
-    }
+    byRound.push(rows);
   }
   await stop(backend);
-  print(rows);
+  print([...measured.values()].map((r) => foldRounds(r)), byRound);
 }
 
 async function measure(s: Subject, running: Running): Promise<Row> {
@@ -331,7 +345,7 @@ async function measure(s: Subject, running: Running): Promise<Row> {
   }
 }
 
-function print(rows: readonly Row[]): void {
+function print(rows: readonly Row[], byRound: readonly (readonly Row[])[]): void {
   const f = (v: number, d = 0) => (Number.isFinite(v) ? v.toFixed(d) : '–');
   const header = [
     'subject',
@@ -380,7 +394,7 @@ function print(rows: readonly Row[]): void {
   }
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] as string).length)));
   const fmt = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join(' | ')} |`;
-  console.log(`\nSignalbox bench: ${seconds} s max-load runs (wrk -t1 -c50 / h2load -c10 -m10), fixed rate ${fixedClients}×${fixedRps} req/s (h2load --rps),`);
+  console.log(`\nSignalbox bench: ${rounds > 1 ? `medians of ${rounds} rounds (peak memory: the highest), ` : ''}${seconds} s max-load runs (wrk -t1 -c50 / h2load -c10 -m10), fixed rate ${fixedClients}×${fixedRps} req/s (h2load --rps),`);
   console.log(`subject on core ${subjectCore}, load + nginx backend on core ${loadCore}, 100-byte bodies, loopback.\n`);
   console.log(fmt(header));
   console.log(`|${widths.map((w, i) => (i === 0 ? ':' : '') + '-'.repeat(w + 1) + (i === 0 ? '' : ':')).join('|')}|`);
@@ -394,6 +408,15 @@ function print(rows: readonly Row[]): void {
   if (hop && ng) {
     check('hop CPU/req ÷ nginx ≤ 1.5', hop.cpuUs / ng.cpuUs, hop.cpuUs / ng.cpuUs <= 1.5);
     check('hop req/s ÷ nginx ≥ 0.65', hop.max.rps / ng.max.rps, hop.max.rps / ng.max.rps >= 0.65);
+    if (byRound.length > 1) {
+      const perRound = (ratio: (hop: Row, ng: Row) => number) =>
+        byRound.map((rs) => {
+          const h = rs.find((r) => r.subject === hop.subject);
+          const n = rs.find((r) => r.subject === ng.subject);
+          return h && n ? f(ratio(h, n), 2) : '–';
+        });
+      console.log(`       by round: CPU ÷ nginx ${perRound((h, n) => h.cpuUs / n.cpuUs).join(', ')}; req/s ÷ nginx ${perRound((h, n) => h.max.rps / n.max.rps).join(', ')}`);
+    }
   }
   if (hop && nhp) check('hop req/s ÷ node-http-proxy ≥ 4', hop.max.rps / nhp.max.rps, hop.max.rps / nhp.max.rps >= 4);
   const d1 = row('direct (http1)');
