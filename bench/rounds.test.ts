@@ -24,9 +24,9 @@ describe('foldRounds', () => {
   it('takes the median of each measurement, the highest memory peak and the sum of errors', () => {
     const subject = { name: 'hop' };
     const folded = foldRounds([
-      { subject, max: load(70_000, 1.8), fixed: load(1000, 0.6, 1), cpuUs: 14.8, rssMb: 58.7, privateMb: 16.2 },
-      { subject, max: load(65_000, 2.1), fixed: load(1000, 0.9), cpuUs: 15.6, rssMb: 59.4, privateMb: 16.0 },
-      { subject, max: load(72_000, 1.7), fixed: load(1001, 0.5, 2), cpuUs: 13.7, rssMb: 58.9, privateMb: 16.5 },
+      { subject, max: load(70_000, 1.8), fixed: load(1000, 0.6, 1), cpuUs: 14.8, rssMb: 58.7, privateMb: 16.2, proxyPeakMb: 58.7 },
+      { subject, max: load(65_000, 2.1), fixed: load(1000, 0.9), cpuUs: 15.6, rssMb: 59.4, privateMb: 16.0, proxyPeakMb: 59.4 },
+      { subject, max: load(72_000, 1.7), fixed: load(1001, 0.5, 2), cpuUs: 13.7, rssMb: 58.9, privateMb: 16.5, proxyPeakMb: 58.9 },
     ]);
     expect(folded.subject).toBe(subject);
     expect(folded.cpuUs).toBe(14.8);
@@ -34,10 +34,11 @@ describe('foldRounds', () => {
     expect(folded.fixed).toMatchObject({ rps: 1000, p99: 0.6, errors: 3 });
     expect(folded.rssMb).toBe(59.4);
     expect(folded.privateMb).toBe(16.5);
+    expect(folded.proxyPeakMb).toBe(59.4);
   });
 
   it('keeps one round as it is, and memory not measured (direct) as not measured', () => {
-    const row = { max: load(200_000, 0.24), fixed: load(1000, 0.15), cpuUs: NaN, rssMb: NaN, privateMb: NaN };
+    const row = { max: load(200_000, 0.24), fixed: load(1000, 0.15), cpuUs: NaN, rssMb: NaN, privateMb: NaN, proxyPeakMb: NaN };
     expect(foldRounds([row])).toEqual(row);
   });
 

@@ -10,6 +10,7 @@ export interface Measured {
   readonly cpuUs: number;
   readonly rssMb: number;
   readonly privateMb: number;
+  readonly proxyPeakMb: number;
 }
 
 /** The median (the mean of the middle two for an even count); NaN for none. */
@@ -31,6 +32,7 @@ export function foldRounds<T extends Measured>(rounds: readonly T[]): T {
     cpuUs: median(rounds.map((r) => r.cpuUs)),
     rssMb: Math.max(...rounds.map((r) => r.rssMb)),
     privateMb: Math.max(...rounds.map((r) => r.privateMb)),
+    proxyPeakMb: Math.max(...rounds.map((r) => r.proxyPeakMb)),
   };
 }
 
