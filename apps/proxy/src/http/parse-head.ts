@@ -89,11 +89,24 @@ export function isTchar(b: number): boolean {
   return byteClass[b] === 3;
 }
 
+/**
+ * The string bytes decoded to last time, reused while the bytes spell it again: comparing a few bytes costs less
+ * than making the string anew (a native call and a new string), and clients repeat themselves: the same Host on
+ * every request of a connection, the same path for an API's calls, the same Content-Length for same-sized responses.
+ */
+class LastString {
+  #value = '';
+
+  of(raw: Buffer, from: number, to: number): string {
+    return spells(raw, from, to, this.#value) ? this.#value : (this.#value = latin1(raw, from, to));
+  }
+}
+
 /** A field every message is read for (see `WireHead.hop`): decoded with the head, every other field on demand. */
 interface HopName {
   readonly lower: string;
-  /** The last value decoded that was not one of `values`: a connection's next message most likely repeats it. */
-  last: string;
+  /** Its last value that was not one of `values`: a connection's next message most likely repeats it. */
+  readonly last: LastString;
   /**
    * How senders usually spell it, and its usual values, as they come on the wire: reused instead of decoded, since
    * every message carries some of these fields.
@@ -102,7 +115,7 @@ interface HopName {
   readonly values: readonly string[];
 }
 
-const hopName = (lower: string, spelling: string, values: readonly string[] = []): HopName => ({ lower, spellings: [spelling, lower], values, last: '' });
+const hopName = (lower: string, spelling: string, values: readonly string[] = []): HopName => ({ lower, spellings: [spelling, lower], values, last: new LastString() });
 const hopNames: readonly HopName[] = [
   hopName('content-length', 'Content-Length'),
   hopName('transfer-encoding', 'Transfer-Encoding', ['chunked']),
@@ -119,10 +132,7 @@ const hopByLength: HopName[][] = [];
 for (const h of hopNames) (hopByLength[h.lower.length] ??= []).push(h);
 const methods = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH'];
 
-// Comparing a few bytes with the string made last time costs less than making it again (a native call and a new
-// string), and clients repeat themselves: the same Host on every request of a connection, the same path for an
-// API's calls, the same Content-Length for same-sized responses.
-let lastTarget = '';
+const lastTarget = new LastString();
 
 export function parseRequestHead(buf: Buffer, limit = maxHeadBytes): ParseResult<Wired<RequestHead>> {
   const wire = readHead(buf, limit);
@@ -140,7 +150,7 @@ export function parseRequestHead(buf: Buffer, limit = maxHeadBytes): ParseResult
   const minor = versionMinor(raw, sp2 + 1, end);
   if (minor === undefined) return bad(raw.subarray(sp2 + 1, end).includes(0x20) ? 'malformed request line' : 'unsupported HTTP version');
   const method = known(raw, 0, sp1, methods) ?? latin1(raw, 0, sp1);
-  const target = spells(raw, sp1 + 1, sp2, lastTarget) ? lastTarget : (lastTarget = latin1(raw, sp1 + 1, sp2));
+  const target = lastTarget.of(raw, sp1 + 1, sp2);
   if (!validTargetForm(method, target)) return bad('invalid request-target');
   return { kind: 'ok', head: new ParsedRequestHead(method, target, minor, wire), size: raw.length };
 }
@@ -384,9 +394,7 @@ function decodeField(raw: Buffer, from: number, colon: number, lineEnd: number, 
   let e = lineEnd;
   while (v < e && (raw[v] === 0x20 || raw[v] === 0x09)) v++;
   while (e > v && (raw[e - 1] === 0x20 || raw[e - 1] === 0x09)) e--;
-  let value: string;
-  if (hop === undefined) value = latin1(raw, v, e);
-  else value = known(raw, v, e, hop.values) ?? (spells(raw, v, e, hop.last) ? hop.last : (hop.last = latin1(raw, v, e)));
+  const value = hop === undefined ? latin1(raw, v, e) : (known(raw, v, e, hop.values) ?? hop.last.of(raw, v, e));
   return { name, lower: hop?.lower ?? name.toLowerCase(), value };
 }
 
