@@ -28,11 +28,9 @@ export function cpuSeconds(pgids: readonly number[]): number {
   return ticks / clockTicks;
 }
 
-/** Sum over the groups' processes of their peak resident set (VmHWM), in MB. */
-export function peakRssMb(pgids: readonly number[]): number {
-  let kb = 0;
-  for (const g of pgids) for (const pid of groupPids(g)) kb += statusKb(pid, 'VmHWM');
-  return kb / 1024;
+/** Per group, the sum over its processes of their peak resident set (VmHWM), in MB. */
+export function peakRssMb(pgids: readonly number[]): number[] {
+  return pgids.map((g) => groupPids(g).reduce((kb, pid) => kb + statusKb(pid, 'VmHWM'), 0) / 1024);
 }
 
 /**

@@ -335,14 +335,15 @@ async function measure(s: Subject, running: Running): Promise<Row> {
       logFile: log,
     });
     const own = running.pgids.length > 0;
+    const peaks = peakRssMb(running.pgids);
     return {
       subject: s,
       max,
       fixed,
       cpuUs: own ? (cpu / max.requests) * 1e6 : NaN,
-      rssMb: own ? peakRssMb(running.pgids) : NaN,
+      rssMb: own ? peaks.reduce((a, b) => a + b, 0) : NaN,
       proxies: running.pgids.length,
-      proxyPeakMb: own ? Math.max(...running.pgids.map((g) => peakRssMb([g]))) : NaN,
+      proxyPeakMb: own ? Math.max(...peaks) : NaN,
       privateMb: own ? privateMemory.stop() : NaN,
     };
   } finally {
