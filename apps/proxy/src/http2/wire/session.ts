@@ -31,6 +31,7 @@ import {
 } from './frame.js';
 import { HpackDecoder, HpackEncoder, HpackError } from './hpack.js';
 import { WireStream, type StreamOwner } from './stream.js';
+import { StreamTable } from './stream-table.js';
 
 export interface WireSettings {
   /** SETTINGS_MAX_CONCURRENT_STREAMS we advertise (peer-initiated streams beyond it are refused). */
@@ -86,7 +87,7 @@ export class WireSession extends EventEmitter implements StreamOwner {
   readonly #options: WireSessionOptions;
   readonly #decoder = new HpackDecoder();
   readonly #encoder = new HpackEncoder();
-  readonly #streams = new Map<number, WireStream>();
+  readonly #streams = new StreamTable<WireStream>();
   readonly #fields: string[] = [];
   #buf: Buffer = EMPTY;
   #prefaceLeft: number;
@@ -104,7 +105,11 @@ export class WireSession extends EventEmitter implements StreamOwner {
   #recvUnacked = 0;
   #out: Buffer[] = [];
   #flushing = false;
-  readonly #pumps = new Set<WireStream>();
+  /**
+   * Streams with output to frame at the next flush, each once (`pumpQueued`); a closed one is skipped there. An array
+   * emptied at every flush, not a Set, for the reason stream-table.ts gives.
+   */
+  readonly #pumps: WireStream[] = [];
 
   constructor(
     readonly socket: net.Socket,
@@ -167,7 +172,7 @@ export class WireSession extends EventEmitter implements StreamOwner {
     if (code !== undefined && !this.#goawaySent && this.socket.writable) this.#sendGoaway(code);
     this.#flush();
     const reason = error ?? Object.assign(new Error('HTTP/2 connection closed'), { code: 'ECONNRESET' });
-    for (const stream of [...this.#streams.values()]) stream.abort(code ?? ErrorCode.INTERNAL_ERROR, reason);
+    for (const stream of this.#streams.values()) stream.abort(code ?? ErrorCode.INTERNAL_ERROR, reason);
     this.#streams.clear();
     this.socket.off('data', this.#onData);
     if (code !== undefined) {
@@ -193,7 +198,9 @@ export class WireSession extends EventEmitter implements StreamOwner {
   }
 
   wantsPump(stream: WireStream): void {
-    this.#pumps.add(stream);
+    if (stream.pumpQueued) return;
+    stream.pumpQueued = true;
+    this.#pumps.push(stream);
     this.#scheduleFlush();
   }
 
@@ -219,7 +226,6 @@ export class WireSession extends EventEmitter implements StreamOwner {
   forget(stream: WireStream): void {
     if (this.#streams.get(stream.id) !== stream) return;
     this.#streams.delete(stream.id);
-    this.#pumps.delete(stream);
     if (this.#server === (stream.id % 2 === 1)) this.#peerStreams--;
     this.#closeIfIdle();
   }
@@ -239,10 +245,14 @@ export class WireSession extends EventEmitter implements StreamOwner {
 
   readonly #flush = (): void => {
     this.#flushing = false;
-    for (const stream of this.#pumps) {
-      this.#pumps.delete(stream);
+    // A pump may queue streams (its own writer's, on 'drain'): they are reached in this same pass.
+    const pumps = this.#pumps;
+    for (let i = 0; i < pumps.length; i++) {
+      const stream = pumps[i]!;
+      stream.pumpQueued = false;
       stream.pump();
     }
+    pumps.length = 0;
     const out = this.#out;
     if (out.length === 0 || this.socket.destroyed) return void (this.#out = []);
     this.#out = [];
@@ -579,7 +589,7 @@ export class WireSession extends EventEmitter implements StreamOwner {
     const code = payload.readUInt32BE(4);
     this.#goawayReceived = true;
     // Streams we opened past the peer's last one were never processed: refused, so safe to try elsewhere.
-    for (const stream of [...this.#streams.values()]) {
+    for (const stream of this.#streams.values()) {
       if (stream.id > last && (stream.id % 2 === 1) !== this.#server)
         stream.abort(ErrorCode.REFUSED_STREAM, Object.assign(new Error('stream refused by GOAWAY'), { code: 'ERR_HTTP2_GOAWAY_SESSION' }));
     }

@@ -66,6 +66,8 @@ export class WireStream extends EventEmitter {
   responded = false;
   /** Client side: the request is HEAD, so the response's content-length is not that of its DATA. */
   headRequest = false;
+  /** In the session's list of streams to pump at its next flush. */
+  pumpQueued = false;
 
   #remoteEnded = false;
   #localEnded = false;
