@@ -147,7 +147,7 @@ export class H2Sessions<T extends H2Target> {
 
 /** node:http2 is loaded by the first session, not at import: HTTP/1-only proxies never need it. */
 function nodeSession(socket: net.Socket, target: H2Target): ClientSession {
-  letYoungGenerationGrowOnce('node');
+  letYoungGenerationGrowOnce();
   return process.getBuiltinModule('node:http2').connect(`http://${target.addr}`, {
     createConnection: () => socket,
     settings: { enablePush: false },
@@ -155,6 +155,6 @@ function nodeSession(socket: net.Socket, target: H2Target): ClientSession {
 }
 
 function wireSession(socket: net.Socket): ClientSession {
-  letYoungGenerationGrowOnce('wire');
+  letYoungGenerationGrowOnce();
   return new WireSession(socket, 'client', { settings: { maxHeaderListSize: maxHeadBytes } });
 }

@@ -71,7 +71,7 @@ export function createH2Server<C = undefined>(deps: H2ServerDeps<C>): (socket: n
   let server: Http2Server | undefined;
 
   const open = (): Http2Server => {
-    letYoungGenerationGrowOnce('node');
+    letYoungGenerationGrowOnce();
     const server = process.getBuiltinModule('node:http2').createServer({
       settings: {
         maxConcurrentStreams: deps.maxConcurrentStreams ?? defaultMaxConcurrentStreams,
@@ -162,7 +162,7 @@ function serve<C>(
 function wireEntry<C>(deps: H2ServerDeps<C>, limit: ResetLimit): (socket: net.Socket, context: C) => void {
   const settings = { maxConcurrentStreams: deps.maxConcurrentStreams ?? defaultMaxConcurrentStreams, maxHeaderListSize: maxHeadBytes };
   return (socket: net.Socket, context: C) => {
-    letYoungGenerationGrowOnce('wire');
+    letYoungGenerationGrowOnce();
     socket.allowHalfOpen = false; // as for node:http2 below
     const state: ConnectionState<C> = { budget: new ResetBudget(limit, deps.now), context, streams: 0 };
     const session: WireSession = new WireSession(socket, 'server', {
