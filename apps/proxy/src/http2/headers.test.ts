@@ -69,12 +69,13 @@ describe('h1ToH2Headers', () => {
 });
 
 describe('h2ToH1Lines', () => {
-  it('skips pseudo-headers, connection-specific fields and dropped names; expands arrays', () => {
+  it('skips pseudo-headers, connection-specific fields and dropped names; expands arrays; ends each line with CRLF', () => {
     expect(
       h2ToH1Lines(
         { ':status': '200', 'set-cookie': ['a=1', 'b=2'], 'content-type': 'text/plain', te: 'trailers', 'signalbox-orig-proto': 'HTTP/1.1' },
         new Set(['signalbox-orig-proto']),
       ),
-    ).toEqual(['set-cookie: a=1', 'set-cookie: b=2', 'content-type: text/plain']);
+    ).toBe('set-cookie: a=1\r\nset-cookie: b=2\r\ncontent-type: text/plain\r\n');
+    expect(h2ToH1Lines({ ':status': '204' })).toBe('');
   });
 });

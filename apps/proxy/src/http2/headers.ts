@@ -58,17 +58,18 @@ export function h1ToH2Headers(headers: readonly Header[], drop?: ReadonlySet<str
 }
 
 /**
- * HTTP/2 fields → HTTP/1 header lines ("name: value", no CRLF), skipping pseudo-headers, connection-specific
- * fields and `drop`. Values that would break HTTP/1 framing (CR, LF, NUL) were already refused by node:http2.
+ * HTTP/2 fields → HTTP/1 header lines, each "name: value\r\n", as one string (what a head or a trailer section
+ * needs, without a list of lines to join), skipping pseudo-headers, connection-specific fields and `drop`. Values
+ * that would break HTTP/1 framing (CR, LF, NUL) were already refused when the HTTP/2 block was read.
  */
-export function h2ToH1Lines(incoming: IncomingHttpHeaders, drop?: ReadonlySet<string>): string[] {
-  const lines: string[] = [];
-  for (const name of Object.keys(incoming)) {
+export function h2ToH1Lines(incoming: IncomingHttpHeaders, drop?: ReadonlySet<string>): string {
+  let lines = '';
+  for (const name in incoming) {
     if (name.charCodeAt(0) === 0x3a || connectionSpecific.has(name) || name === 'te' || drop?.has(name)) continue;
     const value = incoming[name];
     if (value === undefined) continue;
-    if (Array.isArray(value)) for (const v of value) lines.push(`${name}: ${v}`);
-    else lines.push(`${name}: ${value}`);
+    if (Array.isArray(value)) for (const v of value) lines += `${name}: ${v}\r\n`;
+    else lines += `${name}: ${value}\r\n`;
   }
   return lines;
 }

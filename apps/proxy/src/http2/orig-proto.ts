@@ -93,26 +93,26 @@ export async function forwardH1OverH2<T extends H2Target>(
     up.on('headers', (h: IncomingHttpHeaders) => {
       const s = Number(h[':status']);
       if (ex.head.minor === 1 && s >= 100 && s < 200 && s !== 101)
-        client.write(`HTTP/1.1 ${s} ${http.STATUS_CODES[s] ?? 'Unknown'}\r\n${h2ToH1Lines(h).map((l) => `${l}\r\n`).join('')}\r\n`, 'latin1');
+        client.write(`HTTP/1.1 ${s} ${http.STATUS_CODES[s] ?? 'Unknown'}\r\n${h2ToH1Lines(h)}\r\n`, 'latin1');
     });
     up.on('response', (h: IncomingHttpHeaders, flags: number) => {
       status = Number(h[':status']);
       hooks.onResponseHead(status, h);
       const ended = (flags & NGHTTP2_FLAG_END_STREAM) !== 0;
-      const lines = h2ToH1Lines(h);
+      let lines = h2ToH1Lines(h);
       const hasLength = h['content-length'] !== undefined;
       const bodiless = ex.head.method === 'HEAD' || status === 204 || status === 304;
       if (!bodiless && !hasLength) {
-        if (ended) lines.push('content-length: 0');
+        if (ended) lines += 'content-length: 0\r\n';
         else if (ex.head.minor === 1) {
           chunked = true;
-          lines.push('transfer-encoding: chunked');
+          lines += 'transfer-encoding: chunked\r\n';
         } else close = true; // an HTTP/1.0 client reads to EOF
       }
       close ||= ex.shouldClose();
-      if (close) lines.push('connection: close');
-      else if (ex.head.minor === 0) lines.push('connection: keep-alive');
-      const sink = new HeadFirstSink(client, `HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? 'Unknown'}\r\n${lines.map((l) => `${l}\r\n`).join('')}\r\n`);
+      if (close) lines += 'connection: close\r\n';
+      else if (ex.head.minor === 0) lines += 'connection: keep-alive\r\n';
+      const sink = new HeadFirstSink(client, `HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? 'Unknown'}\r\n${lines}\r\n`);
       // The DATA frames read along with HEADERS are emitted on a later tick of this same I/O callback: the head
       // waits for them so both leave in one write, and goes alone once the callback is over.
       setImmediate(() => {
@@ -129,7 +129,7 @@ export async function forwardH1OverH2<T extends H2Target>(
         }
       });
       up.on('end', () => {
-        if (chunked) sink.write(Buffer.from(`0\r\n${trailers ? h2ToH1Lines(trailers).map((l) => `${l}\r\n`).join('') : ''}\r\n`, 'latin1'));
+        if (chunked) sink.write(Buffer.from(`0\r\n${trailers ? h2ToH1Lines(trailers) : ''}\r\n`, 'latin1'));
         else sink.flush();
         // The response is complete; a request body still arriving is of no use (the connection will close).
         if (!ex.body.ended && !up.closed) up.close(NGHTTP2_CANCEL);
@@ -183,11 +183,12 @@ export async function forwardH2AsH1<T extends PoolTarget>(
     const sent = respondH2Error(down.stream, h, new ProxyError('bad-request', 'request cannot be expressed in HTTP/1.1'));
     return hooks.onEnd(sent.status, 'bad-request', undefined);
   }
-  const lines = h2ToH1Lines(h, new Set([...drop, origProto]));
-  if (authority !== undefined) lines.unshift(`host: ${authority}`);
   const chunked = !down.endStream && h['content-length'] === undefined;
-  if (chunked) lines.push('transfer-encoding: chunked');
-  const head = `${method} ${path} HTTP/1.1\r\n${lines.map((l) => `${l}\r\n`).join('')}\r\n`;
+  let head = `${method} ${path} HTTP/1.1\r\n`;
+  if (authority !== undefined) head += `host: ${authority}\r\n`;
+  head += h2ToH1Lines(h, withOrigProto(drop));
+  if (chunked) head += 'transfer-encoding: chunked\r\n';
+  head += '\r\n';
 
   for (let attempt = 0; ; attempt++) {
     if (down.stream.destroyed || down.stream.closed) return hooks.onEnd(0, 'client-gone', undefined);
@@ -210,6 +211,15 @@ export async function forwardH2AsH1<T extends PoolTarget>(
     }
     return;
   }
+}
+
+const dropping = new WeakMap<ReadonlySet<string>, ReadonlySet<string>>();
+
+/** `drop` and the orig-proto field, made once per `drop` (the inbound stage has two) rather than per request. */
+function withOrigProto(drop: ReadonlySet<string>): ReadonlySet<string> {
+  let set = dropping.get(drop);
+  if (!set) dropping.set(drop, (set = new Set([...drop, origProto])));
+  return set;
 }
 
 // === impl Downgrade ===
@@ -258,7 +268,7 @@ class Downgrade implements UpstreamOwner {
       let trailers: IncomingHttpHeaders | undefined;
       stream.on('trailers', (t: IncomingHttpHeaders) => (trailers = t));
       stream.on('end', () => {
-        if (this.chunked) socket.write(`0\r\n${trailers ? h2ToH1Lines(trailers).map((l) => `${l}\r\n`).join('') : ''}\r\n`, 'latin1');
+        if (this.chunked) socket.write(`0\r\n${trailers ? h2ToH1Lines(trailers) : ''}\r\n`, 'latin1');
         this.#requestSent = true;
       });
     }
