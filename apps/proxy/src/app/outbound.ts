@@ -374,7 +374,8 @@ export function createOutbound(deps: OutboundDeps) {
     const logical = fixed ?? named;
     if (typeof logical === 'string') return respondStreamError(undefined, req, new ProxyError('bad-request', logical));
     // With a fixed destination the client's :authority passes unchanged, as Host does on HTTP/1.
-    const headers = fixed ? forwardableH2(h, fixedOwned) : { ...forwardableH2(h, outboundOwned), ':authority': logical.authority };
+    const headers = forwardableH2(h, fixed ? fixedOwned : outboundOwned);
+    if (!fixed) headers[':authority'] = logical.authority;
     if (orig) {
       const target = await origTarget(orig);
       if (target.logical) return routes.h2(req, target.logical, resolve(target.logical), headers);

@@ -1,5 +1,12 @@
 // Header rewriting for HTTP/2 hops: drop connection-specific fields (RFC 9113 §8.2.2), and convert between
 // HTTP/1 header lines and HTTP/2 header objects for the orig-proto upgrade/downgrade between proxies. Pure.
+//
+// Each function returns a fresh object, and callers add their own fields (`:status`, `:authority`…) to it by
+// assignment, never as `{ ...headers, ':status': s }`: in Node 20's V8 an object literal with a property after a
+// spread is made ~9 × slower, and nearly every such object is promoted out of the young generation (a loop making
+// 3 million of them: 1.8 s and ~1.8 MB promoted per scavenge, against 0.2 s and none for the same object assigned
+// to, or with the property before the spread). Per stream, that was most of what an inbound proxy restoring
+// HTTP/1 promoted: 74–83 MB peaks instead of ~67 under h2load.
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http2';
 import { listValues } from '../http/framing.js';
 import type { Header } from '../http/parse-head.js';

@@ -46,14 +46,12 @@ export async function forwardH1OverH2<T extends H2Target>(
   drop: ReadonlySet<string>,
   hooks: Pick<StreamHooks, 'onResponseHead' | 'onRequestSent' | 'onResponseSent'>,
 ): Promise<ForwardOutcome> {
-  const headers: OutgoingHttpHeaders = {
-    ...h1ToH2Headers(ex.head.headers, drop),
-    ':method': ex.head.method,
-    ':scheme': 'http',
-    ':authority': logical.authority,
-    ':path': logical.path,
-    [origProto]: ex.head.minor === 1 ? 'HTTP/1.1' : 'HTTP/1.0',
-  };
+  const headers = h1ToH2Headers(ex.head.headers, drop);
+  headers[':method'] = ex.head.method;
+  headers[':scheme'] = 'http';
+  headers[':authority'] = logical.authority;
+  headers[':path'] = logical.path;
+  headers[origProto] = ex.head.minor === 1 ? 'HTTP/1.1' : 'HTTP/1.0';
   const endStream = ex.body.framing.kind === 'none';
   let up: ClientStream;
   try {
@@ -213,6 +211,12 @@ export async function forwardH2AsH1<T extends PoolTarget>(
   }
 }
 
+/** `headers` (a fresh object) with `:status` added to it rather than spread into a new one (why: headers.ts). */
+function withStatus(headers: OutgoingHttpHeaders, status: number): OutgoingHttpHeaders {
+  headers[':status'] = status;
+  return headers;
+}
+
 const dropping = new WeakMap<ReadonlySet<string>, ReadonlySet<string>>();
 
 /** `drop` and the orig-proto field, made once per `drop` (the inbound stage has two) rather than per request. */
@@ -294,7 +298,7 @@ class Downgrade implements UpstreamOwner {
       if (head.status >= 100 && head.status < 200) {
         if (head.status === 101) return this.#failBeforeHead(new ProxyError('bad-response', 'unexpected 101 Switching Protocols'));
         const stream = this.down.stream;
-        if (!stream.headersSent && !stream.destroyed) stream.additionalHeaders({ ':status': head.status, ...h1ToH2Headers(head.headers) });
+        if (!stream.headersSent && !stream.destroyed) stream.additionalHeaders(withStatus(h1ToH2Headers(head.headers), head.status));
         continue;
       }
       return this.#startBody(head);
@@ -310,7 +314,7 @@ class Downgrade implements UpstreamOwner {
     this.hooks.onResponseHead(head.status, head.headers);
     const body = new BodyReader(framing, this.conn.socket, true);
     this.#body = body;
-    stream.respond({ ...h1ToH2Headers(head.headers), ':status': head.status }, { endStream: framing.kind === 'none' });
+    stream.respond(withStatus(h1ToH2Headers(head.headers), head.status), { endStream: framing.kind === 'none' });
     this.hooks.onResponseSent?.();
     const rest = this.#buf;
     this.#buf = EMPTY;
