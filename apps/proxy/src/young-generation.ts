@@ -4,7 +4,7 @@
 // long-lived) that took back ~10 % CPU per request (~90 µs/req) for ~8 MB less than V8's fully grown 8 MiB
 // semi-spaces. The wire engine held 2 MiB only once its sessions' stream tables stopped keeping finished streams
 // alive (wire/stream-table.ts); before that it tipped into promoting everything and needed 3 MiB. An h2c hop under
-// h2load -m10 now peaks ~2 MB lower at 2 MiB than at 3, for ~7 % more CPU per request; at 1 MiB ~1.5 % of what it
+// h2load -m10 now peaks ~2 MB lower at 2 MiB than at 3, for ~6 % more CPU per request; at 1 MiB ~1.5 % of what it
 // allocates is still promoted and the peak is 84 MB. HTTP/1 traffic would grow it as well, for ~2 MB and no CPU
 // gain, so this happens only once HTTP/2 is in use, where an engine starts.
 import { PerformanceObserver } from 'node:perf_hooks';
