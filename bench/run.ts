@@ -46,7 +46,7 @@ type Protocol = 'http1' | 'h2c' | 'tcp';
 
 interface Running {
   readonly target: Target;
-  /** Process groups whose CPU and memory count as the subject's (empty for direct). */
+  /** Process groups whose CPU and memory count as the subject's (empty for direct; a pair's: outbound, inbound). */
   readonly pgids: readonly number[];
   stop(): Promise<void>;
 }
@@ -336,6 +336,8 @@ async function measure(s: Subject, running: Running): Promise<Row> {
     });
     const own = running.pgids.length > 0;
     const peaks = peakRssMb(running.pgids);
+    // The table shows a pair's sum and the targets its larger proxy: which one it is, is here.
+    if (peaks.length > 1) process.stderr.write(`bench: ${s.name}: peak RSS by process group ${peaks.map((mb) => mb.toFixed(1)).join(' / ')} MB\n`);
     return {
       subject: s,
       max,
