@@ -3,7 +3,7 @@
 // endpoint's metric labels, report the outcome to the balancer's pick, time the proxy's own share
 // (signalbox_proxy_overhead_ms) and feed tap, as endpoint.ts does for HTTP/1.
 import type net from 'node:net';
-import type { OutgoingHttpHeaders } from 'node:http2';
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http2';
 import { upstreamError, type ProxyError } from '../errors.js';
 import type { ConnectionPool } from '../http/pool.js';
 import type { Exchange, ExchangeResult } from '../http/server.js';
@@ -12,6 +12,7 @@ import { forwardH2, type StreamAttempt, type StreamAttemptOptions, type StreamHo
 import { forwardH1OverH2, forwardH2AsH1 } from '../http2/orig-proto.js';
 import { respondH2Error } from '../http2/response.js';
 import type { H2Request } from '../http2/server.js';
+import type { Header } from '../http/parse-head.js';
 import { h2RequestHead, responseHeaders } from '../tap/event.js';
 import type { TappedRequest, TapRegistry } from '../tap/registry.js';
 import type { TargetHttpMetrics } from '../telemetry/http-metrics.js';
@@ -26,41 +27,51 @@ export type PickDone = (outcome?: number | 'error', status?: number) => void;
 /** The logical stage's view of an exchange (route metrics): its final status, error, gRPC status and time to head. */
 export type ExchangeReport = (status: number, error: string, grpc: number | undefined, headMs: number | undefined) => void;
 
-function hooks(
-  m: TargetHttpMetrics,
-  startedAt: number,
-  done: PickDone | undefined,
-  tapped: TappedRequest | undefined,
-  report?: ExchangeReport,
-): StreamHooks {
-  let headAt = -1;
-  let requestLeg = 0;
-  let headIn = 0;
-  return {
-    onRequestSent() {
-      requestLeg = performance.now() - startedAt;
-    },
-    onResponseHead(status, headers) {
-      headIn = performance.now();
-      headAt = headIn - startedAt;
-      m.latency(status, headAt);
-      done?.(headAt, status);
-      tapped?.responseInit(status, responseHeaders(headers));
-    },
-    onResponseSent() {
-      m.overhead(requestLeg + (performance.now() - headIn));
-    },
-    onEnd(status, error, grpc, bytes) {
-      m.response(status, error, grpc);
-      report?.(status, error, grpc, headAt < 0 ? undefined : headAt);
-      if (headAt < 0) done?.(error ? 'error' : undefined);
-      if (!tapped) return;
-      // A response the proxy made itself (no endpoint head): init and end at once, as endpoint.ts does.
-      if (headAt < 0 && status > 0) tapped.proxyResponse(status, error, bytes ?? 0);
-      else tapped.responseEnd(bytes ?? 0, error || undefined, grpc);
-    },
-    countBytes: tapped !== undefined,
-  };
+/** The metric, balancer and tap side of one stream: one object per stream, its methods shared (no closures). */
+class EndpointStreamHooks implements StreamHooks {
+  #headAt = -1;
+  #requestLeg = 0;
+  #headIn = 0;
+  readonly countBytes: boolean;
+
+  constructor(
+    private readonly m: TargetHttpMetrics,
+    private readonly startedAt: number,
+    private readonly done: PickDone | undefined,
+    private readonly tapped: TappedRequest | undefined,
+    private readonly report?: ExchangeReport,
+  ) {
+    this.countBytes = tapped !== undefined;
+  }
+
+  onRequestSent(): void {
+    this.#requestLeg = performance.now() - this.startedAt;
+  }
+
+  onResponseHead(status: number, headers: IncomingHttpHeaders | readonly Header[]): void {
+    this.#headIn = performance.now();
+    const headAt = this.#headIn - this.startedAt;
+    this.#headAt = headAt;
+    this.m.latency(status, headAt);
+    this.done?.(headAt, status);
+    this.tapped?.responseInit(status, responseHeaders(headers));
+  }
+
+  onResponseSent(): void {
+    this.m.overhead(this.#requestLeg + (performance.now() - this.#headIn));
+  }
+
+  onEnd(status: number, error: string, grpc: number | undefined, bytes?: number): void {
+    const headAt = this.#headAt;
+    this.m.response(status, error, grpc);
+    this.report?.(status, error, grpc, headAt < 0 ? undefined : headAt);
+    if (headAt < 0) this.done?.(error ? 'error' : undefined);
+    const tapped = this.tapped;
+    if (!tapped) return;
+    // A response the proxy made itself (no endpoint head): init and end at once, as endpoint.ts does.
+    if (headAt < 0 && status > 0) tapped.proxyResponse(status, error, bytes ?? 0);
+    else tapped.responseEnd(bytes ?? 0, error || undefined, grpc);
+  }
 }
 
 /** Tap's hook 1 for a stream (only called while someone taps). */
@@ -95,7 +106,7 @@ export function attemptStreamToEndpoint(
 ): Promise<StreamAttempt> {
   target.http.request();
   const tapped = tap.active ? tapStream(tap, req, target) : undefined;
-  return forwardH2(sessions, target, req, headers, hooks(target.http, req.startedAt, done, tapped, report), options);
+  return forwardH2(sessions, target, req, headers, new EndpointStreamHooks(target.http, req.startedAt, done, tapped, report), options);
 }
 
 /** h2 stream a peer multiplexed (`signalbox-orig-proto`) → HTTP/1.1 to the app. */
@@ -108,7 +119,7 @@ export function restoreHttp1ToEndpoint(
 ): Promise<void> {
   target.http.request();
   const tapped = tap.active ? tapStream(tap, req, target) : undefined;
-  return forwardH2AsH1(pool, target, req, drop, hooks(target.http, req.startedAt, undefined, tapped));
+  return forwardH2AsH1(pool, target, req, drop, new EndpointStreamHooks(target.http, req.startedAt, undefined, tapped));
 }
 
 /** HTTP/1 exchange → one stream of the shared h2 session to a meshed peer. */
