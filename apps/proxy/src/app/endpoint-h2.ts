@@ -27,7 +27,10 @@ export type PickDone = (outcome?: number | 'error', status?: number) => void;
 /** The logical stage's view of an exchange (route metrics): its final status, error, gRPC status and time to head. */
 export type ExchangeReport = (status: number, error: string, grpc: number | undefined, headMs: number | undefined) => void;
 
-/** The metric, balancer and tap side of one stream: one object per stream, its methods shared (no closures). */
+/**
+ * The metric, balancer and tap side of one stream (or one exchange multiplexed onto a stream): one object per
+ * stream, its methods shared (no closures).
+ */
 class EndpointStreamHooks implements StreamHooks {
   #headAt = -1;
   #requestLeg = 0;
@@ -42,6 +45,11 @@ class EndpointStreamHooks implements StreamHooks {
     private readonly report?: ExchangeReport,
   ) {
     this.countBytes = tapped !== undefined;
+  }
+
+  /** Time to the response head (ms), once one came. */
+  get headMs(): number | undefined {
+    return this.#headAt < 0 ? undefined : this.#headAt;
   }
 
   onRequestSent(): void {
@@ -62,14 +70,14 @@ class EndpointStreamHooks implements StreamHooks {
   }
 
   onEnd(status: number, error: string, grpc: number | undefined, bytes?: number): void {
-    const headAt = this.#headAt;
+    const headMs = this.headMs;
     this.m.response(status, error, grpc);
-    this.report?.(status, error, grpc, headAt < 0 ? undefined : headAt);
-    if (headAt < 0) this.done?.(error ? 'error' : undefined);
+    this.report?.(status, error, grpc, headMs);
+    if (headMs === undefined) this.done?.(error ? 'error' : undefined);
     const tapped = this.tapped;
     if (!tapped) return;
     // A response the proxy made itself (no endpoint head): init and end at once, as endpoint.ts does.
-    if (headAt < 0 && status > 0) tapped.proxyResponse(status, error, bytes ?? 0);
+    if (headMs === undefined && status > 0) tapped.proxyResponse(status, error, bytes ?? 0);
     else tapped.responseEnd(bytes ?? 0, error || undefined, grpc);
   }
 }
@@ -136,33 +144,19 @@ export async function multiplexToEndpoint(
   const m = target.http;
   m.request();
   const tapped = tap.active ? tap.requestInit(ex, target.tcp) : undefined;
-  let headSeen = false;
-  let headMs: number | undefined;
-  let requestLeg = 0;
-  let headIn = 0;
+  // The head's side (latency, the pick, tap's response init, overhead) as for a stream; the end is the exchange's.
+  const hooks = new EndpointStreamHooks(m, ex.startedAt, done, tapped);
   try {
-    const outcome = await forwardH1OverH2(sessions, target, ex, logical, drop, {
-      onRequestSent: () => (requestLeg = performance.now() - ex.startedAt),
-      onResponseHead: (status, headers) => {
-        headSeen = true;
-        headIn = performance.now();
-        const ms = headIn - ex.startedAt;
-        headMs = ms;
-        m.latency(status, ms);
-        done?.(ms, status);
-        tapped?.responseInit(status, responseHeaders(headers));
-      },
-      onResponseSent: () => m.overhead(requestLeg + (performance.now() - headIn)),
-    });
+    const outcome = await forwardH1OverH2(sessions, target, ex, logical, drop, hooks);
     if (outcome.kind === 'aborted') {
       m.response(outcome.status, outcome.error);
-      report?.(outcome.status, outcome.error, undefined, headMs);
-      if (!headSeen) done?.('error');
+      report?.(outcome.status, outcome.error, undefined, hooks.headMs);
+      if (hooks.headMs === undefined) done?.('error');
       tapped?.responseEnd(outcome.bytes, outcome.error);
       return { close: true };
     }
     m.response(outcome.status, '');
-    report?.(outcome.status, '', undefined, headMs);
+    report?.(outcome.status, '', undefined, hooks.headMs);
     tapped?.responseEnd(outcome.bytes);
     return outcome.result;
   } catch (err) {

@@ -61,6 +61,18 @@ describe.each(['http1', 'http2'] as const)('--peer-protocol=%s', (peerProtocol) 
     expect(none.status).toBe(204);
   });
 
+  it('times each request on the outbound: its latency to the response head, under the peer as endpoint', async () => {
+    // The outbound's 200s for books, summed over its series (one per endpoint label set).
+    const timed = async () =>
+      (await scrape(mesh.a.adminAddr))
+        .split('\n')
+        .filter((l) => l.startsWith('response_latency_ms_count{direction="outbound",authority="books.demo:7000"') && l.includes('status_code="200"'))
+        .reduce((sum, l) => sum + Number(l.split(' ').at(-1)), 0);
+    const before = await timed();
+    for (let i = 0; i < 3; i++) expect((await request(mesh.a.outboundAddr, `${books}/timed/${i}`)).status).toBe(200);
+    expect(await timed()).toBe(before + 3);
+  });
+
   it('reuses peer connections (one h2 connection when multiplexing)', async () => {
     const text = await scrape(mesh.a.adminAddr);
     const b = mesh.b.inboundAddr;
