@@ -283,7 +283,6 @@ async function main(): Promise<void> {
   });
   subjects.push(nodePipe('tcp'), ...variants.map((v) => hop('tcp', v)));
 
-  const measured = new Map<Subject, Row[]>();
   const byRound: Row[][] = [];
   for (let round = 1; round <= rounds; round++) {
     const rows: Row[] = [];
@@ -298,9 +297,7 @@ async function main(): Promise<void> {
         continue;
       }
       try {
-        const row = await measure(s, running);
-        rows.push(row);
-        measured.set(s, [...(measured.get(s) ?? []), row]);
+        rows.push(await measure(s, running));
       } catch (err) {
         process.stderr.write(`bench: ${s.name} failed: ${(err as Error).message}\n`);
       } finally {
@@ -310,7 +307,8 @@ async function main(): Promise<void> {
     byRound.push(rows);
   }
   await stop(backend);
-  print([...measured.values()].map((r) => foldRounds(r)), byRound);
+  const measured = subjects.map((s) => byRound.flatMap((rows) => rows.filter((r) => r.subject === s))).filter((r) => r.length > 0);
+  print(measured.map((r) => foldRounds(r)), byRound);
 }
 
 async function measure(s: Subject, running: Running): Promise<Row> {
