@@ -39,6 +39,17 @@ describe('forwardableH2', () => {
     });
   });
 
+  it('forwards fields named like Object.prototype members as fields', () => {
+    const incoming = JSON.parse('{":method":"GET",":path":"/","constructor":"c","__proto__":"p"}') as Record<string, string>;
+    const out = forwardableH2(incoming);
+    expect(Object.entries(out)).toEqual([
+      [':method', 'GET'],
+      [':path', '/'],
+      ['constructor', 'c'],
+      ['__proto__', 'p'],
+    ]);
+  });
+
   it('drops te other than trailers', () => {
     expect(forwardableH2({ te: 'gzip' })).toEqual({});
   });
@@ -65,6 +76,17 @@ describe('h1ToH2Headers', () => {
         new Set(['signalbox-orig-proto']),
       ),
     ).toEqual({ te: 'trailers', cookie: ['a=1', 'b=2'], accept: ['x', 'y', 'z'] });
+  });
+});
+
+describe('header objects from peer-named fields', () => {
+  it('keep a field named like an Object.prototype member as a field (h1ToH2Headers)', () => {
+    const out = h1ToH2Headers([h('Constructor', 'c'), h('__proto__', 'p'), h('constructor', 'd')]);
+    expect(Object.entries(out)).toEqual([
+      ['constructor', ['c', 'd']],
+      ['__proto__', 'p'],
+    ]);
+    expect(Object.getPrototypeOf(Object.getPrototypeOf(out))).toBeNull();
   });
 });
 

@@ -16,8 +16,9 @@ describe('toHeaderObject', () => {
       cookie: 'x=1; y=2',
       te: 'trailers',
     });
-    // No prototype: a field named like an Object.prototype member is just a field.
-    expect(Object.getPrototypeOf(headers)).toBeNull();
+    // No inherited members: a field named like an Object.prototype member is just a field.
+    expect(Object.getPrototypeOf(Object.getPrototypeOf(headers))).toBeNull();
+    expect(Object.getOwnPropertyNames(Object.getPrototypeOf(headers))).toEqual([]);
     const odd = toHeaderObject(request('__proto__', 'x', 'constructor', 'y'), 'request') as Record<string, unknown>;
     expect(Object.getOwnPropertyDescriptor(odd, '__proto__')?.value).toBe('x');
     expect(odd['constructor']).toBe('y');
