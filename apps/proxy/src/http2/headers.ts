@@ -8,6 +8,7 @@
 // to, or with the property before the spread). Per stream, that was most of what an inbound proxy restoring
 // HTTP/1 promoted: 74–83 MB peaks instead of ~67 under h2load.
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http2';
+import { bareObject } from '../bare-object.js';
 import { listValues } from '../http/framing.js';
 import type { Header } from '../http/parse-head.js';
 
@@ -22,26 +23,13 @@ const connectionSpecific: ReadonlySet<string> = new Set([
   'host',
 ]);
 
-// Header objects are keyed by names a peer chose. On `{}` a field named `constructor` reads Object.prototype's
-// (and was sent on as "function Object() …"), and one named `__proto__` sets the prototype (and was lost); with no
-// prototype chain both are plain fields. Object.create(null) gives that as a V8 dictionary: ~480 bytes for a
-// six-field request head, a hash lookup per field. Objects made by a constructor whose prototype has no prototype
-// stay fast (~80 bytes, the shape shared by every block naming the same fields) and build in half the time.
-function Fields(): void {}
-Fields.prototype = Object.create(null) as object;
-
-/** An empty header object for peer-named fields: no inherited members, V8's fast properties. */
-export function newHeaders<T extends IncomingHttpHeaders | OutgoingHttpHeaders>(): T {
-  return new (Fields as unknown as new () => T)();
-}
-
 /**
  * The fields of a received HTTP/2 header block to send on the next HTTP/2 hop: pseudo-headers and end-to-end
  * fields, without connection-specific ones, `te` other than "trailers", and `drop` (lower-case names the caller
  * owns). Host is dropped: `:authority` carries it on HTTP/2.
  */
 export function forwardableH2(incoming: IncomingHttpHeaders, drop?: ReadonlySet<string>): OutgoingHttpHeaders {
-  const out = newHeaders<OutgoingHttpHeaders>();
+  const out = bareObject<OutgoingHttpHeaders>();
   for (const name of Object.keys(incoming)) {
     if (connectionSpecific.has(name) || drop?.has(name)) continue;
     const value = incoming[name];
@@ -61,7 +49,7 @@ export function forwardableH2(incoming: IncomingHttpHeaders, drop?: ReadonlySet<
  */
 export function h1ToH2Headers(headers: readonly Header[], drop?: ReadonlySet<string>): OutgoingHttpHeaders {
   const named = listValues(headers, 'connection');
-  const out = newHeaders<Record<string, string | string[]>>();
+  const out = bareObject<Record<string, string | string[]>>();
   for (const h of headers) {
     const name = h.lower;
     if (connectionSpecific.has(name) || drop?.has(name) || named.includes(name)) continue;

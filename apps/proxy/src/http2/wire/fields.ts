@@ -3,7 +3,7 @@
 // an array), and the checks RFC 9113 §8.2–8.3 make a message malformed. Pure.
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http2';
 import { isTchar } from '../../http/parse-head.js';
-import { newHeaders } from '../headers.js';
+import { bareObject } from '../../bare-object.js';
 
 /** What a header block is: the role decides which pseudo-header fields it must and may carry. */
 export type BlockKind = 'request' | 'response' | 'trailers';
@@ -42,7 +42,7 @@ function edgeWhitespace(value: string): boolean {
  * stream error PROTOCOL_ERROR).
  */
 export function toHeaderObject(fields: readonly string[], kind: BlockKind): IncomingHttpHeaders | string {
-  const out = newHeaders<Record<string, string | string[] | number>>();
+  const out = bareObject<Record<string, string | string[] | number>>();
   let regular = false;
   for (let i = 0; i < fields.length; i += 2) {
     const name = fields[i] as string;
