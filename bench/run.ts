@@ -448,10 +448,17 @@ function print(rows: readonly Row[], byRound: readonly (readonly Row[])[]): void
   if (t0 && t1) check('tap, 1 subscriber at 100 rps: req/s loss vs no subscriber ≤ 10 %', 1 - t1.max.rps / t0.max.rps, 1 - t1.max.rps / t0.max.rps <= 0.1);
   const p1 = row('signalbox pair (peer http1)');
   const p2 = row('signalbox pair (peer http2)');
-  if (p1 && p2)
+  // `--peer-protocol=auto` (the default) takes http1 to plaintext peers and http2 to mTLS ones: each line says
+  // whether that is still the faster in this run.
+  const peerLine = (what: string, h1: Row | undefined, h2: Row | undefined, auto: 'http1' | 'http2') => {
+    if (!h1 || !h2) return;
+    const faster = h1.cpuUs <= h2.cpuUs ? 'http1' : 'http2';
     console.log(
-      `  peer protocol: http1 ${f(p1.cpuUs, 1)} µs/req, ${f(p1.max.rps)} req/s; http2 ${f(p2.cpuUs, 1)} µs/req, ${f(p2.max.rps)} req/s → faster: ${p1.cpuUs <= p2.cpuUs ? 'http1' : 'http2'}`,
+      `  peer protocol, ${what}: http1 ${f(h1.cpuUs, 1)} µs/req, ${f(h1.max.rps)} req/s; http2 ${f(h2.cpuUs, 1)} µs/req, ${f(h2.max.rps)} req/s → faster: ${faster}${faster === auto ? ` (auto's choice)` : `, where auto takes ${auto}`}`,
     );
+  };
+  peerLine('plaintext', p1, p2, 'http1');
+  peerLine('mTLS', row('signalbox pair mTLS (peer http1)'), row('signalbox pair mTLS (peer http2)'), 'http2');
   console.log(`\nlogs: ${dir}`);
 }
 

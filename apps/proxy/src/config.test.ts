@@ -48,8 +48,9 @@ describe('parseConfig', () => {
     expect(() => parseConfig(['--tcp-relay=splice'], {})).toThrow('--tcp-relay');
   });
 
-  it('carries HTTP/1 to peers over http1 unless --peer-protocol says http2', () => {
-    expect(parseConfig([], {}).peerProtocol).toBe('http1');
+  it('picks the peer protocol per peer (auto) unless --peer-protocol says http1 or http2', () => {
+    expect(parseConfig([], {}).peerProtocol).toBe('auto');
+    expect(parseConfig(['--peer-protocol=http1'], {}).peerProtocol).toBe('http1');
     expect(parseConfig(['--peer-protocol=http2'], {}).peerProtocol).toBe('http2');
     expect(parseConfig([], { SIGNALBOX_PEER_PROTOCOL: 'http2' }).peerProtocol).toBe('http2');
     expect(() => parseConfig(['--peer-protocol=h3'], {})).toThrow('--peer-protocol');

@@ -78,9 +78,11 @@ export const configSchema = z.strictObject({
   opaquePorts: portRangeList.default([...defaultOpaquePorts]),
   /**
    * How outbound carries HTTP/1 requests to meshed peers: pooled HTTP/1.1 keep-alive sockets, or multiplexed on
-   * one HTTP/2 connection per peer (Linkerd's orig-proto upgrade). `npm run bench` compares the two.
+   * one HTTP/2 connection per peer (Linkerd's orig-proto upgrade). `auto`, each peer by the faster in
+   * `npm run bench`: http2 to peers reached over mTLS (one TLS connection, not one per request in flight), http1 to
+   * plaintext ones (converting each exchange to h2 and back costs more than the framing saves).
    */
-  peerProtocol: z.enum(['http1', 'http2']).default('http1'),
+  peerProtocol: z.enum(['auto', 'http1', 'http2']).default('auto'),
   /**
    * What copies plain opaque TCP bytes: native/relay.c's epoll thread (off the JS streams; needs the addon, else
    * the proxy says why at start and uses the JS relay), or the JS streams. TLS-terminated connections always use JS.

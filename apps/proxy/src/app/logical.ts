@@ -38,6 +38,8 @@ export interface LogicalDeps {
   readonly resolve: (authority: string) => Resolution;
   readonly balancerFor: (resolution: Resolution) => Balancer;
   readonly endpointTarget: (endpoint: Endpoint, authority: string) => EndpointTarget;
+  /** Whether an HTTP/1 request that may be multiplexed goes to `endpoint` as a stream of its h2 session. */
+  readonly multiplexesTo: (endpoint: Endpoint) => boolean;
   /** Endpoint-level metrics for requests that never reached an endpoint (failfast), by the authority alone. */
   readonly failfastMetrics: (logical: RequestAuthority) => TargetHttpMetrics;
   /** Request fields the outbound side owns (dropped when an HTTP/1 request is multiplexed over h2). */
@@ -128,7 +130,7 @@ export function createLogical(deps: LogicalDeps) {
   // === HTTP/1 ===
 
   /**
-   * `multiplex`: a meshed endpoint may get the request as a stream of the shared h2 session (peer protocol http2);
+   * `multiplex`: the request may go as a stream of an endpoint's shared h2 session, where `multiplexesTo` says so;
    * retried and timed requests always go over pooled HTTP/1, where a response head can be judged before it is sent.
    * The common request (discovery has answered, its route neither retries nor times out, the balancer has an
    * endpoint now, no multiplexing) is forwarded from here by callbacks, no promise per request, as on the inbound
@@ -140,7 +142,7 @@ export function createLogical(deps: LogicalDeps) {
     const route = matchRoute(state.routes, ex.head.method, logical.path);
     if (route.retryable || route.timeoutMs !== undefined || ex.client.destroyed) return http1Routed(ex, logical, resolution, head, multiplex);
     const pick = deps.balancerFor(state.backend(random)).choose();
-    if (!pick || (multiplex && pick.endpoint.meshed)) {
+    if (!pick || (multiplex && deps.multiplexesTo(pick.endpoint))) {
       pick?.done();
       return http1Routed(ex, logical, resolution, head, multiplex);
     }
@@ -195,7 +197,7 @@ export function createLogical(deps: LogicalDeps) {
         const attempt = new RouteAttempt(ex, route, series, pick);
         series.actual.requests++;
 
-        if (multiplex && pick.endpoint.meshed && !retryable && signal === undefined)
+        if (multiplex && !retryable && signal === undefined && deps.multiplexesTo(pick.endpoint))
           return await multiplexToEndpoint(deps.sessions, target, ex, logical, deps.owned, deps.tap, attempt.done, (status, error, _grpc, headMs) => {
             series.actual.response(status, route.classify(status, undefined, error), error, undefined, headMs);
             series.logical.response(status, route.classify(status, undefined, error), error, undefined, headMs);

@@ -66,9 +66,10 @@ export interface OutboundDeps {
   readonly deadlines: Deadlines;
   /**
    * How HTTP/1 requests travel to a meshed peer's inbound proxy: `http1` over pooled keep-alive sockets, `http2`
-   * multiplexed on one h2 session per peer (marked `signalbox-orig-proto`). Upgrades always use HTTP/1.
+   * multiplexed on one h2 session per peer (marked `signalbox-orig-proto`), `auto` http2 to the peers reached over
+   * mTLS and http1 to the others. Upgrades always use HTTP/1.
    */
-  readonly peerProtocol: 'http1' | 'http2';
+  readonly peerProtocol: 'auto' | 'http1' | 'http2';
   readonly h2Engine: H2Engine;
   /** Default `p2c` (peak-EWMA, Linkerd's); `round-robin` is load-blind. */
   readonly balancer?: BalancerKind;
@@ -163,6 +164,7 @@ export function createOutbound(deps: OutboundDeps) {
     resolve: (authority) => discovery.resolve(authority),
     balancerFor: (resolution) => balancerFor(resolution),
     endpointTarget: (e, authority) => endpointTarget(e, authority),
+    multiplexesTo: (e) => e.meshed && (deps.peerProtocol === 'http2' || (deps.peerProtocol === 'auto' && peerIdentity(e) !== undefined)),
     failfastMetrics: (logical) => logicalMetrics(logical),
     owned: outboundOwned,
   });
@@ -308,7 +310,7 @@ export function createOutbound(deps: OutboundDeps) {
     }
     if (orig) return toOrigTarget(ex, orig, head);
     if (isIpLiteral(logical.host)) return forwardToEndpoint(pool, directTarget(logical), ex, head, deps.tap);
-    return routes.http1(ex, logical, resolve(logical), head, !fixed && deps.peerProtocol === 'http2' && canMultiplex(ex));
+    return routes.http1(ex, logical, resolve(logical), head, !fixed && deps.peerProtocol !== 'http1' && canMultiplex(ex));
   }
 
   async function toOrigTarget(ex: Exchange, orig: OrigDst, head: Buffer): Promise<ExchangeResult | undefined> {
@@ -420,14 +422,18 @@ export function createOutbound(deps: OutboundDeps) {
   }
 
   // === endpoint ===
+  /** mTLS when discovery names the peer's identity and we have one of our own; plaintext otherwise. */
+  function peerIdentity(e: Endpoint): string | undefined {
+    return deps.material && e.identity !== undefined ? e.identity : undefined;
+  }
+
   function endpointTarget(e: Endpoint, authority: string): EndpointTarget {
     let byAuthority = endpointTargets.get(e);
     if (!byAuthority) endpointTargets.set(e, (byAuthority = new Map()));
     let t = byAuthority.get(authority);
     if (!t) {
       const hp = parseHostPort(e.addr) as { host: string; port: number };
-      // mTLS when discovery names the peer's identity and we have one of our own; plaintext otherwise.
-      const identity = deps.material && e.identity !== undefined ? e.identity : undefined;
+      const identity = peerIdentity(e);
       const tcp = {
         direction: 'outbound' as const,
         addr: e.addr,

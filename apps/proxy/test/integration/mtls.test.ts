@@ -154,7 +154,8 @@ beforeAll(async () => {
         { listen: stockPorts.admin, authority: 'stock-ports.demo:7012' },
       ],
     }),
-    start('web1', pods.web1, { peerProtocol: 'http2' }),
+    // web1: the default peer protocol, `auto`, which multiplexes to peers reached over mTLS.
+    start('web1', pods.web1),
     start('books', pods.books),
     start('greeter', pods.greeter),
     // Transparent interception on (when the addon loads): nothing redirects here, so its inbound only ever learns
@@ -178,7 +179,7 @@ const p = (key: string) => proxies[key] as RunningProxy;
 const metrics = (key: string) => scrape(p(key).adminAddr);
 type WhoAmI = { server: string; clientId: string | null };
 
-describe.each(['web0', 'web1'])('meshed HTTP/1 from %s (peer protocol http1, http2)', (client) => {
+describe.each(['web0', 'web1'])('meshed HTTP/1 from %s (peer protocol http1, auto)', (client) => {
   it('goes over mTLS: the app sees the caller identity, both proxies label tls="true" with the peer identity', async () => {
     // A client-sent identity is never believed: the inbound proxy replaces it with the one mTLS proved.
     const r = await request(p(client).outboundAddr, 'http://books.demo:7001/who', { headers: { [clientId]: 'forged' } });
@@ -189,6 +190,20 @@ describe.each(['web0', 'web1'])('meshed HTTP/1 from %s (peer protocol http1, htt
       expect(sum(await metrics('books'), 'response_total', { direction: 'inbound', tls: 'true', client_id: id('web'), status_code: '200' })).toBeGreaterThan(0);
       expect(sum(await metrics('books'), 'tcp_open_total', { direction: 'inbound', peer: 'src', tls: 'true', client_id: id('web') })).toBeGreaterThan(0);
     });
+  });
+});
+
+describe('the peer protocol over mTLS', () => {
+  it('auto multiplexes HTTP/1 on one connection to the peer; http1 opens one per request in flight', async () => {
+    const opened = async (key: string) =>
+      sum(await metrics(key), 'tcp_open_total', { direction: 'outbound', target_addr: p('books').inboundAddr, peer: 'dst', tls: 'true' });
+    const burst = (key: string) =>
+      Promise.all(Array.from({ length: 20 }, (_, i) => request(p(key).outboundAddr, `http://books.demo:7001/who/${i}`)));
+    for (const r of [...(await burst('web0')), ...(await burst('web1'))]) expect(r.status).toBe(200);
+    expect(await opened('web0')).toBeGreaterThan(1);
+    expect(await opened('web1')).toBe(1);
+    // The multiplexed requests were restored to HTTP/1 for the app, with the identity mTLS proved.
+    expect(sum(await metrics('books'), 'response_total', { direction: 'inbound', tls: 'true', client_id: id('web'), status_code: '200' })).toBeGreaterThanOrEqual(40);
   });
 });
 

@@ -1,6 +1,7 @@
 // Connection reuse between proxies, one test body per `--peer-protocol`: HTTP/1 requests from an app through
 // proxy A → proxy B → app arrive intact whether A carries them on pooled HTTP/1.1 sockets or multiplexes them on
-// one HTTP/2 connection (marked signalbox-orig-proto, restored to HTTP/1.1 by B, invisible to the app).
+// one HTTP/2 connection (marked signalbox-orig-proto, restored to HTTP/1.1 by B, invisible to the app). These
+// proxies are plaintext; mtls.test.ts has `auto` between proxies with identities.
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import http from 'node:http';
@@ -11,7 +12,8 @@ import { startMesh, type Mesh } from '../support/mesh.js';
 
 const books = 'http://books.demo:7000';
 
-describe.each(['http1', 'http2'] as const)('--peer-protocol=%s', (peerProtocol) => {
+// `auto` (the default) between plaintext proxies is http1.
+describe.each(['http1', 'http2', 'auto'] as const)('--peer-protocol=%s', (peerProtocol) => {
   let mesh: Mesh;
 
   beforeAll(async () => {
@@ -78,8 +80,9 @@ describe.each(['http1', 'http2'] as const)('--peer-protocol=%s', (peerProtocol) 
     const b = mesh.b.inboundAddr;
     const opened = new RegExp(`tcp_open_total\\{direction="outbound",target_addr="${b.replace(/\./g, '\\.')}"[^}]*peer="dst"\\} (\\d+)`).exec(text);
     expect(Number(opened?.[1])).toBeGreaterThanOrEqual(1);
-    // 40 concurrent requests and more on a single connection: only multiplexing does that.
+    // 40 concurrent requests and more on a single connection: only multiplexing does that; a pool opens several.
     if (peerProtocol === 'http2') expect(Number(opened?.[1])).toBe(1);
+    else expect(Number(opened?.[1])).toBeGreaterThan(1);
     const inbound = await scrape(mesh.b.adminAddr);
     expect(inbound).toMatch(/response_total\{direction="inbound",[^}]*status_code="200",classification="success",grpc_status="",error=""\} [1-9]/);
   });
