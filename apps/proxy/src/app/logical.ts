@@ -133,8 +133,8 @@ export function createLogical(deps: LogicalDeps) {
    * `multiplex`: the request may go as a stream of an endpoint's shared h2 session, where `multiplexesTo` says so;
    * retried and timed requests always go over pooled HTTP/1, where a response head can be judged before it is sent.
    * The common request (discovery has answered, its route neither retries nor times out, the balancer has an
-   * endpoint now, no multiplexing) is forwarded from here by callbacks, no promise per request, as on the inbound
-   * side; everything else takes `http1Routed`'s loop.
+   * endpoint now) is forwarded from here: by callbacks, no promise per request, as on the inbound side, or as a
+   * stream when multiplexed; everything else takes `http1Routed`'s loop.
    */
   function http1(ex: Exchange, logical: RequestAuthority, resolution: Resolution, head: Buffer, multiplex: boolean): Promise<ExchangeResult> | undefined {
     if (resolution.status === 'pending' && resolution.profile === undefined) return http1Routed(ex, logical, resolution, head, multiplex);
@@ -142,14 +142,12 @@ export function createLogical(deps: LogicalDeps) {
     const route = matchRoute(state.routes, ex.head.method, logical.path);
     if (route.retryable || route.timeoutMs !== undefined || ex.client.destroyed) return http1Routed(ex, logical, resolution, head, multiplex);
     const pick = deps.balancerFor(state.backend(random)).choose();
-    if (!pick || (multiplex && deps.multiplexesTo(pick.endpoint))) {
-      pick?.done();
-      return http1Routed(ex, logical, resolution, head, multiplex);
-    }
+    if (!pick) return http1Routed(ex, logical, resolution, head, multiplex);
     const series = state.series(route);
     series.logical.requests++;
     series.actual.requests++;
     const attempt = new RouteAttempt(ex, route, series, pick);
+    if (multiplex && deps.multiplexesTo(pick.endpoint)) return multiplexed(ex, logical, route, series, attempt, pick.endpoint);
     attemptEndpointThen(deps.pool, deps.endpointTarget(pick.endpoint, logical.authority), ex, head, deps.tap, attempt.done, undefined, (outcome) => {
       if (outcome.kind === 'response') {
         attempt.response(outcome.status, outcome.error);
@@ -193,16 +191,12 @@ export function createLogical(deps: LogicalDeps) {
           series.logical.response(0, 'failure', 'client-gone', undefined, undefined);
           return { close: true };
         }
-        const target = deps.endpointTarget(pick.endpoint, logical.authority);
         const attempt = new RouteAttempt(ex, route, series, pick);
         series.actual.requests++;
-
         if (multiplex && !retryable && signal === undefined && deps.multiplexesTo(pick.endpoint))
-          return await multiplexToEndpoint(deps.sessions, target, ex, logical, deps.owned, deps.tap, attempt.done, (status, error, _grpc, headMs) => {
-            series.actual.response(status, route.classify(status, undefined, error), error, undefined, headMs);
-            series.logical.response(status, route.classify(status, undefined, error), error, undefined, headMs);
-          });
+          return await multiplexed(ex, logical, route, series, attempt, pick.endpoint);
 
+        const target = deps.endpointTarget(pick.endpoint, logical.authority);
         const admit = retryable ? (status: number) => !retriesResponse(route, budget, series, status, undefined) : undefined;
         const outcome = await attemptEndpoint(deps.pool, target, ex, head, deps.tap, attempt.done, { body, signal, admit });
         if (outcome.kind === 'response') {
@@ -228,6 +222,19 @@ export function createLogical(deps: LogicalDeps) {
     } finally {
       deadline?.clear();
     }
+  }
+
+  /**
+   * One exchange as a stream of the endpoint's h2 session (never retried or timed): the head's time, from the
+   * stream's hooks, counts for both the attempt and the logical request.
+   */
+  function multiplexed(ex: Exchange, logical: RequestAuthority, route: Route, series: RouteSeries, attempt: RouteAttempt, endpoint: Endpoint): Promise<ExchangeResult> {
+    const target = deps.endpointTarget(endpoint, logical.authority);
+    return multiplexToEndpoint(deps.sessions, target, ex, logical, deps.owned, deps.tap, attempt.done, (status, error, _grpc, headMs) => {
+      const classification = route.classify(status, undefined, error);
+      series.actual.response(status, classification, error, undefined, headMs);
+      series.logical.response(status, classification, error, undefined, headMs);
+    });
   }
 
   // === HTTP/2 streams ===

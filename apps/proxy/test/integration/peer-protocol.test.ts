@@ -63,16 +63,24 @@ describe.each(['http1', 'http2', 'auto'] as const)('--peer-protocol=%s', (peerPr
     expect(none.status).toBe(204);
   });
 
-  it('times each request on the outbound: its latency to the response head, under the peer as endpoint', async () => {
-    // The outbound's 200s for books, summed over its series (one per endpoint label set).
-    const timed = async () =>
-      (await scrape(mesh.a.adminAddr))
+  it('times each request on the outbound: its latency to the response head, under the peer as endpoint and on its route', async () => {
+    // The outbound's series for books, summed over their label sets (one per endpoint, per status).
+    const total = (text: string, name: string, selector: string) =>
+      text
         .split('\n')
-        .filter((l) => l.startsWith('response_latency_ms_count{direction="outbound",authority="books.demo:7000"') && l.includes('status_code="200"'))
+        .filter((l) => l.startsWith(`${name}{`) && l.includes(selector) && l.includes('status_code="200"'))
         .reduce((sum, l) => sum + Number(l.split(' ').at(-1)), 0);
-    const before = await timed();
+    const counts = async () => {
+      const text = await scrape(mesh.a.adminAddr);
+      return {
+        endpoint: total(text, 'response_latency_ms_count', 'direction="outbound",authority="books.demo:7000"'),
+        route: total(text, 'route_response_latency_ms_count', 'dst="books.demo:7000"'),
+        attempts: total(text, 'route_actual_response_latency_ms_count', 'dst="books.demo:7000"'),
+      };
+    };
+    const before = await counts();
     for (let i = 0; i < 3; i++) expect((await request(mesh.a.outboundAddr, `${books}/timed/${i}`)).status).toBe(200);
-    expect(await timed()).toBe(before + 3);
+    expect(await counts()).toEqual({ endpoint: before.endpoint + 3, route: before.route + 3, attempts: before.attempts + 3 });
   });
 
   it('reuses peer connections (one h2 connection when multiplexing)', async () => {
