@@ -124,10 +124,10 @@ export function restoreHttp1ToEndpoint(
   req: H2Request,
   drop: ReadonlySet<string>,
   tap: TapRegistry,
-): Promise<void> {
+): void {
   target.http.request();
   const tapped = tap.active ? tapStream(tap, req, target) : undefined;
-  return forwardH2AsH1(pool, target, req, drop, new EndpointStreamHooks(target.http, req.startedAt, undefined, tapped));
+  forwardH2AsH1(pool, target, req, drop, new EndpointStreamHooks(target.http, req.startedAt, undefined, tapped));
 }
 
 /** HTTP/1 exchange → one stream of the shared h2 session to a meshed peer. */

@@ -260,11 +260,11 @@ export function createInbound(deps: InboundDeps) {
   }
 
   // === http2 → endpoint (app): h2c as the client spoke it, or HTTP/1.1 restored for a multiplexed peer ===
-  function stream({ app, clientId }: Served, req: H2Request): Promise<void> {
+  function stream({ app, clientId }: Served, req: H2Request): Promise<void> | undefined {
     // A meshed caller's identity replaces whatever it sent; everyone else's claim is dropped.
     const drop = clientId === undefined ? inboundOwned : inboundOwnedButClientId;
     if (clientId !== undefined) req.headers[meshHeaders.clientId] = clientId;
-    if (req.headers[origProto] !== undefined) return restoreHttp1ToEndpoint(pool, app, req, drop, deps.tap);
+    if (req.headers[origProto] !== undefined) return void restoreHttp1ToEndpoint(pool, app, req, drop, deps.tap);
     return forwardStreamToEndpoint(sessions, app, req, forwardableH2(req.headers, drop), deps.tap);
   }
 

@@ -164,15 +164,16 @@ const AUTHORITY = /^[\x21-\x7e]+$/;
 
 /**
  * Restores the HTTP/1.1 request a peer proxy multiplexed (`signalbox-orig-proto`) and forwards it to `target`
- * over the keep-alive pool. `drop`: lower-case request fields the inbound side owns.
+ * over the keep-alive pool. `drop`: lower-case request fields the inbound side owns. Ends with `hooks.onEnd`; no
+ * promise per request, as on the HTTP/1 endpoint path (with auto, every request between mTLS peers comes here).
  */
-export async function forwardH2AsH1<T extends PoolTarget>(
+export function forwardH2AsH1<T extends PoolTarget>(
   pool: ConnectionPool<T>,
   target: T,
   down: H2Request,
   drop: ReadonlySet<string>,
   hooks: StreamHooks,
-): Promise<void> {
+): void {
   const h = down.headers;
   const method = headerString(h[':method']) ?? '';
   const path = headerString(h[':path']) ?? '';
@@ -187,28 +188,7 @@ export async function forwardH2AsH1<T extends PoolTarget>(
   head += h2ToH1Lines(h, withOrigProto(drop));
   if (chunked) head += 'transfer-encoding: chunked\r\n';
   head += '\r\n';
-
-  for (let attempt = 0; ; attempt++) {
-    if (down.stream.destroyed || down.stream.closed) return hooks.onEnd(0, 'client-gone', undefined);
-    let conn: UpstreamConn;
-    try {
-      conn = await pool.acquire(target, attempt > 0);
-    } catch (err) {
-      const e = upstreamError(err, target.addr);
-      const sent = respondH2Error(down.stream, h, e);
-      return hooks.onEnd(sent.status, e.code, sent.grpc);
-    }
-    const outcome = await new Downgrade(conn, down, head, method, chunked, pool, hooks).run();
-    // The keep-alive race (a pooled socket the app had just closed): retried once when nothing was sent back and
-    // there is no body we would have to replay.
-    if (outcome === 'retry' && attempt === 0) continue;
-    if (outcome === 'retry') {
-      const e = new ProxyError('upstream-reset', `connection to ${target.addr} closed before a response`);
-      const sent = respondH2Error(down.stream, h, e);
-      return hooks.onEnd(sent.status, e.code, sent.grpc);
-    }
-    return;
-  }
+  new Downgrade(pool, target, down, head, method, chunked, hooks).attempt(false);
 }
 
 /** `headers` (a fresh object) with `:status` added to it rather than spread into a new one (why: headers.ts). */
@@ -230,36 +210,72 @@ function withOrigProto(drop: ReadonlySet<string>): ReadonlySet<string> {
 
 const EMPTY = Buffer.alloc(0);
 
-class Downgrade implements UpstreamOwner {
+class Downgrade<T extends PoolTarget> implements UpstreamOwner {
+  #conn!: UpstreamConn;
   #buf: Buffer = EMPTY;
   #head: ResponseHead | undefined;
   #body: BodyReader | undefined;
   #requestSent = false;
   #done = false;
-  #resolve!: (r: 'done' | 'retry') => void;
+  #retried = false;
 
   constructor(
-    private readonly conn: UpstreamConn,
+    private readonly pool: ConnectionPool<T>,
+    private readonly target: T,
     private readonly down: H2Request,
     private readonly head: string,
     private readonly method: string,
     private readonly chunked: boolean,
-    private readonly pool: { release(conn: UpstreamConn): void },
     private readonly hooks: StreamHooks,
   ) {}
 
-  run(): Promise<'done' | 'retry'> {
-    const promise = new Promise<'done' | 'retry'>((r) => (this.#resolve = r));
-    const { conn, down } = this;
-    if (!conn.alive) {
-      this.#resolve('retry');
-      return promise;
+  /** `fresh`: a new connection, for the one retry of the keep-alive race. */
+  attempt(fresh: boolean): void {
+    if (this.down.stream.destroyed || this.down.stream.closed) {
+      this.#done = true;
+      return this.hooks.onEnd(0, 'client-gone', undefined);
     }
+    const acquired = this.pool.acquire(this.target, fresh);
+    if (!(acquired instanceof Promise)) return this.#send(acquired);
+    acquired.then(
+      (conn) => this.#send(conn),
+      (err: unknown) => this.#unsent(upstreamError(err, this.target.addr)),
+    );
+  }
+
+  /**
+   * The keep-alive race (a pooled socket the app had just closed): tried again once on a fresh connection when
+   * nothing was sent back and there is no body we would have to replay.
+   */
+  #retry(): void {
+    if (this.#retried) return this.#unsent(new ProxyError('upstream-reset', `connection to ${this.target.addr} closed before a response`));
+    this.#retried = true;
+    this.#buf = EMPTY;
+    this.attempt(true);
+  }
+
+  /** No connection took the request: the client gets the proxy's answer. */
+  #unsent(err: ProxyError): void {
+    if (this.#done) return; // the client's stream closed meanwhile: already ended
+    this.#done = true;
+    const sent = respondH2Error(this.down.stream, this.down.headers, err);
+    this.hooks.onEnd(sent.status, err.code, sent.grpc);
+  }
+
+  #send(conn: UpstreamConn): void {
+    // The client went away while a fresh connection was made for the retry (its 'close' ended this exchange).
+    if (this.#done) return void conn.socket.destroy();
+    const { down } = this;
+    if (!conn.alive) return this.#retry();
+    this.#conn = conn;
     conn.owner = this;
     const socket = conn.socket;
     const stream = down.stream;
     socket.write(this.head, 'latin1');
     this.hooks.onRequestSent?.();
+    // Listeners go on the client's stream once: a retry happens only for a request without a body, before any
+    // response, and the stream's 'close' then concerns whichever connection is current.
+    if (this.#retried) return;
     if (down.endStream) this.#requestSent = true;
     else {
       stream.on('data', (chunk: Buffer) => {
@@ -282,7 +298,6 @@ class Downgrade implements UpstreamOwner {
       // The peer proxy cancelled (its client went away): the app connection is mid-exchange, so it cannot be reused.
       this.#end('client-gone');
     });
-    return promise;
   }
 
   onData(d: Buffer): void {
@@ -312,7 +327,7 @@ class Downgrade implements UpstreamOwner {
     if (stream.destroyed || stream.closed) return this.#end('client-gone');
     this.#head = head;
     this.hooks.onResponseHead(head.status, head.headers);
-    const body = new BodyReader(framing, this.conn.socket, true);
+    const body = new BodyReader(framing, this.#conn.socket, true);
     this.#body = body;
     stream.respond(withStatus(h1ToH2Headers(head.headers), head.status), { endStream: framing.kind === 'none' });
     this.hooks.onResponseSent?.();
@@ -340,13 +355,12 @@ class Downgrade implements UpstreamOwner {
   onClose(err: Error | undefined): void {
     if (this.#done) return;
     if (this.#head) return this.#end('upstream-reset');
-    const retryable = this.conn.reused && this.#buf.length === 0 && this.down.endStream;
+    const retryable = this.#conn.reused && this.#buf.length === 0 && this.down.endStream;
     if (retryable) {
-      this.#done = true;
-      this.conn.owner = undefined;
-      return this.#resolve('retry');
+      this.#conn.owner = undefined;
+      return this.#retry();
     }
-    this.#failBeforeHead(upstreamError(err ?? Object.assign(new Error('closed'), { code: 'ECONNRESET' }), this.conn.addr));
+    this.#failBeforeHead(upstreamError(err ?? Object.assign(new Error('closed'), { code: 'ECONNRESET' }), this.#conn.addr));
   }
 
   #complete(): void {
@@ -354,33 +368,30 @@ class Downgrade implements UpstreamOwner {
     this.#done = true;
     const head = this.#head as ResponseHead;
     const reusable = this.#requestSent && !this.#body?.excess && this.#body?.framing.kind !== 'close' && !wantsClose(head.headers, head.minor);
-    if (reusable) this.pool.release(this.conn);
+    if (reusable) this.pool.release(this.#conn);
     else {
-      this.conn.owner = undefined;
-      this.conn.socket.destroy();
+      this.#conn.owner = undefined;
+      this.#conn.socket.destroy();
     }
     const contentType = head.headers.find((x) => x.lower === 'content-type')?.value;
     this.hooks.onEnd(head.status, '', responseGrpcStatus(contentType, undefined, undefined), this.#body?.bytes);
-    this.#resolve('done');
   }
 
   #failBeforeHead(err: ProxyError): void {
     if (this.#done) return;
     this.#done = true;
-    this.conn.owner = undefined;
-    this.conn.socket.destroy();
+    this.#conn.owner = undefined;
+    this.#conn.socket.destroy();
     const sent = respondH2Error(this.down.stream, this.down.headers, err);
     this.hooks.onEnd(sent.status, err.code, sent.grpc);
-    this.#resolve('done');
   }
 
   #end(error: string): void {
     if (this.#done) return;
     this.#done = true;
-    this.conn.owner = undefined;
-    this.conn.socket.destroy();
+    this.#conn.owner = undefined;
+    this.#conn.socket.destroy();
     resetStream(this.down.stream, NGHTTP2_INTERNAL_ERROR);
     this.hooks.onEnd(this.#head?.status ?? 0, error, undefined, this.#body?.bytes);
-    this.#resolve('done');
   }
 }

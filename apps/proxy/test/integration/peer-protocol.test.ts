@@ -5,10 +5,12 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import http from 'node:http';
+import net from 'node:net';
+import { freeAddr } from '@signalbox/launch';
 import { json, rawExchange, request, scrape } from '../support/client.js';
 import type { Echo } from '../support/echo-server.js';
 import { endpoint } from '../support/fake-control-plane.js';
-import { startMesh, type Mesh } from '../support/mesh.js';
+import { startMesh, startProxyPair, type Mesh } from '../support/mesh.js';
 
 const books = 'http://books.demo:7000';
 
@@ -130,5 +132,63 @@ describe.each(['http1', 'http2', 'auto'] as const)('--peer-protocol=%s', (peerPr
     const echo = await json<Echo>(reply);
     // HTTP/2 cannot carry Upgrade: arriving with it means the request travelled as HTTP/1.1 end to end.
     expect(echo.headers.upgrade).toBe('websocket');
+  });
+});
+
+/**
+ * An app that answers the first request on each connection (keep-alive) and closes the connection, sending
+ * nothing, when a second one arrives on it: every reuse of a pooled connection meets the keep-alive race.
+ */
+async function startOneAnswerApp(listen: string) {
+  const paths: string[] = [];
+  let connections = 0;
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((s) => {
+    connections++;
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+    let answered = false;
+    let buf = '';
+    s.on('data', (d) => {
+      buf += d.toString('latin1');
+      for (let end = buf.indexOf('\r\n\r\n'); end >= 0; end = buf.indexOf('\r\n\r\n')) {
+        paths.push(buf.split(' ')[1] ?? '');
+        buf = buf.slice(end + 4);
+        if (answered) return void s.destroy();
+        answered = true;
+        s.write('HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok');
+      }
+    });
+  });
+  const [host, port] = listen.split(':') as [string, string];
+  await new Promise<void>((r) => server.listen(Number(port), host, () => r()));
+  return {
+    addr: listen,
+    paths,
+    connections: () => connections,
+    close: () => {
+      for (const s of sockets) s.destroy();
+      return new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
+
+describe.each(['http1', 'http2'] as const)('the keep-alive race behind --peer-protocol=%s', (peerProtocol) => {
+  it('sends a request again on a fresh connection when the app closed the pooled one with nothing back', async () => {
+    const app = await startOneAnswerApp(await freeAddr());
+    const pair = await startProxyPair(app.addr, { peerProtocol });
+    try {
+      pair.cp.endpoints('race.demo:7000', [endpoint(pair.b.inboundAddr, 'race-1', 'race')]);
+      for (const path of ['/1', '/2']) {
+        const reply = await request(pair.a.outboundAddr, `http://race.demo:7000${path}`);
+        expect(reply.status).toBe(200);
+        expect(reply.body.toString()).toBe('ok');
+      }
+      // /2 went first on the connection /1 had used, which the app closed, then on a fresh one.
+      expect(app.paths).toEqual(['/1', '/2', '/2']);
+      expect(app.connections()).toBe(2);
+    } finally {
+      await pair.close(app);
+    }
   });
 });
