@@ -4,9 +4,9 @@
 // (signalbox_proxy_overhead_ms) and feed tap, as endpoint.ts does for HTTP/1.
 import type net from 'node:net';
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http2';
-import { upstreamError, type ProxyError } from '../errors.js';
+import { ProxyError } from '../errors.js';
 import type { ConnectionPool } from '../http/pool.js';
-import type { Exchange, ExchangeResult } from '../http/server.js';
+import type { Exchange } from '../http/server.js';
 import type { H2Sessions } from '../http2/client.js';
 import { forwardH2, type StreamAttempt, type StreamAttemptOptions, type StreamHooks } from '../http2/forward.js';
 import { forwardH1OverH2, forwardH2AsH1 } from '../http2/orig-proto.js';
@@ -130,8 +130,8 @@ export function restoreHttp1ToEndpoint(
   forwardH2AsH1(pool, target, req, drop, new EndpointStreamHooks(target.http, req.startedAt, undefined, tapped));
 }
 
-/** HTTP/1 exchange → one stream of the shared h2 session to a meshed peer. */
-export async function multiplexToEndpoint(
+/** HTTP/1 exchange → one stream of the shared h2 session to a meshed peer; ends the exchange with `ex.done`. */
+export function multiplexToEndpoint(
   sessions: H2Sessions<EndpointTarget>,
   target: EndpointTarget,
   ex: Exchange,
@@ -140,33 +140,32 @@ export async function multiplexToEndpoint(
   tap: TapRegistry,
   done?: PickDone,
   report?: ExchangeReport,
-): Promise<ExchangeResult> {
+): void {
   const m = target.http;
   m.request();
   const tapped = tap.active ? tap.requestInit(ex, target.tcp) : undefined;
   // The head's side (latency, the pick, tap's response init, overhead) as for a stream; the end is the exchange's.
   const hooks = new EndpointStreamHooks(m, ex.startedAt, done, tapped);
-  try {
-    const outcome = await forwardH1OverH2(sessions, target, ex, logical, drop, hooks);
+  forwardH1OverH2(sessions, target, ex, logical, drop, hooks, (outcome) => {
+    if (outcome instanceof ProxyError) {
+      m.response(outcome.status, outcome.code);
+      report?.(outcome.status, outcome.code, undefined, undefined);
+      done?.('error');
+      tapped?.proxyResponse(outcome.status, outcome.code, Buffer.byteLength(`${outcome.message}\n`));
+      return ex.done(respondError(ex, outcome));
+    }
     if (outcome.kind === 'aborted') {
       m.response(outcome.status, outcome.error);
       report?.(outcome.status, outcome.error, undefined, hooks.headMs);
       if (hooks.headMs === undefined) done?.('error');
       tapped?.responseEnd(outcome.bytes, outcome.error);
-      return { close: true };
+      return ex.done({ close: true });
     }
     m.response(outcome.status, '');
     report?.(outcome.status, '', undefined, hooks.headMs);
     tapped?.responseEnd(outcome.bytes);
-    return outcome.result;
-  } catch (err) {
-    const e = upstreamError(err, target.addr);
-    m.response(e.status, e.code);
-    report?.(e.status, e.code, undefined, undefined);
-    done?.('error');
-    tapped?.proxyResponse(e.status, e.code, Buffer.byteLength(`${e.message}\n`));
-    return respondError(ex, e);
-  }
+    ex.done(outcome.result);
+  });
 }
 
 /** A proxy error for a stream that never reached an endpoint (failfast, bad authority), counted on `m` if given. */

@@ -136,7 +136,7 @@ export function createLogical(deps: LogicalDeps) {
    * endpoint now) is forwarded from here: by callbacks, no promise per request, as on the inbound side, or as a
    * stream when multiplexed; everything else takes `http1Routed`'s loop.
    */
-  function http1(ex: Exchange, logical: RequestAuthority, resolution: Resolution, head: Buffer, multiplex: boolean): Promise<ExchangeResult> | undefined {
+  function http1(ex: Exchange, logical: RequestAuthority, resolution: Resolution, head: Buffer, multiplex: boolean): Promise<ExchangeResult | undefined> | undefined {
     if (resolution.status === 'pending' && resolution.profile === undefined) return http1Routed(ex, logical, resolution, head, multiplex);
     const state = logicalFor(resolution);
     const route = matchRoute(state.routes, ex.head.method, logical.path);
@@ -159,7 +159,7 @@ export function createLogical(deps: LogicalDeps) {
     return undefined;
   }
 
-  async function http1Routed(ex: Exchange, logical: RequestAuthority, resolution: Resolution, head: Buffer, multiplex: boolean): Promise<ExchangeResult> {
+  async function http1Routed(ex: Exchange, logical: RequestAuthority, resolution: Resolution, head: Buffer, multiplex: boolean): Promise<ExchangeResult | undefined> {
     if (resolution.status === 'pending' && resolution.profile === undefined) await firstAnswer(resolution, deps.failfastTimeoutMs);
     const state = logicalFor(resolution);
     const route = matchRoute(state.routes, ex.head.method, logical.path);
@@ -194,7 +194,7 @@ export function createLogical(deps: LogicalDeps) {
         const attempt = new RouteAttempt(ex, route, series, pick);
         series.actual.requests++;
         if (multiplex && !retryable && signal === undefined && deps.multiplexesTo(pick.endpoint))
-          return await multiplexed(ex, logical, route, series, attempt, pick.endpoint);
+          return multiplexed(ex, logical, route, series, attempt, pick.endpoint);
 
         const target = deps.endpointTarget(pick.endpoint, logical.authority);
         const admit = retryable ? (status: number) => !retriesResponse(route, budget, series, status, undefined) : undefined;
@@ -225,16 +225,17 @@ export function createLogical(deps: LogicalDeps) {
   }
 
   /**
-   * One exchange as a stream of the endpoint's h2 session (never retried or timed): the head's time, from the
-   * stream's hooks, counts for both the attempt and the logical request.
+   * One exchange as a stream of the endpoint's h2 session (never retried or timed), ended by `ex.done`: the head's
+   * time, from the stream's hooks, counts for both the attempt and the logical request.
    */
-  function multiplexed(ex: Exchange, logical: RequestAuthority, route: Route, series: RouteSeries, attempt: RouteAttempt, endpoint: Endpoint): Promise<ExchangeResult> {
+  function multiplexed(ex: Exchange, logical: RequestAuthority, route: Route, series: RouteSeries, attempt: RouteAttempt, endpoint: Endpoint): undefined {
     const target = deps.endpointTarget(endpoint, logical.authority);
-    return multiplexToEndpoint(deps.sessions, target, ex, logical, deps.owned, deps.tap, attempt.done, (status, error, _grpc, headMs) => {
+    multiplexToEndpoint(deps.sessions, target, ex, logical, deps.owned, deps.tap, attempt.done, (status, error, _grpc, headMs) => {
       const classification = route.classify(status, undefined, error);
       series.actual.response(status, classification, error, undefined, headMs);
       series.logical.response(status, classification, error, undefined, headMs);
     });
+    return undefined;
   }
 
   // === HTTP/2 streams ===

@@ -36,16 +36,18 @@ export function canMultiplex(ex: Exchange): boolean {
 /**
  * Sends `ex` to the meshed peer `target` as an HTTP/2 stream and writes the response back to the HTTP/1 client.
  * `drop`: lower-case request fields the outbound side owns (a client-sent `signalbox-orig-proto` among them).
- * Rejects with a ProxyError when no response head came; the caller answers the client then.
+ * `finish` gets the outcome, or a ProxyError when no response head came (the caller answers the client then): no
+ * promise per request, as on the pooled HTTP/1 path (with auto, every request to an mTLS peer comes here).
  */
-export async function forwardH1OverH2<T extends H2Target>(
+export function forwardH1OverH2<T extends H2Target>(
   sessions: H2Sessions<T>,
   target: T,
   ex: Exchange,
   logical: { readonly authority: string; readonly path: string },
   drop: ReadonlySet<string>,
   hooks: Pick<StreamHooks, 'onResponseHead' | 'onRequestSent' | 'onResponseSent'>,
-): Promise<ForwardOutcome> {
+  finish: (outcome: ForwardOutcome | ProxyError) => void,
+): void {
   const headers = h1ToH2Headers(ex.head.headers, drop);
   headers[':method'] = ex.head.method;
   headers[':scheme'] = 'http';
@@ -53,93 +55,105 @@ export async function forwardH1OverH2<T extends H2Target>(
   headers[':path'] = logical.path;
   headers[origProto] = ex.head.minor === 1 ? 'HTTP/1.1' : 'HTTP/1.0';
   const endStream = ex.body.framing.kind === 'none';
-  let up: ClientStream;
+  let up: ClientStream | undefined;
   try {
-    up = sessions.requestNow(target, headers, { endStream }) ?? (await sessions.request(target, headers, { endStream }));
+    up = sessions.requestNow(target, headers, { endStream });
   } catch (err) {
-    throw upstreamError(err, target.addr);
+    return finish(upstreamError(err, target.addr));
   }
+  if (up) return exchangeOverH2(target, ex, up, endStream, hooks, finish);
+  sessions.request(target, headers, { endStream }).then(
+    (opened) => exchangeOverH2(target, ex, opened, endStream, hooks, finish),
+    (err: unknown) => finish(upstreamError(err, target.addr)),
+  );
+}
+
+function exchangeOverH2(
+  target: H2Target,
+  ex: Exchange,
+  up: ClientStream,
+  endStream: boolean,
+  hooks: Pick<StreamHooks, 'onResponseHead' | 'onRequestSent' | 'onResponseSent'>,
+  finish: (outcome: ForwardOutcome | ProxyError) => void,
+): void {
   hooks.onRequestSent?.();
-  return new Promise<ForwardOutcome>((resolve, reject) => {
-    let status = 0;
-    let settled = false;
-    let chunked = false;
-    let close = false;
-    let trailers: IncomingHttpHeaders | undefined;
-    let bytes = 0;
-    const client = ex.client;
+  let status = 0;
+  let settled = false;
+  let chunked = false;
+  let close = false;
+  let trailers: IncomingHttpHeaders | undefined;
+  let bytes = 0;
+  const client = ex.client;
 
-    const settle = (outcome: ForwardOutcome | ProxyError) => {
-      if (settled) return;
-      settled = true;
-      ex.onClientGone = undefined;
-      if (outcome instanceof ProxyError) reject(outcome);
-      else resolve(outcome);
-    };
-    const abort = (error: string) => {
-      if (!up.closed && !up.destroyed) up.close(NGHTTP2_CANCEL);
-      client.destroy();
-      settle({ kind: 'aborted', status, error, bytes });
-    };
-    ex.onClientGone = { onClientGone: () => abort('client-gone') };
+  const settle = (outcome: ForwardOutcome | ProxyError) => {
+    if (settled) return;
+    settled = true;
+    ex.onClientGone = undefined;
+    finish(outcome);
+  };
+  const abort = (error: string) => {
+    if (!up.closed && !up.destroyed) up.close(NGHTTP2_CANCEL);
+    client.destroy();
+    settle({ kind: 'aborted', status, error, bytes });
+  };
+  ex.onClientGone = { onClientGone: () => abort('client-gone') };
 
-    if (!endStream) {
-      const sink: Sink = ex.body.framing.kind === 'chunked' ? dechunking(up) : up;
-      ex.body.pipe(sink, () => up.end());
+  if (!endStream) {
+    const sink: Sink = ex.body.framing.kind === 'chunked' ? dechunking(up) : up;
+    ex.body.pipe(sink, () => up.end());
+  }
+
+  up.on('headers', (h: IncomingHttpHeaders) => {
+    const s = Number(h[':status']);
+    if (ex.head.minor === 1 && s >= 100 && s < 200 && s !== 101)
+      client.write(`HTTP/1.1 ${s} ${http.STATUS_CODES[s] ?? 'Unknown'}\r\n${h2ToH1Lines(h)}\r\n`, 'latin1');
+  });
+  up.on('response', (h: IncomingHttpHeaders, flags: number) => {
+    status = Number(h[':status']);
+    hooks.onResponseHead(status, h);
+    const ended = (flags & NGHTTP2_FLAG_END_STREAM) !== 0;
+    let lines = h2ToH1Lines(h);
+    const hasLength = h['content-length'] !== undefined;
+    const bodiless = ex.head.method === 'HEAD' || status === 204 || status === 304;
+    if (!bodiless && !hasLength) {
+      if (ended) lines += 'content-length: 0\r\n';
+      else if (ex.head.minor === 1) {
+        chunked = true;
+        lines += 'transfer-encoding: chunked\r\n';
+      } else close = true; // an HTTP/1.0 client reads to EOF
     }
-
-    up.on('headers', (h: IncomingHttpHeaders) => {
-      const s = Number(h[':status']);
-      if (ex.head.minor === 1 && s >= 100 && s < 200 && s !== 101)
-        client.write(`HTTP/1.1 ${s} ${http.STATUS_CODES[s] ?? 'Unknown'}\r\n${h2ToH1Lines(h)}\r\n`, 'latin1');
+    close ||= ex.shouldClose();
+    if (close) lines += 'connection: close\r\n';
+    else if (ex.head.minor === 0) lines += 'connection: keep-alive\r\n';
+    const sink = new HeadFirstSink(client, `HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? 'Unknown'}\r\n${lines}\r\n`);
+    // The DATA frames read along with HEADERS are emitted on a later tick of this same I/O callback: the head
+    // waits for them so both leave in one write, and goes alone once the callback is over.
+    setImmediate(() => {
+      if (!client.destroyed) sink.flush();
     });
-    up.on('response', (h: IncomingHttpHeaders, flags: number) => {
-      status = Number(h[':status']);
-      hooks.onResponseHead(status, h);
-      const ended = (flags & NGHTTP2_FLAG_END_STREAM) !== 0;
-      let lines = h2ToH1Lines(h);
-      const hasLength = h['content-length'] !== undefined;
-      const bodiless = ex.head.method === 'HEAD' || status === 204 || status === 304;
-      if (!bodiless && !hasLength) {
-        if (ended) lines += 'content-length: 0\r\n';
-        else if (ex.head.minor === 1) {
-          chunked = true;
-          lines += 'transfer-encoding: chunked\r\n';
-        } else close = true; // an HTTP/1.0 client reads to EOF
+    hooks.onResponseSent?.();
+    up.on('trailers', (t: IncomingHttpHeaders) => (trailers = t));
+    up.on('data', (chunk: Buffer) => {
+      if (bodiless || chunk.length === 0) return;
+      bytes += chunk.length;
+      if (!sink.write(chunked ? encodeChunk(chunk) : chunk)) {
+        up.pause();
+        client.once('drain', () => up.resume());
       }
-      close ||= ex.shouldClose();
-      if (close) lines += 'connection: close\r\n';
-      else if (ex.head.minor === 0) lines += 'connection: keep-alive\r\n';
-      const sink = new HeadFirstSink(client, `HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? 'Unknown'}\r\n${lines}\r\n`);
-      // The DATA frames read along with HEADERS are emitted on a later tick of this same I/O callback: the head
-      // waits for them so both leave in one write, and goes alone once the callback is over.
-      setImmediate(() => {
-        if (!client.destroyed) sink.flush();
-      });
-      hooks.onResponseSent?.();
-      up.on('trailers', (t: IncomingHttpHeaders) => (trailers = t));
-      up.on('data', (chunk: Buffer) => {
-        if (bodiless || chunk.length === 0) return;
-        bytes += chunk.length;
-        if (!sink.write(chunked ? encodeChunk(chunk) : chunk)) {
-          up.pause();
-          client.once('drain', () => up.resume());
-        }
-      });
-      up.on('end', () => {
-        if (chunked) sink.write(Buffer.from(`0\r\n${trailers ? h2ToH1Lines(trailers) : ''}\r\n`, 'latin1'));
-        else sink.flush();
-        // The response is complete; a request body still arriving is of no use (the connection will close).
-        if (!ex.body.ended && !up.closed) up.close(NGHTTP2_CANCEL);
-        settle({ kind: 'response', status, result: { close }, bytes });
-      });
     });
-    up.on('error', () => {});
-    up.once('close', () => {
-      if (settled) return;
-      if (status === 0) return settle(new ProxyError('upstream-reset', `stream to ${target.addr} reset before a response`));
-      abort('upstream-reset');
+    up.on('end', () => {
+      if (chunked) sink.write(Buffer.from(`0\r\n${trailers ? h2ToH1Lines(trailers) : ''}\r\n`, 'latin1'));
+      else sink.flush();
+      // The response is complete; a request body still arriving is of no use (the connection will close).
+      if (!ex.body.ended && !up.closed) up.close(NGHTTP2_CANCEL);
+      settle({ kind: 'response', status, result: { close }, bytes });
     });
+  });
+  up.on('error', () => {});
+  up.once('close', () => {
+    if (settled) return;
+    if (status === 0) return settle(new ProxyError('upstream-reset', `stream to ${target.addr} reset before a response`));
+    abort('upstream-reset');
   });
 }
 

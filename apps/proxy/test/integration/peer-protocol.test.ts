@@ -192,3 +192,21 @@ describe.each(['http1', 'http2'] as const)('the keep-alive race behind --peer-pr
     }
   });
 });
+
+describe.each(['http1', 'http2'] as const)('a meshed peer that refuses connections, --peer-protocol=%s', (peerProtocol) => {
+  it('answers 502 with the proxy error, counted under the peer as endpoint', async () => {
+    const pair = await startProxyPair(await freeAddr(), { peerProtocol });
+    try {
+      pair.cp.endpoints('gone.demo:7000', [endpoint(await freeAddr(), 'gone-1', 'gone')]); // nothing listens there
+      const reply = await request(pair.a.outboundAddr, 'http://gone.demo:7000/x');
+      expect(reply.status).toBe(502);
+      expect(reply.headers['signalbox-proxy-error']).toBe('connect-refused');
+      const counted = (await scrape(pair.a.adminAddr))
+        .split('\n')
+        .filter((l) => l.startsWith('response_total{') && ['authority="gone.demo:7000"', 'status_code="502"', 'error="connect-refused"'].every((w) => l.includes(w)));
+      expect(counted.map((l) => Number(l.split(' ').at(-1)))).toEqual([1]);
+    } finally {
+      await pair.close();
+    }
+  });
+});
