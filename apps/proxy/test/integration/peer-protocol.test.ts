@@ -5,12 +5,12 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import http from 'node:http';
-import net from 'node:net';
 import { freeAddr } from '@signalbox/launch';
 import { json, rawExchange, request, scrape } from '../support/client.js';
 import type { Echo } from '../support/echo-server.js';
 import { endpoint } from '../support/fake-control-plane.js';
 import { startMesh, startProxyPair, type Mesh } from '../support/mesh.js';
+import { serveTcp } from '../support/tcp-servers.js';
 
 const books = 'http://books.demo:7000';
 
@@ -141,15 +141,10 @@ describe.each(['http1', 'http2', 'auto'] as const)('--peer-protocol=%s', (peerPr
  */
 async function startOneAnswerApp(listen: string) {
   const paths: string[] = [];
-  let connections = 0;
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((s) => {
-    connections++;
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
+  const server = await serveTcp(listen, (s) => {
     let answered = false;
     let buf = '';
-    s.on('data', (d) => {
+    s.on('data', (d: Buffer) => {
       buf += d.toString('latin1');
       for (let end = buf.indexOf('\r\n\r\n'); end >= 0; end = buf.indexOf('\r\n\r\n')) {
         paths.push(buf.split(' ')[1] ?? '');
@@ -160,17 +155,7 @@ async function startOneAnswerApp(listen: string) {
       }
     });
   });
-  const [host, port] = listen.split(':') as [string, string];
-  await new Promise<void>((r) => server.listen(Number(port), host, () => r()));
-  return {
-    addr: listen,
-    paths,
-    connections: () => connections,
-    close: () => {
-      for (const s of sockets) s.destroy();
-      return new Promise<void>((r) => server.close(() => r()));
-    },
-  };
+  return Object.assign(server, { paths });
 }
 
 describe.each(['http1', 'http2'] as const)('the keep-alive race behind --peer-protocol=%s', (peerProtocol) => {

@@ -9,7 +9,8 @@ export interface TcpServer {
   close(): Promise<void>;
 }
 
-async function serve(listen: string, onSocket: (s: net.Socket) => void): Promise<TcpServer> {
+/** A TCP server on `listen` that hands each connection to `onSocket`, counts them, and destroys them on close. */
+export async function serveTcp(listen: string, onSocket: (s: net.Socket) => void): Promise<TcpServer> {
   let connections = 0;
   const sockets = new Set<net.Socket>();
   const server = net.createServer({ allowHalfOpen: true }, (s) => {
@@ -33,7 +34,7 @@ async function serve(listen: string, onSocket: (s: net.Socket) => void): Promise
 
 /** Echoes every byte; when the client half-closes, writes `farewell` and ends its own side. */
 export function startTcpEcho(listen: string, farewell = ''): Promise<TcpServer> {
-  return serve(listen, (s) => {
+  return serveTcp(listen, (s) => {
     s.pipe(s, { end: false });
     s.on('end', () => s.end(farewell));
   });
@@ -41,7 +42,7 @@ export function startTcpEcho(listen: string, farewell = ''): Promise<TcpServer> 
 
 /** Speaks first (like SMTP, MySQL): sends `greeting` on accept, then echoes. */
 export function startGreeter(listen: string, greeting: string): Promise<TcpServer> {
-  return serve(listen, (s) => {
+  return serveTcp(listen, (s) => {
     s.write(greeting);
     s.pipe(s);
   });
