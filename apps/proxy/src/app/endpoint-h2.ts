@@ -8,7 +8,7 @@ import { ProxyError } from '../errors.js';
 import type { ConnectionPool } from '../http/pool.js';
 import type { Exchange } from '../http/server.js';
 import type { H2Sessions } from '../http2/client.js';
-import { forwardH2, type StreamAttempt, type StreamAttemptOptions, type StreamHooks } from '../http2/forward.js';
+import { attemptH2, forwardH2, type StreamAttempt, type StreamAttemptOptions, type StreamHooks } from '../http2/forward.js';
 import { forwardH1OverH2, forwardH2AsH1 } from '../http2/orig-proto.js';
 import { respondH2Error } from '../http2/response.js';
 import type { H2Request } from '../http2/server.js';
@@ -90,15 +90,16 @@ function tapStream(tap: TapRegistry, req: H2Request, target: EndpointTarget): Ta
 }
 
 /** h2 stream → h2 endpoint (an h2 app, or a peer proxy's inbound); a failure before any response is answered. */
-export async function forwardStreamToEndpoint(
+export function forwardStreamToEndpoint(
   sessions: H2Sessions<EndpointTarget>,
   target: EndpointTarget,
   req: H2Request,
   headers: OutgoingHttpHeaders,
   tap: TapRegistry,
-): Promise<void> {
-  const attempt = await attemptStreamToEndpoint(sessions, target, req, headers, tap);
-  if (attempt.kind === 'failed') respondH2Error(req.stream, req.headers, attempt.error);
+): void {
+  forwardH2(sessions, target, req, headers, streamHooks(target, req, tap), (attempt) => {
+    if (attempt.kind === 'failed') respondH2Error(req.stream, req.headers, attempt.error);
+  });
 }
 
 /** One attempt of a stream to an h2 endpoint for the logical stage, which answers failures (or tries again). */
@@ -112,9 +113,14 @@ export function attemptStreamToEndpoint(
   report?: ExchangeReport,
   options?: StreamAttemptOptions,
 ): Promise<StreamAttempt> {
+  return attemptH2(sessions, target, req, headers, streamHooks(target, req, tap, done, report), options);
+}
+
+/** A stream's hooks on `target`, its request counted. */
+function streamHooks(target: EndpointTarget, req: H2Request, tap: TapRegistry, done?: PickDone, report?: ExchangeReport): EndpointStreamHooks {
   target.http.request();
   const tapped = tap.active ? tapStream(tap, req, target) : undefined;
-  return forwardH2(sessions, target, req, headers, new EndpointStreamHooks(target.http, req.startedAt, done, tapped, report), options);
+  return new EndpointStreamHooks(target.http, req.startedAt, done, tapped, report);
 }
 
 /** h2 stream a peer multiplexed (`signalbox-orig-proto`) → HTTP/1.1 to the app. */
@@ -125,9 +131,7 @@ export function restoreHttp1ToEndpoint(
   drop: ReadonlySet<string>,
   tap: TapRegistry,
 ): void {
-  target.http.request();
-  const tapped = tap.active ? tapStream(tap, req, target) : undefined;
-  forwardH2AsH1(pool, target, req, drop, new EndpointStreamHooks(target.http, req.startedAt, undefined, tapped));
+  forwardH2AsH1(pool, target, req, drop, streamHooks(target, req, tap));
 }
 
 /** HTTP/1 exchange → one stream of the shared h2 session to a meshed peer; ends the exchange with `ex.done`. */

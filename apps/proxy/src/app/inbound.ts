@@ -105,7 +105,7 @@ export function createInbound(deps: InboundDeps) {
     engine: deps.h2Engine,
   });
   const h2 = createH2Server<Served>({
-    handle: (req, served) => void stream(served, req),
+    handle: (req, served) => stream(served, req),
     drain: deps.drain,
     idleTimeoutMs: deps.deadlines.idleTimeoutMs,
     engine: deps.h2Engine,
@@ -260,12 +260,12 @@ export function createInbound(deps: InboundDeps) {
   }
 
   // === http2 → endpoint (app): h2c as the client spoke it, or HTTP/1.1 restored for a multiplexed peer ===
-  function stream({ app, clientId }: Served, req: H2Request): Promise<void> | undefined {
+  function stream({ app, clientId }: Served, req: H2Request): void {
     // A meshed caller's identity replaces whatever it sent; everyone else's claim is dropped.
     const drop = clientId === undefined ? inboundOwned : inboundOwnedButClientId;
     if (clientId !== undefined) req.headers[meshHeaders.clientId] = clientId;
-    if (req.headers[origProto] !== undefined) return void restoreHttp1ToEndpoint(pool, app, req, drop, deps.tap);
-    return forwardStreamToEndpoint(sessions, app, req, forwardableH2(req.headers, drop), deps.tap);
+    if (req.headers[origProto] !== undefined) return restoreHttp1ToEndpoint(pool, app, req, drop, deps.tap);
+    forwardStreamToEndpoint(sessions, app, req, forwardableH2(req.headers, drop), deps.tap);
   }
 
   return { forApp, forInterceptedApps, pool, sessions };

@@ -63,11 +63,45 @@ const discarded: StreamAttempt = { kind: 'discarded' };
 const noOptions: StreamAttemptOptions = {};
 
 /**
- * Forwards `down` to `target` with request `headers` (already rewritten for the next hop). Resolves when the
- * attempt is over, whichever way it ended; `hooks.onEnd` has been called by then (for a failed attempt with the
- * response the caller would answer with).
+ * Forwards `down` to `target` with request `headers` (already rewritten for the next hop). `done` gets the attempt
+ * when it is over, whichever way it ended; `hooks.onEnd` has been called by then (for a failed attempt with the
+ * response the caller would answer with). By callbacks, no promise per stream; attemptH2 is the promise form.
  */
-export async function forwardH2<T extends H2Target>(
+export function forwardH2<T extends H2Target>(
+  sessions: H2Sessions<T>,
+  target: T,
+  down: H2Request,
+  headers: OutgoingHttpHeaders,
+  hooks: StreamHooks,
+  done: (attempt: StreamAttempt) => void,
+  options: StreamAttemptOptions = noOptions,
+): void {
+  const stream = down.stream;
+  if (stream.destroyed || stream.closed) {
+    hooks.onEnd(0, 'client-gone', undefined);
+    return done(forwarded);
+  }
+  const body = options.body ?? new ReplayBody(down, 0);
+  const empty = body.empty;
+  const signal = options.signal;
+  const requestOptions = { endStream: empty, waitForTrailers: !empty };
+  const up = signal?.aborted ? undefined : sessions.requestNow(target, headers, requestOptions);
+  const proceed = (opened: ClientStream) => {
+    hooks.onRequestSent?.();
+    new StreamProxy(down, opened, body, target.addr, hooks, options, done).run();
+  };
+  if (up) return proceed(up);
+  const opening = sessions.request(target, headers, requestOptions);
+  (signal ? untilAborted(opening, signal, (late) => late.close(NGHTTP2_CANCEL)) : opening).then(proceed, (err: unknown) => {
+    const e = upstreamError(err, target.addr);
+    const would = errorResponse(stream, down.headers, e);
+    hooks.onEnd(would.status, e.code, would.grpc);
+    done({ kind: 'failed', error: e });
+  });
+}
+
+/** forwardH2 as a promise of the attempt, for a caller that waits to decide what comes next (a retry). */
+export function attemptH2<T extends H2Target>(
   sessions: H2Sessions<T>,
   target: T,
   down: H2Request,
@@ -75,29 +109,7 @@ export async function forwardH2<T extends H2Target>(
   hooks: StreamHooks,
   options: StreamAttemptOptions = noOptions,
 ): Promise<StreamAttempt> {
-  const stream = down.stream;
-  if (stream.destroyed || stream.closed) {
-    hooks.onEnd(0, 'client-gone', undefined);
-    return forwarded;
-  }
-  const body = options.body ?? new ReplayBody(down, 0);
-  const empty = body.empty;
-  const signal = options.signal;
-  const requestOptions = { endStream: empty, waitForTrailers: !empty };
-  let up = signal?.aborted ? undefined : sessions.requestNow(target, headers, requestOptions);
-  if (!up) {
-    try {
-      const opening = sessions.request(target, headers, requestOptions);
-      up = await (signal ? untilAborted(opening, signal, (late) => late.close(NGHTTP2_CANCEL)) : opening);
-    } catch (err) {
-      const e = upstreamError(err, target.addr);
-      const would = errorResponse(stream, down.headers, e);
-      hooks.onEnd(would.status, e.code, would.grpc);
-      return { kind: 'failed', error: e };
-    }
-  }
-  hooks.onRequestSent?.();
-  return new Promise<StreamAttempt>((resolve) => new StreamProxy(down, up, body, target.addr, hooks, options, resolve).run());
+  return new Promise((resolve) => forwardH2(sessions, target, down, headers, hooks, resolve, options));
 }
 
 // === impl StreamProxy ===

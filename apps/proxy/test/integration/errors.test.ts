@@ -1,12 +1,14 @@
 // Failure answers: dead upstreams are 502 with a coded cause; malformed requests are 400 and the connection is
 // closed, and the proxy keeps serving new connections.
+import http2 from 'node:http2';
 import { freeAddr } from '@signalbox/launch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningProxy } from '../../src/app/proxy.js';
 import { rawExchange, request, scrape } from '../support/client.js';
 import { startEchoServer, type EchoServer } from '../support/echo-server.js';
 import { endpoint, startFakeControlPlane, type FakeControlPlane } from '../support/fake-control-plane.js';
-import { startInProcessProxy } from '../support/mesh.js';
+import { h2Request } from '../support/h2-server.js';
+import { h2Engines, startInProcessProxy } from '../support/mesh.js';
 
 let cp: FakeControlPlane;
 let app: EchoServer;
@@ -43,6 +45,20 @@ describe('upstream failures', () => {
       expect(reply.status).toBe(502);
       expect(reply.headers['signalbox-proxy-error']).toBe('connect-refused');
     } finally {
+      await p.shutdown();
+    }
+  });
+
+  it.each(h2Engines)('answers 502 on the inbound side when the app is down, to an h2c client too (--h2-engine=%s)', async (h2Engine) => {
+    const p = await startInProcessProxy({ app: deadAddr, controlPlane: cp.url, h2Engine });
+    const session = http2.connect(`http://${p.inboundAddr}`);
+    try {
+      const reply = await h2Request(session, { ':method': 'GET', ':path': '/', ':authority': 'books.demo:7000' });
+      expect(reply.status).toBe(502);
+      expect(reply.headers['signalbox-proxy-error']).toBe('connect-refused');
+      expect(await scrape(p.adminAddr)).toMatch(/response_total\{direction="inbound",[^}]*status_code="502"[^}]*error="connect-refused"\} 1/);
+    } finally {
+      session.close();
       await p.shutdown();
     }
   });
