@@ -102,6 +102,20 @@ export function forwardStreamToEndpoint(
   });
 }
 
+/** One attempt of a stream to an h2 endpoint for the logical stage's common path: `then` gets how it ended. */
+export function forwardStreamAttempt(
+  sessions: H2Sessions<EndpointTarget>,
+  target: EndpointTarget,
+  req: H2Request,
+  headers: OutgoingHttpHeaders,
+  tap: TapRegistry,
+  done: PickDone,
+  report: ExchangeReport,
+  then: (attempt: StreamAttempt) => void,
+): void {
+  forwardH2(sessions, target, req, headers, streamHooks(target, req, tap, done, report), then);
+}
+
 /** One attempt of a stream to an h2 endpoint for the logical stage, which answers failures (or tries again). */
 export function attemptStreamToEndpoint(
   sessions: H2Sessions<EndpointTarget>,

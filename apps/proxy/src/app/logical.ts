@@ -26,7 +26,7 @@ import type { TargetHttpMetrics } from '../telemetry/http-metrics.js';
 import type { RouteSeries } from '../telemetry/route-metrics.js';
 import type { Telemetry } from '../telemetry/registry.js';
 import { attemptEndpoint, attemptEndpointThen, respondError, type EndpointTarget } from './endpoint.js';
-import { attemptStreamToEndpoint, multiplexToEndpoint, respondStreamError, type ExchangeReport } from './endpoint-h2.js';
+import { attemptStreamToEndpoint, forwardStreamAttempt, multiplexToEndpoint, respondStreamError } from './endpoint-h2.js';
 
 export interface LogicalDeps {
   readonly telemetry: Telemetry;
@@ -242,20 +242,37 @@ export function createLogical(deps: LogicalDeps) {
 
   /**
    * As HTTP/1: a retryable route's stream is tried again only while its whole body is kept (ended within 64 KiB,
-   * see ReplayBody), judged on the response head; a trailers-only gRPC response is judged by its grpc-status.
+   * see ReplayBody), judged on the response head; a trailers-only gRPC response is judged by its grpc-status. The
+   * common stream (discovery has answered, its route neither retries nor times out, the balancer has an endpoint
+   * now) is forwarded from here by callbacks; everything else takes `h2Routed`'s loop.
    */
-  async function h2(req: H2Request, logical: RequestAuthority, resolution: Resolution, headers: OutgoingHttpHeaders): Promise<void> {
-    if (resolution.status === 'pending' && resolution.profile === undefined) await firstAnswer(resolution, deps.failfastTimeoutMs);
+  function h2(req: H2Request, logical: RequestAuthority, resolution: Resolution, headers: OutgoingHttpHeaders): Promise<void> | undefined {
+    if (resolution.status === 'pending' && resolution.profile === undefined) return h2Routed(req, logical, resolution, headers);
     const state = logicalFor(resolution);
-    const method = typeof req.headers[':method'] === 'string' ? req.headers[':method'] : 'GET';
-    const route = matchRoute(state.routes, method, logical.path);
+    const route = matchRoute(state.routes, requestMethod(req), logical.path);
+    if (route.retryable || route.timeoutMs !== undefined || req.stream.destroyed || req.stream.closed) return h2Routed(req, logical, resolution, headers);
+    const pick = deps.balancerFor(state.backend(random)).choose();
+    if (!pick) return h2Routed(req, logical, resolution, headers);
     const series = state.series(route);
     series.logical.requests++;
-    const finish = (err: ProxyError, m?: TargetHttpMetrics) => {
-      const sent = errorResponse(req.stream, req.headers, err);
-      series.logical.response(sent.status, 'failure', err.code, sent.grpc, undefined);
-      respondStreamError(m, req, err);
-    };
+    series.actual.requests++;
+    const attempt = new StreamRouteAttempt(req, route, series, pick);
+    const target = deps.endpointTarget(pick.endpoint, logical.authority);
+    forwardStreamAttempt(deps.sessions, target, req, headers, deps.tap, attempt.done, attempt.report, (outcome) => {
+      // 'discarded' needs an `admit`, which this path never gives.
+      if (outcome.kind === 'forwarded') attempt.forwarded();
+      else if (outcome.kind === 'failed') failStream(req, series, outcome.error);
+    });
+    return undefined;
+  }
+
+  async function h2Routed(req: H2Request, logical: RequestAuthority, resolution: Resolution, headers: OutgoingHttpHeaders): Promise<void> {
+    if (resolution.status === 'pending' && resolution.profile === undefined) await firstAnswer(resolution, deps.failfastTimeoutMs);
+    const state = logicalFor(resolution);
+    const route = matchRoute(state.routes, requestMethod(req), logical.path);
+    const series = state.series(route);
+    series.logical.requests++;
+    const finish = (err: ProxyError, m?: TargetHttpMetrics) => failStream(req, series, err, m);
 
     const body = route.retryable ? new ReplayBody(req, maxRetryBodyBytes) : undefined;
     const budget = body ? state.budget : undefined;
@@ -273,27 +290,20 @@ export function createLogical(deps: LogicalDeps) {
           return series.logical.response(0, 'failure', 'client-gone', undefined, undefined);
         }
         series.actual.requests++;
-        const sentAt = performance.now() - req.startedAt;
-        let final: Parameters<ExchangeReport> = [0, '', undefined, undefined];
-        const attempt = await attemptStreamToEndpoint(
+        const attempt = new StreamRouteAttempt(req, route, series, pick);
+        const outcome = await attemptStreamToEndpoint(
           deps.sessions,
           deps.endpointTarget(pick.endpoint, logical.authority),
           req,
           headers,
           deps.tap,
-          (outcome, status) => pick.done(outcome, status),
-          (status, error, grpc, headMs) => {
-            series.actual.response(status, route.classify(status, grpc, error), error, grpc, headMs === undefined ? undefined : headMs - sentAt);
-            final = [status, error, grpc, headMs];
-          },
+          attempt.done,
+          attempt.report,
           { body, signal, admit },
         );
-        if (attempt.kind === 'forwarded') {
-          const [status, error, grpc, headMs] = final;
-          return series.logical.response(status, route.classify(status, grpc, error), error, grpc, headMs);
-        }
-        if (attempt.kind === 'failed') {
-          const e = attempt.error;
+        if (outcome.kind === 'forwarded') return attempt.forwarded();
+        if (outcome.kind === 'failed') {
+          const e = outcome.error;
           if (signal?.aborted || !body?.replayable || !retriesError(route, budget, series, e)) return finish(e);
         }
         try {
@@ -400,6 +410,53 @@ class RouteAttempt {
     this.series.actual.response(err.status, 'failure', err.code, undefined, undefined);
     return err;
   }
+}
+
+/** One stream's attempt on its route: each attempt is counted as `actual`; the one forwarded is the logical answer. */
+class StreamRouteAttempt {
+  readonly #sentAt: number;
+  #status = 0;
+  #error = '';
+  #grpc: number | undefined;
+  #headMs: number | undefined;
+
+  constructor(
+    req: H2Request,
+    private readonly route: Route,
+    private readonly series: RouteSeries,
+    private readonly pick: Pick,
+  ) {
+    this.#sentAt = performance.now() - req.startedAt;
+  }
+
+  readonly done = (outcome?: PickOutcome, status?: number): void => this.pick.done(outcome, status);
+
+  /** The attempt's end (`headMs` from the stream's start): counted for the attempt, kept for the logical request. */
+  readonly report = (status: number, error: string, grpc: number | undefined, headMs: number | undefined): void => {
+    this.series.actual.response(status, this.route.classify(status, grpc, error), error, grpc, headMs === undefined ? undefined : headMs - this.#sentAt);
+    this.#status = status;
+    this.#error = error;
+    this.#grpc = grpc;
+    this.#headMs = headMs;
+  };
+
+  /** The client got this attempt's response (or reset): the logical request ends as it did. */
+  forwarded(): void {
+    const status = this.#status;
+    this.series.logical.response(status, this.route.classify(status, this.#grpc, this.#error), this.#error, this.#grpc, this.#headMs);
+  }
+}
+
+/** A stream's failure answer, counted as the route's logical failure (`m`: failfast metrics, as for HTTP/1). */
+function failStream(req: H2Request, series: RouteSeries, err: ProxyError, m?: TargetHttpMetrics): void {
+  const sent = errorResponse(req.stream, req.headers, err);
+  series.logical.response(sent.status, 'failure', err.code, sent.grpc, undefined);
+  respondStreamError(m, req, err);
+}
+
+function requestMethod(req: H2Request): string {
+  const method = req.headers[':method'];
+  return typeof method === 'string' ? method : 'GET';
 }
 
 /**

@@ -172,6 +172,15 @@ describe('retries', () => {
     const codes = await calls(client, 50, { name: 'plain', flaky: true });
     expect(server.calls('plain')).toBe(50);
     expect(codes.filter((c) => c === grpc.status.UNAVAILABLE).length).toBe(15);
+    // Each call is one attempt and one logical response, timed (the warm-up call counts once on every series).
+    const sel = { dst: 'plain.demo:7003', rt_route: 'SayHello' };
+    await eventually(async () => {
+      expect(await metric('route_request_total', sel)).toBe(51);
+      expect(await metric('route_response_total', sel)).toBe(51);
+      expect(await metric('route_response_total', { ...sel, classification: 'failure' })).toBe(15);
+      expect(await metric('route_response_latency_ms_count', sel)).toBe(51);
+      expect(await metric('route_actual_response_total', sel)).toBe(51);
+    });
   });
 
   it('a body over 64 KiB, or one not ended when the answer comes, is streamed and never retried', async () => {
