@@ -232,6 +232,7 @@ class Downgrade<T extends PoolTarget> implements UpstreamOwner {
   #requestSent = false;
   #done = false;
   #retried = false;
+  #listening = false;
 
   constructor(
     private readonly pool: ConnectionPool<T>,
@@ -253,7 +254,7 @@ class Downgrade<T extends PoolTarget> implements UpstreamOwner {
     if (!(acquired instanceof Promise)) return this.#send(acquired);
     acquired.then(
       (conn) => this.#send(conn),
-      (err: unknown) => this.#unsent(upstreamError(err, this.target.addr)),
+      (err: unknown) => this.#answer(upstreamError(err, this.target.addr)),
     );
   }
 
@@ -262,14 +263,13 @@ class Downgrade<T extends PoolTarget> implements UpstreamOwner {
    * nothing was sent back and there is no body we would have to replay.
    */
   #retry(): void {
-    if (this.#retried) return this.#unsent(new ProxyError('upstream-reset', `connection to ${this.target.addr} closed before a response`));
+    if (this.#retried) return this.#answer(new ProxyError('upstream-reset', `connection to ${this.target.addr} closed before a response`));
     this.#retried = true;
-    this.#buf = EMPTY;
     this.attempt(true);
   }
 
-  /** No connection took the request: the client gets the proxy's answer. */
-  #unsent(err: ProxyError): void {
+  /** No response head came: the client gets the proxy's answer. */
+  #answer(err: ProxyError): void {
     if (this.#done) return; // the client's stream closed meanwhile: already ended
     this.#done = true;
     const sent = respondH2Error(this.down.stream, this.down.headers, err);
@@ -279,21 +279,26 @@ class Downgrade<T extends PoolTarget> implements UpstreamOwner {
   #send(conn: UpstreamConn): void {
     // The client went away while a fresh connection was made for the retry (its 'close' ended this exchange).
     if (this.#done) return void conn.socket.destroy();
-    const { down } = this;
     if (!conn.alive) return this.#retry();
     this.#conn = conn;
     conn.owner = this;
-    const socket = conn.socket;
-    const stream = down.stream;
-    socket.write(this.head, 'latin1');
+    conn.socket.write(this.head, 'latin1');
     this.hooks.onRequestSent?.();
-    // Listeners go on the client's stream once: a retry happens only for a request without a body, before any
-    // response, and the stream's 'close' then concerns whichever connection is current.
-    if (this.#retried) return;
-    if (down.endStream) this.#requestSent = true;
+    if (!this.#listening) this.#listen();
+  }
+
+  /**
+   * The client's stream, once, at the first connection that took the head. A retry after that is only for a
+   * request without a body (the keep-alive race), so the body always goes to the connection in use.
+   */
+  #listen(): void {
+    this.#listening = true;
+    const stream = this.down.stream;
+    if (this.down.endStream) this.#requestSent = true;
     else {
       stream.on('data', (chunk: Buffer) => {
         if (chunk.length === 0) return;
+        const socket = this.#conn.socket;
         if (!socket.write(this.chunked ? encodeChunk(chunk) : chunk)) {
           stream.pause();
           socket.once('drain', () => stream.resume());
@@ -302,7 +307,7 @@ class Downgrade<T extends PoolTarget> implements UpstreamOwner {
       let trailers: IncomingHttpHeaders | undefined;
       stream.on('trailers', (t: IncomingHttpHeaders) => (trailers = t));
       stream.on('end', () => {
-        if (this.chunked) socket.write(`0\r\n${trailers ? h2ToH1Lines(trailers) : ''}\r\n`, 'latin1');
+        if (this.chunked) this.#conn.socket.write(`0\r\n${trailers ? h2ToH1Lines(trailers) : ''}\r\n`, 'latin1');
         this.#requestSent = true;
       });
     }
@@ -393,11 +398,9 @@ class Downgrade<T extends PoolTarget> implements UpstreamOwner {
 
   #failBeforeHead(err: ProxyError): void {
     if (this.#done) return;
-    this.#done = true;
     this.#conn.owner = undefined;
     this.#conn.socket.destroy();
-    const sent = respondH2Error(this.down.stream, this.down.headers, err);
-    this.hooks.onEnd(sent.status, err.code, sent.grpc);
+    this.#answer(err);
   }
 
   #end(error: string): void {
