@@ -8,9 +8,9 @@ import { ProxyError } from '../errors.js';
 import type { ConnectionPool } from '../http/pool.js';
 import type { Exchange } from '../http/server.js';
 import type { H2Sessions } from '../http2/client.js';
-import { attemptH2, forwardH2, type StreamAttempt, type StreamAttemptOptions, type StreamHooks } from '../http2/forward.js';
+import { forwardH2, type StreamAttempt, type StreamAttemptOptions, type StreamHooks } from '../http2/forward.js';
 import { forwardH1OverH2, forwardH2AsH1 } from '../http2/orig-proto.js';
-import { respondH2Error } from '../http2/response.js';
+import { respondH2Error, type SentResponse } from '../http2/response.js';
 import type { H2Request } from '../http2/server.js';
 import type { Header } from '../http/parse-head.js';
 import { h2RequestHead, responseHeaders } from '../tap/event.js';
@@ -97,13 +97,31 @@ export function forwardStreamToEndpoint(
   headers: OutgoingHttpHeaders,
   tap: TapRegistry,
 ): void {
-  forwardH2(sessions, target, req, headers, streamHooks(target, req, tap), (attempt) => {
+  forwardStreamAttempt(sessions, target, req, headers, tap, undefined, undefined, (attempt) => {
     if (attempt.kind === 'failed') respondH2Error(req.stream, req.headers, attempt.error);
   });
 }
 
-/** One attempt of a stream to an h2 endpoint for the logical stage's common path: `then` gets how it ended. */
+/**
+ * One attempt of a stream to an h2 endpoint, its request counted on `target`; `then` gets how it ended (a failure
+ * is the caller's to answer, or to try again).
+ */
 export function forwardStreamAttempt(
+  sessions: H2Sessions<EndpointTarget>,
+  target: EndpointTarget,
+  req: H2Request,
+  headers: OutgoingHttpHeaders,
+  tap: TapRegistry,
+  done: PickDone | undefined,
+  report: ExchangeReport | undefined,
+  then: (attempt: StreamAttempt) => void,
+  options?: StreamAttemptOptions,
+): void {
+  forwardH2(sessions, target, req, headers, streamHooks(target, req, tap, done, report), then, options);
+}
+
+/** forwardStreamAttempt as a promise, for the logical stage's retry loop. */
+export function attemptStreamToEndpoint(
   sessions: H2Sessions<EndpointTarget>,
   target: EndpointTarget,
   req: H2Request,
@@ -111,23 +129,9 @@ export function forwardStreamAttempt(
   tap: TapRegistry,
   done: PickDone,
   report: ExchangeReport,
-  then: (attempt: StreamAttempt) => void,
-): void {
-  forwardH2(sessions, target, req, headers, streamHooks(target, req, tap, done, report), then);
-}
-
-/** One attempt of a stream to an h2 endpoint for the logical stage, which answers failures (or tries again). */
-export function attemptStreamToEndpoint(
-  sessions: H2Sessions<EndpointTarget>,
-  target: EndpointTarget,
-  req: H2Request,
-  headers: OutgoingHttpHeaders,
-  tap: TapRegistry,
-  done?: PickDone,
-  report?: ExchangeReport,
-  options?: StreamAttemptOptions,
+  options: StreamAttemptOptions,
 ): Promise<StreamAttempt> {
-  return attemptH2(sessions, target, req, headers, streamHooks(target, req, tap, done, report), options);
+  return new Promise((resolve) => forwardStreamAttempt(sessions, target, req, headers, tap, done, report, resolve, options));
 }
 
 /** A stream's hooks on `target`, its request counted. */
@@ -162,33 +166,22 @@ export function multiplexToEndpoint(
   const m = target.http;
   m.request();
   const tapped = tap.active ? tap.requestInit(ex, target.tcp) : undefined;
-  // The head's side (latency, the pick, tap's response init, overhead) as for a stream; the end is the exchange's.
-  const hooks = new EndpointStreamHooks(m, ex.startedAt, done, tapped);
+  const hooks = new EndpointStreamHooks(m, ex.startedAt, done, tapped, report);
   forwardH1OverH2(sessions, target, ex, logical, drop, hooks, (outcome) => {
+    // No head: the proxy's own answer (its body counted for tap, as endpoint.ts counts it).
     if (outcome instanceof ProxyError) {
-      m.response(outcome.status, outcome.code);
-      report?.(outcome.status, outcome.code, undefined, undefined);
-      done?.('error');
-      tapped?.proxyResponse(outcome.status, outcome.code, Buffer.byteLength(`${outcome.message}\n`));
+      hooks.onEnd(outcome.status, outcome.code, undefined, Buffer.byteLength(`${outcome.message}\n`));
       return ex.done(respondError(ex, outcome));
     }
-    if (outcome.kind === 'aborted') {
-      m.response(outcome.status, outcome.error);
-      report?.(outcome.status, outcome.error, undefined, hooks.headMs);
-      if (hooks.headMs === undefined) done?.('error');
-      tapped?.responseEnd(outcome.bytes, outcome.error);
-      return ex.done({ close: true });
-    }
-    m.response(outcome.status, '');
-    report?.(outcome.status, '', undefined, hooks.headMs);
-    tapped?.responseEnd(outcome.bytes);
-    ex.done(outcome.result);
+    hooks.onEnd(outcome.status, outcome.kind === 'aborted' ? outcome.error : '', undefined, outcome.bytes);
+    ex.done(outcome.kind === 'aborted' ? { close: true } : outcome.result);
   });
 }
 
 /** A proxy error for a stream that never reached an endpoint (failfast, bad authority), counted on `m` if given. */
-export function respondStreamError(m: TargetHttpMetrics | undefined, req: H2Request, err: ProxyError): void {
+export function respondStreamError(m: TargetHttpMetrics | undefined, req: H2Request, err: ProxyError): SentResponse {
   m?.request();
   const sent = respondH2Error(req.stream, req.headers, err);
   m?.response(sent.status, err.code, sent.grpc);
+  return sent;
 }

@@ -19,7 +19,6 @@ import { compileRoutes, matchRoute, type Route } from '../http/route.js';
 import type { Exchange, ExchangeResult } from '../http/server.js';
 import type { H2Sessions } from '../http2/client.js';
 import { ReplayBody } from '../http2/replay-body.js';
-import { errorResponse } from '../http2/response.js';
 import type { H2Request } from '../http2/server.js';
 import type { TapRegistry } from '../tap/registry.js';
 import type { TargetHttpMetrics } from '../telemetry/http-metrics.js';
@@ -449,9 +448,8 @@ class StreamRouteAttempt {
 
 /** A stream's failure answer, counted as the route's logical failure (`m`: failfast metrics, as for HTTP/1). */
 function failStream(req: H2Request, series: RouteSeries, err: ProxyError, m?: TargetHttpMetrics): void {
-  const sent = errorResponse(req.stream, req.headers, err);
+  const sent = respondStreamError(m, req, err);
   series.logical.response(sent.status, 'failure', err.code, sent.grpc, undefined);
-  respondStreamError(m, req, err);
 }
 
 function requestMethod(req: H2Request): string {

@@ -374,7 +374,7 @@ export function createOutbound(deps: OutboundDeps) {
     const orig = byOrigDst(named, via);
     const fixed = orig?.authority ?? via.fixed;
     const logical = fixed ?? named;
-    if (typeof logical === 'string') return respondStreamError(undefined, req, new ProxyError('bad-request', logical));
+    if (typeof logical === 'string') return void respondStreamError(undefined, req, new ProxyError('bad-request', logical));
     // With a fixed destination the client's :authority passes unchanged, as Host does on HTTP/1.
     const headers = forwardableH2(h, fixed ? fixedOwned : outboundOwned);
     if (!fixed) headers[':authority'] = logical.authority;

@@ -65,7 +65,7 @@ const noOptions: StreamAttemptOptions = {};
 /**
  * Forwards `down` to `target` with request `headers` (already rewritten for the next hop). `done` gets the attempt
  * when it is over, whichever way it ended; `hooks.onEnd` has been called by then (for a failed attempt with the
- * response the caller would answer with). By callbacks, no promise per stream; attemptH2 is the promise form.
+ * response the caller would answer with). By callbacks, no promise per stream.
  */
 export function forwardH2<T extends H2Target>(
   sessions: H2Sessions<T>,
@@ -98,18 +98,6 @@ export function forwardH2<T extends H2Target>(
     hooks.onEnd(would.status, e.code, would.grpc);
     done({ kind: 'failed', error: e });
   });
-}
-
-/** forwardH2 as a promise of the attempt, for a caller that waits to decide what comes next (a retry). */
-export function attemptH2<T extends H2Target>(
-  sessions: H2Sessions<T>,
-  target: T,
-  down: H2Request,
-  headers: OutgoingHttpHeaders,
-  hooks: StreamHooks,
-  options: StreamAttemptOptions = noOptions,
-): Promise<StreamAttempt> {
-  return new Promise((resolve) => forwardH2(sessions, target, down, headers, hooks, resolve, options));
 }
 
 // === impl StreamProxy ===
