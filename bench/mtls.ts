@@ -10,14 +10,15 @@ import { stringify } from 'yaml';
 /** What run.ts's subjects look like (structurally): a name, a protocol, and how to start one. */
 export interface MtlsSubject {
   readonly name: string;
-  readonly protocol: 'http1';
+  readonly protocol: 'http1' | 'h2c';
   start(): Promise<{ target: { url: string; host?: string }; pgids: readonly number[]; stop(): Promise<void> }>;
 }
 
 export interface MtlsContext {
   readonly dir: string;
-  /** The HTTP/1.1 backend's port (nginx). */
+  /** The backend's ports (nginx): HTTP/1.1, and h2c for the h2c client's pair. */
   readonly backendPort: number;
+  readonly backendH2Port: number;
   /** The core the proxies are pinned to (the subject's). */
   readonly core: number;
   readonly proxyMain: string;
@@ -27,15 +28,24 @@ export interface MtlsContext {
 
 const token = (pod: string) => `bench-token-${pod}-0123456789abcdef`;
 
+/**
+ * HTTP/1.1 clients' pairs per peer protocol, and an h2c client's pair (its streams cross as HTTP/2 whatever the
+ * peer protocol says).
+ */
 export function mtlsPairs(ctx: MtlsContext): MtlsSubject[] {
-  return (['http1', 'http2'] as const).map((peerProtocol) => ({
-    name: `signalbox pair mTLS (peer ${peerProtocol})${ctx.mark ?? ''}`,
-    protocol: 'http1' as const,
+  const kinds = [
+    { protocol: 'http1', peerProtocol: 'http1', label: 'peer http1', backend: ctx.backendPort },
+    { protocol: 'http1', peerProtocol: 'http2', label: 'peer http2', backend: ctx.backendPort },
+    { protocol: 'h2c', peerProtocol: 'auto', label: 'h2c', backend: ctx.backendH2Port },
+  ] as const;
+  return kinds.map(({ protocol, peerProtocol, label, backend }) => ({
+    name: `signalbox pair mTLS (${label})${ctx.mark ?? ''}`,
+    protocol,
     async start() {
-      const dir = join(ctx.dir, `mtls-${peerProtocol}`);
+      const dir = join(ctx.dir, `mtls-${label.replace(' ', '-')}`);
       const addrs = async () => ({ inbound: await freeAddr(), outbound: await freeAddr(), admin: await freeAddr() });
       const client = { name: 'client-0', deployment: 'client', serviceAccount: 'client', app: await freeAddr(), proxy: await addrs(), identityToken: { value: token('client-0') } };
-      const server = { name: 'bench-0', deployment: 'bench', serviceAccount: 'bench', app: `127.0.0.1:${ctx.backendPort}`, proxy: await addrs(), identityToken: { value: token('bench-0') } };
+      const server = { name: 'bench-0', deployment: 'bench', serviceAccount: 'bench', app: `127.0.0.1:${backend}`, proxy: await addrs(), identityToken: { value: token('bench-0') } };
       mkdirSync(dir, { recursive: true });
       const registryFile = join(dir, 'registry.yaml');
       writeFileSync(registryFile, stringify({ namespaces: [{ name: 'demo', pods: [client, server], services: [{ name: 'bench', port: 80, deployment: 'bench' }] }] }));

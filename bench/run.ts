@@ -1,6 +1,6 @@
 // `npm run bench`: on loopback, in one run, the same load through every subject: direct (the limit), nginx,
 // node-http-proxy, one Signalbox hop, a Signalbox pair (outbound → inbound, per peer protocol) for HTTP/1.1; h2c
-// (direct, nginx, Signalbox hop); opaque TCP (direct, haproxy mode tcp, Signalbox opaque hop); and, for HTTP/1.1
+// (direct, nginx, Signalbox hop and pair); opaque TCP (direct, haproxy mode tcp, Signalbox opaque hop and pair); and, for HTTP/1.1
 // and TCP, a bare Node `net` pipe: the floor any Node proxy stands on, next to nginx/haproxy (for h2c, a minimal
 // node:http2 proxy plays that part: the "pipe" column). The subject runs on core 0, the load generator and the
 // nginx backend on core 1. Prints req/s, the subject's CPU time per request
@@ -116,7 +116,13 @@ interface Ports {
   readonly admin: number;
 }
 
-function signalbox(name: string, flags: Record<string, string | number>, main = proxyEntry): Promise<{ proc: ManagedProcess; ports: Ports }> {
+/** `into`: where the process goes as soon as it started, so that a caller can stop it if it never listens. */
+function signalbox(
+  name: string,
+  flags: Record<string, string | number>,
+  main = proxyEntry,
+  into: ManagedProcess[] = [],
+): Promise<{ proc: ManagedProcess; ports: Ports }> {
   return (async () => {
     const ports: Ports = { inbound: await freePort(), outbound: await freePort(), admin: await freePort() };
     const args = [
@@ -127,6 +133,7 @@ function signalbox(name: string, flags: Record<string, string | number>, main = 
       ...Object.entries(flags).map(([k, v]) => `--${k}=${v}`),
     ];
     const proc = start(name, subjectCore, process.execPath, args);
+    into.push(proc);
     await waitForPort(ports.inbound, proc);
     await waitForPort(ports.outbound, proc);
     return { proc, ports };
@@ -204,29 +211,59 @@ async function main(): Promise<void> {
       };
     },
   });
+  type Flags = Record<string, string | number>;
+  /**
+   * outbound → inbound → `app`: discovery (a fake control plane) names the inbound as bench.demo:80's one endpoint.
+   * `outboundTcp`: the port of an outbound listener fixed to bench.demo:80 (opaque; the target instead of the
+   * outbound's own listener, which routes by the request's authority).
+   */
+  const startPair = async (main: string, app: number, inboundFlags: Flags, outboundFlags: Flags, outboundTcp?: number): Promise<Running> => {
+    const cp = await startFakeControlPlane(`127.0.0.1:${await freePort()}`);
+    const procs: ManagedProcess[] = [];
+    const stopPair = async () => {
+      await stop(...procs);
+      await cp.close();
+    };
+    try {
+      const server = await signalbox('signalbox-inbound', { app: `127.0.0.1:${app}`, 'control-plane': cp.url, ...inboundFlags }, main, procs);
+      cp.endpoints('bench.demo:80', [endpoint(`127.0.0.1:${server.ports.inbound}`, 'bench-1', 'bench', 'demo')]);
+      const tcpFlag: Flags = outboundTcp ? { 'outbound-tcp': `127.0.0.1:${outboundTcp}=bench.demo:80` } : {};
+      const outboundApp = `127.0.0.1:${await freePort()}`;
+      const client = await signalbox('signalbox-outbound', { app: outboundApp, 'control-plane': cp.url, ...outboundFlags, ...tcpFlag }, main, procs);
+      if (outboundTcp) await waitForPort(outboundTcp, client.proc);
+      return {
+        target: outboundTcp ? { url: url(outboundTcp) } : { url: url(client.ports.outbound), host: 'bench.demo' },
+        pgids: [client.proc.pid, server.proc.pid],
+        stop: stopPair,
+      };
+    } catch (err) {
+      await stopPair();
+      throw err;
+    }
+  };
+  /** HTTP/1.1 clients through a pair, per peer protocol (what crosses between the two proxies). */
   const pair = (peerProtocol: 'http1' | 'http2', { main, mark }: Variant, engine?: 'node'): Subject => ({
     name: `signalbox pair (peer ${peerProtocol}${engine ? `, ${engine} engine` : ''})${mark}`,
     protocol: 'http1',
-    async start() {
-      const cp = await startFakeControlPlane(`127.0.0.1:${await freePort()}`);
-      const engineFlag: Record<string, string> = engine ? { 'h2-engine': engine } : {};
-      const server = await signalbox('signalbox-inbound', { app: `127.0.0.1:${backendH1}`, 'control-plane': cp.url, ...engineFlag }, main);
-      cp.endpoints('bench.demo:80', [endpoint(`127.0.0.1:${server.ports.inbound}`, 'bench-1', 'bench', 'demo')]);
-      const client = await signalbox('signalbox-outbound', {
-        app: `127.0.0.1:${await freePort()}`,
-        'control-plane': cp.url,
-        'peer-protocol': peerProtocol,
-        ...engineFlag,
-      }, main);
-      return {
-        target: { url: url(client.ports.outbound), host: 'bench.demo' },
-        pgids: [client.proc.pid, server.proc.pid],
-        async stop() {
-          await stop(client.proc, server.proc);
-          await cp.close();
-        },
-      };
+    start() {
+      const engineFlag: Flags = engine ? { 'h2-engine': engine } : {};
+      return startPair(main, backendH1, engineFlag, { 'peer-protocol': peerProtocol, ...engineFlag });
     },
+  });
+  /** h2c clients (gRPC's transport) through a pair: their streams cross between the proxies as HTTP/2 streams. */
+  const h2cPair = ({ main, mark }: Variant): Subject => ({
+    name: `signalbox pair (h2c)${mark}`,
+    protocol: 'h2c',
+    start: () => startPair(main, backendH2, {}, {}),
+  });
+  /**
+   * Opaque TCP through a pair: a fixed-destination outbound listener, with the destination's port opaque at the
+   * outbound and the app's at the inbound (else each would detect the load's HTTP and serve it as HTTP).
+   */
+  const opaquePair = ({ main, mark }: Variant): Subject => ({
+    name: `signalbox opaque pair${mark}`,
+    protocol: 'tcp',
+    start: async () => startPair(main, backendH1, { 'opaque-ports': backendH1 }, { 'opaque-ports': 80 }, await freePort()),
   });
 
   const nodePipe = (protocol: 'http1' | 'tcp'): Subject => ({
@@ -257,7 +294,8 @@ async function main(): Promise<void> {
   for (const v of variants) subjects.push(tappedHop(false, v), tappedHop(true, v));
   for (const v of variants) subjects.push(pair('http1', v), pair('http2', v));
   subjects.push(pair('http2', self, 'node'));
-  for (const { main, mark } of variants) subjects.push(...mtlsPairs({ dir, backendPort: backendH1, core: subjectCore, proxyMain: main, mark }));
+  const mtls = variants.flatMap(({ main, mark }) => mtlsPairs({ dir, backendPort: backendH1, backendH2Port: backendH2, core: subjectCore, proxyMain: main, mark }));
+  subjects.push(...mtls.filter((s) => s.protocol === 'http1'));
   subjects.push(direct('h2c', backendH2), nginx('h2c'), {
     name: 'node http2 proxy (h2c)',
     protocol: 'h2c',
@@ -268,7 +306,7 @@ async function main(): Promise<void> {
       await waitForPort(port, p);
       return { target: { url: url(port) }, pgids: [p.pid], stop: () => stop(p) };
     },
-  }, ...variants.map((v) => hop('h2c', v)), hop('h2c', self, 'node'));
+  }, ...variants.map((v) => hop('h2c', v)), hop('h2c', self, 'node'), ...variants.map(h2cPair), ...mtls.filter((s) => s.protocol === 'h2c'));
   subjects.push(direct('tcp', backendH1), {
     name: 'haproxy mode tcp',
     protocol: 'tcp',
@@ -281,7 +319,7 @@ async function main(): Promise<void> {
       return { target: { url: url(port) }, pgids: [p.pid], stop: () => stop(p) };
     },
   });
-  subjects.push(nodePipe('tcp'), ...variants.map((v) => hop('tcp', v)));
+  subjects.push(nodePipe('tcp'), ...variants.map((v) => hop('tcp', v)), ...variants.map(opaquePair));
 
   const byRound: Row[][] = [];
   for (let round = 1; round <= rounds; round++) {
@@ -322,9 +360,10 @@ async function measure(s: Subject, running: Running): Promise<Row> {
     await (h2
       ? h2load(loadCore, running.target, { seconds: 2, clients: 10, streams: 10, logFile: log })
       : wrkMax(loadCore, running.target, 2));
-    const before = cpuSeconds(running.pgids);
+    const before = running.pgids.map((g) => cpuSeconds([g]));
     const max = await maxLoad();
-    const cpu = cpuSeconds(running.pgids) - before;
+    const cpuByGroup = running.pgids.map((g, i) => cpuSeconds([g]) - (before[i] as number));
+    const cpu = cpuByGroup.reduce((a, b) => a + b, 0);
     const fixed = await h2load(loadCore, running.target, {
       seconds: 5,
       clients: fixedClients,
@@ -335,7 +374,10 @@ async function measure(s: Subject, running: Running): Promise<Row> {
     const own = running.pgids.length > 0;
     const peaks = peakRssMb(running.pgids);
     // The table shows a pair's sum and the targets its larger proxy: which one it is, is here.
-    if (peaks.length > 1) process.stderr.write(`bench: ${s.name}: peak RSS by process group ${peaks.map((mb) => mb.toFixed(1)).join(' / ')} MB\n`);
+    if (peaks.length > 1) {
+      const perRequest = cpuByGroup.map((c) => ((c / max.requests) * 1e6).toFixed(1)).join(' / ');
+      process.stderr.write(`bench: ${s.name}: by process group (outbound / inbound): peak RSS ${peaks.map((mb) => mb.toFixed(1)).join(' / ')} MB, CPU ${perRequest} µs/req\n`);
+    }
     return {
       subject: s,
       max,
