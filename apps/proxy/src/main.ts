@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --no-concurrent-recompilation --no-sparkplug --single-threaded-gc --expose-gc
+#!/usr/bin/env -S node --no-concurrent-recompilation --no-sparkplug --no-parallel-scavenge --expose-gc
 // Entry point: parse config, start the proxy, drain on SIGTERM/SIGINT and exit 0.
 // The flags on the #! line are the proxy's (packages/launch's proxyCommand and the image pass the same ones), all
 // for memory; V8 reads them once, when the isolate is made, so they cannot be set from here (heap.ts's growth
@@ -10,9 +10,12 @@
 // --no-sparkplug: no baseline tier between the interpreter and the optimiser. A proxy's hot paths are optimised
 // within the first second of load either way, and baseline code is kept for everything merely warm (the bundle's
 // module bodies, start-up, the admin server): code space 976 → 244 KB under h2c load, ~0.8 MB of peak RSS.
-// --single-threaded-gc: scavenges and marking on the main thread. A sidecar has about one core to itself, where
-// parallel GC tasks only take turns with the main thread, and their per-thread buffers and malloc arenas cost
-// ~0.8 MB of peak RSS. Both measured with no CPU per request given up (README, Performance).
+// --no-parallel-scavenge: young-generation collections on the main thread alone. A sidecar has about one core to
+// itself, where scavenger tasks on V8's worker threads only take turns with the main thread, and each keeps its own
+// allocation buffers and worklists: ~0.9 MB of peak RSS under h2c load. Not all of --single-threaded-gc (~1.1 MB):
+// with node:http2 (--h2-engine=node), which promotes far more, taking marking and sweeping off the workers cost
+// ~10 MB and a quarter more CPU per request; this costs it ~1 MB. Measured with no CPU per request given up on the
+// wire engine or HTTP/1 (README, Performance).
 // --expose-gc: for the collections below.
 // Statically only heap.js and the log line's clock: the rest is imported once heap.js has run (why: heap.ts).
 import './heap.js';
