@@ -86,18 +86,30 @@ export function forwardH2<T extends H2Target>(
   const signal = options.signal;
   const requestOptions = { endStream: empty, waitForTrailers: !empty };
   const up = signal?.aborted ? undefined : sessions.requestNow(target, headers, requestOptions);
-  const proceed = (opened: ClientStream) => {
-    hooks.onRequestSent?.();
-    new StreamProxy(down, opened, body, target.addr, hooks, options, done).run();
-  };
-  if (up) return proceed(up);
+  // A closure only when the stream has to wait for a session: the common stream allocates none here.
+  if (up) return relayStream(down, up, body, target.addr, hooks, options, done);
   const opening = sessions.request(target, headers, requestOptions);
-  (signal ? untilAborted(opening, signal, (late) => late.close(NGHTTP2_CANCEL)) : opening).then(proceed, (err: unknown) => {
+  const ready = signal ? untilAborted(opening, signal, (late) => late.close(NGHTTP2_CANCEL)) : opening;
+  ready.then((opened) => relayStream(down, opened, body, target.addr, hooks, options, done), (err: unknown) => {
     const e = upstreamError(err, target.addr);
     const would = errorResponse(stream, down.headers, e);
     hooks.onEnd(would.status, e.code, would.grpc);
     done({ kind: 'failed', error: e });
   });
+}
+
+/** The stream is open: the request is on its way, and a StreamProxy relays both directions until the attempt ends. */
+function relayStream(
+  down: H2Request,
+  up: ClientStream,
+  body: ReplayBody,
+  addr: string,
+  hooks: StreamHooks,
+  options: StreamAttemptOptions,
+  done: (attempt: StreamAttempt) => void,
+): void {
+  hooks.onRequestSent?.();
+  new StreamProxy(down, up, body, addr, hooks, options, done).run();
 }
 
 // === impl StreamProxy ===
