@@ -256,8 +256,7 @@ class Attempt<T extends PoolTarget> implements UpstreamOwner, ClientGone, BodyEn
       (framing.kind === 'none' || framing.kind === 'chunked' || (framing.kind === 'length' && framing.length <= maxDrainBytes));
     if (!drainable) {
       this.#done = true;
-      this.#conn.owner = undefined;
-      this.#conn.socket.destroy();
+      this.#conn.destroy();
     } else {
       const body = new BodyReader(framing, this.#conn.socket);
       this.#body = body;
@@ -319,8 +318,7 @@ class Attempt<T extends PoolTarget> implements UpstreamOwner, ClientGone, BodyEn
     if (this.#done) return;
     this.#done = true;
     this.ex.onClientGone = undefined;
-    this.#conn.owner = undefined;
-    this.#conn.socket.destroy();
+    this.#conn.destroy();
     this.#settleFailed(err as ProxyError);
   }
 
@@ -329,12 +327,10 @@ class Attempt<T extends PoolTarget> implements UpstreamOwner, ClientGone, BodyEn
     this.#done = true;
     if (this.#discarded) {
       // Draining a discarded response went wrong: only the upstream connection is lost.
-      this.#conn.owner = undefined;
-      this.#conn.socket.destroy();
+      this.#conn.destroy();
       return;
     }
-    this.#conn.owner = undefined;
-    this.#conn.socket.destroy();
+    this.#conn.destroy();
     this.ex.client.destroy();
     this.#settled({ kind: 'aborted', status: this.#response?.status ?? 0, error: reason, bytes: this.#body?.bytes ?? 0 });
   }

@@ -50,6 +50,12 @@ export class UpstreamConn {
     for (const [event, fn] of Object.entries(this.#listeners)) socket.on(event, fn);
   }
 
+  /** Closes the connection for good, without telling its owner (which is done with it). */
+  destroy(): void {
+    this.owner = undefined;
+    this.socket.destroy();
+  }
+
   /** Takes the socket out of HTTP use for good (a 101 upgrade): it is never pooled again. Left paused. */
   detach(): net.Socket {
     this.owner = undefined;

@@ -388,26 +388,21 @@ class Downgrade<T extends PoolTarget> implements UpstreamOwner {
     const head = this.#head as ResponseHead;
     const reusable = this.#requestSent && !this.#body?.excess && this.#body?.framing.kind !== 'close' && !wantsClose(head.headers, head.minor);
     if (reusable) this.pool.release(this.#conn);
-    else {
-      this.#conn.owner = undefined;
-      this.#conn.socket.destroy();
-    }
+    else this.#conn.destroy();
     const contentType = head.headers.find((x) => x.lower === 'content-type')?.value;
     this.hooks.onEnd(head.status, '', responseGrpcStatus(contentType, undefined, undefined), this.#body?.bytes);
   }
 
   #failBeforeHead(err: ProxyError): void {
     if (this.#done) return;
-    this.#conn.owner = undefined;
-    this.#conn.socket.destroy();
+    this.#conn.destroy();
     this.#answer(err);
   }
 
   #end(error: string): void {
     if (this.#done) return;
     this.#done = true;
-    this.#conn.owner = undefined;
-    this.#conn.socket.destroy();
+    this.#conn.destroy();
     resetStream(this.down.stream, NGHTTP2_INTERNAL_ERROR);
     this.hooks.onEnd(this.#head?.status ?? 0, error, undefined, this.#body?.bytes);
   }
