@@ -56,7 +56,7 @@ describe('upstream failures', () => {
       const reply = await h2Request(session, { ':method': 'GET', ':path': '/', ':authority': 'books.demo:7000' });
       expect(reply.status).toBe(502);
       expect(reply.headers['signalbox-proxy-error']).toBe('connect-refused');
-      expect(await scrape(p.adminAddr)).toMatch(/response_total\{direction="inbound",[^}]*status_code="502"[^}]*error="connect-refused"\} 1/);
+      expect(await scrape(p.adminAddr)).toMatch(/^response_total\{direction="inbound",[^}]*status_code="502"[^}]*error="connect-refused"\} 1$/m);
     } finally {
       session.close();
       await p.shutdown();
