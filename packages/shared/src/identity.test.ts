@@ -1,6 +1,7 @@
 // Identity names (Linkerd's shape) and the certify wire schemas.
 import { describe, expect, it } from 'vitest';
-import { endpointSchema, registryPodSchema } from './discovery.js';
+import { endpointSchema } from './discovery.js';
+import { registryPodSchema } from './registry.js';
 import { certifyRequestSchema, certifyResponseSchema, describeTokenRef, identityName, parseIdentityName } from './identity.js';
 
 describe('identityName', () => {

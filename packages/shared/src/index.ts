@@ -16,6 +16,7 @@ export * from './promql/queries.js';
 export * from './promql/routes.js';
 export * from './promql/timeseries.js';
 export * from './promql/window.js';
+export * from './registry.js';
 export * from './resource-detail.js';
 export * from './resources.js';
 export * from './routes.js';

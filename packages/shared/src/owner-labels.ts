@@ -1,6 +1,6 @@
 // The label naming a pod's workload, by the workload's kind: on metrics (a Prometheus target label, `dst_`-prefixed
 // on clients' series), in destination endpoints and in tap meta labels. Linkerd's KindToL5DLabel / GetPodLabels.
-import type { RegistryPod } from './discovery.js';
+import type { RegistryPod } from './registry.js';
 import { labelNames as L } from './metrics/names.js';
 import { workloadKinds, type WorkloadKind } from './resources.js';
 

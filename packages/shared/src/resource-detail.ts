@@ -1,6 +1,6 @@
 // One resource as discovery knows it (`resource`): the detail page's header (meshed pods) and its pods.
 import * as z from 'zod';
-import { registryPodSchema } from './discovery.js';
+import { registryPodSchema } from './registry.js';
 import { resourceKindSchema, resourceNameSchema } from './resources.js';
 
 export const resourceInputSchema = z.strictObject({
