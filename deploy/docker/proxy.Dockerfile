@@ -34,5 +34,5 @@ USER 2102:2102
 EXPOSE 4140 4143 4191
 HEALTHCHECK --interval=5s --timeout=3s --start-period=10s --retries=3 \
   CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.SIGNALBOX_HEALTH_PORT||4191}/ready`).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-ENTRYPOINT ["/usr/local/bin/signalbox-entrypoint", "node", "--no-concurrent-recompilation", "--no-sparkplug", "--no-parallel-scavenge", "--expose-gc", "apps/proxy/dist/bundle/main.js"]
+ENTRYPOINT ["/usr/local/bin/signalbox-entrypoint", "node", "--no-concurrent-recompilation", "--no-sparkplug", "--no-parallel-scavenge", "--expose-gc", "--use-openssl-ca", "apps/proxy/dist/bundle/main.js"]
 CMD ["--inbound=0.0.0.0:4143", "--outbound=127.0.0.1:4140", "--admin=0.0.0.0:4191"]

@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --no-concurrent-recompilation --no-sparkplug --no-parallel-scavenge --expose-gc
+#!/usr/bin/env -S node --no-concurrent-recompilation --no-sparkplug --no-parallel-scavenge --expose-gc --use-openssl-ca
 // Entry point: parse config, start the proxy, drain on SIGTERM/SIGINT and exit 0.
 // The flags on the #! line are the proxy's (packages/launch's proxyCommand and the image pass the same ones), all
 // for memory; V8 reads them once, when the isolate is made, so they cannot be set from here (heap.ts's growth
@@ -17,6 +17,12 @@
 // ~10 MB and a quarter more CPU per request; this costs it ~1 MB. Measured with no CPU per request given up on the
 // wire engine or HTTP/1 (README, Performance).
 // --expose-gc: for the collections below.
+// --use-openssl-ca: the system's CA store (OpenSSL's: SSL_CERT_FILE, SSL_CERT_DIR, its default paths) instead of
+// the ~140 certificates Node bundles, which it parses into a store for the first TLS context a process makes, even
+// one given its own `ca`: ~0.8 MB of private memory and ~0.2 MB of the binary's pages in every proxy with an
+// identity, for a list mTLS never consults (it trusts the mesh's anchors alone). The one connection that trusts
+// public CAs is an https control plane, which now trusts what the system does; a slim image with no CA bundle
+// parses nothing. NODE_EXTRA_CA_CERTS is still added.
 // Statically only heap.js and the log line's clock: the rest is imported once heap.js has run (why: heap.ts).
 import './heap.js';
 import { isoTimestamp } from './utc-time.js';

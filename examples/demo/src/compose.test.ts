@@ -251,7 +251,7 @@ describe('the web image (static; test/integration/web-image.test.ts builds its t
 describe('the proxy image (static)', () => {
   it('runs the bundle with the node flags its #! line names, as every other launcher does', () => {
     const flags = nodeFlagsOf(path.join(root, 'apps/proxy/src/main.ts'));
-    expect(flags).toEqual(expect.arrayContaining(['--no-concurrent-recompilation', '--no-sparkplug', '--no-parallel-scavenge', '--expose-gc']));
+    expect(flags).toEqual(expect.arrayContaining(['--no-concurrent-recompilation', '--no-sparkplug', '--no-parallel-scavenge', '--expose-gc', '--use-openssl-ca']));
     expect(entrypointNode(dockerfileInstructions(read('deploy/docker/proxy.Dockerfile')))).toEqual({ flags, script: 'apps/proxy/dist/bundle/main.js' });
   });
 });

@@ -74,6 +74,8 @@ export interface ProxyOptions {
    */
   readonly opaquePorts?: readonly string[];
   readonly extraArgs?: readonly string[];
+  /** Added to (or replacing) this process's environment. */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 export async function startProxy(options: ProxyOptions): Promise<ManagedProcess> {
@@ -92,6 +94,7 @@ export async function startProxy(options: ProxyOptions): Promise<ManagedProcess>
       ...(options.extraArgs ?? []),
     ],
     logFile: path.join(options.dir, `${options.name}.log`),
+    ...(options.env ? { env: options.env } : {}),
   });
   await waitForHttp(`http://${options.admin}/ready`, proc);
   return proc;

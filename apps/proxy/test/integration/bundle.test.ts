@@ -2,13 +2,15 @@
 // addons beside the package and prom-client's modules (CommonJS, required at run time). Most integration tests
 // run the proxy in-process from its sources; the ones that start it as a process (startProxy) run the bundle, and
 // this one reaches each of those run-time loads, which would otherwise fail only when first used.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { eventually, freeAddr, makeRunDir, startProxy, type ManagedProcess } from '@signalbox/launch';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadNativeRelay } from '../../src/tcp/native-relay.js';
 import { request } from '../support/client.js';
 import { startEchoServer, type EchoServer } from '../support/echo-server.js';
-import { startFakeControlPlane, type FakeControlPlane } from '../support/fake-control-plane.js';
+import { endpoint, startFakeControlPlane, type FakeControlPlane } from '../support/fake-control-plane.js';
+import { strangerIssuer, testMaterial } from '../support/identity.js';
 import { openTap } from '../support/tap-client.js';
 
 let cp: FakeControlPlane;
@@ -51,4 +53,60 @@ it('streams tap events to a WebSocket subscriber', async () => {
   } finally {
     tap.close();
   }
+});
+
+// The #! line's --use-openssl-ca: the proxy's own TLS never uses a public CA (mTLS trusts only the mesh's anchors),
+// and Node's bundled list cost every TLS context's first use ~1 MB. What is left to trust publicly is an https
+// control plane, and that is the system's store, as OpenSSL reads it: SSL_CERT_FILE here.
+describe('an https control plane', () => {
+  const ready = async (env: Record<string, string>) => {
+    const ca = await strangerIssuer();
+    const server = await testMaterial(ca, 'localhost');
+    const dir = makeRunDir('signalbox-bundle-https-cp-');
+    const caFile = path.join(dir, 'ca.pem');
+    writeFileSync(caFile, ca.trustAnchorsPem);
+    const cp = await startFakeControlPlane(await freeAddr(), { tls: { keyPem: server.keyPem, certPem: server.leafPem + server.chainPem.join(''), name: 'localhost' } });
+    cp.endpoints('web.demo:80', [{ ...endpoint(app.addr, 'web-0', 'web'), meshed: false }]);
+    const outbound = await freeAddr();
+    const running = await startProxy({
+      dir,
+      name: 'proxy',
+      inbound: await freeAddr(),
+      outbound,
+      admin: await freeAddr(),
+      app: app.addr,
+      controlPlaneUrl: cp.url,
+      extraArgs: ['--failfast-timeout=1000'],
+      env: { SSL_CERT_FILE: caFile, ...env },
+    });
+    const stop = async () => {
+      await running.stop();
+      await cp.close();
+    };
+    return { cp, outbound, running, stop };
+  };
+
+  it('is trusted when the system store (SSL_CERT_FILE) holds its CA', async () => {
+    const { cp, outbound, stop } = await ready({});
+    try {
+      expect(cp.url).toMatch(/^https:/);
+      const reply = await request(outbound, 'http://web.demo/through-https');
+      expect(reply.status).toBe(200);
+    } finally {
+      await stop();
+    }
+  });
+
+  it('is refused, and logged, when the store does not', async () => {
+    const other = makeRunDir('signalbox-bundle-https-cp-other-');
+    writeFileSync(path.join(other, 'ca.pem'), (await strangerIssuer()).trustAnchorsPem);
+    const { outbound, running, stop } = await ready({ SSL_CERT_FILE: path.join(other, 'ca.pem') });
+    try {
+      const reply = await request(outbound, 'http://web.demo/refused');
+      expect(reply.status).toBe(503);
+      expect(readFileSync(running.logFile, 'utf8')).toMatch(/destination stream for web\.demo:80: .*(certificate|issuer)/);
+    } finally {
+      await stop();
+    }
+  });
 });

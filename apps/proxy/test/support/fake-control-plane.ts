@@ -1,6 +1,7 @@
 // A fake control plane speaking the real destination wire schema: tests set an authority's endpoints (and, for v=2
 // streams, its profile) and every open stream for it gets the update, as the real watcher would publish it.
 import http from 'node:http';
+import https from 'node:https';
 import type net from 'node:net';
 import {
   defaultRetryBudget,
@@ -26,8 +27,14 @@ export interface FakeControlPlane {
   close(): Promise<void>;
 }
 
-/** `maxVersion`: refuse newer streams with a 400, as a control plane that predates them does. */
-export async function startFakeControlPlane(listen: string, { maxVersion = Infinity } = {}): Promise<FakeControlPlane> {
+export interface FakeControlPlaneOptions {
+  /** Refuse newer streams with a 400, as a control plane that predates them does. */
+  readonly maxVersion?: number;
+  /** Serve HTTPS with this certificate, whose DNS name the URL then uses (it still listens on `listen`). */
+  readonly tls?: { readonly keyPem: string; readonly certPem: string; readonly name: string };
+}
+
+export async function startFakeControlPlane(listen: string, { maxVersion = Infinity, tls }: FakeControlPlaneOptions = {}): Promise<FakeControlPlane> {
   const asked = new Map<string, number[]>();
   const sets = new Map<string, Map<string, Endpoint>>();
   const streams = new Map<string, Set<http.ServerResponse>>();
@@ -38,7 +45,7 @@ export async function startFakeControlPlane(listen: string, { maxVersion = Infin
 
   const send = (res: http.ServerResponse, u: DestinationUpdate) => res.write(`${JSON.stringify(destinationUpdateSchema.parse(u))}\n`);
 
-  const server = http.createServer((req, res) => {
+  const handle = (req: http.IncomingMessage, res: http.ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://x');
     const q = destinationGetSchema.safeParse({ v: Number(url.searchParams.get('v')), authority: url.searchParams.get('authority') ?? '' });
     const authority = url.searchParams.get('authority') ?? '';
@@ -61,7 +68,8 @@ export async function startFakeControlPlane(listen: string, { maxVersion = Infin
     if (!subs) streams.set(authority, (subs = new Set()));
     subs.add(res);
     res.on('close', () => subs.delete(res));
-  });
+  };
+  const server = tls ? https.createServer({ key: tls.keyPem, cert: tls.certPem }, handle) : http.createServer(handle);
   server.on('connection', (s) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
@@ -70,7 +78,7 @@ export async function startFakeControlPlane(listen: string, { maxVersion = Infin
   await new Promise<void>((r) => server.listen(Number(port), host, () => r()));
 
   return {
-    url: `http://${listen}`,
+    url: tls ? `https://${tls.name}:${port}` : `http://${listen}`,
     endpoints(authority, endpoints) {
       const next = new Map(endpoints.map((e) => [e.addr, e]));
       const prev = sets.get(authority) ?? new Map<string, Endpoint>();
