@@ -9,6 +9,11 @@
 // on the first subscriber. CommonJS dependencies stay outside (node_modules, loaded by Node), and the build fails if
 // one gets in.
 //
+// node:crypto and node:tls are reached with process.getBuiltinModule, never imported: an ESM import of a built-in
+// copies each of its exports into the module namespace, running the lazy getters, and node:crypto's load Web Crypto
+// (~0.26 MB of heap) while node:tls's rootCertificates turns Node's ~140 CA certificates into strings (~0.33 MB) in
+// every proxy with an identity. The build fails if one is imported.
+//
 // zod is imported as `import * as z from 'zod'` everywhere the bundle reaches: a named `{ z }` import is a
 // namespace re-export esbuild cannot shake, so every locale comes back. The build fails if one does.
 import { rmSync } from 'node:fs';
@@ -52,3 +57,8 @@ if (commonJs.length > 0) fail(`CommonJS modules are in the bundle (${commonJs.jo
 const locales = bundled.filter((input) => /zod\/v4\/locales\/(?!en\.js$)/.test(input));
 if (locales.length > 0)
   fail(`zod's locales are in the bundle (${locales.length} files, e.g. ${locales[0]}): a module imports \`{ z } from 'zod'\`; import it as \`* as z\` instead`);
+
+const eagerBuiltins = Object.entries(result.metafile.outputs).flatMap(([output, { imports }]) =>
+  imports.filter((i) => i.kind === 'import-statement' && (i.path === 'node:crypto' || i.path === 'node:tls')).map((i) => `${path.basename(output)} imports ${i.path}`),
+);
+if (eagerBuiltins.length > 0) fail(`${eagerBuiltins.join(', ')}: use process.getBuiltinModule() instead`);

@@ -2,7 +2,7 @@
 // proxy's identity, certify with its token, then renewal at 70 % of the lifetime. While the identity service is
 // unreachable the current certificate stays in use and certify is retried with backoff. TLS stages read
 // `current()` (or follow `onChange`) to build their contexts.
-import { X509Certificate, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import type { CertifyResponse, ProxyIdentityStatus } from '@signalbox/shared';
 import type { CertifyClient } from './certify-client.js';
 import { createKeyAndCsr } from './csr.js';
@@ -143,6 +143,7 @@ function accept(
 ): CertMaterial {
   const anchorsPem = trustAnchorsPem ?? response.trustAnchors;
   if (!anchorsPem) throw new CertificateRejectedError('no trust anchors: none configured and none in the certify answer');
+  const { X509Certificate } = process.getBuiltinModule('node:crypto'); // not imported: csr.ts says why
   const leaf = new X509Certificate(response.leafCertificate);
   const chain = response.intermediateCertificates.map((p) => new X509Certificate(p));
   const anchors = splitPem(anchorsPem).map((p) => new X509Certificate(p));

@@ -2,7 +2,7 @@
 // extension request for the identity as the one DNS SAN, signed ECDSA with SHA-256. Encoded here in DER with
 // node:crypto alone: the CSR is the only X.509 object the proxy builds, and @peculiar/x509 (with its reflect
 // polyfill and DI container) cost ~3 MB of heap and ~10 MB of RSS in every proxy with an identity.
-import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 
 export interface KeyAndCsr {
   /** PKCS#8 PEM; lives in this process only. */
@@ -19,6 +19,8 @@ const oids = {
 };
 
 export function createKeyAndCsr(identity: string): KeyAndCsr {
+  // Not imported: an ESM import of node:crypto runs its lazy getters, loading Web Crypto (~0.26 MB of heap; bundle.mjs).
+  const { generateKeyPairSync, sign } = process.getBuiltinModule('node:crypto');
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const dnsName = tlv(0x82, Buffer.from(identity, 'ascii')); // GeneralName dNSName: [2] IMPLICIT IA5String
   const extensions = sequence(sequence(oid(oids.subjectAltName), tlv(0x04, sequence(dnsName))));
