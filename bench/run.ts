@@ -38,6 +38,15 @@ if (!Number.isInteger(rounds) || rounds < 1) {
   console.error(`bench: --rounds needs a whole number of at least 1 (got ${arg('rounds')})`);
   process.exit(2);
 }
+/**
+ * The subjects get the CA settings of the proxy's image, which has none. A machine's own (this one points
+ * NODE_EXTRA_CA_CERTS and SSL_CERT_FILE at the system's ~140-certificate bundle) would be parsed by every Node
+ * subject at start (~1.7 MB of RSS each: proxies, node-http-proxy, the pipe), and by a proxy's first TLS context
+ * (--use-openssl-ca reads SSL_CERT_FILE; ~1 MB more with mTLS): memory that is the machine's setting, not the
+ * proxy's. nginx and haproxy read none of them. The table's header says which were unset.
+ */
+const caVariables = ['NODE_EXTRA_CA_CERTS', 'SSL_CERT_FILE', 'SSL_CERT_DIR'].filter((v) => process.env[v] !== undefined);
+for (const v of caVariables) delete process.env[v];
 /** The fixed rate for the added-latency measurement: 4 clients × 250 req/s. */
 const fixedClients = 4;
 const fixedRps = 250;
@@ -443,7 +452,8 @@ function print(rows: readonly Row[], byRound: readonly (readonly Row[])[]): void
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] as string).length)));
   const fmt = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join(' | ')} |`;
   console.log(`\nSignalbox bench: ${rounds > 1 ? `medians of ${rounds} rounds (peak memory: the highest), ` : ''}${seconds} s max-load runs (wrk -t1 -c50 / h2load -c10 -m10), fixed rate ${fixedClients}×${fixedRps} req/s (h2load --rps),`);
-  console.log(`subject on core ${subjectCore}, load + nginx backend on core ${loadCore}, 100-byte bodies, loopback.\n`);
+  console.log(`subject on core ${subjectCore}, load + nginx backend on core ${loadCore}, 100-byte bodies, loopback.`);
+  console.log(`Subjects' environment: ${caVariables.length ? `${caVariables.join(', ')} unset, as in the proxy's image` : 'no CA variables were set'}.\n`);
   console.log(fmt(header));
   console.log(`|${widths.map((w, i) => (i === 0 ? ':' : '') + '-'.repeat(w + 1) + (i === 0 ? '' : ':')).join('|')}|`);
   for (const l of lines) console.log(fmt(l));
