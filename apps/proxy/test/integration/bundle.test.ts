@@ -56,7 +56,7 @@ it('streams tap events to a WebSocket subscriber', async () => {
 });
 
 // The #! line's --use-openssl-ca: the proxy's own TLS never uses a public CA (mTLS trusts only the mesh's anchors),
-// and Node's bundled list cost every TLS context's first use ~1 MB. What is left to trust publicly is an https
+// and parsing Node's bundled list cost a process's first TLS context ~1 MB. What is left to trust publicly is an https
 // control plane, and that is the system's store, as OpenSSL reads it: SSL_CERT_FILE here.
 describe('an https control plane', () => {
   const ready = async (env: Record<string, string>) => {
