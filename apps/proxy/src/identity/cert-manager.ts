@@ -143,7 +143,7 @@ function accept(
 ): CertMaterial {
   const anchorsPem = trustAnchorsPem ?? response.trustAnchors;
   if (!anchorsPem) throw new CertificateRejectedError('no trust anchors: none configured and none in the certify answer');
-  const { X509Certificate } = process.getBuiltinModule('node:crypto'); // not imported: csr.ts says why
+  const { X509Certificate } = process.getBuiltinModule('node:crypto'); // not imported: bundle.mjs says why
   const leaf = new X509Certificate(response.leafCertificate);
   const chain = response.intermediateCertificates.map((p) => new X509Certificate(p));
   const anchors = splitPem(anchorsPem).map((p) => new X509Certificate(p));

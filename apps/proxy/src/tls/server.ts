@@ -41,8 +41,7 @@ export function createMeshTlsServer({ material, handshakeTimeoutMs = 10_000, alp
   const pending = new Map<string, Pending>();
   // Never listens: accepted sockets are handed to it, so Node's own server-side checks (client certificate
   // verification with rejectUnauthorized, handshake timeout) apply exactly as on a listening TLS server.
-  // Not imported: an ESM import of node:tls runs its lazy getters, rootCertificates among them (~0.33 MB of heap;
-  // bundle.mjs).
+  // Not imported: apps/proxy/bundle.mjs says why.
   const owner = process.getBuiltinModule('node:tls').createServer({
     minVersion: meshTlsVersion,
     maxVersion: meshTlsVersion,
