@@ -2,11 +2,12 @@
 // node-http-proxy, one Signalbox hop, a Signalbox pair (outbound → inbound, per peer protocol) for HTTP/1.1; h2c
 // (direct, nginx, Signalbox hop and pair); opaque TCP (direct, haproxy mode tcp, Signalbox opaque hop and pair);
 // and, for HTTP/1.1 and TCP, a bare Node `net` pipe: the floor any Node proxy stands on, next to nginx/haproxy
-// (for h2c, a minimal node:http2 proxy plays that part: the "pipe" column). The subject runs on core 0, the load generator and the
-// nginx backend on core 1. Prints req/s, the subject's CPU time per request
-// (/proc utime+stime over the max-load run ÷ requests), p50/p99 at max load, p50/p99 and the latency it adds at a
-// fixed 1 000 req/s, peak RSS and peak private memory (RssAnon), and ratios to direct and nginx. Options: --seconds=N (max-load run, default 6),
-// --only=<substrings of subject names, comma-separated>, --baseline=<another build's apps/proxy/dist/bundle/main.js>
+// (for h2c, a minimal node:http2 proxy plays that part: the "pipe" column). The subject runs on core 0, the load
+// generator and the nginx backend on core 1. Prints req/s, the subject's CPU time per request (/proc utime+stime
+// over the max-load run ÷ requests), p50/p99 at max load, p50/p99 and the latency it adds at a fixed 1 000 req/s,
+// peak RSS and peak private memory (RssAnon), and ratios to direct and nginx. Options: --seconds=N (max-load run,
+// default 6), --only=<substrings of subject names, comma-separated>,
+// --baseline=<another build's apps/proxy/dist/bundle/main.js>
 // (adds its hops and pairs, marked "[baseline]", to the same run: before/after numbers that share the conditions),
 // --baseline-first (the baseline's subjects run before this build's instead of after: a run each way shows whether
 // going first or second moved the numbers, which it can by a few tenths of a µs on this kind of machine),
