@@ -59,7 +59,7 @@ it('streams tap events to a WebSocket subscriber', async () => {
 // and parsing Node's bundled list cost a process's first TLS context ~1 MB. What is left to trust publicly is an https
 // control plane, and that is the system's store, as OpenSSL reads it: SSL_CERT_FILE here.
 describe('an https control plane', () => {
-  const ready = async (env: Record<string, string>) => {
+  const proxyBehindHttpsControlPlane = async (env: Record<string, string>) => {
     const ca = await strangerIssuer();
     const server = await testMaterial(ca, 'localhost');
     const dir = makeRunDir('signalbox-bundle-https-cp-');
@@ -87,7 +87,7 @@ describe('an https control plane', () => {
   };
 
   it('is trusted when the system store (SSL_CERT_FILE) holds its CA', async () => {
-    const { cp, outbound, stop } = await ready({});
+    const { cp, outbound, stop } = await proxyBehindHttpsControlPlane({});
     try {
       expect(cp.url).toMatch(/^https:/);
       const reply = await request(outbound, 'http://web.demo/through-https');
@@ -100,7 +100,7 @@ describe('an https control plane', () => {
   it('is refused, and logged, when the store does not', async () => {
     const other = makeRunDir('signalbox-bundle-https-cp-other-');
     writeFileSync(path.join(other, 'ca.pem'), (await strangerIssuer()).trustAnchorsPem);
-    const { outbound, running, stop } = await ready({ SSL_CERT_FILE: path.join(other, 'ca.pem') });
+    const { outbound, running, stop } = await proxyBehindHttpsControlPlane({ SSL_CERT_FILE: path.join(other, 'ca.pem') });
     try {
       const reply = await request(outbound, 'http://web.demo/refused');
       expect(reply.status).toBe(503);
