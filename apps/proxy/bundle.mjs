@@ -1,22 +1,25 @@
-// The proxy as it ships: tsc's dist/ bundled by esbuild into dist/bundle/ (main.js and the chunks its dynamic
-// imports load), whitespace and syntax minified, names kept for stack traces. Every sidecar holds the source it
-// loaded in its own V8 heap: ESM would load every module zod and the shared package reach (zod's 40 locales among
-// them), comments and all. Bundled, an idle proxy is ~5 MB smaller (README, Performance). The native addons stay
-// files beside the package (native/build), found from dist/bundle as from dist/tcp: the same depth.
+// The proxy as it ships: tsc's dist/ bundled by esbuild into one CommonJS script, dist/bundle/main.js (with a
+// package.json there saying so, the package being ESM), whitespace and syntax minified, names kept for stack traces.
+// Every sidecar holds the source it loaded in its own V8 heap: unbundled, ESM would load every module zod and the
+// shared package reach (zod's 40 locales among them), comments and all. Bundled, an idle proxy is ~5 MB smaller
+// (README, Performance). The native addons stay files beside the package (native/build), found from dist/bundle as
+// from dist/tcp: the same depth.
 //
-// Only ES modules go in. A CommonJS one's require() calls would go through esbuild's ESM shim, which throws at run
-// time ("Dynamic require of ... is not supported"), and only when first reached: ws, when tap still used it, did
-// on the first subscriber. CommonJS dependencies stay outside (node_modules, loaded by Node), and the build fails if
-// one gets in.
+// CommonJS rather than ESM output: an ES module entry brings Node's ESM loader (a dozen more built-in modules) and
+// ~1 MB more of the node binary's pages per proxy, and esbuild's ESM chunks were loaded through it at run time (the
+// TLS modules, on the first identity): the mTLS pair's larger proxy peaked ~1 MB lower in a same-run A/B. The
+// modules the proxy reaches only dynamically (TLS, tap's listener) stay lazy: esbuild wraps each in a function run on
+// its first import(). Tree shaking stops at such a wrapper, so main.ts imports the rest of the proxy statically.
+// `import.meta.url` has no meaning in a script; its users hand it to createRequire, which takes the script's path.
 //
-// node:crypto and node:tls are reached with process.getBuiltinModule, never imported: an ESM import of a built-in
-// copies each of its exports into the module namespace, running the lazy getters, and node:crypto's load Web Crypto
-// (~0.26 MB of heap) while node:tls's rootCertificates turns Node's ~140 CA certificates into strings (~0.33 MB) in
-// every proxy with an identity. The build fails if one is imported.
+// node:crypto and node:tls are reached with process.getBuiltinModule, never imported: an import is a require() at
+// the top of the bundle, run by every proxy at start, TLS or not (~1.5 MB of module code and binary pages), and
+// under ESM output it also ran the modules' lazy getters (node:tls's rootCertificates: Node's ~140 CA certificates
+// as strings). The build fails if one is imported.
 //
 // zod is imported as `import * as z from 'zod'` everywhere the bundle reaches: a named `{ z }` import is a
 // namespace re-export esbuild cannot shake, so every locale comes back. The build fails if one does.
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -29,16 +32,17 @@ const result = await build({
   entryPoints: [path.join(here, 'dist/main.js')],
   outdir,
   bundle: true,
-  splitting: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
   minifyWhitespace: true,
   minifySyntax: true,
   sourcemap: 'linked',
   metafile: true,
+  define: { 'import.meta.url': '__filename' },
   logLevel: 'warning',
 });
+writeFileSync(path.join(outdir, 'package.json'), '{ "type": "commonjs" }\n');
 
 // Inputs esbuild read but shook out entirely have 0 bytes in every output.
 const bundled = Object.values(result.metafile.outputs).flatMap((output) =>
@@ -51,14 +55,11 @@ const fail = (message) => {
   process.exit(1);
 };
 
-const commonJs = bundled.filter((input) => result.metafile.inputs[input]?.format === 'cjs');
-if (commonJs.length > 0) fail(`CommonJS modules are in the bundle (${commonJs.join(', ')}): add their packages to external`);
-
 const locales = bundled.filter((input) => /zod\/v4\/locales\/(?!en\.js$)/.test(input));
 if (locales.length > 0)
   fail(`zod's locales are in the bundle (${locales.length} files, e.g. ${locales[0]}): a module imports \`{ z } from 'zod'\`; import it as \`* as z\` instead`);
 
 const eagerBuiltins = Object.entries(result.metafile.outputs).flatMap(([output, { imports }]) =>
-  imports.filter((i) => i.kind === 'import-statement' && (i.path === 'node:crypto' || i.path === 'node:tls')).map((i) => `${path.basename(output)} imports ${i.path}`),
+  imports.filter((i) => i.path === 'node:crypto' || i.path === 'node:tls').map((i) => `${path.basename(output)} imports ${i.path}`),
 );
 if (eagerBuiltins.length > 0) fail(`${eagerBuiltins.join(', ')}: use process.getBuiltinModule() instead`);

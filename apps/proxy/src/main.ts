@@ -23,14 +23,15 @@
 // identity, for a list mTLS never consults (it trusts the mesh's anchors alone). The one connection that trusts
 // public CAs is an https control plane, which now trusts what the system does; a slim image with no CA bundle
 // parses nothing. NODE_EXTRA_CA_CERTS is still added.
-// Statically only heap.js and the log line's clock: the rest is imported once heap.js has run (why: heap.ts).
+// heap.js first: its module body sets a V8 flag before the others' run (why: heap.ts).
 import './heap.js';
+import { createProxy } from './app/proxy.js';
+import { ConfigError, parseConfig, tapClientIdentity } from './config.js';
 import { isoTimestamp } from './utc-time.js';
 
 const log = (msg: string) => console.error(`${isoTimestamp()} signalbox-proxy ${msg}`);
 
 async function main(): Promise<void> {
-  const { ConfigError, parseConfig, tapClientIdentity } = await import('./config.js');
   let config;
   try {
     config = parseConfig(process.argv.slice(2), process.env);
@@ -41,7 +42,6 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const { createProxy } = await import('./app/proxy.js');
   const proxy = await createProxy(config, log);
   // Starting leaves ~2 MB of garbage in the old generation (modules evaluated, config and schemas built) that only a
   // major GC frees, and request traffic, short-lived, may not cause one for a long time: under the bench's load none

@@ -4,11 +4,14 @@ import { createRequire } from 'node:module';
 
 export type AddonLoad<T> = { readonly ok: true; readonly addon: T } | { readonly ok: false; readonly reason: string };
 
-/** `path` relative to the calling module's `url`; `what` names the addon in the reasons. */
-export function loadAddon<T>(url: string, path: string, what: string): AddonLoad<T> {
+/**
+ * `path` relative to the calling module, `from` (its import.meta.url, which the bundle makes the script's own path:
+ * createRequire takes either); `what` names the addon in the reasons.
+ */
+export function loadAddon<T>(from: string, path: string, what: string): AddonLoad<T> {
   if (process.platform !== 'linux') return { ok: false, reason: `${what} is Linux-only (this is ${process.platform})` };
   try {
-    return { ok: true, addon: createRequire(url)(path) as T };
+    return { ok: true, addon: createRequire(from)(path) as T };
   } catch (err) {
     return { ok: false, reason: `the ${what} addon did not load (${(err as Error).message.split('\n')[0]}); build it with npm run build -w @signalbox/proxy` };
   }
