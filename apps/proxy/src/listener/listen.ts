@@ -1,6 +1,6 @@
 // TCP listeners that hand each accepted socket to a connection handler, and can stop accepting (drain).
 import net from 'node:net';
-import { parseHostPort } from '@signalbox/shared';
+import { bind } from './bind.js';
 
 export interface Listener {
   readonly server: net.Server;
@@ -10,9 +10,7 @@ export interface Listener {
   close(): Promise<void>;
 }
 
-export function listen(addr: string, onConnection: (socket: net.Socket) => void): Promise<Listener> {
-  const hp = parseHostPort(addr);
-  if (!hp) return Promise.reject(new Error(`invalid listen address ${addr}`));
+export async function listen(addr: string, onConnection: (socket: net.Socket) => void): Promise<Listener> {
   // allowHalfOpen: a client that half-closes after its request still gets the response.
   const server = net.createServer({ allowHalfOpen: true, noDelay: true }, (socket) => {
     try {
@@ -21,17 +19,9 @@ export function listen(addr: string, onConnection: (socket: net.Socket) => void)
       socket.destroy();
     }
   });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(hp.port, hp.host, () => {
-      server.off('error', reject);
-      const a = server.address() as net.AddressInfo;
-      const bound = a.family === 'IPv6' ? `[${a.address}]:${a.port}` : `${a.address}:${a.port}`;
-      resolve({
-        server,
-        addr: bound,
-        close: () => new Promise<void>((r) => server.close(() => r())),
-      });
-    });
-  });
+  return {
+    server,
+    addr: await bind(server, addr),
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
 }

@@ -55,6 +55,40 @@ it('streams tap events to a WebSocket subscriber', async () => {
   }
 });
 
+// What a proxy does not use stays unloaded, each a few hundred KB of heap and of the node binary's pages per proxy:
+// Node's ESM loader (the bundle is CommonJS), node:cluster with child_process (Server#listen's, bind.ts), the
+// promise-based fs, and without an identity or a tap token TLS and crypto; HTTP/2 until a connection speaks it.
+it('loads only the built-in modules a plaintext HTTP/1 proxy uses', async () => {
+  const dir = makeRunDir('signalbox-bundle-modules-');
+  const list = path.join(dir, 'modules.txt');
+  const addr = await freeAddr();
+  const adminAddr = await freeAddr();
+  const plain = await startProxy({
+    dir,
+    name: 'proxy',
+    inbound: addr,
+    outbound: await freeAddr(),
+    admin: adminAddr,
+    app: app.addr,
+    controlPlaneUrl: cp.url,
+    env: { NODE_OPTIONS: `--require=${path.join(import.meta.dirname, '../support/module-list.cjs')}`, SIGNALBOX_MODULE_LIST: list },
+  });
+  try {
+    expect((await request(addr, 'http://bundle.test/modules')).status).toBe(200);
+    expect((await request(adminAddr, 'http://admin/metrics', { absolute: false })).status).toBe(200);
+  } finally {
+    await plain.stop();
+  }
+  const loaded = readFileSync(list, 'utf8')
+    .split('\n')
+    .filter((m) => m.startsWith('NativeModule '))
+    .map((m) => m.slice('NativeModule '.length));
+  expect(loaded).toContain('net');
+  expect(loaded).toContain('http');
+  const unused = ['internal/modules/esm/translators', 'internal/modules/esm/module_job', 'cluster', 'child_process', 'dgram', 'fs/promises', 'tls', 'crypto', 'http2'];
+  expect(loaded.filter((m) => unused.includes(m))).toEqual([]);
+});
+
 // The #! line's --use-openssl-ca: the proxy's own TLS never uses a public CA (mTLS trusts only the mesh's anchors),
 // and parsing Node's bundled list cost a process's first TLS context ~1 MB. What is left to trust publicly is an https
 // control plane, and that is the system's store, as OpenSSL reads it: SSL_CERT_FILE here.
