@@ -7,9 +7,11 @@
 //
 // CommonJS rather than ESM output: an ES module entry brings Node's ESM loader (a dozen more built-in modules) and
 // ~1 MB more of the node binary's pages per proxy, and esbuild's ESM chunks were loaded through it at run time (the
-// TLS modules, on the first identity): the mTLS pair's larger proxy peaked ~1 MB lower in a same-run A/B. The
-// modules the proxy reaches only dynamically (TLS, tap's listener) stay lazy: esbuild wraps each in a function run on
-// its first import(). Tree shaking stops at such a wrapper, so main.ts imports the rest of the proxy statically.
+// TLS modules, on the first identity): the mTLS pair's larger proxy peaked ~1 MB lower in a same-run A/B.
+// The proxy's own modules are imported statically, never with import(): esbuild wraps a dynamically imported module,
+// and every module it imports, in a function run on first use, and tree shaking stops at such a wrapper (one import()
+// of the tap listener brought back every export of zod and the shared package). What only some proxies use of Node
+// itself (node:tls, node:crypto, node:http2) is reached where it is used (below). The build fails on an import().
 // `import.meta.url` has no meaning in a script; its users hand it to createRequire, which takes the script's path.
 //
 // node:crypto and node:tls are reached with process.getBuiltinModule, never imported: an import is a require() at
@@ -58,6 +60,11 @@ const fail = (message) => {
 const locales = bundled.filter((input) => /zod\/v4\/locales\/(?!en\.js$)/.test(input));
 if (locales.length > 0)
   fail(`zod's locales are in the bundle (${locales.length} files, e.g. ${locales[0]}): a module imports \`{ z } from 'zod'\`; import it as \`* as z\` instead`);
+
+const dynamic = Object.entries(result.metafile.inputs).flatMap(([input, { imports }]) =>
+  imports.filter((i) => i.kind === 'dynamic-import' && !i.external).map((i) => `${input} imports ${i.path}`),
+);
+if (dynamic.length > 0) fail(`${dynamic.join(', ')} dynamically: import it statically (why: the top of bundle.mjs)`);
 
 const eagerBuiltins = Object.entries(result.metafile.outputs).flatMap(([output, { imports }]) =>
   imports.filter((i) => i.path === 'node:crypto' || i.path === 'node:tls').map((i) => `${path.basename(output)} imports ${i.path}`),

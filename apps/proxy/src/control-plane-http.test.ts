@@ -1,24 +1,95 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
+import { freeAddr } from '@signalbox/launch';
 import { afterEach, describe, expect, it } from 'vitest';
 import { controlPlaneRequest, failureCause, readText } from './control-plane-http.js';
 
-const servers: http.Server[] = [];
+const cleanups: (() => void)[] = [];
 afterEach(() => {
-  for (const s of servers.splice(0)) {
-    s.close();
-    s.closeAllConnections();
-  }
+  for (const c of cleanups.splice(0)) c();
 });
 
 async function serve(handler: http.RequestListener): Promise<URL> {
   const server = http.createServer(handler);
-  servers.push(server);
+  cleanups.push(() => {
+    server.close();
+    server.closeAllConnections();
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+}
+
+/** A server that answers every connection with `reply` (written in the given pieces, `gapMs` apart), then `after`. */
+async function raw(reply: string[], after: 'close' | 'hold' = 'close', gapMs = 20): Promise<URL> {
+  const server = net.createServer((socket) => {
+    socket.on('error', () => {});
+    socket.once('data', async () => {
+      for (const piece of reply) {
+        socket.write(piece, 'latin1');
+        await new Promise((r) => setTimeout(r, gapMs));
+      }
+      if (after === 'close') socket.end();
+    });
+  });
+  const sockets = new Set<net.Socket>();
+  server.on('connection', (s) => sockets.add(s));
+  cleanups.push(() => {
+    server.close();
+    for (const s of sockets) s.destroy();
+  });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
 }
 
 describe('controlPlaneRequest', () => {
+  it('decodes a chunked body as it streams, pieces split anywhere', async () => {
+    const url = await raw(['HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel', 'lo\r\n7;ext=1\r\n, world\r', '\n0\r\nx-trailer: 1\r\n\r\n'], 'hold');
+    const res = await controlPlaneRequest(url);
+    const pieces: string[] = [];
+    for await (const chunk of res) pieces.push(chunk.toString());
+    expect(pieces.join('')).toBe('hello, world');
+    expect(pieces.length).toBeGreaterThan(1);
+  });
+
+  it('reads exactly a Content-Length body, and one ended by the close', async () => {
+    const sized = await raw(['HTTP/1.1 201 Created\r\nContent-Length: 5\r\n\r\nabc', 'de'], 'hold');
+    const res = await controlPlaneRequest(sized);
+    expect(res.statusCode).toBe(201);
+    expect(await readText(res)).toBe('abcde');
+    const untilClose = await raw(['HTTP/1.1 200 OK\r\n\r\nstreamed ', 'until close']);
+    expect(await readText(await controlPlaneRequest(untilClose))).toBe('streamed until close');
+  });
+
+  it('skips an interim 1xx answer', async () => {
+    const url = await raw(['HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok']);
+    expect(await readText(await controlPlaneRequest(url))).toBe('ok');
+  });
+
+  it('fails the body when the connection closes before it is complete', async () => {
+    const sized = await raw(['HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc']);
+    await expect(readText(await controlPlaneRequest(sized))).rejects.toThrow(/closed the connection mid-body/);
+    const chunked = await raw(['HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab']);
+    await expect(readText(await controlPlaneRequest(chunked))).rejects.toThrow(/mid-body/);
+  });
+
+  it('rejects a malformed answer: a bad head, bad chunk framing, none at all', async () => {
+    await expect(controlPlaneRequest(await raw(['HTTP/1.1 200 OK\nContent-Length: 0\n\n']))).rejects.toThrow(/malformed response head/);
+    const badChunk = await controlPlaneRequest(await raw(['HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n'], 'hold'));
+    await expect(readText(badChunk)).rejects.toThrow(/control plane at 127\.0\.0\.1:\d+: /);
+    await expect(controlPlaneRequest(await raw([]))).rejects.toThrow(/closed the connection before answering/);
+  });
+
+  it('ends the body when its signal aborts mid-stream, with the reason', async () => {
+    const url = await raw(['HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\none\r\n'], 'hold');
+    const abort = new AbortController();
+    const res = await controlPlaneRequest(url, { signal: abort.signal });
+    const read = readText(res).catch((e: unknown) => e);
+    abort.abort(new Error('stopped'));
+    const err = (await read) as Error & { code?: string; cause?: Error };
+    expect(err.code).toBe('ABORT_ERR');
+    expect(err.cause?.message).toBe('stopped');
+  });
+
   it('POSTs the body with a content-length and reads the answer', async () => {
     const url = await serve((req, res) => {
       let body = '';
@@ -31,10 +102,7 @@ describe('controlPlaneRequest', () => {
   });
 
   it('names a refused connection by its code', async () => {
-    const url = await serve(() => {});
-    const port = url.port;
-    await new Promise<void>((r) => servers.pop()?.close(() => r()));
-    const err = await controlPlaneRequest(new URL(`http://127.0.0.1:${port}/`)).catch((e: unknown) => e);
+    const err = await controlPlaneRequest(new URL(`http://${await freeAddr()}/`)).catch((e: unknown) => e);
     expect(failureCause(err)).toBe('ECONNREFUSED');
   });
 

@@ -8,7 +8,7 @@ import { Counter } from '../telemetry/prom.js';
 import { parseHostPort, transportAlpn } from '@signalbox/shared';
 import { meshIdentity, tapClientIdentity, type ProxyConfig } from '../config.js';
 import { Discovery } from '../discovery/cache.js';
-import type { CertManager } from '../identity/cert-manager.js';
+import { createCertManager, type CertManager } from '../identity/cert-manager.js';
 import { createCertifyClient } from '../identity/certify-client.js';
 import { createIdentityMetrics } from '../identity/metrics.js';
 import { bind } from '../listener/bind.js';
@@ -21,6 +21,8 @@ import { createPolicyMetrics } from '../telemetry/policy-metrics.js';
 import { createTelemetry, type Telemetry } from '../telemetry/registry.js';
 import { createSplice, type Splice, type TcpRelay } from '../tcp/forward.js';
 import { loadNativeRelay } from '../tcp/native-relay.js';
+import { createMeshTlsServer } from '../tls/server.js';
+import { createTapTlsListener } from '../tap/listener.js';
 import { createAdmin } from './admin.js';
 import { createInbound } from './inbound.js';
 import { networkMatcher } from '../intercept/networks.js';
@@ -64,10 +66,10 @@ export async function createProxy(config: ProxyConfig, log: (msg: string) => voi
   // === identity: certificate first (the proxy is not ready without one), then mTLS both ways ===
   const id = meshIdentity(config);
   const trustAnchorsPem = id?.trustAnchorsPem ?? (id?.trustAnchorsFile ? await readText(id.trustAnchorsFile) : undefined);
-  // The cert manager and the mTLS server are loaded with identity only: they bring node:crypto and node:tls, which a
-  // proxy without an identity never needs.
+  // node:crypto and node:tls are loaded with identity only (by the cert manager, the mTLS server and the tap
+  // listener, where they use them): a proxy without an identity never needs them.
   const manager = id
-    ? (await import('../identity/cert-manager.js')).createCertManager({
+    ? createCertManager({
         identity: id.name,
         // Read before every certify: a rotated token file is picked up. Never logged.
         token: async () => (await readText(id.tokenFile)).trim(),
@@ -123,7 +125,7 @@ export async function createProxy(config: ProxyConfig, log: (msg: string) => voi
     policy: createPolicyMetrics(telemetry.registry),
     requireIdentityPorts: new Set(config.requireIdentityPorts),
     ...(manager && id
-      ? { identity: { name: id.name, server: (await import('../tls/server.js')).createMeshTlsServer({ material: () => manager.current(), handshakeTimeoutMs: config.detectTimeout, alpnProtocols: ['h2', transportAlpn, 'http/1.1'] }) } }
+      ? { identity: { name: id.name, server: createMeshTlsServer({ material: () => manager.current(), handshakeTimeoutMs: config.detectTimeout, alpnProtocols: ['h2', transportAlpn, 'http/1.1'] }) } }
       : {}),
   });
   const tapRefused = new Counter({
@@ -135,10 +137,10 @@ export async function createProxy(config: ProxyConfig, log: (msg: string) => voi
   const onRefused = (reason: TapRefusal) => tapRefused.inc({ reason });
   // With identity on, only the tap service's mTLS identity may subscribe (on the tap listener); else the token.
   const tapServer = createTapServer({ registry: tap, token: config.tapToken, onRefused, ...(manager ? { clientIdentity: tapClientIdentity(config) } : {}) });
-  // Loaded only with identity on (node:https with it), like the tap listener's `ws` on the first subscriber.
+  // With identity on only.
   const tapListener =
     manager && config.tapListen
-      ? (await import('../tap/listener.js')).createTapTlsListener({
+      ? createTapTlsListener({
           material: () => manager.current(),
           tap: tapServer,
           onRefused,
@@ -161,8 +163,8 @@ export async function createProxy(config: ProxyConfig, log: (msg: string) => voi
       : {}),
   });
 
-  const adminAddr = await bind(admin, config.admin);
-  const tapAddr = tapListener && config.tapListen ? await bind(tapListener, config.tapListen) : undefined;
+  const adminAddr = await bind(admin.server, config.admin);
+  const tapAddr = tapListener && config.tapListen ? await bind(tapListener.server, config.tapListen) : undefined;
   const inboundListener = await listen(
     config.inbound,
     originalDst ? inbound.forInterceptedApps(config.app, originalDst, listenerPorts(config)) : inbound.forApp(config.app),
@@ -202,7 +204,7 @@ export async function createProxy(config: ProxyConfig, log: (msg: string) => voi
     tapServer.closeAll();
     admin.closeAllConnections();
     tapListener?.closeAllConnections();
-    await Promise.all([admin, ...(tapListener ? [tapListener] : [])].map((srv) => new Promise<void>((r) => srv.close(() => r()))));
+    await Promise.all([admin, ...(tapListener ? [tapListener] : [])].map(({ server }) => new Promise<void>((r) => server.close(() => r()))));
   }
 
   return {

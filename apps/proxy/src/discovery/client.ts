@@ -3,9 +3,8 @@
 // hints. Each line is parsed with the shared schema (bad lines are skipped and
 // logged); the stream reconnects with backoff whenever it ends or fails, and the Resolution keeps its stale set
 // until the next first message.
-import type { IncomingMessage } from 'node:http';
 import { destinationPath, destinationUpdateSchema } from '@signalbox/shared';
-import { controlPlaneRequest, readText } from '../control-plane-http.js';
+import { controlPlaneRequest, readText, type ControlPlaneResponse } from '../control-plane-http.js';
 import { backoffDelay } from './backoff.js';
 import type { Resolution } from './resolution.js';
 
@@ -44,7 +43,7 @@ export class DestinationStream {
     url.searchParams.set('authority', this.resolution.authority);
     try {
       const res = await controlPlaneRequest(url, { signal: this.#abort.signal });
-      const status = res.statusCode ?? 0;
+      const status = res.statusCode;
       if (status < 200 || status > 299) {
         const text = await readText(res).catch(() => '');
         // Control planes are upgraded first, but a proxy may meet an older one (a rollback, a pinned cluster): one
@@ -70,12 +69,12 @@ export class DestinationStream {
     this.#timer = setTimeout(() => void this.#run(), backoffDelay(this.#attempt++));
   }
 
-  async #read(body: IncomingMessage): Promise<void> {
+  async #read(body: ControlPlaneResponse): Promise<void> {
     const decoder = new TextDecoder();
     let pending = '';
     let first = true;
     for await (const chunk of body) {
-      pending += decoder.decode(chunk as Buffer, { stream: true });
+      pending += decoder.decode(chunk, { stream: true });
       let nl: number;
       while ((nl = pending.indexOf('\n')) >= 0) {
         const line = pending.slice(0, nl).trim();

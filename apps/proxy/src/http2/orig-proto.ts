@@ -2,7 +2,6 @@
 // exchange to a meshed peer as one stream of the shared HTTP/2 session, marked `signalbox-orig-proto: HTTP/1.x`;
 // the peer's inbound proxy restores HTTP/1.1 towards the app over its pooled keep-alive sockets. Bodies stream
 // both ways (chunked framing decoded into DATA frames, and encoded again), never buffered whole.
-import http from 'node:http';
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http2';
 import type { ClientStream } from './engine.js';
 import { meshHeaders } from '@signalbox/shared';
@@ -15,6 +14,7 @@ import { responseFraming } from '../http/framing.js';
 import { HeadFirstSink } from '../http/head-first.js';
 import { wantsClose } from '../http/headers.js';
 import { parseResponseHead, type ResponseHead } from '../http/parse-head.js';
+import { reasonPhrase } from '../http/response.js';
 import type { ConnectionPool, PoolTarget, UpstreamConn, UpstreamOwner } from '../http/pool.js';
 import type { Exchange } from '../http/server.js';
 import type { H2Sessions, H2Target } from './client.js';
@@ -106,7 +106,7 @@ function exchangeOverH2(
   up.on('headers', (h: IncomingHttpHeaders) => {
     const s = Number(h[':status']);
     if (ex.head.minor === 1 && s >= 100 && s < 200 && s !== 101)
-      client.write(`HTTP/1.1 ${s} ${http.STATUS_CODES[s] ?? 'Unknown'}\r\n${h2ToH1Lines(h)}\r\n`, 'latin1');
+      client.write(`HTTP/1.1 ${s} ${reasonPhrase(s)}\r\n${h2ToH1Lines(h)}\r\n`, 'latin1');
   });
   up.on('response', (h: IncomingHttpHeaders, flags: number) => {
     status = Number(h[':status']);
@@ -125,7 +125,7 @@ function exchangeOverH2(
     close ||= ex.shouldClose();
     if (close) lines += 'connection: close\r\n';
     else if (ex.head.minor === 0) lines += 'connection: keep-alive\r\n';
-    const sink = new HeadFirstSink(client, `HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? 'Unknown'}\r\n${lines}\r\n`);
+    const sink = new HeadFirstSink(client, `HTTP/1.1 ${status} ${reasonPhrase(status)}\r\n${lines}\r\n`);
     // The DATA frames read along with HEADERS are emitted on a later tick of this same I/O callback: the head
     // waits for them so both leave in one write, and goes alone once the callback is over.
     setImmediate(() => {

@@ -41,7 +41,7 @@ export function createCertifyClient({ url, timeoutMs = 10_000 }: CertifyClientOp
   const call = async (path: string, init: ControlPlaneRequest): Promise<{ status: number; text: string }> => {
     try {
       const res = await controlPlaneRequest(new URL(path, url), { ...init, signal: AbortSignal.timeout(timeoutMs) });
-      return { status: res.statusCode ?? 0, text: await readText(res) };
+      return { status: res.statusCode, text: await readText(res) };
     } catch (err) {
       throw new CertifyError('SB_IDENTITY_UNAVAILABLE', `identity service at ${url} unreachable: ${failureCause(err)}`);
     }

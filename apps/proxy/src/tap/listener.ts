@@ -2,7 +2,8 @@
 // proxy's current certificate (read per handshake, so a renewed one applies at once; the SNI must be our identity),
 // a client certificate REQUIRED and verified against the trust anchor, else the handshake fails with an alert and is
 // counted. Upgrades to `/tap` then go to the tap server, which checks the client's identity is the tap service's.
-import https from 'node:https';
+import type tls from 'node:tls';
+import { createAdminHttp, type AdminListener } from '../admin/http.js';
 import { MeshTlsError, meshTlsVersion, secureContextFor, type TlsMaterial } from '../tls/context.js';
 import type { TapRefusal, TapServer } from './server.js';
 
@@ -13,8 +14,14 @@ export interface TapTlsListenerOptions {
   readonly handshakeTimeoutMs?: number;
 }
 
-export function createTapTlsListener({ material, tap, onRefused, handshakeTimeoutMs = 10_000 }: TapTlsListenerOptions): https.Server {
-  const server = https.createServer(
+export function createTapTlsListener({ material, tap, onRefused, handshakeTimeoutMs = 10_000 }: TapTlsListenerOptions): AdminListener {
+  // The admin port's HTTP/1.1, over TLS: a request that is not an upgrade to /tap gets a 404.
+  const http = createAdminHttp({
+    respond: () => ({ status: 404, body: 'this listener serves tap (WebSocket upgrade on /tap) only\n' }),
+    upgrade: (req, socket, head) => tap.handleUpgrade(req, socket, head),
+  });
+  // Not imported: apps/proxy/bundle.mjs says why.
+  const server: tls.Server = process.getBuiltinModule('node:tls').createServer(
     {
       minVersion: meshTlsVersion,
       maxVersion: meshTlsVersion,
@@ -28,18 +35,12 @@ export function createTapTlsListener({ material, tap, onRefused, handshakeTimeou
         done(null, secureContextFor(current));
       },
     },
-    (req, res) => {
-      const body = 'this listener serves tap (WebSocket upgrade on /tap) only\n';
-      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(body) }).end(body);
-    },
+    http.accept,
   );
   // No client certificate, one from another CA, an expired one, a wrong SNI: the handshake fails (a TLS alert).
   server.on('tlsClientError', (_err, socket) => {
     onRefused?.('handshake');
     socket.destroy();
   });
-  server.on('upgrade', (req, socket, head) => {
-    if (!tap.handleUpgrade(req, socket, head)) socket.end('HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\nconnection: close\r\n\r\n');
-  });
-  return server;
+  return { server, closeAllConnections: http.closeAll };
 }

@@ -3,7 +3,7 @@
 // service's identity; the admin listener's `/tap` and the token are then refused. With identity off it must present
 // the shared tap token (`Authorization: Bearer`) on the admin listener. The first message is a
 // ProxyTapSubscription; events then flow through a bounded outbox per subscriber.
-import type http from 'node:http';
+import type { AdminRequest } from '../admin/http.js';
 import type { Duplex } from 'node:stream';
 import { proxyTapSubscriptionSchema, TapOutbox, tapCloseCodes, tapCloseReason, tapPaths } from '@signalbox/shared';
 import { RateWindow } from './rate-window.js';
@@ -32,7 +32,7 @@ export interface TapServerOptions {
 
 export interface TapServer {
   /** Takes over an `upgrade` for `/tap`; returns false for other paths (the caller refuses those). */
-  handleUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  handleUpgrade(req: AdminRequest, socket: Duplex, head: Buffer): boolean;
   /** Open subscriber sockets. */
   readonly connections: number;
   /** Closes every subscription (1001 going away): shutdown. */
@@ -41,7 +41,7 @@ export interface TapServer {
 
 export function createTapServer(options: TapServerOptions): TapServer {
   const { registry } = options;
-  const upgrade = (req: http.IncomingMessage, socket: Duplex, head: Buffer): true => {
+  const upgrade = (req: AdminRequest, socket: Duplex, head: Buffer): true => {
     const ws = acceptWebSocket(req, socket, head, 64 * 1024);
     if (ws) accept(ws);
     return true;

@@ -1,10 +1,10 @@
 // The tap WebSocket server against the `ws` client (a peer nobody here wrote), and against raw frames for each way a
 // client can break RFC 6455.
 import { once } from 'node:events';
-import http from 'node:http';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { createAdminHttp, type AdminRequest } from '../admin/http.js';
 import { acceptWebSocket, type ServerWebSocket } from './websocket.js';
 
 const cleanups: (() => void)[] = [];
@@ -12,27 +12,34 @@ afterEach(() => {
   for (const c of cleanups.splice(0)) c();
 });
 
+/** The admin port's HTTP/1.1 (what serves tap), handing every upgrade to `onUpgrade`; listening on loopback. */
+async function upgradeServer(onUpgrade: (req: AdminRequest, socket: net.Socket, head: Buffer) => void): Promise<number> {
+  const http = createAdminHttp({ respond: () => ({ status: 404, body: '' }), upgrade: (req, socket, head) => (onUpgrade(req, socket, head), true) });
+  const s = net.createServer(http.accept);
+  s.listen(0, '127.0.0.1');
+  await once(s, 'listening');
+  cleanups.push(() => {
+    http.closeAll();
+    s.close();
+  });
+  return (s.address() as net.AddressInfo).port;
+}
+
 /** An HTTP server whose upgrades become ServerWebSockets (at most `maxPayload` per message). */
 async function server(maxPayload = 1024): Promise<{ port: number; next: () => Promise<ServerWebSocket> }> {
   const accepted: ServerWebSocket[] = [];
   const waiting: ((ws: ServerWebSocket) => void)[] = [];
-  const s = http.createServer();
-  s.on('upgrade', (req, socket, head) => {
+  const port = await upgradeServer((req, socket, head) => {
     const ws = acceptWebSocket(req, socket, head, maxPayload);
     if (!ws) return;
+    cleanups.push(() => socket.destroy());
     ws.on('error', () => {});
     const w = waiting.shift();
     if (w) w(ws);
     else accepted.push(ws);
   });
-  s.listen(0, '127.0.0.1');
-  await once(s, 'listening');
-  cleanups.push(() => {
-    s.closeAllConnections();
-    s.close();
-  });
   return {
-    port: (s.address() as net.AddressInfo).port,
+    port,
     next: () => new Promise((resolve) => (accepted.length > 0 ? resolve(accepted.shift() as ServerWebSocket) : waiting.push(resolve))),
   };
 }
@@ -153,21 +160,15 @@ describe('a client that breaks RFC 6455', () => {
 
   it('reads a message sent in the same packet as the handshake', async () => {
     // Listened to as the tap server does, in the upgrade's own callback.
-    const s = http.createServer();
-    const message = new Promise<string>((resolve) =>
-      s.on('upgrade', (req, sock, head) =>
-        acceptWebSocket(req, sock, head, 1024)
-          ?.on('error', () => {}) // the reset at cleanup
-          .on('message', (d: Buffer) => resolve(d.toString())),
-      ),
-    );
-    s.listen(0, '127.0.0.1');
-    await once(s, 'listening');
-    cleanups.push(() => {
-      s.closeAllConnections();
-      s.close();
+    let received: (text: string) => void = () => {};
+    const message = new Promise<string>((resolve) => (received = resolve));
+    const port = await upgradeServer((req, sock, head) => {
+      cleanups.push(() => sock.destroy());
+      acceptWebSocket(req, sock, head, 1024)
+        ?.on('error', () => {}) // the reset at cleanup
+        .on('message', (d: Buffer) => received(d.toString()));
     });
-    const socket = net.connect((s.address() as net.AddressInfo).port, '127.0.0.1');
+    const socket = net.connect(port, '127.0.0.1');
     cleanups.push(() => socket.destroy());
     socket.on('error', () => {}); // the server's closing reset at cleanup
     await once(socket, 'connect');

@@ -4,7 +4,7 @@
 // with a subscriber, for a stream that only sends JSON lines. node:crypto (SHA-1 of the key) is loaded already by
 // then: the tap token's check or the mTLS listener needs it first.
 import { EventEmitter } from 'node:events';
-import type http from 'node:http';
+import type { AdminRequest } from '../admin/http.js';
 import type net from 'node:net';
 import type { Duplex } from 'node:stream';
 
@@ -27,7 +27,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  * Answers a WebSocket upgrade: the 101 and a ServerWebSocket, or a 400 (and undefined) when the request is not a
  * valid RFC 6455 opening handshake.
  */
-export function acceptWebSocket(req: http.IncomingMessage, socket: Duplex, head: Buffer, maxPayload: number): ServerWebSocket | undefined {
+export function acceptWebSocket(req: AdminRequest, socket: Duplex, head: Buffer, maxPayload: number): ServerWebSocket | undefined {
   const key = req.headers['sec-websocket-key'];
   const valid =
     req.method === 'GET' &&
