@@ -17,6 +17,7 @@ import { h2RequestHead, responseHeaders } from '../tap/event.js';
 import type { TappedRequest, TapRegistry } from '../tap/registry.js';
 import type { TargetHttpMetrics } from '../telemetry/http-metrics.js';
 import { respondError, type EndpointTarget } from './endpoint.js';
+import { monotonicMs } from '../clock.js';
 
 /**
  * The balancer pick's completion: time to the response head (ms), 'error' when none came, or nothing; with the
@@ -53,11 +54,11 @@ class EndpointStreamHooks implements StreamHooks {
   }
 
   onRequestSent(): void {
-    this.#requestLeg = performance.now() - this.startedAt;
+    this.#requestLeg = monotonicMs() - this.startedAt;
   }
 
   onResponseHead(status: number, headers: IncomingHttpHeaders | readonly Header[]): void {
-    this.#headIn = performance.now();
+    this.#headIn = monotonicMs();
     const headAt = this.#headIn - this.startedAt;
     this.#headAt = headAt;
     this.m.latency(status, headAt);
@@ -66,7 +67,7 @@ class EndpointStreamHooks implements StreamHooks {
   }
 
   onResponseSent(): void {
-    this.m.overhead(this.#requestLeg + (performance.now() - this.#headIn));
+    this.m.overhead(this.#requestLeg + (monotonicMs() - this.#headIn));
   }
 
   onEnd(status: number, error: string, grpc: number | undefined, bytes?: number): void {

@@ -11,6 +11,7 @@ import type { Exchange, ExchangeResult } from '../http/server.js';
 import type { TappedRequest, TapRegistry } from '../tap/registry.js';
 import type { TargetHttpMetrics } from '../telemetry/http-metrics.js';
 import type { MetricTarget } from '../telemetry/labels.js';
+import { monotonicMs } from '../clock.js';
 
 export interface EndpointTarget {
   readonly addr: string;
@@ -117,23 +118,23 @@ class EndpointCall implements ForwardHooks, AttemptSettle {
     this.#m.request();
     // Untapped, this is the only tap cost: one boolean.
     this.#tapped = tap.active ? tap.requestInit(ex, target.tcp) : undefined;
-    this.#sentAt = done ? performance.now() : 0;
+    this.#sentAt = done ? monotonicMs() : 0;
   }
 
   onRequestSent(): void {
-    this.#requestLeg = performance.now() - this.ex.startedAt;
+    this.#requestLeg = monotonicMs() - this.ex.startedAt;
   }
 
   /** Also for a head `admit` refused: still this endpoint's response, counted, sampled and tapped. */
   onResponseHead(status: number, head: ResponseHead): void {
-    const now = (this.#headIn = performance.now());
+    const now = (this.#headIn = monotonicMs());
     this.#m.latency(status, now - this.ex.startedAt);
     this.done?.(now - this.#sentAt, status);
     this.#tapped?.responseInit(status, head.headers);
   }
 
   onResponseSent(): void {
-    this.#m.overhead(this.#requestLeg + (performance.now() - this.#headIn));
+    this.#m.overhead(this.#requestLeg + (monotonicMs() - this.#headIn));
   }
 
   settled(outcome: AttemptOutcome): void {

@@ -26,6 +26,7 @@ import type { RouteSeries } from '../telemetry/route-metrics.js';
 import type { Telemetry } from '../telemetry/registry.js';
 import { attemptEndpoint, attemptEndpointThen, respondError, type EndpointTarget } from './endpoint.js';
 import { attemptStreamToEndpoint, forwardStreamAttempt, multiplexToEndpoint, respondStreamError } from './endpoint-h2.js';
+import { monotonicMs } from '../clock.js';
 
 export interface LogicalDeps {
   readonly telemetry: Telemetry;
@@ -361,7 +362,7 @@ class Deadline {
   readonly signal = this.#controller.signal;
 
   constructor(ms: number, startedAt: number, authority: string) {
-    const left = Math.max(0, ms - (performance.now() - startedAt));
+    const left = Math.max(0, ms - (monotonicMs() - startedAt));
     this.#timer = setTimeout(() => this.#controller.abort(new ProxyError('timeout', `no response from ${authority} within ${ms} ms`)), left);
   }
 
@@ -375,7 +376,7 @@ class Deadline {
  * `done`), then the attempt counted in the route's actual series and, for a response, its logical one.
  */
 class RouteAttempt {
-  readonly #sentAt = performance.now();
+  readonly #sentAt = monotonicMs();
   #headAt: number | undefined;
 
   constructor(
@@ -386,7 +387,7 @@ class RouteAttempt {
   ) {}
 
   readonly done = (outcome?: PickOutcome, status?: number): void => {
-    if (typeof outcome === 'number') this.#headAt = performance.now();
+    if (typeof outcome === 'number') this.#headAt = monotonicMs();
     this.pick.done(outcome, status);
   };
 
@@ -425,7 +426,7 @@ class StreamRouteAttempt {
     private readonly series: RouteSeries,
     private readonly pick: Pick,
   ) {
-    this.#sentAt = performance.now() - req.startedAt;
+    this.#sentAt = monotonicMs() - req.startedAt;
   }
 
   readonly done = (outcome?: PickOutcome, status?: number): void => this.pick.done(outcome, status);
@@ -464,7 +465,7 @@ function requestMethod(req: H2Request): string {
 function failRoute(ex: Exchange, series: RouteSeries, err: ProxyError, m?: TargetHttpMetrics): ExchangeResult {
   m?.request();
   m?.response(err.status, err.code);
-  series.logical.response(err.status, 'failure', err.code, undefined, performance.now() - ex.startedAt);
+  series.logical.response(err.status, 'failure', err.code, undefined, monotonicMs() - ex.startedAt);
   return respondError(ex, err);
 }
 

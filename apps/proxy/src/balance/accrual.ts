@@ -5,6 +5,7 @@
 // endpoint tripped the balancer has nothing to offer and requests fail fast (failfast.ts).
 import type { Endpoint } from '@signalbox/shared';
 import type { Balancer, Pick, PickOutcome } from './balancer.js';
+import { monotonicMs } from '../clock.js';
 
 export interface AccrualOptions {
   readonly consecutiveFailures: number;
@@ -122,7 +123,7 @@ export class AccrualBalancer implements Balancer {
     private readonly inner: Balancer,
     private readonly o: AccrualBalancerOptions,
   ) {
-    this.#now = o.now ?? (() => performance.now());
+    this.#now = o.now ?? monotonicMs;
     this.#random = o.random ?? Math.random;
   }
 

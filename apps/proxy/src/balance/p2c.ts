@@ -4,6 +4,7 @@
 import type { Endpoint } from '@signalbox/shared';
 import type { Balancer, Pick, PickOutcome } from './balancer.js';
 import { defaultDecayMs, defaultRttMs, PeakEwma } from './ewma.js';
+import { monotonicMs } from '../clock.js';
 
 export type LoadKind = 'peak-ewma' | 'connections';
 
@@ -72,7 +73,7 @@ export class P2c implements Balancer {
     this.#defaultRtt = options.defaultRttMs ?? defaultRttMs;
     this.#decay = options.decayMs ?? defaultDecayMs;
     this.#penalty = options.failurePenaltyMs ?? 1000;
-    this.#now = options.now ?? performance.now.bind(performance);
+    this.#now = options.now ?? monotonicMs;
     this.#random = options.random ?? Math.random;
     this.#onRemoved = options.onRemoved;
   }

@@ -2,6 +2,7 @@
 // detect timeout, 10 s). The bytes are handed on, not consumed: the next stage takes them as its first input or
 // puts them back with `replay`. It runs once per connection, never per request.
 import type net from 'node:net';
+import { monotonicMs } from '../clock.js';
 
 export type Peeked =
   | { readonly kind: 'data'; readonly bytes: Buffer }
@@ -60,10 +61,10 @@ export function gather(
   maxBytes: number,
   done: (g: Gathered) => void,
 ): void {
-  const deadline = performance.now() + timeoutMs;
+  const deadline = monotonicMs() + timeoutMs;
   const step = (bytes: Buffer) => {
     if (bytes.length >= maxBytes || enough(bytes)) return done({ kind: 'data', bytes });
-    const left = deadline - performance.now();
+    const left = deadline - monotonicMs();
     if (left <= 0) return done({ kind: 'timeout', bytes });
     peek(socket, left, (p) => {
       if (p.kind === 'closed') return done(p);

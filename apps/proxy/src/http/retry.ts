@@ -1,5 +1,6 @@
 // Retries for retryable routes (Linkerd's legacy ServiceProfile retries, REFERENCE §1.4): a budget that caps the
 // extra load retries add, and the exponential backoff between attempts. Pure given the injected clock and RNG.
+import { monotonicMs } from '../clock.js';
 
 export interface RetryBudgetOptions {
   /** Retries allowed per original request over the window: 0.2 = at most 20 % extra load. */
@@ -27,7 +28,7 @@ export class RetryBudget {
 
   constructor(
     readonly options: RetryBudgetOptions,
-    private readonly now: () => number = () => performance.now(),
+    private readonly now: () => number = monotonicMs,
   ) {
     this.#slotMs = options.ttlMs / slots;
     this.#slotStart = now();

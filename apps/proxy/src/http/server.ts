@@ -14,6 +14,7 @@ import { wantsClose } from './headers.js';
 import { hostProblem } from './host.js';
 import { hopFields, maxHeadBytes, parseRequestHead, type RequestHead, type WireHead, type Wired } from './parse-head.js';
 import { formatPlainResponse } from './response.js';
+import { monotonicMs } from '../clock.js';
 
 export interface Exchange {
   readonly head: RequestHead;
@@ -21,7 +22,7 @@ export interface Exchange {
   readonly wire: WireHead;
   readonly body: BodyReader;
   readonly client: net.Socket;
-  /** When the head was parsed (performance.now(), ms). */
+  /** When the head was parsed (monotonicMs(), ms). */
   readonly startedAt: number;
   /** Decided when the response head is written: client asked to close, or the proxy is draining. */
   shouldClose(): boolean;
@@ -305,7 +306,7 @@ export class ServerConnection implements Flow, Sweepable {
 class ServerExchange implements Exchange {
   readonly wire: WireHead;
   readonly client: net.Socket;
-  readonly startedAt = performance.now();
+  readonly startedAt = monotonicMs();
   onClientGone: ClientGone | undefined = undefined;
 
   constructor(

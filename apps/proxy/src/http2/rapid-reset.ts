@@ -1,6 +1,7 @@
 // Rapid-reset defence (CVE-2023-44487): count the streams a client resets on one connection in a sliding window;
 // past the limit the connection is told to ENHANCE_YOUR_CALM and closed. Memory is one slot per allowed reset;
 // every check is O(1). Pure, with an injected clock.
+import { monotonicMs } from '../clock.js';
 
 export interface ResetLimit {
   /** Resets allowed within `windowMs`; one more closes the connection. */
@@ -18,7 +19,7 @@ export class ResetBudget {
 
   constructor(
     private readonly limit: ResetLimit,
-    private readonly now: () => number = performance.now.bind(performance),
+    private readonly now: () => number = monotonicMs,
   ) {
     this.#times = new Float64Array(Math.max(1, limit.max));
   }

@@ -10,7 +10,8 @@ import { NGHTTP2_ENHANCE_YOUR_CALM, NGHTTP2_FLAG_END_STREAM, NGHTTP2_NO_ERROR, N
 import type { H2Engine, H2Stream, ServerStream } from './engine.js';
 import { defaultResetLimit, ResetBudget, type ResetLimit } from './rapid-reset.js';
 import { WireSession } from './wire/session.js';
-import { letYoungGenerationGrowOnce } from '../young-generation.js';
+import { letYoungGenerationGrowOnce, youngGenerationTick } from '../young-generation.js';
+import { monotonicMs } from '../clock.js';
 
 /** One request stream, as the handler receives it. */
 export interface H2Request {
@@ -18,7 +19,7 @@ export interface H2Request {
   readonly headers: IncomingHttpHeaders;
   /** The request HEADERS frame ended the stream: no body. */
   readonly endStream: boolean;
-  /** When the request head arrived (performance.now(), ms). */
+  /** When the request head arrived (monotonicMs(), ms). */
   readonly startedAt: number;
 }
 
@@ -148,6 +149,7 @@ function serve<C>(
   flags: number,
 ): void {
   stream.on('error', () => {}); // reported through 'close' and the handler's own listeners
+  youngGenerationTick();
   state.streams++;
   stream.on('close', () => {
     state.streams--;
@@ -155,7 +157,7 @@ function serve<C>(
     if (session.destroyed || session.closed) return;
     if (state.budget.record()) calm(session);
   });
-  handle({ stream, headers, endStream: (flags & NGHTTP2_FLAG_END_STREAM) !== 0, startedAt: performance.now() }, state.context);
+  handle({ stream, headers, endStream: (flags & NGHTTP2_FLAG_END_STREAM) !== 0, startedAt: monotonicMs() }, state.context);
 }
 
 /** The entry for the wire engine: one WireSession per connection. */
@@ -163,6 +165,7 @@ function wireEntry<C>(deps: H2ServerDeps<C>, limit: ResetLimit): (socket: net.So
   const settings = { maxConcurrentStreams: deps.maxConcurrentStreams ?? defaultMaxConcurrentStreams, maxHeaderListSize: maxHeadBytes };
   return (socket: net.Socket, context: C) => {
     letYoungGenerationGrowOnce();
+    socket.on('data', youngGenerationTick); // a long stream's reads, not only new streams
     socket.allowHalfOpen = false; // as for node:http2 below
     const state: ConnectionState<C> = { budget: new ResetBudget(limit, deps.now), context, streams: 0 };
     const session: WireSession = new WireSession(socket, 'server', {

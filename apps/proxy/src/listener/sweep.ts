@@ -1,15 +1,16 @@
 // Client-connection deadlines (header read, keep-alive idle) on one coarse timer per proxy instead of a timer per
 // request: connections stamp `now` (a field read, no clock call) and a periodic sweep closes the late ones.
 // Deadlines are therefore late by up to one tick, which is fine for timeouts measured in seconds.
+import { monotonicMs } from '../clock.js';
 
 export interface Sweepable {
-  /** Called every tick with the current time (performance.now(), ms). */
+  /** Called every tick with the current time (monotonicMs(), ms). */
   sweep(now: number): void;
 }
 
 export class Sweeper {
-  /** The time of the last tick (ms, performance.now() clock): what connections stamp their events with. */
-  now = performance.now();
+  /** The time of the last tick (ms, monotonicMs() clock): what connections stamp their events with. */
+  now = monotonicMs();
   readonly #items = new Set<Sweepable>();
   readonly #timer: NodeJS.Timeout;
 
@@ -37,7 +38,7 @@ export class Sweeper {
   }
 
   #tick(): void {
-    const now = (this.now = performance.now());
+    const now = (this.now = monotonicMs());
     for (const item of this.#items) item.sweep(now);
   }
 }

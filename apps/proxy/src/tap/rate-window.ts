@@ -1,5 +1,6 @@
 // Per-subscription rate limit in fixed 1-s windows, as Linkerd's tap server asks each proxy for `limit = rps × 1 s`
 // per window. The clock is injected so tests need no waiting.
+import { monotonicMs } from '../clock.js';
 
 export class RateWindow {
   #windowStart = Number.NEGATIVE_INFINITY;
@@ -8,7 +9,7 @@ export class RateWindow {
   constructor(
     /** Admitted per window. */
     readonly perWindow: number,
-    private readonly now: () => number = () => performance.now(),
+    private readonly now: () => number = monotonicMs,
     readonly windowMs = 1000,
   ) {}
 

@@ -15,6 +15,7 @@ import type { MetricTarget } from '../telemetry/labels.js';
 import { remoteAddr, requestLine, tapHeaders } from './event.js';
 import { matchTap } from './match.js';
 import type { RateWindow } from './rate-window.js';
+import { monotonicMs } from '../clock.js';
 
 /** One open subscription, as the registry sees it (the WebSocket side lives in server.ts). */
 export interface TapSubscriber {
@@ -43,7 +44,7 @@ export class TapRegistry {
 
   constructor(options: TapRegistryOptions = {}) {
     this.redact = new Set([...defaultRedactedHeaders, ...(options.redactHeaders ?? [])].map((h) => h.toLowerCase()));
-    this.#now = options.now ?? (() => performance.now());
+    this.#now = options.now ?? monotonicMs;
   }
 
   get subscriberCount(): number {

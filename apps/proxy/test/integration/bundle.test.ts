@@ -57,8 +57,8 @@ it('streams tap events to a WebSocket subscriber', async () => {
 
 // What a proxy does not use stays unloaded, each a few hundred KB of heap and of the node binary's pages per proxy:
 // Node's ESM loader (the bundle is CommonJS), node:cluster with child_process (Server#listen's, bind.ts), the
-// promise-based fs, node:http (admin/http.ts), and without an identity or a tap token TLS and crypto; HTTP/2 until
-// a connection speaks it.
+// promise-based fs, node:http (admin/http.ts), node:perf_hooks (clock.ts), and without an identity or a tap token
+// TLS and crypto; HTTP/2 until a connection speaks it.
 it('loads only the built-in modules a plaintext HTTP/1 proxy uses', async () => {
   const dir = makeRunDir('signalbox-bundle-modules-');
   const list = path.join(dir, 'modules.txt');
@@ -85,7 +85,7 @@ it('loads only the built-in modules a plaintext HTTP/1 proxy uses', async () => 
     .filter((m) => m.startsWith('NativeModule '))
     .map((m) => m.slice('NativeModule '.length));
   expect(loaded).toContain('net');
-  const unused = ['internal/modules/esm/translators', 'internal/modules/esm/module_job', 'cluster', 'child_process', 'dgram', 'fs/promises', 'http', 'https', 'tls', 'crypto', 'http2'];
+  const unused = ['internal/modules/esm/translators', 'internal/modules/esm/module_job', 'cluster', 'child_process', 'dgram', 'fs/promises', 'http', 'https', 'perf_hooks', 'tls', 'crypto', 'http2'];
   expect(loaded.filter((m) => unused.includes(m))).toEqual([]);
 });
 
