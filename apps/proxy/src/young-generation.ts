@@ -6,32 +6,25 @@
 // alive (wire/stream-table.ts); before that it tipped into promoting everything and needed 3 MiB. An h2c hop under
 // h2load -m10 now peaks ~2 MB lower at 2 MiB than at 3, for ~6 % more CPU per request; at 1 MiB ~1.5 % of what it
 // allocates is still promoted and the peak is 84 MB. HTTP/1 traffic would grow it as well, for ~2 MB and no CPU
-// gain, so this happens only once HTTP/2 is in use, where an engine starts.
+// gain, so this happens only once HTTP/2 is in use, where an engine starts. node:perf_hooks (nine built-in modules,
+// ~0.3 MB), which reports the collections, is loaded then too, not by every proxy (clock.ts).
 import v8 from 'node:v8';
 
-type State = 'held' | 'growing' | 'grown';
-let state: State = 'held';
-let initial = 0;
-let events = 0;
+let allowed = false;
 
-/** HTTP/2 is in use: V8 may grow the young generation, once (youngGenerationTick says when it has). */
 export function letYoungGenerationGrowOnce(): void {
-  if (state !== 'held') return;
-  state = 'growing';
-  initial = newSpaceSize();
+  if (allowed) return;
+  allowed = true;
+  const initial = newSpaceSize();
+  // V8 grows new space (by this factor) after a scavenge that found enough survivors; once it has, no further.
+  const { PerformanceObserver } = process.getBuiltinModule('node:perf_hooks');
+  const observer = new PerformanceObserver(() => {
+    if (newSpaceSize() <= initial) return;
+    v8.setFlagsFromString('--semi-space-growth-factor=1');
+    observer.disconnect();
+  });
+  observer.observe({ entryTypes: ['gc'] });
   v8.setFlagsFromString('--semi-space-growth-factor=2');
-}
-
-/**
- * Called for each HTTP/2 stream and each read of a wire session: once new space has grown, it grows no further.
- * Not a GC observer: V8 reports collections only through node:perf_hooks (nine built-in modules, ~0.3 MB per proxy).
- * Looking every 64 events is in time: V8 grows new space at a scavenge only after survivors as large as new space
- * itself since the last growth, so a second growth is many scavenges, thousands of streams, after the first.
- */
-export function youngGenerationTick(): void {
-  if (state !== 'growing' || (++events & 63) !== 0 || newSpaceSize() <= initial) return;
-  v8.setFlagsFromString('--semi-space-growth-factor=1');
-  state = 'grown';
 }
 
 function newSpaceSize(): number {

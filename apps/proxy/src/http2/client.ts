@@ -4,7 +4,7 @@
 import type { OutgoingHttpHeaders } from 'node:http2';
 import type net from 'node:net';
 import { ProxyError } from '../errors.js';
-import { letYoungGenerationGrowOnce, youngGenerationTick } from '../young-generation.js';
+import { letYoungGenerationGrowOnce } from '../young-generation.js';
 import { maxHeadBytes } from '../http/parse-head.js';
 import type { ClientSession, ClientStream, H2Engine, RequestOptions } from './engine.js';
 import { WireSession } from './wire/session.js';
@@ -156,6 +156,5 @@ function nodeSession(socket: net.Socket, target: H2Target): ClientSession {
 
 function wireSession(socket: net.Socket): ClientSession {
   letYoungGenerationGrowOnce();
-  socket.on('data', youngGenerationTick); // a long stream's reads, not only new streams
   return new WireSession(socket, 'client', { settings: { maxHeaderListSize: maxHeadBytes } });
 }

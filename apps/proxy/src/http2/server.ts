@@ -10,7 +10,7 @@ import { NGHTTP2_ENHANCE_YOUR_CALM, NGHTTP2_FLAG_END_STREAM, NGHTTP2_NO_ERROR, N
 import type { H2Engine, H2Stream, ServerStream } from './engine.js';
 import { defaultResetLimit, ResetBudget, type ResetLimit } from './rapid-reset.js';
 import { WireSession } from './wire/session.js';
-import { letYoungGenerationGrowOnce, youngGenerationTick } from '../young-generation.js';
+import { letYoungGenerationGrowOnce } from '../young-generation.js';
 import { monotonicMs } from '../clock.js';
 
 /** One request stream, as the handler receives it. */
@@ -149,7 +149,6 @@ function serve<C>(
   flags: number,
 ): void {
   stream.on('error', () => {}); // reported through 'close' and the handler's own listeners
-  youngGenerationTick();
   state.streams++;
   stream.on('close', () => {
     state.streams--;
@@ -165,7 +164,6 @@ function wireEntry<C>(deps: H2ServerDeps<C>, limit: ResetLimit): (socket: net.So
   const settings = { maxConcurrentStreams: deps.maxConcurrentStreams ?? defaultMaxConcurrentStreams, maxHeaderListSize: maxHeadBytes };
   return (socket: net.Socket, context: C) => {
     letYoungGenerationGrowOnce();
-    socket.on('data', youngGenerationTick); // a long stream's reads, not only new streams
     socket.allowHalfOpen = false; // as for node:http2 below
     const state: ConnectionState<C> = { budget: new ResetBudget(limit, deps.now), context, streams: 0 };
     const session: WireSession = new WireSession(socket, 'server', {
