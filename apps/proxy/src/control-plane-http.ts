@@ -5,7 +5,7 @@
 // node:tls only for an https:// URL, trusting what the system does (main.ts's --use-openssl-ca).
 import net from 'node:net';
 import { Readable } from 'node:stream';
-import { ipLiteralFamily } from './listener/bind.js';
+import { isIpLiteral } from './http/authority.js';
 import { ChunkedTracker } from './http/chunked.js';
 import { responseFraming } from './http/framing.js';
 import { parseResponseHead } from './http/parse-head.js';
@@ -41,7 +41,7 @@ export function controlPlaneRequest(url: URL, options: ControlPlaneRequest = {})
   return new Promise((resolve, reject) => {
     const socket = https
       ? // Not imported: apps/proxy/bundle.mjs says why. SNI only for a name (RFC 6066 §3).
-        process.getBuiltinModule('node:tls').connect({ host, port, ALPNProtocols: ['http/1.1'], ...(ipLiteralFamily(host) ? {} : { servername: host }) })
+        process.getBuiltinModule('node:tls').connect({ host, port, ALPNProtocols: ['http/1.1'], ...(isIpLiteral(host) ? {} : { servername: host }) })
       : net.connect({ host, port });
     let body: (Readable & { statusCode: number }) | undefined;
     const fail = (err: Error) => {

@@ -2,24 +2,16 @@
 import { once } from 'node:events';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createAdminHttp, type AdminRoutes } from './http.js';
+import { listenAdminHttp } from '../../test/support/admin-http.js';
+import type { AdminRoutes } from './http.js';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
   for (const c of cleanups.splice(0)) c();
 });
 
-async function serve(routes: Partial<AdminRoutes>, options?: { headTimeoutMs?: number }) {
-  const http = createAdminHttp({ respond: (req) => ({ status: 200, body: `${req.method} ${req.url}\n` }), upgrade: () => false, ...routes }, options);
-  const server = net.createServer(http.accept);
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  cleanups.push(() => {
-    http.closeAll();
-    server.close();
-  });
-  return { port: (server.address() as net.AddressInfo).port, http };
-}
+const serve = (routes: Partial<AdminRoutes>, options?: { headTimeoutMs?: number }) =>
+  listenAdminHttp({ respond: (req) => ({ status: 200, body: `${req.method} ${req.url}\n` }), upgrade: () => false, ...routes }, cleanups, options);
 
 /** Sends `bytes`, then collects everything the server writes until it closes (or `untilMs` passes). */
 async function exchange(port: number, bytes: string | Buffer, untilMs = 2000): Promise<{ text: string; closed: boolean }> {

@@ -65,14 +65,14 @@ export async function createProxy(config: ProxyConfig, log: (msg: string) => voi
 
   // === identity: certificate first (the proxy is not ready without one), then mTLS both ways ===
   const id = meshIdentity(config);
-  const trustAnchorsPem = id?.trustAnchorsPem ?? (id?.trustAnchorsFile ? await readText(id.trustAnchorsFile) : undefined);
+  const trustAnchorsPem = id?.trustAnchorsPem ?? (id?.trustAnchorsFile ? await readFileText(id.trustAnchorsFile) : undefined);
   // node:crypto and node:tls are loaded with identity only (by the cert manager, the mTLS server and the tap
   // listener, where they use them): a proxy without an identity never needs them.
   const manager = id
     ? createCertManager({
         identity: id.name,
         // Read before every certify: a rotated token file is picked up. Never logged.
-        token: async () => (await readText(id.tokenFile)).trim(),
+        token: async () => (await readFileText(id.tokenFile)).trim(),
         client: createCertifyClient({ url: config.controlPlane }),
         // Absent: the anchors come with the first certify answer (trust on first use of the control plane).
         ...(trustAnchorsPem ? { trustAnchorsPem } : {}),
@@ -240,7 +240,7 @@ function opaqueRelay(asked: TcpRelay, log: (msg: string) => void): { readonly ki
 
 // node:fs's callback rather than node:fs/promises, which loads a dozen more built-in modules (readline and fs.watch's
 // among them): ~0.3 MB of heap and ~0.3 MB of the node binary's pages in every proxy, for two reads at start.
-function readText(file: string): Promise<string> {
+function readFileText(file: string): Promise<string> {
   return new Promise((resolve, reject) => readFile(file, 'utf8', (err, text) => (err ? reject(err) : resolve(text))));
 }
 

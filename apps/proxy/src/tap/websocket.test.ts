@@ -4,7 +4,8 @@ import { once } from 'node:events';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { createAdminHttp, type AdminRequest } from '../admin/http.js';
+import { listenAdminHttp } from '../../test/support/admin-http.js';
+import type { AdminRequest } from '../admin/http.js';
 import { acceptWebSocket, type ServerWebSocket } from './websocket.js';
 
 const cleanups: (() => void)[] = [];
@@ -14,15 +15,8 @@ afterEach(() => {
 
 /** The admin port's HTTP/1.1 (what serves tap), handing every upgrade to `onUpgrade`; listening on loopback. */
 async function upgradeServer(onUpgrade: (req: AdminRequest, socket: net.Socket, head: Buffer) => void): Promise<number> {
-  const http = createAdminHttp({ respond: () => ({ status: 404, body: '' }), upgrade: (req, socket, head) => (onUpgrade(req, socket, head), true) });
-  const s = net.createServer(http.accept);
-  s.listen(0, '127.0.0.1');
-  await once(s, 'listening');
-  cleanups.push(() => {
-    http.closeAll();
-    s.close();
-  });
-  return (s.address() as net.AddressInfo).port;
+  const upgrade = (req: AdminRequest, socket: net.Socket, head: Buffer) => (onUpgrade(req, socket, head), true);
+  return (await listenAdminHttp({ respond: () => ({ status: 404, body: '' }), upgrade }, cleanups)).port;
 }
 
 /** An HTTP server whose upgrades become ServerWebSockets (at most `maxPayload` per message). */
