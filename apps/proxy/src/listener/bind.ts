@@ -5,7 +5,7 @@
 // listen() takes in a primary, kept under that name in net.js "to avoid breaking code that wraps this method"; it
 // binds an IP literal only, so a host name (or a Node without the method) goes through listen() as before.
 import type net from 'node:net';
-import { parseHostPort } from '@signalbox/shared';
+import { formatHostPort, parseHostPort } from '@signalbox/shared';
 
 type Listen2 = (address: string, port: number, addressType: 4 | 6, backlog: number | undefined, fd: number | undefined, flags: number) => void;
 
@@ -18,7 +18,7 @@ export function bind(server: net.Server, addr: string): Promise<string> {
     server.once('listening', () => {
       server.off('error', reject);
       const a = server.address() as net.AddressInfo;
-      resolve(a.family === 'IPv6' ? `[${a.address}]:${a.port}` : `${a.address}:${a.port}`);
+      resolve(formatHostPort({ host: a.address, port: a.port }));
     });
     const family = ipLiteralFamily(hp.host);
     const listen2 = (server as { _listen2?: Listen2 })._listen2;
