@@ -1,4 +1,4 @@
-// What the kernel says a process group used: CPU time (utime + stime of every process in the group, all threads
+// What the kernel says a process group used: CPU time (utime and stime of every process in the group, all threads
 // included), peak resident memory (VmHWM) and peak private memory (RssAnon, sampled), read from /proc. Linux only,
 // like the bench.
 import { readdirSync, readFileSync } from 'node:fs';
@@ -17,15 +17,23 @@ export function groupPids(pgid: number): number[] {
   return pids;
 }
 
-/** CPU seconds (user + system) used so far by the processes of these groups. */
-export function cpuSeconds(pgids: readonly number[]): number {
-  let ticks = 0;
+/** CPU seconds used so far by the processes of these groups: in user space, and in the kernel on their behalf. */
+export interface CpuTime {
+  readonly user: number;
+  readonly system: number;
+}
+
+export function cpuTime(pgids: readonly number[]): CpuTime {
+  let user = 0;
+  let system = 0;
   for (const g of pgids)
     for (const pid of groupPids(g)) {
       const f = statFields(pid);
-      if (f) ticks += Number(f[11]) + Number(f[12]);
+      if (!f) continue;
+      user += Number(f[11]);
+      system += Number(f[12]);
     }
-  return ticks / clockTicks;
+  return { user: user / clockTicks, system: system / clockTicks };
 }
 
 /** Per group, the sum over its processes of their peak resident set (VmHWM), in MB. */

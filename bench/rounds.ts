@@ -8,6 +8,8 @@ export interface Measured {
   readonly max: LoadResult;
   readonly fixed: LoadResult;
   readonly cpuUs: number;
+  /** The part of that CPU time spent in the kernel (0–1). */
+  readonly kernelShare: number;
   readonly rssMb: number;
   readonly privateMb: number;
   readonly proxyPeakMb: number;
@@ -30,6 +32,7 @@ export function foldRounds<T extends Measured>(rounds: readonly T[]): T {
     max: foldLoad(rounds.map((r) => r.max)),
     fixed: foldLoad(rounds.map((r) => r.fixed)),
     cpuUs: median(rounds.map((r) => r.cpuUs)),
+    kernelShare: median(rounds.map((r) => r.kernelShare)),
     rssMb: Math.max(...rounds.map((r) => r.rssMb)),
     privateMb: Math.max(...rounds.map((r) => r.privateMb)),
     proxyPeakMb: Math.max(...rounds.map((r) => r.proxyPeakMb)),

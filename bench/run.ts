@@ -23,7 +23,7 @@ import { h2load, wrkMax, type LoadResult, type Target } from './load.js';
 import { mtlsPairs } from './mtls.js';
 import { subscribeTap, tapFlags } from './tap.js';
 import { haproxyTcp, nginxBackend, nginxProxy } from './peers.js';
-import { cpuSeconds, peakRssMb, samplePrivateMemory } from './proc.js';
+import { cpuTime, peakRssMb, samplePrivateMemory, type CpuTime } from './proc.js';
 import { foldRounds } from './rounds.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -75,6 +75,8 @@ interface Row {
   readonly fixed: LoadResult;
   /** µs of subject CPU per request at max load (NaN for direct). */
   readonly cpuUs: number;
+  /** The part of it spent in the kernel (0–1): loopback I/O, which a slow or busy host makes dearer. */
+  readonly kernelShare: number;
   readonly rssMb: number;
   /** Peak RssAnon over warm-up and both runs: the part of RSS that is this process's own (see proc.ts). */
   readonly privateMb: number;
@@ -370,9 +372,10 @@ async function measure(s: Subject, running: Running): Promise<Row> {
     await (h2
       ? h2load(loadCore, running.target, { seconds: 2, clients: 10, streams: 10, logFile: log })
       : wrkMax(loadCore, running.target, 2));
-    const before = running.pgids.map((g) => cpuSeconds([g]));
+    const before = running.pgids.map((g) => cpuTime([g]));
     const max = await maxLoad();
-    const cpuByGroup = running.pgids.map((g, i) => cpuSeconds([g]) - (before[i] as number));
+    const used = running.pgids.map((g, i) => since(before[i] as CpuTime, cpuTime([g])));
+    const cpuByGroup = used.map((c) => c.user + c.system);
     const cpu = cpuByGroup.reduce((a, b) => a + b, 0);
     const fixed = await h2load(loadCore, running.target, {
       seconds: 5,
@@ -393,6 +396,7 @@ async function measure(s: Subject, running: Running): Promise<Row> {
       max,
       fixed,
       cpuUs: own ? (cpu / max.requests) * 1e6 : NaN,
+      kernelShare: own ? used.reduce((a, c) => a + c.system, 0) / cpu : NaN,
       rssMb: own ? peaks.reduce((a, b) => a + b, 0) : NaN,
       proxies: running.pgids.length,
       proxyPeakMb: own ? Math.max(...peaks) : NaN,
@@ -403,12 +407,17 @@ async function measure(s: Subject, running: Running): Promise<Row> {
   }
 }
 
+function since(before: CpuTime, after: CpuTime): CpuTime {
+  return { user: after.user - before.user, system: after.system - before.system };
+}
+
 function print(rows: readonly Row[], byRound: readonly (readonly Row[])[]): void {
   const f = (v: number, d = 0) => (Number.isFinite(v) ? v.toFixed(d) : '–');
   const header = [
     'subject',
     'req/s',
     'CPU µs/req',
+    'kernel %',
     'p50 ms',
     'p99 ms',
     '@1k req/s',
@@ -434,6 +443,7 @@ function print(rows: readonly Row[], byRound: readonly (readonly Row[])[]): void
       r.subject.name,
       f(r.max.rps),
       f(r.cpuUs, 1),
+      f(r.kernelShare * 100),
       f(r.max.p50, 2),
       f(r.max.p99, 2),
       f(r.fixed.rps),
@@ -477,7 +487,13 @@ function print(rows: readonly Row[], byRound: readonly (readonly Row[])[]): void
       console.log(`       by round: CPU ÷ nginx ${perRound((h, n) => h.cpuUs / n.cpuUs).join(', ')}; req/s ÷ nginx ${perRound((h, n) => h.max.rps / n.max.rps).join(', ')}`);
     }
   }
-  if (hop && nhp) check('hop req/s ÷ node-http-proxy ≥ 4', hop.max.rps / nhp.max.rps, hop.max.rps / nhp.max.rps >= 4);
+  if (hop && nhp) {
+    check('hop req/s ÷ node-http-proxy ≥ 4', hop.max.rps / nhp.max.rps, hop.max.rps / nhp.max.rps >= 4);
+    // A larger part of the hop's CPU than of node-http-proxy's is the kernel's, doing their loopback I/O: on a day the
+    // host makes that work slow (direct and nginx then slow down the most), this ratio falls while the one to nginx
+    // holds. The shares show which kind of day it was.
+    console.log(`       kernel share of CPU: hop ${f(hop.kernelShare * 100)} %, node-http-proxy ${f(nhp.kernelShare * 100)} %, nginx ${ng ? f(ng.kernelShare * 100) : '–'} %`);
+  }
   const d1 = row('direct (http1)');
   if (hop && d1) check('hop added p99 at 1k req/s ≤ 0.5 ms', hop.fixed.p99 - d1.fixed.p99, hop.fixed.p99 - d1.fixed.p99 <= 0.5);
   for (const r of rows.filter((x) => x.subject.name.startsWith('signalbox'))) {

@@ -1,0 +1,32 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { afterEach, expect, it } from 'vitest';
+import { cpuTime } from './proc.js';
+
+const children: ChildProcess[] = [];
+
+afterEach(async () => {
+  for (const child of children.splice(0)) {
+    if (child.exitCode !== null || child.signalCode !== null) continue;
+    process.kill(-(child.pid as number), 'SIGKILL');
+    await once(child, 'exit');
+  }
+});
+
+/** A node leading a process group of its own: it runs `work` for ~400 ms, says so, then idles until killed. */
+async function groupThatDid(work: string): Promise<number> {
+  const script = `const fs = require('node:fs'); const zero = fs.openSync('/dev/zero', 'r'); const buf = Buffer.allocUnsafe(1 << 20); const end = Date.now() + 400; while (Date.now() < end) { ${work} } console.log('done'); setInterval(() => {}, 1000);`;
+  const child = spawn(process.execPath, ['-e', script], { detached: true, stdio: ['ignore', 'pipe', 'inherit'] });
+  children.push(child);
+  await once(child.stdout as NodeJS.ReadableStream, 'data');
+  return child.pid as number;
+}
+
+it("splits a group's CPU time into user and kernel time", async () => {
+  const spinning = cpuTime([await groupThatDid('')]);
+  // Reading /dev/zero: the kernel zero-fills 1 MiB per call, against a microsecond of JavaScript.
+  const reading = cpuTime([await groupThatDid('fs.readSync(zero, buf);')]);
+  expect(spinning.user).toBeGreaterThan(0.15);
+  expect(spinning.system).toBeLessThan(spinning.user / 2);
+  expect(reading.system).toBeGreaterThan(reading.user);
+}, 10_000);
