@@ -23,8 +23,10 @@
 // identity, for a list mTLS never consults (it trusts the mesh's anchors alone). The one connection that trusts
 // public CAs is an https control plane, which now trusts what the system does; a slim image with no CA bundle
 // parses nothing. NODE_EXTRA_CA_CERTS is still added.
-// heap.js first: its module body sets a V8 flag before the others' run (why: heap.ts).
+// heap.js first: its module body sets a V8 flag before the others' run (why: heap.ts); then zod's configuration,
+// before any schema is built (zod-jitless.ts).
 import './heap.js';
+import './zod-jitless.js';
 import { createProxy } from './app/proxy.js';
 import { ConfigError, parseConfig, tapClientIdentity } from './config.js';
 import { isoTimestamp } from './utc-time.js';

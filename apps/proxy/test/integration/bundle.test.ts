@@ -58,24 +58,30 @@ it('streams tap events to a WebSocket subscriber', async () => {
 // What a proxy does not use stays unloaded, each a few hundred KB of heap and of the node binary's pages per proxy:
 // Node's ESM loader (the bundle is CommonJS), node:cluster with child_process (Server#listen's, bind.ts), the
 // promise-based fs, node:http (admin/http.ts), node:perf_hooks (clock.ts), and without an identity or a tap token
-// TLS and crypto; HTTP/2 until a connection speaks it.
-it('loads only the built-in modules a plaintext HTTP/1 proxy uses', async () => {
+// TLS and crypto; HTTP/2 until a connection speaks it. Nor does it compile parsers from strings (zod-jitless.ts).
+it('loads only the built-in modules a plaintext HTTP/1 proxy uses, and makes no functions from strings', async () => {
   const dir = makeRunDir('signalbox-bundle-modules-');
   const list = path.join(dir, 'modules.txt');
+  const stringCode = path.join(dir, 'string-code.txt');
+  const preload = (file: string) => `--require=${path.join(import.meta.dirname, '../support', file)}`;
   const addr = await freeAddr();
   const adminAddr = await freeAddr();
+  const outboundAddr = await freeAddr();
   const plain = await startProxy({
     dir,
     name: 'proxy',
     inbound: addr,
-    outbound: await freeAddr(),
+    outbound: outboundAddr,
     admin: adminAddr,
     app: app.addr,
     controlPlaneUrl: cp.url,
-    env: { NODE_OPTIONS: `--require=${path.join(import.meta.dirname, '../support/module-list.cjs')}`, SIGNALBOX_MODULE_LIST: list },
+    env: { NODE_OPTIONS: `${preload('module-list.cjs')} ${preload('string-code.cjs')}`, SIGNALBOX_MODULE_LIST: list, SIGNALBOX_STRING_CODE: stringCode },
   });
   try {
     expect((await request(addr, 'http://bundle.test/modules')).status).toBe(200);
+    // Through discovery too: its answers are zod-parsed, as the flags were at start.
+    cp.endpoints('modules.demo:80', [{ ...endpoint(app.addr, 'modules-0', 'modules'), meshed: false }]);
+    expect((await request(outboundAddr, 'http://modules.demo/discovered')).status).toBe(200);
     expect((await request(adminAddr, 'http://admin/metrics', { absolute: false })).status).toBe(200);
   } finally {
     await plain.stop();
@@ -87,6 +93,7 @@ it('loads only the built-in modules a plaintext HTTP/1 proxy uses', async () => 
   expect(loaded).toContain('net');
   const unused = ['internal/modules/esm/translators', 'internal/modules/esm/module_job', 'cluster', 'child_process', 'dgram', 'fs/promises', 'http', 'https', 'perf_hooks', 'tls', 'crypto', 'http2'];
   expect(loaded.filter((m) => unused.includes(m))).toEqual([]);
+  expect(readFileSync(stringCode, 'utf8')).toBe('0');
 });
 
 // The #! line's --use-openssl-ca: the proxy's own TLS never uses a public CA (mTLS trusts only the mesh's anchors),
