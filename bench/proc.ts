@@ -17,12 +17,13 @@ export function groupPids(pgid: number): number[] {
   return pids;
 }
 
-/** CPU seconds used so far by the processes of these groups: in user space, and in the kernel on their behalf. */
+/** CPU seconds: in user space, and in the kernel on the process's behalf. */
 export interface CpuTime {
   readonly user: number;
   readonly system: number;
 }
 
+/** The CPU time the processes of these groups have used so far. */
 export function cpuTime(pgids: readonly number[]): CpuTime {
   let user = 0;
   let system = 0;
