@@ -6,7 +6,7 @@
 import net from 'node:net';
 import { Readable } from 'node:stream';
 import { isIpLiteral } from './http/authority.js';
-import { ChunkedTracker } from './http/chunked.js';
+import { BodyReader } from './http/body.js';
 import { responseFraming } from './http/framing.js';
 import { parseResponseHead } from './http/parse-head.js';
 
@@ -65,8 +65,7 @@ export function controlPlaneRequest(url: URL, options: ControlPlaneRequest = {})
     socket.write(`${head}\r\n${options.body ?? ''}`);
 
     let buffered: Buffer | undefined;
-    let deliver: ((bytes: Buffer) => void) | undefined;
-    let closeDelimited = false;
+    let reader: BodyReader | undefined;
     const readHead = (chunk: Buffer) => {
       buffered = buffered ? Buffer.concat([buffered, chunk]) : chunk;
       for (;;) {
@@ -82,65 +81,34 @@ export function controlPlaneRequest(url: URL, options: ControlPlaneRequest = {})
         buffered = undefined;
         const framing = responseFraming(method, parsed.head);
         if (framing.kind === 'error') return fail(new Error(`control plane at ${url.host}: ${framing.reason}`));
+        // The socket is paused while the stream is full, and read() resumes it: the sink needs no 'drain'.
         const stream = Object.assign(new Readable({ read: () => void socket.resume() }), { statusCode: parsed.head.status });
         // An error before the caller reads reaches it when it does (async iteration), not as an unhandled event.
         stream.on('error', () => {});
         body = stream;
-        deliver = bodyReader(framing, stream, socket, fail, url.host);
-        closeDelimited = framing.kind === 'close';
+        // The data path's body reader, de-chunking: it stops at the framing's end, where the stream ends and the
+        // connection (one request each) closes.
+        reader = new BodyReader(framing, socket, true);
         resolve(stream);
-        if (framing.kind === 'none') deliver = finish(stream, socket);
-        else if (rest.length > 0) deliver(rest);
+        const sink = { write: (bytes: Buffer) => stream.push(bytes), once: () => {} };
+        const end = () => {
+          stream.push(null);
+          socket.destroy();
+        };
+        fed(reader.pipe(sink, end, rest));
         return;
       }
     };
-    socket.on('data', (chunk: Buffer) => (deliver ? deliver(chunk) : readHead(chunk)));
+    const fed = (used: number) => {
+      if (used < 0) fail(new Error(`control plane at ${url.host}: ${reader?.error ?? 'malformed body'}`));
+    };
+    socket.on('data', (chunk: Buffer) => (reader ? fed(reader.feed(chunk)) : readHead(chunk)));
     socket.once('end', () => {
-      if (!body) fail(new Error(`control plane at ${url.host} closed the connection before answering`));
-      else if (closeDelimited) finish(body, socket);
-      else if (!complete.has(body)) fail(new Error(`control plane at ${url.host} closed the connection mid-body`));
+      if (!reader) return fail(new Error(`control plane at ${url.host} closed the connection before answering`));
+      reader.eof(); // a close-delimited body ends here
+      if (!reader.ended) fail(new Error(`control plane at ${url.host} closed the connection mid-body`));
     });
   });
-}
-
-type BodyFraming = { readonly kind: 'length'; readonly length: number } | { readonly kind: 'chunked' } | { readonly kind: 'close' } | { readonly kind: 'none' };
-
-/** What takes the body's bytes off the socket for its framing: into `stream` (paused while it is full) until the end. */
-function bodyReader(framing: BodyFraming, stream: Readable, socket: net.Socket, fail: (err: Error) => void, host: string): (bytes: Buffer) => void {
-  const push = (bytes: Buffer) => {
-    if (bytes.length > 0 && !stream.push(bytes)) socket.pause();
-  };
-  switch (framing.kind) {
-    case 'length': {
-      let left = framing.length;
-      return (bytes) => {
-        const take = Math.min(left, bytes.length);
-        push(take === bytes.length ? bytes : bytes.subarray(0, take));
-        left -= take;
-        if (left === 0) finish(stream, socket);
-      };
-    }
-    case 'chunked': {
-      const tracker = new ChunkedTracker();
-      return (bytes) => {
-        if (tracker.done) return;
-        if (tracker.feed(bytes, 0, (from, to) => push(bytes.subarray(from, to))) < 0) fail(new Error(`control plane at ${host}: ${tracker.error ?? 'malformed chunked body'}`));
-        else if (tracker.done) finish(stream, socket);
-      };
-    }
-    default:
-      return push;
-  }
-}
-
-const complete = new WeakSet<Readable>();
-
-/** The body is complete: the stream ends, and the connection (one request each) closes. Returns what ignores more. */
-function finish(stream: Readable, socket: net.Socket): (bytes: Buffer) => void {
-  complete.add(stream);
-  stream.push(null);
-  socket.destroy();
-  return () => {};
 }
 
 /** What node:http and fetch reject with when their signal aborts: failureCause reads the signal's reason from it. */
