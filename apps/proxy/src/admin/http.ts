@@ -35,18 +35,16 @@ export interface AdminRoutes {
   upgrade(req: AdminRequest, socket: net.Socket, head: Buffer): boolean;
 }
 
-/** A listener serving admin HTTP/1.1 (the admin port, the tap listener). */
-export interface AdminListener {
-  readonly server: net.Server;
-  /** Closes every connection not handed over by an upgrade (shutdown). */
-  closeAllConnections(): void;
-}
-
 export interface AdminHttp {
   /** Serves HTTP/1.1 on an accepted (or TLS-terminated) connection. */
   accept(socket: net.Socket): void;
   /** Closes every connection not handed over by an upgrade (shutdown). */
   closeAll(): void;
+}
+
+/** A listener serving admin HTTP/1.1 (the admin port, the tap listener). */
+export interface AdminListener extends Pick<AdminHttp, 'closeAll'> {
+  readonly server: net.Server;
 }
 
 /** Admin heads are small; a 431 well before the data path's 64 KiB. */

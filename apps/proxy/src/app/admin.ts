@@ -48,5 +48,5 @@ export function createAdmin(deps: AdminDeps): AdminListener {
     },
     upgrade: (req, socket, head) => deps.tap.handleUpgrade(req, socket, head),
   });
-  return { server: net.createServer(http.accept), closeAllConnections: http.closeAll };
+  return { server: net.createServer(http.accept), closeAll: http.closeAll };
 }

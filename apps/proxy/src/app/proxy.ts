@@ -202,9 +202,9 @@ export async function createProxy(config: ProxyConfig, log: (msg: string) => voi
     inbound.sessions.closeAll();
     outbound.sessions.closeAll();
     tapServer.closeAll();
-    admin.closeAllConnections();
-    tapListener?.closeAllConnections();
-    await Promise.all([admin, ...(tapListener ? [tapListener] : [])].map(({ server }) => new Promise<void>((r) => server.close(() => r()))));
+    const adminListeners = tapListener ? [admin, tapListener] : [admin];
+    for (const l of adminListeners) l.closeAll();
+    await Promise.all(adminListeners.map(({ server }) => new Promise<void>((r) => server.close(() => r()))));
   }
 
   return {

@@ -42,5 +42,5 @@ export function createTapTlsListener({ material, tap, onRefused, handshakeTimeou
     onRefused?.('handshake');
     socket.destroy();
   });
-  return { server, closeAllConnections: http.closeAll };
+  return { server, closeAll: http.closeAll };
 }
