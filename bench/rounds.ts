@@ -4,14 +4,18 @@
 // happened once still happened) and errors are summed.
 import type { LoadResult } from './load.js';
 
+/** What one run measures of a subject (run.ts's rows add which subject, and how many processes it is). */
 export interface Measured {
   readonly max: LoadResult;
   readonly fixed: LoadResult;
+  /** µs of subject CPU per request at max load (NaN for direct). */
   readonly cpuUs: number;
-  /** The part of that CPU time spent in the kernel (0–1). */
+  /** The part of it spent in the kernel (0–1): loopback I/O, which a slow or busy host makes dearer. */
   readonly kernelShare: number;
   readonly rssMb: number;
+  /** Peak RssAnon over warm-up and both runs: the part of RSS that is this process's own (see proc.ts). */
   readonly privateMb: number;
+  /** The highest peak RSS of any one of the subject's processes: the per-proxy target. */
   readonly proxyPeakMb: number;
 }
 

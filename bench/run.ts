@@ -19,12 +19,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, proxyCommand, proxyEntry, startProcess, stopAll, type ManagedProcess } from '@signalbox/launch';
 import { endpoint, startFakeControlPlane } from '../apps/proxy/test/support/fake-control-plane.js';
-import { h2load, wrkMax, type LoadResult, type Target } from './load.js';
+import { h2load, wrkMax, type Target } from './load.js';
 import { mtlsPairs } from './mtls.js';
 import { subscribeTap, tapFlags } from './tap.js';
 import { haproxyTcp, nginxBackend, nginxProxy } from './peers.js';
 import { cpuTime, peakRssMb, samplePrivateMemory, type CpuTime } from './proc.js';
-import { foldRounds } from './rounds.js';
+import { foldRounds, type Measured } from './rounds.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const subjectCore = 0;
@@ -69,20 +69,10 @@ interface Subject {
   start(): Promise<Running>;
 }
 
-interface Row {
+interface Row extends Measured {
   readonly subject: Subject;
-  readonly max: LoadResult;
-  readonly fixed: LoadResult;
-  /** µs of subject CPU per request at max load (NaN for direct). */
-  readonly cpuUs: number;
-  /** The part of it spent in the kernel (0–1): loopback I/O, which a slow or busy host makes dearer. */
-  readonly kernelShare: number;
-  readonly rssMb: number;
-  /** Peak RssAnon over warm-up and both runs: the part of RSS that is this process's own (see proc.ts). */
-  readonly privateMb: number;
-  /** The subject's processes (2 for a pair), and the highest peak RSS of any one of them: the per-proxy target. */
+  /** The subject's processes (2 for a pair). */
   readonly proxies: number;
-  readonly proxyPeakMb: number;
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'signalbox-bench-'));
