@@ -60,6 +60,38 @@ describe('controlPlaneRequest', () => {
     expect(await readText(await controlPlaneRequest(untilClose))).toBe('streamed until close');
   });
 
+  it('holds a body the caller does not read in socket buffers, not in memory, and loses none of it', async () => {
+    // 64 MiB of chunked body, written as fast as the connection takes it; the caller reads nothing for 1 s.
+    const chunk = Buffer.alloc(64 * 1024, 'x');
+    const chunks = 1024;
+    let written = 0;
+    const server = net.createServer((socket) => {
+      socket.on('error', () => {});
+      socket.once('data', async () => {
+        socket.write('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n');
+        for (let i = 0; i < chunks && !socket.destroyed; i++) {
+          written += chunk.length;
+          if (!socket.write(`${chunk.length.toString(16)}\r\n${chunk.toString('latin1')}\r\n`, 'latin1')) await new Promise((r) => socket.once('drain', r));
+        }
+        socket.end('0\r\n\r\n');
+      });
+    });
+    cleanups.push(() => server.close());
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+    const res = (await controlPlaneRequest(url)) as Awaited<ReturnType<typeof controlPlaneRequest>> & { readableLength: number };
+    await new Promise((r) => setTimeout(r, 1000));
+    // What the two sockets' kernel buffers hold (a few MiB on loopback) plus the stream's small high-water mark.
+    expect(written).toBeLessThan(16 * 1024 * 1024);
+    expect(res.readableLength).toBeLessThan(256 * 1024);
+    let received = 0;
+    for await (const piece of res) {
+      received += piece.length;
+      if (!piece.equals(chunk.subarray(0, piece.length))) throw new Error('a byte of the body changed');
+    }
+    expect(received).toBe(chunk.length * chunks);
+  }, 30_000);
+
   it('skips an interim 1xx answer', async () => {
     const url = await raw(['HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok']);
     expect(await readText(await controlPlaneRequest(url))).toBe('ok');
