@@ -52,8 +52,11 @@ function fakeClock(start = Math.ceil(Date.now() / 1000) * 1000) {
   };
 }
 
-/** A certify client over the real CA code, issuing 20 s leaves at the fake clock's time; `down` makes it fail. */
-function caClient(clock: Clock, { lifetimeMs = 20_000, as = (name: string) => name } = {}) {
+/**
+ * A certify client over the real CA code, issuing 20 s leaves at the fake clock's time (`issuedAgoMs` before it);
+ * `down` makes it fail.
+ */
+function caClient(clock: Clock, { lifetimeMs = 20_000, issuedAgoMs = 0, as = (name: string) => name } = {}) {
   const state = { down: false, calls: 0 };
   const client: CertifyClient = {
     async certify(req: CertifyRequest): Promise<CertifyResponse> {
@@ -61,7 +64,7 @@ function caClient(clock: Clock, { lifetimeMs = 20_000, as = (name: string) => na
       if (state.down) throw new CertifyError('SB_IDENTITY_UNAVAILABLE', 'identity service unreachable: ECONNREFUSED');
       const checked = await checkCsr(req.csr, req.identity);
       if (!checked.ok) throw new CertifyError('SB_IDENTITY_NAME_MISMATCH', checked.message, 403);
-      const leaf = await issueLeaf(issuer, { identity: as(req.identity), publicKey: checked.publicKey, now: new Date(clock.now()), lifetimeMs });
+      const leaf = await issueLeaf(issuer, { identity: as(req.identity), publicKey: checked.publicKey, now: new Date(clock.now() - issuedAgoMs), lifetimeMs });
       return { leafCertificate: `${leaf.toString('pem')}\n`, intermediateCertificates: [issuer.certPem], trustAnchors: issuer.trustAnchorsPem, validUntil: leaf.notAfter.toISOString() };
     },
     trustAnchors: async () => issuer.trustAnchorsPem,
@@ -80,6 +83,7 @@ describe('createCertManager', () => {
     expect(first.keyPem).toMatch(/BEGIN PRIVATE KEY/);
     expect(JSON.stringify(manager.status())).not.toMatch(/PRIVATE KEY/);
     expect(manager.status()).toMatchObject({ identity, ready: true, refreshCount: 1, lastError: null });
+    expect(manager.status().notAfter).toBe(first.notAfter.toISOString());
     expect(t.pending()).toEqual([14_000]);
     const metrics = await registry.metrics();
     expect(metrics).toMatch(new RegExp(`^identity_cert_expiration_timestamp_seconds ${first.notAfter.getTime() / 1000}$`, 'm'));
@@ -131,6 +135,16 @@ describe('createCertManager', () => {
     expect(manager.current()).toBeUndefined();
     expect(manager.status()).toMatchObject({ ready: false, chain: [], notAfter: null });
     expect(t.pending()).toEqual([1000]);
+    manager.close();
+  });
+
+  it('refuses a certificate that has already expired, naming when', async () => {
+    const t = fakeClock();
+    const { client } = caClient(t.clock, { issuedAgoMs: 60_000 });
+    const manager = createCertManager({ identity, token: () => 'tok', client, clock: t.clock, random: () => 0.5 });
+    const expiredAt = new Date(t.clock.now() - 40_000).toISOString();
+    await eventually(() => expect(manager.status().lastError).toBe(`SB_IDENTITY_BAD_CERTIFICATE: the issued certificate expired at ${expiredAt}`));
+    expect(manager.current()).toBeUndefined();
     manager.close();
   });
 

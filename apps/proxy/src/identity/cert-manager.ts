@@ -5,6 +5,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { CertifyResponse, ProxyIdentityStatus } from '@signalbox/shared';
 import type { CertifyClient } from './certify-client.js';
+import { isoTimestamp } from '../utc-time.js';
 import { createKeyAndCsr } from './csr.js';
 import type { IdentityMetrics } from './metrics.js';
 import { refreshDelayMs, retryDelayMs } from './refresh.js';
@@ -95,7 +96,7 @@ export function createCertManager(options: CertManagerOptions): CertManager {
       attempt = 0;
       lastError = null;
       metrics?.refreshed(next.notAfter);
-      log(`identity: certificate for ${identity} valid until ${next.notAfter.toISOString()}`);
+      log(`identity: certificate for ${identity} valid until ${isoTimestamp(next.notAfter.getTime())}`);
       for (const listener of listeners) listener(next);
       resolveReady(next);
       schedule(refreshDelayMs(next.notAfter.getTime(), clock.now()));
@@ -119,7 +120,7 @@ export function createCertManager(options: CertManagerOptions): CertManager {
     status: () => ({
       identity,
       ready: material !== undefined,
-      notAfter: material?.notAfter.toISOString() ?? null,
+      notAfter: material ? isoTimestamp(material.notAfter.getTime()) : null,
       chain: material ? [material.leafPem, ...material.chainPem] : [],
       refreshCount,
       lastError,
@@ -149,7 +150,8 @@ function accept(
   const anchors = splitPem(anchorsPem).map((p) => new X509Certificate(p));
   if (!leaf.publicKey.equals(publicKey)) throw new CertificateRejectedError('the issued certificate is not for this proxy’s key');
   if (leaf.subjectAltName !== `DNS:${identity}`) throw new CertificateRejectedError(`the issued certificate names ${leaf.subjectAltName ?? 'nothing'}, not ${identity}`);
-  if (new Date(leaf.validTo).getTime() <= nowMs) throw new CertificateRejectedError(`the issued certificate expired at ${new Date(leaf.validTo).toISOString()}`);
+  const notAfterMs = new Date(leaf.validTo).getTime();
+  if (notAfterMs <= nowMs) throw new CertificateRejectedError(`the issued certificate expired at ${isoTimestamp(notAfterMs)}`);
   let cert = leaf;
   for (const next of [...chain, null]) {
     if (next === null) {
@@ -166,7 +168,7 @@ function accept(
     chainPem: response.intermediateCertificates,
     trustAnchorsPem: anchorsPem,
     notBefore: new Date(leaf.validFrom),
-    notAfter: new Date(leaf.validTo),
+    notAfter: new Date(notAfterMs),
   };
 }
 
