@@ -19,17 +19,11 @@ async function serve(handler: http.RequestListener): Promise<URL> {
   return new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
 }
 
-/** A server that answers every connection with `reply` (written in the given pieces, `gapMs` apart), then `after`. */
-async function raw(reply: string[], after: 'close' | 'hold' = 'close', gapMs = 20): Promise<URL> {
+/** A raw TCP server that runs `answer` on each connection once the request's first bytes arrive. */
+async function rawServer(answer: (socket: net.Socket) => Promise<void>): Promise<URL> {
   const server = net.createServer((socket) => {
     socket.on('error', () => {});
-    socket.once('data', async () => {
-      for (const piece of reply) {
-        socket.write(piece, 'latin1');
-        await new Promise((r) => setTimeout(r, gapMs));
-      }
-      if (after === 'close') socket.end();
-    });
+    socket.once('data', () => void answer(socket));
   });
   const sockets = new Set<net.Socket>();
   server.on('connection', (s) => sockets.add(s));
@@ -39,6 +33,17 @@ async function raw(reply: string[], after: 'close' | 'hold' = 'close', gapMs = 2
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+}
+
+/** A server that answers every connection with `reply` (written in the given pieces, `gapMs` apart), then `after`. */
+function raw(reply: string[], after: 'close' | 'hold' = 'close', gapMs = 20): Promise<URL> {
+  return rawServer(async (socket) => {
+    for (const piece of reply) {
+      socket.write(piece, 'latin1');
+      await new Promise((r) => setTimeout(r, gapMs));
+    }
+    if (after === 'close') socket.end();
+  });
 }
 
 describe('controlPlaneRequest', () => {
@@ -65,20 +70,14 @@ describe('controlPlaneRequest', () => {
     const chunk = Buffer.alloc(64 * 1024, 'x');
     const chunks = 1024;
     let written = 0;
-    const server = net.createServer((socket) => {
-      socket.on('error', () => {});
-      socket.once('data', async () => {
-        socket.write('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n');
-        for (let i = 0; i < chunks && !socket.destroyed; i++) {
-          written += chunk.length;
-          if (!socket.write(`${chunk.length.toString(16)}\r\n${chunk.toString('latin1')}\r\n`, 'latin1')) await new Promise((r) => socket.once('drain', r));
-        }
-        socket.end('0\r\n\r\n');
-      });
+    const url = await rawServer(async (socket) => {
+      socket.write('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n');
+      for (let i = 0; i < chunks && !socket.destroyed; i++) {
+        written += chunk.length;
+        if (!socket.write(`${chunk.length.toString(16)}\r\n${chunk.toString('latin1')}\r\n`, 'latin1')) await new Promise((r) => socket.once('drain', r));
+      }
+      socket.end('0\r\n\r\n');
     });
-    cleanups.push(() => server.close());
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const url = new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
     const res = (await controlPlaneRequest(url)) as Awaited<ReturnType<typeof controlPlaneRequest>> & { readableLength: number };
     await new Promise((r) => setTimeout(r, 1000));
     // What the two sockets' kernel buffers hold (a few MiB on loopback) plus the stream's small high-water mark.
