@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { afterEach, expect, it } from 'vitest';
-import { cpuTime, syscallRoundTripUs } from './proc.js';
+import { cpuTime, perCallUs, syscallRoundTripUs } from './proc.js';
 
 const children: ChildProcess[] = [];
 
@@ -35,14 +35,8 @@ it("splits a group's CPU time into user and kernel time", async () => {
 }, 10_000);
 
 it('times a real system call, which costs several times more than reading a value Node keeps', () => {
-  const kept = (calls: number) => {
-    let sum = 0;
-    const start = process.hrtime.bigint();
-    for (let i = 0; i < calls; i++) sum += process.pid;
-    expect(sum).toBeGreaterThan(0);
-    return Number(process.hrtime.bigint() - start) / calls / 1000;
-  };
-  // Each timed twice, the first time as the warm-up: compiled or not, the two loops are the same but for the call.
+  const kept = (calls: number) => perCallUs(() => process.pid, calls);
+  // Each timed twice, the first time as the warm-up: the same loop, but for the call.
   syscallRoundTripUs(50_000);
   kept(50_000);
   expect(syscallRoundTripUs(50_000)).toBeGreaterThan(3 * kept(50_000));

@@ -93,11 +93,16 @@ function statFields(pid: number): string[] | undefined {
  * every call; a proxy at the floor of 4 calls per request pays that more than one doing more work per call.
  */
 export function syscallRoundTripUs(calls = 200_000): number {
+  return perCallUs(() => process.ppid, calls);
+}
+
+/** µs per call of `read`, called `calls` times; what it returns is summed so that no call can be left out. */
+export function perCallUs(read: () => number, calls: number): number {
   let sum = 0;
   const start = process.hrtime.bigint();
-  for (let i = 0; i < calls; i++) sum += process.ppid;
+  for (let i = 0; i < calls; i++) sum += read();
   const ns = Number(process.hrtime.bigint() - start);
-  if (sum <= 0) throw new Error('getppid returned no parent');
+  if (sum <= 0) throw new Error('the timed call returned nothing');
   return ns / calls / 1000;
 }
 
