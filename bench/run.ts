@@ -468,10 +468,14 @@ function print(rows: readonly Row[], byRound: readonly (readonly Row[])[], sysca
   const hop = row('signalbox hop (http1)');
   const ng = row('nginx (http1)');
   const nhp = row('node-http-proxy (http1)');
-  const check = (label: string, value: number, ok: boolean) => console.log(`  ${ok ? 'MET ' : 'MISS'} ${label}: ${f(value, 2)}`);
+  /** Prints a target line: the label, the bound, and the value this run measured against it. */
+  const check = (label: string, value: number, bound: '≤' | '≥', limit: number, unit = '', detail = '') => {
+    const ok = bound === '≤' ? value <= limit : value >= limit;
+    console.log(`  ${ok ? 'MET ' : 'MISS'} ${label} ${bound} ${limit}${unit}${detail}: ${f(value, 2)}`);
+  };
   if (hop && ng) {
-    check('hop CPU/req ÷ nginx ≤ 1.5', hop.cpuUs / ng.cpuUs, hop.cpuUs / ng.cpuUs <= 1.5);
-    check('hop req/s ÷ nginx ≥ 0.65', hop.max.rps / ng.max.rps, hop.max.rps / ng.max.rps >= 0.65);
+    check('hop CPU/req ÷ nginx', hop.cpuUs / ng.cpuUs, '≤', 1.5);
+    check('hop req/s ÷ nginx', hop.max.rps / ng.max.rps, '≥', 0.65);
     if (byRound.length > 1) {
       const perRound = (ratio: (hop: Row, ng: Row) => number) =>
         byRound.map((rs) => {
@@ -483,7 +487,7 @@ function print(rows: readonly Row[], byRound: readonly (readonly Row[])[], sysca
     }
   }
   if (hop && nhp) {
-    check('hop req/s ÷ node-http-proxy ≥ 4', hop.max.rps / nhp.max.rps, hop.max.rps / nhp.max.rps >= 4);
+    check('hop req/s ÷ node-http-proxy', hop.max.rps / nhp.max.rps, '≥', 4);
     // A larger part of the hop's CPU than of node-http-proxy's is the kernel's, doing their loopback I/O: on a day the
     // host makes that work slow (direct and nginx then slow down the most), this ratio falls while the one to nginx
     // holds. The shares show which kind of day it was.
@@ -493,19 +497,19 @@ function print(rows: readonly Row[], byRound: readonly (readonly Row[])[], sysca
   }
   const d1 = row('direct (http1)');
   if (hop && d1) {
-    check('hop added p99 at 1k req/s ≤ 0.5 ms', hop.fixed.p99 - d1.fixed.p99, hop.fixed.p99 - d1.fixed.p99 <= 0.5);
+    check('hop added p99 at 1k req/s', hop.fixed.p99 - d1.fixed.p99, '≤', 0.5, ' ms');
     if (ng) console.log(`       nginx, same run: added p99 ${f(ng.fixed.p99 - d1.fixed.p99, 2)} ms`);
   }
   for (const r of rows.filter((x) => x.subject.name.startsWith('signalbox'))) {
     const each = r.proxies > 1 ? ` per proxy, the larger of ${r.proxies}` : '';
-    check(`${r.subject.name} RSS ≤ 60 MB${each} (RssAnon ${f(r.privateMb, 1)} MB${r.proxies > 1 ? ' for both' : ''})`, r.proxyPeakMb, r.proxyPeakMb <= 60);
+    check(`${r.subject.name} RSS`, r.proxyPeakMb, '≤', 60, ' MB', `${each} (RssAnon ${f(r.privateMb, 1)} MB${r.proxies > 1 ? ' for both' : ''})`);
   }
   const op = row('signalbox opaque hop');
   const ha = row('haproxy mode tcp');
-  if (op && ha) check('opaque CPU/req ÷ haproxy ≤ 1.3', op.cpuUs / ha.cpuUs, op.cpuUs / ha.cpuUs <= 1.3);
+  if (op && ha) check('opaque CPU/req ÷ haproxy', op.cpuUs / ha.cpuUs, '≤', 1.3);
   const h2 = row('signalbox hop (h2c)');
   const ng2 = row('nginx (h2c)');
-  if (h2 && ng2) check('h2c hop CPU/req ÷ nginx h2c ≤ 3', h2.cpuUs / ng2.cpuUs, h2.cpuUs / ng2.cpuUs <= 3);
+  if (h2 && ng2) check('h2c hop CPU/req ÷ nginx h2c', h2.cpuUs / ng2.cpuUs, '≤', 3);
   const h2n = row('signalbox hop (h2c, node engine)');
   if (h2 && h2n) console.log(`  h2 engine: wire ${f(h2.cpuUs, 1)} µs/req, node ${f(h2n.cpuUs, 1)} µs/req (${f(h2n.cpuUs / h2.cpuUs, 2)} ×)`);
   const t0 = row('signalbox hop (http1, tap no subscriber)');
@@ -514,7 +518,7 @@ function print(rows: readonly Row[], byRound: readonly (readonly Row[])[], sysca
     console.log(
       `  tap, no subscriber (target: no measurable cost): CPU/req ÷ untapped hop ${f(t0.cpuUs / hop.cpuUs, 2)}, req/s ÷ untapped hop ${f(t0.max.rps / hop.max.rps, 2)}`,
     );
-  if (t0 && t1) check('tap, 1 subscriber at 100 rps: req/s loss vs no subscriber ≤ 10 %', 1 - t1.max.rps / t0.max.rps, 1 - t1.max.rps / t0.max.rps <= 0.1);
+  if (t0 && t1) check('tap, 1 subscriber at 100 rps: req/s loss vs no subscriber', (1 - t1.max.rps / t0.max.rps) * 100, '≤', 10, ' %');
   const p1 = row('signalbox pair (peer http1)');
   const p2 = row('signalbox pair (peer http2)');
   // `--peer-protocol=auto` (the default) takes http1 to plaintext peers and http2 to mTLS ones: each line says
