@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { expect, it } from 'vitest';
 
-// Keeps ~20 MB alive and allocates objects that outlive two scavenges and then die, as node:http2's stream state
+// Keeps ~17 MB alive and allocates objects that outlive two scavenges and then die, as node:http2's stream state
 // does under load: they are promoted, and old space fills with garbage until a full collection.
 const script = `
 import v8 from 'node:v8';
